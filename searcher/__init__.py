@@ -1,0 +1,62 @@
+"""searcher: full-text search over news articles.
+
+>>> import searcher
+>>> sorted(searcher.__all__) == searcher.__all__
+True
+"""
+
+from __future__ import annotations
+
+import logging
+
+from searcher.analysis import analyze_text
+from searcher.errors import (
+    ArticleNotFoundError,
+    DateError,
+    IndexBusyError,
+    IndexCorruptError,
+    IndexNotFoundError,
+    IndexVersionError,
+    IngestError,
+    QueryError,
+    SearcherError,
+    UnsupportedFormatError,
+)
+from searcher.index import Index, open_index
+from searcher.ingest import read_file
+from searcher.models import (
+    Article,
+    IndexReport,
+    SearchHit,
+    SearchResults,
+    Segment,
+    Skipped,
+)
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+__all__ = [
+    "Article",
+    "ArticleNotFoundError",
+    "DateError",
+    "Index",
+    "IndexBusyError",
+    "IndexCorruptError",
+    "IndexNotFoundError",
+    "IndexReport",
+    "IndexVersionError",
+    "IngestError",
+    "QueryError",
+    "SearchHit",
+    "SearchResults",
+    "SearcherError",
+    "Segment",
+    "Skipped",
+    "UnsupportedFormatError",
+    "__version__",
+    "analyze_text",
+    "open_index",
+    "read_file",
+]

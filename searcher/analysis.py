@@ -1,0 +1,210 @@
+"""Turning article text into index terms: NLTK inside, Whoosh's analyzer contract outside.
+
+The analyzer is pickled into every index, so the classes here keep this import
+path, pickle without their caches, and compare equal by configuration. Changing
+what they produce means bumping :data:`searcher.schema.SCHEMA_VERSION`.
+
+>>> analyze_text("U.S. troops in Iraq's capital")
+['us', 'troop', 'iraq', 'capit']
+>>> analyze_text("US troops") == analyze_text("U.S. troops")
+True
+>>> analyze_text("São Paulo") == analyze_text("Sao Paulo")
+True
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import Composable, CompositeAnalyzer, StopFilter, Token, Tokenizer
+
+#: Tokens: dotted abbreviations (U.S.), numbers with separators (39,000; 1.5),
+#: and words with inner apostrophes (Iraq's). Underscores are not word characters.
+TOKEN_PATTERN = r"(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)+|[^\W_]+(?:['’][^\W_]+)*"
+
+#: Function words dropped from the index. Deliberately short: news words such as
+#: "us" (U.S.), "may" (the month), "will", "new", "no" and "not" are kept.
+STOP_WORDS = frozenset(
+    """a an and are as at be been but by for from had has have he her hers him his i if in
+    into is it its me my of on or our ours she so than that the their theirs them then there
+    these they this those to was we were which who whom with you your yours""".split()
+)
+
+
+class NltkTokenizer(Tokenizer):  # type: ignore[misc]
+    """Splits text with NLTK's ``RegexpTokenizer.span_tokenize``, keeping exact spans.
+
+    ``startchar``/``endchar`` slice back to the token's original text, which the
+    highlighter relies on.
+
+    >>> [(t.text, t.startchar, t.endchar) for t in NltkTokenizer()("U.S. aid", chars=True)]
+    [('U.S.', 0, 4), ('aid', 5, 8)]
+    """
+
+    def __init__(self, pattern: str = TOKEN_PATTERN) -> None:
+        self.pattern = pattern
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NltkTokenizer) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.pattern))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"pattern": self.pattern}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.pattern = state["pattern"]
+
+    def _spans(self, text: str) -> Iterator[tuple[int, int]]:
+        tokenizer = self.__dict__.get("_nltk")
+        if tokenizer is None:
+            # Imported here: nltk costs ~200 ms to import, and unpickling an index's
+            # schema must not pay it before any text is analysed.
+            from nltk.tokenize import RegexpTokenizer
+
+            tokenizer = self.__dict__["_nltk"] = RegexpTokenizer(self.pattern)
+        spans: Iterator[tuple[int, int]] = tokenizer.span_tokenize(text)
+        return spans
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        for pos, (start, end) in enumerate(self._spans(value), start_pos):
+            token.text = value[start:end]
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip accents: ``"São"`` -> ``"sao"``."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+class NewsNormalizeFilter(Composable):  # type: ignore[misc]
+    """Folds case and accents, drops possessive ``'s``, joins ``U.S.`` to ``us``
+    and ``39,000`` to ``39000``.
+
+    >>> [t.text for t in NewsNormalizeFilter()(NltkTokenizer()("Iraq's U.S. 39,000 São"))]
+    ['iraq', 'us', '39000', 'sao']
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            text = fold(token.text)
+            if "'" in text:
+                text = text[:-2] if text.endswith("'s") else text.rstrip("'")
+            if text[-1] == "." or (text[0].isdigit() and "," in text):
+                text = text.replace(".", "").replace(",", "")
+            token.text = text
+            yield token
+
+
+class SnowballStemFilter(Composable):  # type: ignore[misc]
+    """Stems with NLTK's English Snowball stemmer, caching each word's stem.
+
+    >>> [t.text for t in SnowballStemFilter()(NltkTokenizer()("talks troops"))]
+    ['talk', 'troop']
+    """
+
+    is_morph = True
+    #: The cache is cleared when it grows past this many words.
+    cachesize = 200_000
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}  # the stemmer and the cache are rebuilt on first use
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        pass
+
+    def stem(self, word: str) -> str:
+        """Return the stem of one (already lower-cased) word."""
+        cache: dict[str, str] | None = self.__dict__.get("_cache")
+        if cache is None:
+            from nltk.stem.snowball import SnowballStemmer
+
+            self.__dict__["_stemmer"] = SnowballStemmer("english")
+            cache = self.__dict__["_cache"] = {}
+        stem = cache.get(word)
+        if stem is None:
+            if len(cache) >= self.cachesize:
+                cache.clear()
+            stem = cache[word] = self.__dict__["_stemmer"].stem(word)
+        return stem
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        stem = self.stem
+        for token in tokens:
+            if not token.stopped:
+                token.text = stem(token.text)
+            yield token
+
+
+def news_analyzer() -> CompositeAnalyzer:
+    """The analyzer for headlines and body text: tokenize, normalise, drop stop words, stem."""
+    return (
+        NltkTokenizer()
+        | NewsNormalizeFilter()
+        | StopFilter(STOP_WORDS, minsize=1)
+        | SnowballStemFilter()
+    )
+
+
+def name_analyzer() -> CompositeAnalyzer:
+    """The analyzer for bylines and sources: tokenize and normalise, no stemming."""
+    return NltkTokenizer() | NewsNormalizeFilter()
+
+
+def analyze_text(text: str, *, stem: bool = True) -> list[str]:
+    """Return the index terms of ``text``, for debugging and tests.
+
+    :param stem: use the body analyzer (``True``) or the name analyzer (``False``).
+    """
+    analyzer = news_analyzer() if stem else name_analyzer()
+    return [token.text for token in analyzer(text)]

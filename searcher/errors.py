@@ -1,0 +1,103 @@
+"""The exceptions searcher raises.
+
+Every error the library raises on purpose derives from :class:`SearcherError`,
+so a caller can catch one type::
+
+    SearcherError
+    ├── IndexNotFoundError     no index at the given path
+    ├── IndexVersionError      the index was built by an incompatible searcher
+    ├── IndexCorruptError      the index files cannot be read
+    ├── IndexBusyError         another process is writing the index
+    ├── ArticleNotFoundError   no article with the given id
+    ├── IngestError            a corpus file cannot be read
+    │   └── UnsupportedFormatError
+    └── QueryError             a query cannot be parsed or run
+        └── DateError          a date or date range cannot be read
+
+Programmer misuse (a wrong type, a negative limit) raises ``ValueError`` or
+``TypeError`` instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SearcherError(Exception):
+    """Base class of every error searcher raises on purpose."""
+
+
+class IndexNotFoundError(SearcherError):
+    """There is no index at the given path."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        super().__init__(
+            f"No index in {index_dir}/; run `searcher index CORPUS` first "
+            f"(for example `searcher index corpus/`)."
+        )
+
+
+class IndexVersionError(SearcherError):
+    """The index was built by a searcher with an incompatible schema."""
+
+    def __init__(self, index_dir: Path, found: str, expected: str) -> None:
+        self.index_dir = index_dir
+        super().__init__(
+            f"The index in {index_dir}/ has schema version {found}, this searcher needs "
+            f"{expected}; rebuild it with `searcher index --rebuild CORPUS`."
+        )
+
+
+class IndexCorruptError(SearcherError):
+    """The index files exist but cannot be read."""
+
+    def __init__(self, index_dir: Path, reason: str) -> None:
+        self.index_dir = index_dir
+        super().__init__(
+            f"The index in {index_dir}/ is damaged ({reason}); "
+            f"rebuild it with `searcher index --rebuild CORPUS`."
+        )
+
+
+class IndexBusyError(SearcherError):
+    """Another process holds the index's write lock."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        super().__init__(
+            f"The index in {index_dir}/ is being written by another process; "
+            f"wait for it to finish and run the command again."
+        )
+
+
+class ArticleNotFoundError(SearcherError):
+    """No article with the given id is in the index."""
+
+    def __init__(self, article_id: str) -> None:
+        self.article_id = article_id
+        super().__init__(
+            f"No article with id {article_id!r} in the index; "
+            f"`searcher query --json` shows the ids."
+        )
+
+
+class IngestError(SearcherError):
+    """A corpus file cannot be read; ``path`` names it and ``reason`` says why."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class UnsupportedFormatError(IngestError):
+    """No reader handles the file's suffix."""
+
+
+class QueryError(SearcherError):
+    """A query cannot be parsed or run; the message names the problem."""
+
+
+class DateError(QueryError):
+    """A date or date range in a query or option cannot be read."""

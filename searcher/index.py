@@ -1,0 +1,138 @@
+"""The :class:`Index` a program holds: open it, bring it up to date, search it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+
+from whoosh.index import FileIndex
+
+from searcher import indexing, query, storage
+from searcher.config import resolve_index_dir
+from searcher.errors import ArticleNotFoundError, IndexNotFoundError
+from searcher.indexing import ProgressCallback
+from searcher.manifest import Manifest
+from searcher.models import Article, IndexReport, SearchResults
+
+PathLike = str | os.PathLike[str]
+
+
+class Index:
+    """An open searcher index. Create one with :func:`open_index`.
+
+    >>> import tempfile
+    >>> with open_index(tempfile.mkdtemp(), create=True) as ix:
+    ...     len(ix)
+    0
+    """
+
+    def __init__(self, path: Path, ix: FileIndex) -> None:
+        self.path = path
+        self._ix = ix
+
+    def __repr__(self) -> str:
+        return f"<Index {str(self.path)!r}: {len(self)} articles>"
+
+    def __len__(self) -> int:
+        return int(self._ix.doc_count())
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the index's files."""
+        self._ix.close()
+
+    def update(
+        self,
+        *corpus: PathLike,
+        rebuild: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> IndexReport:
+        """Index the articles under the ``corpus`` folders (or files), incrementally.
+
+        Unchanged files are skipped, changed ones re-read, vanished ones removed.
+
+        :param rebuild: drop everything first and index from scratch.
+        :param on_progress: called with (files done, files to read) after each file.
+        :raises IngestError: a corpus path does not exist.
+        :raises IndexBusyError: another process is writing the index.
+        """
+        if not corpus:
+            raise ValueError("give at least one corpus folder or file")
+        if rebuild:
+            self._ix.close()
+            Manifest(self.path).clear()
+            self._ix = storage.create(self.path)
+        roots = [Path(p) for p in corpus]
+        return indexing.update(self._ix, self.path, roots, on_progress=on_progress)
+
+    def add(self, articles: Iterable[Article]) -> int:
+        """Add articles (replacing any with the same id); return how many were added."""
+        count = 0
+        writer = storage.writer(self._ix, self.path)
+        try:
+            for article in articles:
+                writer.update_document(**indexing.article_fields(article))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return count
+
+    def search(self, text: str, *, limit: int = 10) -> SearchResults:
+        """Return the best ``limit`` articles for ``text``, with highlighted snippets.
+
+        :raises QueryError: the query is empty or cannot be run.
+        """
+        return query.search(self._ix, text, limit=limit)
+
+    def get(self, article_id: str) -> Article:
+        """Return the stored article with id ``article_id``.
+
+        :raises ArticleNotFoundError: no such article.
+        """
+        with self._ix.searcher() as searcher:
+            fields = searcher.document(id=article_id)
+        if fields is None:
+            raise ArticleNotFoundError(article_id)
+        keywords = tuple(k for k in fields.get("keywords", "").split(",") if k)
+        return Article(
+            id=fields["id"],
+            path=fields["path"],
+            title=fields.get("title", ""),
+            body=fields.get("body", ""),
+            byline=fields.get("byline", ""),
+            source=fields.get("source", ""),
+            date=fields.get("date"),
+            url=fields.get("url", ""),
+            keywords=keywords,
+        )
+
+
+def open_index(path: PathLike | None = None, *, create: bool = False) -> Index:
+    """Open the index at ``path`` (default: ``$SEARCHER_INDEX``, else ``index/``).
+
+    :param create: make an empty index when there is none yet.
+    :raises IndexNotFoundError: there is no index and ``create`` is false.
+    :raises IndexVersionError: the index must be rebuilt for this searcher.
+    :raises IndexCorruptError: the index files cannot be read.
+    """
+    index_dir = resolve_index_dir(path)
+    try:
+        return Index(index_dir, storage.open_existing(index_dir))
+    except IndexNotFoundError:
+        if not create:
+            raise
+    return Index(index_dir, storage.create(index_dir))

@@ -1,0 +1,102 @@
+"""Plain data that crosses the library's boundary: articles in, hits and reports out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as read from a corpus file.
+
+    :param id: stable identifier: the file's path below the corpus folder, plus
+        ``#key`` for one record of a file that holds many.
+    :param path: the file the article was read from.
+    :param title: the headline; empty when the file has none.
+    :param body: the article text, paragraphs separated by blank lines.
+    :param byline: the author line as printed, e.g. ``Dan De Luce, AFP``.
+    :param source: the outlet, e.g. ``AFP``; empty when unknown.
+    :param date: publication date; ``None`` when unknown (never guessed).
+    :param url: canonical URL, when the file states one.
+    :param keywords: section, topic and place labels from the source.
+    """
+
+    id: str
+    path: str
+    title: str
+    body: str
+    byline: str = ""
+    source: str = ""
+    date: datetime | None = None
+    url: str = ""
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of snippet text; ``matched`` is true where it matched the query."""
+
+    text: str
+    matched: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One ranked result. ``snippets`` holds up to three fragments of the body,
+    each a tuple of :class:`Segment`."""
+
+    rank: int
+    score: float
+    id: str
+    path: str
+    title: str
+    byline: str
+    source: str
+    date: datetime | None
+    url: str = ""
+    snippets: tuple[tuple[Segment, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """The hits of one query, best first, with the total number of matches."""
+
+    query: str
+    parsed: str
+    total: int
+    hits: tuple[SearchHit, ...]
+
+    def __iter__(self) -> Iterator[SearchHit]:
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A corpus file that was not indexed, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReport:
+    """What one indexing run did.
+
+    ``added``/``updated``/``removed`` count articles; ``unchanged`` counts files
+    left alone because they had not changed; ``skipped`` lists files that could
+    not be read; ``ignored`` lists files that are not articles (documentation).
+    """
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    articles: int = 0
+    seconds: float = 0.0
+    skipped: tuple[Skipped, ...] = field(default=())
+    ignored: tuple[Skipped, ...] = field(default=())

@@ -1,0 +1,108 @@
+"""The index folder on disk: creating it, opening it safely, and taking its write lock.
+
+Whoosh pickles the schema (analyzers included) into the index, so opening an
+index from an untrusted source is like running its code.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import EmptyIndexError, FileIndex
+from whoosh.writing import LockError, SegmentWriter
+
+from searcher.errors import (
+    IndexBusyError,
+    IndexCorruptError,
+    IndexNotFoundError,
+    IndexVersionError,
+)
+from searcher.schema import SCHEMA_VERSION, build_schema
+
+LOGGER = logging.getLogger(__name__)
+
+#: A small JSON file beside Whoosh's own, naming the schema version.
+VERSION_FILE = "searcher.json"
+#: Seconds a writer waits for another process to release the index.
+LOCK_TIMEOUT = 5.0
+
+# What a damaged or foreign index raises while being opened.
+_READ_ERRORS = (
+    EmptyIndexError,
+    pickle.UnpicklingError,
+    struct.error,
+    zlib.error,
+    EOFError,
+    AttributeError,
+    ImportError,
+    IndexError,
+    KeyError,
+    TypeError,
+    ValueError,
+    OSError,
+)
+
+
+def index_exists(index_dir: Path) -> bool:
+    """Return whether ``index_dir`` holds a searcher index."""
+    return (index_dir / VERSION_FILE).is_file() and whoosh_index.exists_in(str(index_dir))
+
+
+def create(index_dir: Path) -> FileIndex:
+    """Create an empty index in ``index_dir`` (made if missing), replacing any index there."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    from searcher import __version__
+
+    ix = whoosh_index.create_in(str(index_dir), build_schema())
+    (index_dir / VERSION_FILE).write_text(
+        json.dumps({"schema_version": SCHEMA_VERSION, "created_by": __version__}) + "\n",
+        encoding="utf-8",
+    )
+    return ix
+
+
+def read_version(index_dir: Path) -> str:
+    """Return the schema version recorded in ``index_dir``."""
+    try:
+        info: dict[str, Any] = json.loads((index_dir / VERSION_FILE).read_text(encoding="utf-8"))
+        return str(info["schema_version"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexCorruptError(index_dir, f"{VERSION_FILE} is unreadable") from exc
+
+
+def open_existing(index_dir: Path) -> FileIndex:
+    """Open the index in ``index_dir``.
+
+    :raises IndexNotFoundError: there is none.
+    :raises IndexVersionError: it was built with another schema version.
+    :raises IndexCorruptError: its files cannot be read.
+    """
+    if not index_exists(index_dir):
+        raise IndexNotFoundError(index_dir)
+    found = read_version(index_dir)
+    if found != SCHEMA_VERSION:
+        raise IndexVersionError(index_dir, found, SCHEMA_VERSION)
+    try:
+        ix = whoosh_index.open_dir(str(index_dir))
+        ix.doc_count()  # reads the segment list: fail here, not mid-query
+    except _READ_ERRORS as exc:
+        raise IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}") from exc
+    return ix
+
+
+def writer(ix: FileIndex, index_dir: Path, **kwargs: Any) -> SegmentWriter:
+    """Return a writer, waiting up to :data:`LOCK_TIMEOUT` for another writer to finish.
+
+    :raises IndexBusyError: the lock was not released in time.
+    """
+    try:
+        return ix.writer(timeout=LOCK_TIMEOUT, **kwargs)
+    except LockError as exc:
+        raise IndexBusyError(index_dir) from exc
