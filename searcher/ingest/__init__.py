@@ -1,6 +1,7 @@
 """Reading corpus files into :class:`~searcher.models.Article` records.
 
-One reader per format, each a module with ``read(path, doc_id) -> Iterator[Article]``.
+One reader per format, each a module with
+``read(path, doc_id, options) -> Iterator[Article]``.
 :data:`READERS` maps a file suffix (``.gz`` looked through) to its reader
 module; readers are imported on first use, so a query never pays for bs4.
 A new format is one module and one line here.
@@ -16,12 +17,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from searcher.errors import IngestError, UnsupportedFormatError
-from searcher.ingest._common import logical_suffix
+from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions, logical_suffix
 from searcher.models import Article, Skipped
 
 LOGGER = logging.getLogger(__name__)
 
-Reader = Callable[[Path, str], Iterator[Article]]
+Reader = Callable[[Path, str, ReadOptions], Iterator[Article]]
 
 #: Format suffix -> module holding its ``read`` function.
 READERS: dict[str, str] = {
@@ -150,7 +151,9 @@ def _walk(root: Path, root_name: str, result: Scan) -> None:
     visit(root)
 
 
-def read_file(path: Path, doc_id: str | None = None) -> list[Article]:
+def read_file(
+    path: Path, doc_id: str | None = None, options: ReadOptions = DEFAULT_OPTIONS
+) -> list[Article]:
     """Read every article in one file.
 
     Articles in a subfolder of the corpus get the folder's name as a keyword
@@ -158,11 +161,12 @@ def read_file(path: Path, doc_id: str | None = None) -> list[Article]:
 
     :param path: the file.
     :param doc_id: the id to name its articles by; defaults to the file name.
+    :param options: reader settings (JSON field names, size limit).
     :raises IngestError: the file cannot be read or holds no article.
     """
     doc_id = doc_id or path.name
     reader = get_reader(path)
-    articles = list(reader(path, doc_id))
+    articles = list(reader(path, doc_id, options))
     parts = doc_id.split("/")
     if len(parts) >= 3:
         section = parts[-2].lower()
@@ -187,6 +191,7 @@ __all__ = [
     "DOCUMENTATION_NAMES",
     "READERS",
     "CorpusFile",
+    "ReadOptions",
     "Scan",
     "get_reader",
     "iter_articles",

@@ -8,6 +8,8 @@ import io
 import logging
 import re
 import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from searcher.errors import IngestError
@@ -16,6 +18,22 @@ LOGGER = logging.getLogger(__name__)
 
 #: Largest file (after gunzip) a reader accepts; larger ones are skipped.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """Settings every reader receives.
+
+    :param field_map: for record formats (JSON), our field name -> the record's
+        key, e.g. ``{"body": "story_text"}``; it wins over the built-in names.
+    :param max_bytes: largest file (after gunzip) to read.
+    """
+
+    field_map: Mapping[str, str] = field(default_factory=dict)
+    max_bytes: int = MAX_FILE_BYTES
+
+
+DEFAULT_OPTIONS = ReadOptions()
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -90,9 +108,9 @@ def decode(data: bytes, *, declared: str | None = None, path: Path | None = None
         return data.decode("cp1252", errors="replace")
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> str:
     """Read and decode a text file (gzip or not). :raises IngestError: as :func:`read_bytes`."""
-    return decode(read_bytes(path), path=path)
+    return decode(read_bytes(path, max_bytes=options.max_bytes), path=path)
 
 
 def clean_line(text: str) -> str:

@@ -10,7 +10,15 @@ from bs4 import BeautifulSoup
 
 from searcher.dates import parse_date
 from searcher.errors import IngestError
-from searcher.ingest._common import clean_body, clean_line, decode, read_bytes, split_byline
+from searcher.ingest._common import (
+    DEFAULT_OPTIONS,
+    ReadOptions,
+    clean_body,
+    clean_line,
+    decode,
+    read_bytes,
+    split_byline,
+)
 from searcher.models import Article
 
 #: Elements whose text is never article text.
@@ -78,6 +86,7 @@ def parse_html(data: bytes, *, path: str, doc_id: str) -> Article:
     )
 
 
-def read(path: Path, doc_id: str) -> Iterator[Article]:
+def read(path: Path, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Article]:
     """Yield the one article of an HTML page (gzip allowed)."""
-    yield parse_html(read_bytes(path), path=str(path), doc_id=doc_id)
+    data = read_bytes(path, max_bytes=options.max_bytes)
+    yield parse_html(data, path=str(path), doc_id=doc_id)

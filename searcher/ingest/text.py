@@ -17,7 +17,14 @@ from pathlib import Path
 
 from searcher.dates import parse_date
 from searcher.errors import IngestError
-from searcher.ingest._common import clean_body, clean_line, read_text, split_byline
+from searcher.ingest._common import (
+    DEFAULT_OPTIONS,
+    ReadOptions,
+    clean_body,
+    clean_line,
+    read_text,
+    split_byline,
+)
 from searcher.models import Article
 
 #: A first line longer than this many words is body text, not a headline.
@@ -82,6 +89,6 @@ def parse_text(text: str, *, path: str, doc_id: str) -> Article:
     )
 
 
-def read(path: Path, doc_id: str) -> Iterator[Article]:
+def read(path: Path, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Article]:
     """Yield the one article in a ``.txt`` file (gzip allowed)."""
-    yield parse_text(read_text(path), path=str(path), doc_id=doc_id)
+    yield parse_text(read_text(path, options), path=str(path), doc_id=doc_id)
