@@ -132,6 +132,8 @@ class NewsNormalizeFilter(Composable):  # type: ignore[misc]
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
             text = fold(token.text)
+            if not text:
+                continue  # a lone combining mark folds to nothing
             if "'" in text:
                 text = text[:-2] if text.endswith("'s") else text.rstrip("'")
             if text[-1] == "." or (text[0].isdigit() and "," in text):

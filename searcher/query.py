@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Sequence
 from typing import Any
 
 from whoosh import highlight, qparser, scoring
+from whoosh import query as wq
 from whoosh.index import FileIndex
 from whoosh.searching import Hit
 
@@ -22,6 +24,7 @@ SNIPPETS_PER_HIT = 3
 SNIPPET_CHARS = 200
 #: Coordination bonus: with it, a document matching more query words ranks higher.
 OR_BONUS = 0.9
+_WORD_START = r"(?:^|(?<=[\s(]))"
 
 
 class SegmentFormatter(highlight.Formatter):  # type: ignore[misc]
@@ -49,9 +52,35 @@ class SegmentFormatter(highlight.Formatter):  # type: ignore[misc]
 
 def make_parser(ix: FileIndex, fields: Sequence[str] = DEFAULT_FIELDS) -> qparser.QueryParser:
     """Return the query parser: search-box semantics (any word may match), Whoosh syntax."""
-    return qparser.MultifieldParser(
+    parser = qparser.MultifieldParser(
         list(fields), ix.schema, group=qparser.OrGroup.factory(OR_BONUS)
     )
+    # +word is required and -word excluded, but only at a word's start, so
+    # "US-Iraq" and "make-or-break" stay words.
+    parser.add_plugin(
+        qparser.PlusMinusPlugin(plusexpr=_WORD_START + r"\+", minusexpr=_WORD_START + "-")
+    )
+    return parser
+
+
+def apply_exclusions(query: wq.Query) -> wq.Query:
+    """Make ``NOT`` exclude, as in a search box: ``troops NOT panetta`` is troops
+    without panetta, not "troops, or anything without panetta" (Whoosh's reading)."""
+    if isinstance(query, wq.Or):
+        parts = [apply_exclusions(q) for q in query.subqueries]
+        negated = [q.query for q in parts if isinstance(q, wq.Not)]
+        positive = [q for q in parts if not isinstance(q, wq.Not)]
+        rebuilt = copy.copy(query)
+        rebuilt.subqueries = positive or parts
+        if negated and positive:
+            exclusion = negated[0] if len(negated) == 1 else wq.Or(negated)
+            return wq.AndNot(rebuilt, exclusion)
+        return rebuilt
+    if isinstance(query, wq.CompoundQuery):
+        rebuilt = copy.copy(query)
+        rebuilt.subqueries = [apply_exclusions(q) for q in query.subqueries]
+        return rebuilt
+    return query
 
 
 def _snippets(hit: Hit) -> tuple[tuple[Segment, ...], ...]:
@@ -92,7 +121,7 @@ def search(ix: FileIndex, text: str, *, limit: int = 10) -> SearchResults:
         raise ValueError(f"limit must be at least 1, not {limit}")
     if not text.strip():
         raise QueryError('Empty query; give words to search for, e.g. "legal immunity".')
-    query = make_parser(ix).parse(text)
+    query = apply_exclusions(make_parser(ix).parse(text))
     with ix.searcher(weighting=scoring.BM25F()) as searcher:
         results = searcher.search(query, limit=limit, terms=True)
         results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)

@@ -36,6 +36,7 @@ LOCK_TIMEOUT = 5.0
 # What a damaged or foreign index raises while being opened.
 _READ_ERRORS = (
     EmptyIndexError,
+    whoosh_index.IndexError,  # Whoosh's own, raised for a garbled TOC
     pickle.UnpicklingError,
     struct.error,
     zlib.error,
@@ -52,7 +53,8 @@ _READ_ERRORS = (
 
 def index_exists(index_dir: Path) -> bool:
     """Return whether ``index_dir`` holds a searcher index."""
-    return (index_dir / VERSION_FILE).is_file() and whoosh_index.exists_in(str(index_dir))
+    # Whoosh's own exists_in() opens the index, and raises when it is damaged.
+    return (index_dir / VERSION_FILE).is_file() and any(index_dir.glob("_MAIN_*.toc"))
 
 
 def create(index_dir: Path) -> FileIndex:

@@ -1,0 +1,38 @@
+# Two commands for a newcomer: `make run` and `make test`. Both build .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORPUS ?= corpus/
+QUERY ?= legal immunity
+
+.PHONY: run test lint typecheck clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "searcher needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/searcher index $(CORPUS)
+	$(BIN)/searcher query "$(QUERY)"
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check searcher tests benchmarks
+	$(BIN)/ruff format --check searcher tests benchmarks
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy searcher
+
+test: lint typecheck
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) index/_MAIN_* index/*.seg index/*.toc index/manifest.sqlite3 index/searcher.json

@@ -1,0 +1,248 @@
+"""The ``searcher`` command: thin shells over the library.
+
+Each command parses options, calls one library function, renders the result,
+and maps :class:`~searcher.errors.SearcherError` to a one-line error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+import searcher
+from searcher.config import INDEX_ENVVAR
+from searcher.safetext import safe_text
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+class QueryProblem(click.ClickException):
+    """A query we cannot run: one line, exit code 2 like other usage errors."""
+
+    exit_code = 2
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn library errors into one-line click errors (no traceback)."""
+    try:
+        yield
+    except searcher.QueryError as exc:
+        raise QueryProblem(str(exc)) from exc
+    except searcher.SearcherError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+class Settings:
+    """Group-level options, shared with every command."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="index",
+    show_default=True,
+    envvar=INDEX_ENVVAR,
+    show_envvar=True,
+    help="Folder of the index.",
+)
+@click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
+@click.version_option(package_name="searcher")
+@click.pass_context
+def cli(ctx: click.Context, index_dir: Path, verbose: int) -> None:
+    """Full-text search over news articles.
+
+    \b
+    Example:
+        searcher index corpus/
+        searcher query "legal immunity"
+    """
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="searcher: %(message)s", stream=sys.stderr)
+    ctx.obj = Settings(index_dir)
+
+
+# -- rendering ---------------------------------------------------------------
+
+
+def _shown_path(path: str) -> str:
+    """Show a path relative to the working folder when it lies below it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+def _iso(date: datetime | None) -> str | None:
+    """ISO 8601: the day alone when no time of day is known."""
+    if date is None:
+        return None
+    return date.date().isoformat() if date.time() == datetime.min.time() else date.isoformat()
+
+
+def _hit_json(hit: searcher.SearchHit) -> dict[str, Any]:
+    data = asdict(hit)
+    data["date"] = _iso(hit.date)
+    data["score"] = round(hit.score, 4)
+    return data
+
+
+def _render_segments(segments: tuple[searcher.Segment, ...], color: bool) -> str:
+    parts = []
+    for segment in segments:
+        text = " ".join(safe_text(segment.text).split(" "))
+        text = re.sub(r" {2,}", " ", text)
+        if segment.matched:
+            text = click.style(text, bold=True, fg="yellow") if color else f"[{text}]"
+        parts.append(text)
+    return "…" + "".join(parts).strip() + "…"
+
+
+def _render_hit(hit: searcher.SearchHit, color: bool) -> str:
+    title = safe_text(hit.title) or "(no title)"
+    head = f"{hit.rank}. " + (click.style(title, bold=True) if color else title)
+    meta = [safe_text(x) for x in (hit.byline or hit.source, _iso(hit.date) or "") if x]
+    meta.append(safe_text(_shown_path(hit.path)))
+    lines = [head, "   " + " | ".join(meta)]
+    lines += ["   " + _render_segments(snippet, color) for snippet in hit.snippets]
+    return "\n".join(lines)
+
+
+def _progress_bar(label: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """Return an ``on_progress`` callback drawing a bar on stderr, and its closer."""
+    state: dict[str, Any] = {}
+
+    def on_progress(done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if "bar" not in state:
+            state["bar"] = click.progressbar(
+                length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True
+            )
+            state["bar"].__enter__()
+        state["bar"].update(done - state.get("done", 0))
+        state["done"] = done
+
+    def close() -> None:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+    return on_progress, close
+
+
+# -- commands ----------------------------------------------------------------
+
+
+@cli.command("index")
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option("--rebuild", is_flag=True, help="Drop the index and index everything again.")
+@pass_settings
+def index_command(settings: Settings, corpus: tuple[Path, ...], rebuild: bool) -> None:
+    """Index the articles in CORPUS folders or files (incremental).
+
+    Files unchanged since the last run are skipped, changed ones re-read, and
+    articles of files gone from CORPUS removed. Exits 1 when a file was skipped.
+
+    \b
+    Example:
+        searcher index corpus/
+        searcher --index news-index index ~/archive/ --rebuild
+    """
+    on_progress, close_bar = _progress_bar("Indexing")
+    with _errors(), searcher.open_index(settings.index_dir, create=True) as ix:
+        try:
+            report = ix.update(*corpus, rebuild=rebuild, on_progress=on_progress)
+        finally:
+            close_bar()
+    for skipped in report.skipped:
+        click.echo(f"skipped {safe_text(skipped.path)}: {safe_text(skipped.reason)}", err=True)
+    click.echo(
+        f"{report.added} added, {report.updated} updated, {report.removed} removed, "
+        f"{report.unchanged} files unchanged, {len(report.skipped)} skipped; "
+        f"{report.articles} articles in {settings.index_dir}/ ({report.seconds:.1f} s)",
+        err=True,
+    )
+    if report.skipped:
+        sys.exit(1)
+
+
+@cli.command("query")
+@click.argument("text")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@pass_settings
+def query_command(settings: Settings, text: str, limit: int, as_json: bool) -> None:
+    """Search the index for TEXT and print ranked hits with snippets.
+
+    Words need not all match; hits with more of them rank higher. Whoosh
+    syntax works: "a phrase", AND/OR/NOT, field:value (title, byline,
+    source, keywords).
+
+    \b
+    Example:
+        searcher query "legal immunity"
+        searcher query 'byline:luce "sticking point"' --json
+    """
+    with _errors(), searcher.open_index(settings.index_dir) as ix:
+        results = ix.search(text, limit=limit)
+    if as_json:
+        for hit in results:
+            click.echo(json.dumps(_hit_json(hit)))
+        return
+    color = sys.stdout.isatty()
+    if not results.hits:
+        click.echo(f"No articles match {safe_text(text)!r}.", err=True)
+        return
+    for hit in results:
+        click.echo(_render_hit(hit, color) + "\n")
+    click.echo(f"{len(results)} of {results.total} matching articles.", err=True)
+
+
+@cli.command("extract")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
+def extract_command(file: Path, as_json: bool) -> None:
+    """Print what would be indexed for FILE (title, byline, date, body).
+
+    \b
+    Example:
+        searcher extract corpus/000_15647181341936f1.txt
+    """
+    with _errors():
+        articles = searcher.read_file(file)
+    for article in articles:
+        if as_json:
+            data = asdict(article)
+            data["date"] = _iso(article.date)
+            click.echo(json.dumps(data))
+            continue
+        fields = [
+            ("id", article.id),
+            ("title", article.title),
+            ("byline", article.byline),
+            ("source", article.source),
+            ("date", _iso(article.date) or ""),
+            ("url", article.url),
+            ("keywords", ", ".join(article.keywords)),
+        ]
+        for name, value in fields:
+            click.echo(f"{name + ':':<10}{safe_text(value)}")
+        click.echo("\n" + safe_text(article.body, keep_newlines=True) + "\n")

@@ -1,0 +1,127 @@
+"""Incremental indexing, the index's own errors, and the library API."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import searcher
+from searcher.storage import VERSION_FILE
+from tests.conftest import SEED_ID
+
+
+def _ids(ix: searcher.Index, text: str) -> list[str]:
+    return [hit.id for hit in ix.search(text, limit=50)]
+
+
+def test_second_run_over_unchanged_corpus_writes_nothing(
+    built_index: searcher.Index, corpus_dir: Path
+) -> None:
+    count = len(built_index)
+    files = sorted(os.listdir(built_index.path))
+    report = built_index.update(corpus_dir)
+    assert (report.added, report.updated, report.removed) == (0, 0, 0)
+    assert report.unchanged > 0
+    assert len(built_index) == count
+    assert sorted(os.listdir(built_index.path)) == files, "no new segment or TOC"
+
+
+def test_edited_file_is_the_only_one_reindexed(
+    built_index: searcher.Index, corpus_dir: Path
+) -> None:
+    count = len(built_index)
+    seed = corpus_dir / "000_15647181341936f1.txt"
+    seed.write_text(seed.read_text() + "\n\nA new closing paragraph about zeppelins.\n")
+    report = built_index.update(corpus_dir)
+    assert (report.added, report.updated, report.removed) == (0, 1, 0)
+    assert len(built_index) == count
+    assert _ids(built_index, "zeppelins") == [SEED_ID]
+
+
+def test_touched_but_identical_file_is_not_reindexed(
+    built_index: searcher.Index, corpus_dir: Path
+) -> None:
+    seed = corpus_dir / "000_15647181341936f1.txt"
+    os.utime(seed, ns=(1, 1))
+    report = built_index.update(corpus_dir)
+    assert (report.added, report.updated) == (0, 0)
+
+
+def test_deleted_file_leaves_the_index(built_index: searcher.Index, corpus_dir: Path) -> None:
+    count = len(built_index)
+    (corpus_dir / "000_15647181341936f1.txt").unlink()
+    report = built_index.update(corpus_dir)
+    assert report.removed == 1
+    assert len(built_index) == count - 1
+    assert SEED_ID not in _ids(built_index, "immunity")
+
+
+def test_unreadable_file_is_skipped_and_the_rest_indexed(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Good headline\n\nGood body about harbours.")
+    (corpus / "empty.txt").write_bytes(b"")
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        report = ix.update(corpus)
+        assert report.added == 1
+        assert [Path(s.path).name for s in report.skipped] == ["empty.txt"]
+        assert _ids(ix, "harbours") == ["c/good.txt"]
+
+
+def test_rebuild_starts_over(built_index: searcher.Index, corpus_dir: Path) -> None:
+    count = len(built_index)
+    report = built_index.update(corpus_dir, rebuild=True)
+    assert report.added == count
+    assert len(built_index) == count
+
+
+def test_add_and_get_articles(tmp_path: Path) -> None:
+    article = searcher.Article(id="x/1", path="x", title="Zebra crossing", body="Stripes.")
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        assert ix.add([article]) == 1
+        assert ix.add([article]) == 1, "same id replaces"
+        assert len(ix) == 1
+        assert ix.get("x/1") == article
+        with pytest.raises(searcher.ArticleNotFoundError):
+            ix.get("nope")
+
+
+def test_missing_index_says_how_to_build_one(tmp_path: Path) -> None:
+    with pytest.raises(searcher.IndexNotFoundError, match="searcher index"):
+        searcher.open_index(tmp_path / "none")
+
+
+def test_missing_corpus_is_an_error(built_index: searcher.Index, tmp_path: Path) -> None:
+    with pytest.raises(searcher.IngestError, match="no such file"):
+        built_index.update(tmp_path / "nowhere")
+
+
+def test_other_schema_version_asks_for_a_rebuild(built_index: searcher.Index) -> None:
+    (built_index.path / VERSION_FILE).write_text('{"schema_version": "0"}')
+    with pytest.raises(searcher.IndexVersionError, match="--rebuild"):
+        searcher.open_index(built_index.path)
+
+
+# Whoosh leaves the damaged TOC file open when it fails to read it.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_damaged_index_says_so(built_index: searcher.Index) -> None:
+    built_index.close()
+    for toc in built_index.path.glob("*.toc"):
+        toc.write_bytes(b"\x00garbage")
+    with pytest.raises(searcher.IndexCorruptError, match="--rebuild"):
+        searcher.open_index(built_index.path)
+
+
+def test_env_var_chooses_the_index(built_index: searcher.Index) -> None:
+    with searcher.open_index() as ix:
+        assert ix.path == built_index.path
+
+
+def test_index_path_moves_with_copy(built_index: searcher.Index, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(built_index.path, copy)
+    with searcher.open_index(copy) as ix:
+        assert len(ix) == len(built_index)
