@@ -7,11 +7,12 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from whoosh import highlight, qparser, scoring
+from whoosh import highlight, qparser
 from whoosh import query as wq
 from whoosh.index import FileIndex
 from whoosh.searching import Hit
 
+from searcher import ranking
 from searcher.errors import QueryError
 from searcher.models import SearchHit, SearchResults, Segment
 
@@ -122,8 +123,8 @@ def search(ix: FileIndex, text: str, *, limit: int = 10) -> SearchResults:
     if not text.strip():
         raise QueryError('Empty query; give words to search for, e.g. "legal immunity".')
     query = apply_exclusions(make_parser(ix).parse(text))
-    with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        results = searcher.search(query, limit=limit, terms=True)
+    with ix.searcher(weighting=ranking.make_weighting()) as searcher:
+        results = searcher.search(ranking.rewrite(query, searcher), limit=limit, terms=True)
         results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         results.formatter = SegmentFormatter()
         hits = tuple(_to_hit(hit) for hit in results)
