@@ -25,8 +25,8 @@ run: $(VENV)/.installed
 	$(BIN)/searcher query "$(QUERY)"
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check searcher tests benchmarks
-	$(BIN)/ruff format --check searcher tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy searcher
