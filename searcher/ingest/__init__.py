@@ -31,6 +31,8 @@ READERS: dict[str, str] = {
     ".html": "searcher.ingest.html",
     ".htm": "searcher.ingest.html",
     ".xhtml": "searcher.ingest.html",
+    ".sgm": "searcher.ingest.sgml",
+    ".sgml": "searcher.ingest.sgml",
 }
 
 #: Suffixes of files that hold a whole collection of articles; loose ``.txt``
