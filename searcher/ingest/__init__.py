@@ -33,6 +33,9 @@ READERS: dict[str, str] = {
     ".xhtml": "searcher.ingest.html",
     ".sgm": "searcher.ingest.sgml",
     ".sgml": "searcher.ingest.sgml",
+    ".json": "searcher.ingest.json",
+    ".jsonl": "searcher.ingest.json",
+    ".ndjson": "searcher.ingest.json",
 }
 
 #: Suffixes of files that hold a whole collection of articles; loose ``.txt``
