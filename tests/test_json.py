@@ -219,3 +219,29 @@ def test_random_input_only_raises_ingest_error(tmp_path: Path, data: bytes, suff
     except IngestError:
         return
     assert all(isinstance(a, Article) and (a.title or a.body) for a in articles)
+
+
+@pytest.mark.parametrize(
+    ("document", "titles"),
+    [
+        ({"title": "Feed", "items": [{"title": "A"}, {"title": "B"}]}, ["A", "B"]),
+        ({"title": "Own", "body": "Text.", "data": [1, 2]}, ["Own"]),
+        ({"meta": {"page": 1}, "payload": {"list": [{"headline": "Deep"}]}}, ["Deep"]),
+        ({"data": {"result": {"articles": [{"title": "Three deep"}]}}}, ["Three deep"]),
+    ],
+)
+def test_wrapper_detection(tmp_path: Path, document: dict[str, Any], titles: list[str]) -> None:
+    assert [a.title for a in read(write(tmp_path, "w.json", document))] == titles
+
+
+def test_field_map_makes_a_lone_object_an_article(tmp_path: Path) -> None:
+    path = write(tmp_path, "one.json", {"story_text": "Only a mapped body."})
+    (article,) = read(path, body="story_text")
+    assert (article.id, article.body) == ("one.json#1", "Only a mapped body.")
+
+
+def test_builtin_names_are_lower_case() -> None:
+    # Records are keyed by lower-cased names, so the built-in names must be lower case.
+    names = [n for names in json_reader.FIELD_NAMES.values() for n in names]
+    assert names == [n.lower() for n in names]
+    assert set(json_reader.FIELD_NAMES) == json_reader.MAPPABLE_FIELDS

@@ -75,36 +75,61 @@ LINE_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 #: How deep wrappers are searched for the list of records.
 MAX_WRAPPER_DEPTH = 4
 
-# Cheap HTML to text: block ends become paragraph breaks, other tags vanish.
+#: Inline elements: removed without a space, so ``<b>for</b>ty`` stays one word.
+INLINE_TAGS = ("a", "b", "i", "em", "strong", "span", "u", "small", "sup", "sub", "abbr",
+               "code", "mark", "font", "q", "cite")  # fmt: skip
+#: Elements whose end is a paragraph break.
+BLOCK_TAGS = ("p", "div", "li", "h[1-6]", "blockquote", "tr", "section", "article", "pre",
+              "table", "ul", "ol", "figure", "header", "footer")  # fmt: skip
+
+# Cheap HTML to text with regular expressions: a body string is a fragment, not
+# a page, and BeautifulSoup would cost more than the rest of the record.
 _DROPPED = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_BLOCK_END = re.compile(
-    r"<(?:br\s*/?|/(?:p|div|li|h[1-6]|blockquote|tr|section|article|pre))\s*>", re.IGNORECASE
-)
+_BLOCK_END = re.compile(rf"<(?:br\s*/?|/(?:{'|'.join(BLOCK_TAGS)}))\s*>", re.IGNORECASE)
+_INLINE = re.compile(rf"</?(?:{'|'.join(INLINE_TAGS)})\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[a-zA-Z/!?][^>]*>")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# The characters clean_line drops; searched before any replacing, as most text has none.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def html_to_text(text: str) -> str:
     """Strip HTML from a body string: block ends become paragraph breaks.
 
-    >>> html_to_text("<p>One &amp; two.</p><p>Three<br>four</p>")
+    Text without markup or entities is tidied by :func:`clean_body` (line
+    breaks kept); in HTML a line break is a space, as a browser shows it.
+
+    >>> html_to_text("<p>One &amp; two.</p><p>Th<b>r</b>ee<br>four</p>")
     'One & two.\\n\\nThree\\n\\nfour'
     """
+    if "<" not in text and "&" not in text:
+        return clean_body(text)
     if "<" in text:
-        text = _TAG.sub("", _BLOCK_END.sub("\n\n", _DROPPED.sub("", text)))
-    return clean_body(html.unescape(text)) if "&" in text else clean_body(text)
+        text = _DROPPED.sub("", text)
+        text = _TAG.sub(" ", _INLINE.sub("", _BLOCK_END.sub("\n\n", text)))
+    text = html.unescape(text)
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub(" ", text)
+    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
-def _lookup(record: Mapping[str, Any], key: str) -> Any:
-    """Return the value at ``key`` (dotted for nesting), ignoring case; ``None`` if absent."""
-    value: Any = record
-    for part in key.split("."):
-        if not isinstance(value, Mapping):
-            return None
-        if part in value:
-            value = value[part]
-            continue
-        lowered = part.lower()
-        value = next((v for k, v in value.items() if k.lower() == lowered), None)
+def _lowered(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Key the record by lower-case names, so matching ignores case at one lookup."""
+    return {str(k).lower(): v for k, v in record.items()}
+
+
+def _lookup(record: dict[str, Any], key: str) -> Any:
+    """Return the value at lower-case ``key`` (dotted for nesting) of a :func:`_lowered` record.
+
+    Returns ``None`` when a part is absent.
+    """
+    if "." not in key:
+        return record.get(key)
+    first, *rest = key.split(".")
+    value = record.get(first)
+    for part in rest:
+        value = _lowered(value).get(part) if isinstance(value, dict) else None
     return value
 
 
@@ -114,23 +139,26 @@ def _strings(value: Any) -> list[str]:
         return [value]
     if isinstance(value, int | float) and not isinstance(value, bool):
         return [str(value)]
-    if isinstance(value, Mapping):
-        return next((_strings(v) for v in (_lookup(value, k) for k in NAME_KEYS) if v), [])
+    if isinstance(value, dict):
+        named = _lowered(value)
+        return next((_strings(named[k]) for k in NAME_KEYS if named.get(k)), [])
     if isinstance(value, list):
         return [s for item in value for s in _strings(item)]
     return []
 
 
-def _values(record: Mapping[str, Any], field: str, field_map: Mapping[str, str]) -> list[Any]:
-    """Return the non-empty values the record holds for ``field``, best first."""
+def _values(record: dict[str, Any], field: str, field_map: Mapping[str, str]) -> Iterator[Any]:
+    """Yield the non-empty values a :func:`_lowered` record holds for ``field``, best first."""
     keys = FIELD_NAMES[field]
     if field in field_map:
-        keys = (field_map[field], *keys)
-    found = (_lookup(record, key) for key in keys)
-    return [value for value in found if value not in (None, "", [], {})]
+        keys = (field_map[field].lower(), *keys)
+    for key in keys:
+        value = _lookup(record, key)
+        if value is not None and value != "" and value != [] and value != {}:
+            yield value
 
 
-def _first_text(record: Mapping[str, Any], field: str, field_map: Mapping[str, str]) -> str:
+def _first_text(record: dict[str, Any], field: str, field_map: Mapping[str, str]) -> str:
     for value in _values(record, field, field_map):
         text = ", ".join(s for s in (clean_line(s) for s in _strings(value)) if s)
         if text:
@@ -150,7 +178,7 @@ def _date(value: Any) -> datetime | None:
     return None
 
 
-def _body(record: Mapping[str, Any], field_map: Mapping[str, str]) -> str:
+def _body(record: dict[str, Any], field_map: Mapping[str, str]) -> str:
     for value in _values(record, "body", field_map):
         parts = value if isinstance(value, list) else [value]
         text = "\n\n".join(p for p in parts if isinstance(p, str))
@@ -164,6 +192,7 @@ def parse_record(
     record: Mapping[str, Any], *, path: str, doc_id: str, ordinal: int, field_map: Mapping[str, str]
 ) -> Article | None:
     """Build an article from one record; ``None`` when it has no title and no body."""
+    record = _lowered(record)
     title = _first_text(record, "title", field_map)
     if "<" in title or "&" in title:
         title = clean_line(html_to_text(title))
@@ -191,33 +220,46 @@ def parse_record(
     )
 
 
-def _looks_like_article(value: Mapping[str, Any]) -> bool:
-    return any(_lookup(value, k) for f in ("title", "body") for k in FIELD_NAMES[f][:4])
+def _holds_records(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(item, Mapping) for item in value)
 
 
-def find_records(value: Any, depth: int = 0) -> list[Any] | None:
+def find_records(
+    value: Any, field_map: Mapping[str, str] | None = None, depth: int = 0
+) -> list[Any] | None:
     """Return the list of records in a parsed ``.json`` document, or ``None``.
+
+    A wrapper key holding objects wins over the object being an article itself,
+    so ``{"title": "Feed", "items": [...]}`` is read as a feed of items.
 
     >>> find_records({"data": {"articles": [{"title": "A"}]}})
     [{'title': 'A'}]
+    >>> find_records({"title": "A", "tags": [{"name": "x"}]})
+    [{'title': 'A', 'tags': [{'name': 'x'}]}]
     """
     if isinstance(value, list):
         return value
     if not isinstance(value, Mapping) or depth > MAX_WRAPPER_DEPTH:
         return None
-    if _looks_like_article(value):
-        return [value]
     lowered = {str(k).lower(): v for k, v in value.items()}
-    candidates = [lowered[k] for k in WRAPPER_KEYS if k in lowered]
-    candidates += [v for v in value.values() if isinstance(v, list | Mapping)]
-    for candidate in candidates:
-        found = find_records(candidate, depth + 1)
+    wrapped = [lowered[k] for k in WRAPPER_KEYS if k in lowered]
+    for inner in wrapped:
+        if _holds_records(inner):
+            return list(inner)
+        found = find_records(inner, field_map, depth + 1) if isinstance(inner, Mapping) else None
         if found:
             return found
+    record = _lowered(value)
+    if any(next(_values(record, f, field_map or {}), None) for f in ("title", "body")):
+        return [value]
+    for inner in value.values():
+        found = find_records(inner, field_map, depth + 1) if isinstance(inner, Mapping) else None
+        if found or _holds_records(inner):
+            return found or list(inner)
     return None
 
 
-def _parse_json(text: str, path: str) -> list[tuple[int, str, Any]]:
+def _parse_json(text: str, path: str, field_map: Mapping[str, str]) -> list[tuple[int, str, Any]]:
     """Return ``(ordinal, where, record)`` triples of a ``.json`` document.
 
     :raises IngestError: the text is not JSON, or holds no list of records.
@@ -233,7 +275,7 @@ def _parse_json(text: str, path: str) -> list[tuple[int, str, Any]]:
         ) from exc
     except RecursionError as exc:
         raise IngestError(path, "JSON nested too deeply to read") from exc
-    records = find_records(document)
+    records = find_records(document, field_map)
     if not records:
         raise IngestError(
             path,
@@ -285,7 +327,7 @@ def read(path: Path, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS) -> Ite
     if not text.strip():
         raise IngestError(path, "the file is empty")
     by_line = logical_suffix(path) in LINE_SUFFIXES
-    records = _parse_lines(text, name) if by_line else _parse_json(text, name)
+    records = _parse_lines(text, name) if by_line else _parse_json(text, name, options.field_map)
     seen: set[str] = set()
     for ordinal, where, record in records:
         if not isinstance(record, Mapping):
