@@ -245,3 +245,12 @@ def test_builtin_names_are_lower_case() -> None:
     names = [n for names in json_reader.FIELD_NAMES.values() for n in names]
     assert names == [n.lower() for n in names]
     assert set(json_reader.FIELD_NAMES) == json_reader.MAPPABLE_FIELDS
+
+
+def test_jsonl_line_separators_inside_strings(tmp_path: Path) -> None:
+    path = tmp_path / "sep.jsonl"
+    record = {"title": "Line\u2028separator", "body": "Next\x85line."}
+    path.write_bytes((json.dumps(record, ensure_ascii=False) + "\r\n").encode("utf-8") * 2)
+    articles = read(path)
+    assert [a.id for a in articles] == ["sep.jsonl#1", "sep.jsonl#2"]
+    assert articles[0].title.split() == ["Line", "separator"]

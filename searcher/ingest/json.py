@@ -289,7 +289,9 @@ def _parse_lines(text: str, path: str) -> list[tuple[int, str, Any]]:
     """Return ``(ordinal, where, record)`` triples of JSON Lines, skipping bad lines."""
     records: list[tuple[int, str, Any]] = []
     ordinal = 0
-    for number, line in enumerate(text.splitlines(), 1):
+    # Split on "\n" only: str.splitlines() also splits at U+2028 and U+0085,
+    # which JSON allows unescaped inside strings.
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         ordinal += 1
