@@ -31,6 +31,11 @@ READERS: dict[str, str] = {
     ".html": "searcher.ingest.html",
     ".htm": "searcher.ingest.html",
     ".xhtml": "searcher.ingest.html",
+    ".sgm": "searcher.ingest.sgml",
+    ".sgml": "searcher.ingest.sgml",
+    ".json": "searcher.ingest.json",
+    ".jsonl": "searcher.ingest.json",
+    ".ndjson": "searcher.ingest.json",
 }
 
 #: Suffixes of files that hold a whole collection of articles; loose ``.txt``
