@@ -1,0 +1,281 @@
+"""Find a news page's main text: text blocks, content scoring, boilerplate rules.
+
+One iterative walk over the parsed tree cuts the page into text blocks (the
+inline text between two block-level tags), skipping tags that never hold
+article text and hidden elements. Each block scores its container and the
+container's ancestors by length, commas and link density, as readability does;
+the best container and its strong siblings are the article, minus blocks under
+boilerplate-classed elements (share bars, related links, newsletter prompts)
+and link-dense or boilerplate-phrase blocks. The rules are data, below.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString, PageElement
+
+from searcher.ingest._common import clean_line
+
+#: Elements whose text is never article text.
+DROP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "nav", "aside", "footer", "iframe", "svg", "math",
+        "button", "select", "option", "input", "textarea", "template", "object", "embed",
+        "canvas", "video", "audio", "map", "dialog", "menu", "figure", "figcaption",
+        "head", "title", "meta", "link", "label", "picture", "img", "source",
+    }
+)  # fmt: skip
+#: Inline elements: their text belongs to the enclosing block.
+INLINE_TAGS = frozenset(
+    {
+        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data", "del",
+        "dfn", "em", "font", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span",
+        "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "nobr",
+    }
+)  # fmt: skip
+#: Blocks that are paragraphs: they score their parent, not themselves.
+PARAGRAPH_TAGS = frozenset(
+    {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "td", "th"}
+)
+#: Headings: kept in the body, but too short to score.
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Class or id words of elements that hold boilerplate, not article text.
+NEGATIVE_WORDS = (
+    "share", "sharing", "social", "related", "recommend", "recommended", "comment", "comments",
+    "newsletter", "subscribe", "subscription", "signup", "promo", "advert", "advertisement",
+    "ad", "ads", "adslot", "sponsor", "sponsored", "cookie", "consent", "gdpr", "banner",
+    "breadcrumb", "breadcrumbs", "sidebar", "widget", "masthead", "menu", "nav", "navbar",
+    "popup", "modal", "outbrain", "taboola", "recirc", "recirculation", "trending", "popular",
+    "most-read", "more-stories", "read-more", "readmore", "tags", "tag-list", "byline",
+    "dateline", "timestamp", "caption", "credit", "toolbar", "skip", "sr-only",
+    "visually-hidden", "screen-reader-text", "pagination", "pager", "follow", "login",
+    "author-bio", "bio", "disqus", "rail", "footer", "header", "jump", "print", "tooltip",
+    "meta", "post-meta", "article-meta", "inline-related", "see-also", "also-read", "hidden",
+)  # fmt: skip
+#: Class or id words of elements that hold article text.
+POSITIVE_WORDS = (
+    "article", "articlebody", "article-body", "article-content", "body", "content", "entry",
+    "entry-content", "main", "post", "post-content", "story", "story-body", "text", "prose",
+)  # fmt: skip
+#: Short blocks that are calls to action, not article text.
+BOILERPLATE_PHRASES = re.compile(
+    r"^(?:advertisement|advertising|sponsored|share(?: this)?(?: article| story)?|"
+    r"(?:click|tap) here|read more|continue reading|related(?: articles| stories)?|"
+    r"sign up|subscribe|follow us|image|photo|video|getty images|"
+    r"(?:supported|story continues) below|skip (?:to )?\w+|loading|"
+    r"this (?:article|story) (?:is|was) (?:part|updated)|all rights reserved)\b",
+    re.IGNORECASE,
+)
+#: Blocks shorter than this many characters do not score a container.
+MIN_SCORING_CHARS = 25
+#: A kept block's link text may be at most this share of its text.
+MAX_LINK_DENSITY = 0.5
+#: Share of the best score a sibling container needs to join the article.
+SIBLING_SHARE = 0.2
+#: Class weight added to or taken from a candidate container's score.
+CLASS_WEIGHT = 25.0
+
+_NEGATIVE = re.compile(
+    r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, NEGATIVE_WORDS)) + r")(?=$|[\s_-])"
+)
+_POSITIVE = re.compile(
+    r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, POSITIVE_WORDS)) + r")(?=$|[\s_-])"
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?…\"'”’)]$")
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of inline text between block-level tags, with its ancestors."""
+
+    text: str
+    link_chars: int
+    path: tuple[Tag, ...]
+    heading: bool
+
+
+def _class_words(tag: Tag) -> str:
+    classes = tag.get("class")
+    words = " ".join(classes) if isinstance(classes, list) else str(classes or "")
+    ident = tag.get("id")
+    return f"{words} {ident if isinstance(ident, str) else ''}".lower().strip()
+
+
+def _hidden(tag: Tag) -> bool:
+    attrs = tag.attrs
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    return isinstance(style, str) and bool(_HIDDEN_STYLE.search(style))
+
+
+def class_weight(words: str) -> float:
+    """Return the score adjustment for an element's class and id words."""
+    weight = 0.0
+    if _NEGATIVE.search(words):
+        weight -= CLASS_WEIGHT
+    if _POSITIVE.search(words):
+        weight += CLASS_WEIGHT
+    return weight
+
+
+def text_blocks(root: Tag) -> tuple[list[Block], set[int]]:
+    """Cut ``root`` into text blocks in document order.
+
+    :returns: the blocks, and the ids of boilerplate-classed container elements
+        (their blocks are dropped unless the article container is inside them).
+    """
+    blocks: list[Block] = []
+    negative: set[int] = set()
+    path: list[Tag] = [root]
+    buffer: list[str] = []
+    link_chars = 0
+    in_link = 0
+    stack: list[tuple[PageElement, bool]] = [(child, True) for child in reversed(root.contents)]
+
+    def flush() -> None:
+        nonlocal link_chars
+        text = _SPACES.sub(" ", "".join(buffer)).strip()
+        if text:
+            blocks.append(Block(text, link_chars, tuple(path), path[-1].name in HEADING_TAGS))
+        buffer.clear()
+        link_chars = 0
+
+    while stack:
+        node, entering = stack.pop()
+        if not entering:
+            assert isinstance(node, Tag)
+            if node.name == "a":
+                in_link -= 1
+            elif node.name not in INLINE_TAGS:
+                flush()
+                path.pop()
+            continue
+        if type(node) is NavigableString:
+            buffer.append(node)
+            if in_link:
+                link_chars += len(node.strip())
+            continue
+        if not isinstance(node, Tag):
+            continue  # comments, CDATA, doctype, script text
+        name = node.name
+        if name in DROP_TAGS or _hidden(node):
+            continue
+        if name == "br" or name == "hr":
+            flush()
+            continue
+        words = _class_words(node)
+        inline = name in INLINE_TAGS
+        if words and _NEGATIVE.search(words) and not _POSITIVE.search(words):
+            if inline:
+                continue
+            negative.add(id(node))
+        if name == "a":
+            in_link += 1
+        elif not inline:
+            flush()
+            path.append(node)
+        stack.append((node, False))
+        stack.extend((child, True) for child in reversed(node.contents))
+    flush()
+    return blocks, negative
+
+
+def _block_score(block: Block) -> float:
+    length = len(block.text)
+    return 1.0 + block.text.count(",") + min(length / 100.0, 3.0)
+
+
+def _score(blocks: list[Block]) -> tuple[dict[int, float], dict[int, Tag], dict[int, list[int]]]:
+    """Score containers; return scores, the tags by id, and (text, link) chars per tag."""
+    scores: dict[int, float] = {}
+    tags: dict[int, Tag] = {}
+    chars: dict[int, list[int]] = {}
+    for block in blocks:
+        length = len(block.text)
+        for tag in block.path:
+            counts = chars.setdefault(id(tag), [0, 0])
+            counts[0] += length
+            counts[1] += block.link_chars
+        if length < MIN_SCORING_CHARS or block.link_chars > length * MAX_LINK_DENSITY:
+            continue
+        path = block.path
+        end = len(path) - 1 if path[-1].name in PARAGRAPH_TAGS else len(path)
+        points = _block_score(block)
+        for level, tag in enumerate(reversed(path[max(end - 3, 0) : end])):
+            key = id(tag)
+            tags[key] = tag
+            scores[key] = scores.get(key, 0.0) + points / (level + 1 if level < 2 else 3)
+    for key, tag in tags.items():
+        text, links = chars[key]
+        density = links / text if text else 0.0
+        scores[key] = scores[key] * (1 - density) + class_weight(_class_words(tag))
+    return scores, tags, chars
+
+
+def _selected(
+    scores: dict[int, float], tags: dict[int, Tag], chars: dict[int, list[int]]
+) -> set[int]:
+    """Pick the best container and the siblings that belong with it."""
+    best = max(scores, key=scores.__getitem__)
+    top = tags[best]
+    chosen = {best}
+    parent = top.parent
+    if parent is None:
+        return chosen
+    threshold = max(10.0, scores[best] * SIBLING_SHARE)
+    for sibling in parent.children:
+        if not isinstance(sibling, Tag) or sibling is top:
+            continue
+        key = id(sibling)
+        if scores.get(key, 0.0) >= threshold:
+            chosen.add(key)
+        elif sibling.name == "p" and key in chars:
+            text, links = chars[key]
+            if text > 80 and links < text * 0.25:
+                chosen.add(key)
+    return chosen
+
+
+def _keep(block: Block, title: str) -> bool:
+    text = block.text
+    length = len(text)
+    if block.link_chars > length * MAX_LINK_DENSITY:
+        return False
+    if length < 120 and BOILERPLATE_PHRASES.match(text) and len(text.split()) <= 12:
+        return False
+    return not (block.heading and title and clean_line(text).lower() == title.lower())
+
+
+def extract_body(soup: BeautifulSoup, *, title: str = "") -> list[str]:
+    """Return the main text of a parsed page as a list of paragraphs.
+
+    :param soup: the parsed page.
+    :param title: the headline, dropped when it repeats as a heading.
+    """
+    root = soup.body or soup
+    blocks, negative = text_blocks(root)
+    if not blocks:
+        return []
+    scores, tags, chars = _score(blocks)
+    if not scores:
+        return [b.text for b in blocks if _keep(b, title)]
+    chosen = _selected(scores, tags, chars)
+    paragraphs: list[str] = []
+    for block in blocks:
+        inside = False
+        for tag in block.path:
+            key = id(tag)
+            if key in chosen:
+                inside = True
+            elif inside and key in negative:
+                inside = False
+                break
+        if inside and _keep(block, title):
+            paragraphs.append(block.text)
+    return paragraphs

@@ -1,0 +1,277 @@
+"""Metadata of a news page: headline, byline, date, publisher and canonical URL.
+
+Sources, in order of trust: JSON-LD (``NewsArticle``, ``Article``...), then
+OpenGraph and ``<meta>`` tags, then ``<time datetime>``, ``rel=author`` links
+and byline-classed elements, then ``<h1>`` and ``<title>``. The names each
+field is read from are data, below.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+
+from searcher.dates import parse_date
+from searcher.ingest._common import clean_line
+
+LOGGER = logging.getLogger(__name__)
+
+#: JSON-LD ``@type`` values that describe the article itself.
+ARTICLE_TYPES = frozenset(
+    {
+        "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
+        "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle",
+        "askpublicnewsarticle", "blogposting", "liveblogposting", "socialmediaposting",
+        "techarticle", "scholarlyarticle", "report", "creativework",
+    }
+)  # fmt: skip
+#: ``<meta name|property|itemprop>`` keys for the headline, in order of trust.
+META_TITLE = (
+    "og:title", "twitter:title", "headline", "dc.title", "parsely-title", "sailthru.title",
+)  # fmt: skip
+#: Keys for the byline, in order of trust.
+META_AUTHOR = (
+    "author", "byl", "article:author", "dc.creator", "parsely-author", "sailthru.author",
+    "citation_author", "twitter:creator",
+)  # fmt: skip
+#: Keys for the publication date, in order of trust.
+META_DATE = (
+    "article:published_time", "datepublished", "og:published_time", "published_time",
+    "parsely-pub-date", "sailthru.date", "dc.date.issued", "dc.date", "date", "pubdate",
+    "publishdate", "publish-date", "citation_publication_date", "article.published",
+    "datecreated", "article:modified_time", "datemodified", "og:updated_time",
+)  # fmt: skip
+#: Keys for the publisher or site name.
+META_SOURCE = ("og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site")
+#: Keys for the canonical URL, after ``<link rel=canonical>``.
+META_URL = ("og:url", "twitter:url", "parsely-link")
+#: Class or id words of elements that hold the byline.
+BYLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:byline|author|authors|writer|contributor)s?(?:$|[\s_-])")
+#: Tags the metadata pass looks at; one tree walk finds them all.
+META_TAGS = ("meta", "link", "script", "time", "title", "h1", "a")
+#: Separators between a headline and a site name in ``<title>``.
+TITLE_SEPARATORS = (" | ", " - ", " — ", " – ", " :: ", " « ", " » ", " · ")
+#: A trailing ``<title>`` part of at most this many words is a site name.
+MAX_SITE_WORDS = 4
+
+_BY = re.compile(r"^\s*(?:by|from|written by|posted by|von|por|par|di)\s*[:\s]\s*", re.IGNORECASE)
+_URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.com\b", re.IGNORECASE)
+_MAX_NAME_CHARS = 80
+
+
+@dataclass(slots=True)
+class PageMeta:
+    """What the page says about itself; empty strings where it says nothing."""
+
+    title: str = ""
+    byline: str = ""
+    source: str = ""
+    date: datetime | None = None
+    url: str = ""
+    body_hint: str = ""
+    keywords: tuple[str, ...] = ()
+    authors: list[str] = field(default_factory=list)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return clean_line(value)
+    if isinstance(value, dict):
+        return _text(value.get("name") or value.get("@id") or "")
+    if isinstance(value, list) and value:
+        return _text(value[0])
+    return ""
+
+
+def _names(value: Any) -> list[str]:
+    """Author names from a JSON-LD ``author`` value (string, object, or list)."""
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    name = _text(value.get("name") if isinstance(value, dict) else value)
+    return [name] if name else []
+
+
+def _walk_json(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 6:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk_json(item, depth + 1)
+    elif isinstance(node, dict):
+        yield node
+        graph = node.get("@graph")
+        if graph is not None:
+            yield from _walk_json(graph, depth + 1)
+
+
+def _is_article(node: dict[str, Any]) -> bool:
+    kinds = node.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds)
+
+
+def json_ld_article(scripts: list[str], *, path: str = "") -> dict[str, Any]:
+    """Return the first JSON-LD object typed as an article, or ``{}``.
+
+    Blocks that are not valid JSON are logged and ignored.
+    """
+    for script in scripts:
+        try:
+            data = json.loads(script, strict=False)
+        except ValueError:
+            LOGGER.info("%s: ignoring a JSON-LD block that is not valid JSON", path or "page")
+            continue
+        for node in _walk_json(data):
+            if _is_article(node):
+                return node
+    return {}
+
+
+def _meta_map(tags: list[Tag]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for tag in tags:
+        key = tag.get("property") or tag.get("name") or tag.get("itemprop") or ""
+        content = tag.get("content")
+        if isinstance(key, str) and isinstance(content, str) and content.strip():
+            found.setdefault(key.strip().lower(), content)
+    return found
+
+
+def _first(found: dict[str, str], keys: tuple[str, ...]) -> str:
+    return next((clean_line(found[k]) for k in keys if k in found), "")
+
+
+def _person(text: str) -> str:
+    """Tidy one author name; empty when it looks like a URL or a sentence."""
+    text = _BY.sub("", clean_line(text)).strip(" ,;|")
+    if not text or len(text) > _MAX_NAME_CHARS or _URLISH.search(text) or text.startswith("@"):
+        return ""
+    return text
+
+
+def _join_names(names: list[str]) -> str:
+    seen: dict[str, str] = {}
+    for raw in names:
+        name = _person(raw)
+        if name and name.lower() not in seen:
+            seen[name.lower()] = name
+    return ", ".join(seen.values())
+
+
+def strip_site_name(title: str, site: str) -> str:
+    """Drop a trailing (or leading) site name from a page title.
+
+    >>> strip_site_name("Rates rise again | The Daily Post", "")
+    'Rates rise again'
+    >>> strip_site_name("Daily Post - Rates rise again in March", "Daily Post")
+    'Rates rise again in March'
+    """
+    for sep in TITLE_SEPARATORS:
+        if sep not in title:
+            continue
+        head, _, tail = title.rpartition(sep)
+        is_site = (site and tail.strip().lower() == site.lower()) or (
+            len(tail.split()) <= MAX_SITE_WORDS
+        )
+        if is_site and len(head.split()) >= 2:
+            return head.strip()
+        first, _, rest = title.partition(sep)
+        if site and first.strip().lower() == site.lower() and rest.strip():
+            return rest.strip()
+    return title
+
+
+def _time_date(times: list[Tag]) -> datetime | None:
+    ranked = sorted(
+        times,
+        key=lambda t: not (t.has_attr("pubdate") or t.get("itemprop") == "datePublished"),
+    )
+    for tag in ranked:
+        value = tag.get("datetime")
+        if isinstance(value, str) and (parsed := parse_date(value)):
+            return parsed
+    return None
+
+
+def _byline_elements(soup: BeautifulSoup) -> list[str]:
+    """Author names printed in ``itemprop=author`` or byline-classed elements."""
+    names: list[str] = []
+    for tag in soup.find_all(None, {"itemprop": "author"}, limit=5):
+        inner = tag.find(None, {"itemprop": "name"})
+        names.append((inner or tag).get_text(" ")[: _MAX_NAME_CHARS * 2])
+    if names:
+        return names
+    for tag in soup.find_all(class_=BYLINE_CLASS, limit=3):
+        text = clean_line(tag.get_text(" "))
+        if 0 < len(text) <= _MAX_NAME_CHARS and len(text.split()) <= 10:
+            return [text]
+    return []
+
+
+def read_meta(soup: BeautifulSoup, *, path: str = "") -> PageMeta:
+    """Collect a page's metadata from its parsed tree."""
+    by_name: dict[str, list[Tag]] = {name: [] for name in META_TAGS}
+    for tag in soup.find_all(META_TAGS):
+        by_name[tag.name].append(tag)
+    scripts = [
+        s.get_text()
+        for s in by_name["script"]
+        if str(s.get("type", "")).lower().strip() == "application/ld+json"
+    ]
+    ld = json_ld_article(scripts, path=path)
+    meta = _meta_map(by_name["meta"])
+    publisher = ld.get("publisher")
+    source = _text(publisher) if publisher else ""
+    source = source or _first(meta, META_SOURCE).lstrip("@")
+
+    title = _text(ld.get("headline")) or _first(meta, META_TITLE)
+    if not title:
+        heading = next((clean_line(h.get_text(" ")) for h in by_name["h1"]), "")
+        title = heading or next((clean_line(t.get_text(" ")) for t in by_name["title"]), "")
+    title = strip_site_name(title, source)
+
+    names = _names(ld.get("author"))
+    if not names:
+        found = _first(meta, META_AUTHOR)
+        names = [found] if found and not _URLISH.search(found) else []
+    if not names:
+        names = [a.get_text(" ") for a in by_name["a"] if "author" in (a.get("rel") or [])][:3]
+    if not names:
+        names = _byline_elements(soup)
+
+    date: datetime | None = None
+    for candidate in (_text(ld.get("datePublished")), _first(meta, META_DATE)):
+        if candidate and (date := parse_date(candidate)):
+            break
+    date = date or _time_date(by_name["time"]) or parse_date(_text(ld.get("dateCreated")))
+    date = date or parse_date(_text(ld.get("dateModified")))
+
+    url = ""
+    for link in by_name["link"]:
+        if "canonical" in (link.get("rel") or []) and isinstance(link.get("href"), str):
+            url = str(link["href"]).strip()
+            break
+    url = url or _first(meta, META_URL) or _text(ld.get("url"))
+
+    keywords = ld.get("keywords")
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    return PageMeta(
+        title=title,
+        byline=_join_names(names),
+        source=source,
+        date=date,
+        url=url,
+        body_hint=_text(ld.get("articleBody")) if isinstance(ld.get("articleBody"), str) else "",
+        keywords=tuple(k for k in (_text(k) for k in keywords or ()) if k)[:20]
+        if isinstance(keywords, list)
+        else (),
+        authors=names,
+    )
