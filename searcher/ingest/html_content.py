@@ -75,8 +75,16 @@ MIN_SCORING_CHARS = 25
 MAX_LINK_DENSITY = 0.5
 #: Share of the best score a sibling container needs to join the article.
 SIBLING_SHARE = 0.2
-#: Class weight added to or taken from a candidate container's score.
-CLASS_WEIGHT = 25.0
+#: A boilerplate-classed element inside the article holding at least this share
+#: of the article's text is a wrapper (``elementor-widget``), not boilerplate.
+WRAPPER_SHARE = 0.5
+#: Score factor of a container whose class or id reads as article text.
+POSITIVE_FACTOR = 1.5
+#: A boilerplate-classed element inside the article holding at least this share
+#: of the article's text is a wrapper (``elementor-widget``), not boilerplate.
+WRAPPER_SHARE = 0.5
+#: Score factor of a container whose class or id, or an ancestor's, reads as boilerplate.
+NEGATIVE_FACTOR = 0.1
 
 _NEGATIVE = re.compile(
     r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, NEGATIVE_WORDS)) + r")(?=$|[\s_-])"
@@ -114,14 +122,18 @@ def _hidden(tag: Tag) -> bool:
     return isinstance(style, str) and bool(_HIDDEN_STYLE.search(style))
 
 
-def class_weight(words: str) -> float:
-    """Return the score adjustment for an element's class and id words."""
-    weight = 0.0
+def class_factor(words: str) -> float:
+    """Return the score factor for an element's class and id words.
+
+    >>> class_factor("story-body"), class_factor("related-links"), class_factor("row")
+    (1.5, 0.1, 1.0)
+    """
+    factor = 1.0
     if _NEGATIVE.search(words):
-        weight -= CLASS_WEIGHT
+        factor *= NEGATIVE_FACTOR
     if _POSITIVE.search(words):
-        weight += CLASS_WEIGHT
-    return weight
+        factor *= POSITIVE_FACTOR
+    return factor
 
 
 def text_blocks(root: Tag) -> tuple[list[Block], set[int]]:
@@ -191,11 +203,17 @@ def _block_score(block: Block) -> float:
     return 1.0 + block.text.count(",") + min(length / 100.0, 3.0)
 
 
-def _score(blocks: list[Block]) -> tuple[dict[int, float], dict[int, Tag], dict[int, list[int]]]:
-    """Score containers; return scores, the tags by id, and (text, link) chars per tag."""
+def _score(
+    blocks: list[Block], negative: set[int]
+) -> tuple[dict[int, float], dict[int, Tag], dict[int, list[int]]]:
+    """Score containers; return scores, the tags by id, and (text, link) chars per tag.
+
+    A container inside a boilerplate-classed element (a comment thread) scores less.
+    """
     scores: dict[int, float] = {}
     tags: dict[int, Tag] = {}
     chars: dict[int, list[int]] = {}
+    under_negative: set[int] = set()
     for block in blocks:
         length = len(block.text)
         for tag in block.path:
@@ -207,14 +225,21 @@ def _score(blocks: list[Block]) -> tuple[dict[int, float], dict[int, Tag], dict[
         path = block.path
         end = len(path) - 1 if path[-1].name in PARAGRAPH_TAGS else len(path)
         points = _block_score(block)
-        for level, tag in enumerate(reversed(path[max(end - 3, 0) : end])):
+        first_negative = next((i for i, t in enumerate(path) if id(t) in negative), len(path))
+        start = max(end - 3, 0)
+        for level, tag in enumerate(reversed(path[start:end])):
             key = id(tag)
             tags[key] = tag
-            scores[key] = scores.get(key, 0.0) + points / (level + 1 if level < 2 else 3)
+            scores[key] = scores.get(key, 0.0) + points / (level + 1)
+            if first_negative < end - 1 - level:
+                under_negative.add(key)
     for key, tag in tags.items():
         text, links = chars[key]
         density = links / text if text else 0.0
-        scores[key] = scores[key] * (1 - density) + class_weight(_class_words(tag))
+        factor = class_factor(_class_words(tag))
+        if key in under_negative:
+            factor *= NEGATIVE_FACTOR
+        scores[key] = scores[key] * (1 - density) * factor
     return scores, tags, chars
 
 
@@ -262,18 +287,18 @@ def extract_body(soup: BeautifulSoup, *, title: str = "") -> list[str]:
     blocks, negative = text_blocks(root)
     if not blocks:
         return []
-    scores, tags, chars = _score(blocks)
+    scores, tags, chars = _score(blocks, negative)
     if not scores:
         return [b.text for b in blocks if _keep(b, title)]
     chosen = _selected(scores, tags, chars)
     paragraphs: list[str] = []
     for block in blocks:
-        inside = False
+        inside, container = False, 0
         for tag in block.path:
             key = id(tag)
             if key in chosen:
-                inside = True
-            elif inside and key in negative:
+                inside, container = True, chars[key][0]
+            elif inside and key in negative and chars[key][0] < container * WRAPPER_SHARE:
                 inside = False
                 break
         if inside and _keep(block, title):

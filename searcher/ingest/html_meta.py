@@ -8,6 +8,7 @@ field is read from are data, below.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -82,9 +83,9 @@ class PageMeta:
 
 def _text(value: Any) -> str:
     if isinstance(value, str):
-        return clean_line(value)
+        return clean_line(html.unescape(value))
     if isinstance(value, dict):
-        return _text(value.get("name") or value.get("@id") or "")
+        return _text(value.get("name") or "")
     if isinstance(value, list) and value:
         return _text(value[0])
     return ""
@@ -145,7 +146,7 @@ def _meta_map(tags: list[Tag]) -> dict[str, str]:
 
 
 def _first(found: dict[str, str], keys: tuple[str, ...]) -> str:
-    return next((clean_line(found[k]) for k in keys if k in found), "")
+    return next((_text(found[k]) for k in keys if k in found), "")
 
 
 def _person(text: str) -> str:
