@@ -8,6 +8,7 @@ then cp1252), parsed once with BeautifulSoup's lxml tree builder, and read by
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Iterator
@@ -33,6 +34,10 @@ LOGGER = logging.getLogger(__name__)
 #: Pages longer than this many characters are cut before parsing: the article
 #: is near the top of the page, and the tree of a huge page costs seconds.
 MAX_HTML_CHARS = 4_000_000
+#: Pages with more tags than this are cut after that many before parsing, since
+#: building the tree costs time per tag; when nothing readable is left
+#: (a page of nested ``<div>``), the page is read as flat text.
+MAX_TAGS = 50_000
 #: Bytes searched for a declared charset.
 CHARSET_WINDOW = 4096
 #: The JSON-LD ``articleBody`` replaces the extracted text when the extracted
@@ -45,8 +50,12 @@ MAX_BINARY_SHARE = 0.1
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-# Nesting deeper than the parser handles is flattened: only the tags go.
 _TAG = re.compile(r"<[^>]*>")
+_TAG_START = re.compile(r"<[a-zA-Z!/?]")
+_UNREADABLE = re.compile(
+    r"<(script|style|noscript|template|svg|title)\b.*?</\1\s*>|<!--.*?-->",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -66,17 +75,26 @@ def _looks_binary(data: bytes) -> bool:
     return len(_CONTROL_BYTES.findall(sample)) > len(sample) * MAX_BINARY_SHARE
 
 
-def _parse(text: str, path: str) -> BeautifulSoup:
-    if len(text) > MAX_HTML_CHARS:
-        LOGGER.warning(
-            "%s: page longer than %d characters; reading its start", path, MAX_HTML_CHARS
-        )
-        text = text[:MAX_HTML_CHARS]
-    try:
-        return BeautifulSoup(text, "lxml")
-    except RecursionError:
-        LOGGER.warning("%s: markup nested too deeply; reading its text only", path)
-        return BeautifulSoup(_TAG.sub(" ", text), "lxml")
+def _cut(text: str, path: str) -> tuple[str, bool]:
+    """Return the part of a page worth parsing, and whether anything was cut."""
+    cut = len(text) > MAX_HTML_CHARS
+    text = text[:MAX_HTML_CHARS]
+    for count, match in enumerate(_TAG_START.finditer(text), 1):
+        if count > MAX_TAGS:
+            text, cut = text[: match.start()], True
+            break
+    if cut:
+        LOGGER.warning("%s: page too large or too deeply tagged; reading its start", path)
+    return text, cut
+
+
+def flat_text(text: str) -> str:
+    """Return a page's text with every tag removed, for pages too large to parse.
+
+    >>> flat_text("<div><script>x()</script><p>One &amp; two</p></div>")
+    'One & two'
+    """
+    return clean_body(html.unescape(_TAG.sub("\n", _UNREADABLE.sub(" ", text))))
 
 
 def parse_html(data: bytes, *, path: str, doc_id: str) -> Article:
@@ -90,10 +108,13 @@ def parse_html(data: bytes, *, path: str, doc_id: str) -> Article:
     if _looks_binary(data):
         raise IngestError(path, "not an HTML page (binary data)")
     text = decode(data, declared=declared_charset(data), path=Path(path))
-    soup = _parse(text, path)
+    parsed, cut = _cut(text, path)
+    soup = BeautifulSoup(parsed, "lxml")
     meta = read_meta(soup, path=path)
     paragraphs = extract_body(soup, title=meta.title)
     body = clean_body("\n\n".join(paragraphs))
+    if cut and not body:
+        body = flat_text(text)
     hint = clean_body(meta.body_hint)
     hint_words = len(hint.split())
     if hint_words >= MIN_HINT_WORDS and len(body.split()) < hint_words * MIN_SHARE_OF_HINT:

@@ -166,6 +166,17 @@ def _join_names(names: list[str]) -> str:
     return ", ".join(seen.values())
 
 
+def _looks_like_site(part: str, site: str) -> bool:
+    """A title part is a site name: the known one, or a few capitalised words."""
+    part = part.strip()
+    if site and part.lower() == site.lower():
+        return True
+    words = part.split()
+    return 0 < len(words) <= MAX_SITE_WORDS and all(
+        not w[0].isalpha() or w[0].isupper() for w in words
+    )
+
+
 def strip_site_name(title: str, site: str) -> str:
     """Drop a trailing (or leading) site name from a page title.
 
@@ -177,15 +188,12 @@ def strip_site_name(title: str, site: str) -> str:
     for sep in TITLE_SEPARATORS:
         if sep not in title:
             continue
-        head, _, tail = title.rpartition(sep)
-        is_site = (site and tail.strip().lower() == site.lower()) or (
-            len(tail.split()) <= MAX_SITE_WORDS
-        )
-        if is_site and len(head.split()) >= 2:
-            return head.strip()
         first, _, rest = title.partition(sep)
         if site and first.strip().lower() == site.lower() and rest.strip():
             return rest.strip()
+        head, _, tail = title.rpartition(sep)
+        if len(head.split()) >= 2 and _looks_like_site(tail, site):
+            return head.strip()
     return title
 
 

@@ -1,0 +1,204 @@
+"""The HTML reader on hand-written pages: metadata sources, boilerplate, encodings, bad input."""
+
+from __future__ import annotations
+
+import doctest
+import gzip
+import importlib
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from searcher.errors import IngestError
+from searcher.ingest import read_file
+from searcher.ingest.html import declared_charset, flat_text, parse_html, read
+from searcher.ingest.html_meta import json_ld_article, strip_site_name
+from searcher.models import Article
+
+PAGES = Path(__file__).parent / "data" / "html"
+
+
+def page(name: str) -> Article:
+    """Read one fixture page through the public reader."""
+    return next(read(PAGES / name, name))
+
+
+def test_json_ld_is_trusted_first() -> None:
+    article = page("jsonld_article.html")
+    assert article.title == 'Harbour bridge reopens after "long" repairs'
+    assert article.byline == "Mara Quinn, Tomás Ruiz"
+    assert article.source == "Coastal Herald"
+    assert article.date == datetime(2021, 3, 4, 7, 30)
+    assert article.url == "https://herald.example/news/bridge-reopens"
+    assert article.keywords == ("transport", "bridges")
+
+
+def test_boilerplate_is_left_out_and_paragraphs_kept() -> None:
+    body = page("jsonld_article.html").body
+    paragraphs = body.split("\n\n")
+    assert paragraphs[0].startswith("The harbour bridge reopened to traffic")
+    assert paragraphs[2] == "Traffic returns"
+    assert paragraphs[-1].endswith("the transport department said in a statement.")
+    assert len(paragraphs) == 5
+    for noise in (
+        "cookies", "Home", "Share on", "Advertisement", "Harbour Marine", "Photo: Herald",
+        "Sign up", "Related stories", "ferry timetable", "nuisance", "Copyright", "By Mara",
+    ):  # fmt: skip
+        assert noise not in body
+
+
+def test_open_graph_and_meta_tags() -> None:
+    article = page("meta_only.html")
+    assert article.title == "Orchard growers count frost losses"
+    assert article.byline == "Jane Roe"
+    assert article.source == "Valley Times"
+    assert article.date == datetime(2019, 11, 19, 18, 0)
+    assert article.url == "https://valley.example/frost"
+    assert article.body.count("\n\n") == 2
+    assert "Most read" not in article.body
+    assert "Front page" not in article.body
+
+
+def test_time_element_and_rel_author() -> None:
+    article = page("time_byline.html")
+    assert article.title == "Library extends opening hours"
+    assert article.byline == "Sam Lee"
+    assert article.date == datetime(2020, 2, 29, 10, 15)
+    assert article.body.startswith("The central library will stay open")
+    assert "Posted by" not in article.body
+
+
+def test_title_without_site_name() -> None:
+    assert strip_site_name("Rates rise again | The Daily Post", "") == "Rates rise again"
+    assert (
+        strip_site_name("Daily Post - Rates rise in March", "Daily Post") == "Rates rise in March"
+    )
+    assert strip_site_name("Rates rise - and rise again", "") == "Rates rise - and rise again"
+    assert strip_site_name("Mars", "") == "Mars"
+
+
+def test_meta_charset_cp1252_page() -> None:
+    assert declared_charset((PAGES / "cp1252.html").read_bytes()) == "windows-1252"
+    body = page("cp1252.html").body
+    assert "costs £4, up from £3" in body
+    assert "“buying less but more often”" in body
+    assert "The café by the entrance" in body
+
+
+def test_byte_order_mark() -> None:
+    article = page("bom.html")
+    assert article.title == "Choir tours Sweden"
+    assert "Örebro, Västerås and Göteborg" in article.body
+
+
+def test_gzip_page_is_read_through_the_registry(tmp_path: Path) -> None:
+    packed = tmp_path / "bridge.html.gz"
+    packed.write_bytes(gzip.compress((PAGES / "jsonld_article.html").read_bytes()))
+    [article] = read_file(packed)
+    assert article == page("jsonld_article.html").__class__(
+        **{**_fields(page("jsonld_article.html")), "id": "bridge.html.gz", "path": str(packed)}
+    )
+
+
+def _fields(article: Article) -> dict[str, object]:
+    return {name: getattr(article, name) for name in article.__slots__}
+
+
+def test_invalid_json_ld_falls_back_to_meta(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="searcher.ingest.html_meta"):
+        article = page("invalid_jsonld.html")
+    assert "not valid JSON" in caplog.text
+    assert article.title == "Bakery wins national prize"
+    assert article.byline == "Priya Shah"
+    assert article.date == datetime(2022, 5, 6)
+    assert article.body.startswith("A small family bakery")
+
+
+def test_json_ld_article_skips_other_types() -> None:
+    blocks = [
+        '{"@type": "BreadcrumbList"}',
+        '[{"@type": ["Thing", "ReportageNewsArticle"], "x": 1}]',
+    ]
+    assert json_ld_article(blocks) == {"@type": ["Thing", "ReportageNewsArticle"], "x": 1}
+    assert json_ld_article(["{not json"]) == {}
+
+
+def test_truncated_page_keeps_what_it_has() -> None:
+    article = page("truncated.html")
+    assert article.title == "Museum returns stolen painting"
+    assert article.body.endswith("confirmed that it was the missing work after compar")
+    assert article.body.count("\n\n") == 1
+
+
+def test_unclosed_tags() -> None:
+    article = page("unclosed_tags.html")
+    assert article.title == "Storm closes ferry routes"
+    assert article.body.split("\n\n")[-1] == (
+        "Schools on the smaller islands will stay closed on Monday as a precaution, "
+        "the education office said."
+    )
+    assert article.body.count("\n\n") == 2
+
+
+def test_page_without_body_element() -> None:
+    article = page("no_body.html")
+    assert article.title == "Council votes to plant ten thousand trees"
+    assert article.body.startswith("The council voted on Wednesday")
+    assert article.body.endswith("through a form on the council website, officials said.")
+
+
+def test_binary_junk_is_a_one_line_error() -> None:
+    junk = bytes(range(256)) * 64
+    with pytest.raises(IngestError) as caught:
+        parse_html(junk, path="junk.html", doc_id="junk.html")
+    assert str(caught.value) == "junk.html: not an HTML page (binary data)"
+
+
+def test_empty_page_is_a_one_line_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"<html><body><script>var x = 1;</script></body></html>")
+    with pytest.raises(IngestError) as caught:
+        read_file(empty)
+    assert str(caught.value) == f"{empty}: the page holds no headline and no text"
+    assert "\n" not in str(caught.value)
+
+
+def test_bad_gzip_is_a_one_line_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.html.gz"
+    broken.write_bytes(gzip.compress(b"<p>hello</p>" * 100)[:40])
+    with pytest.raises(IngestError) as caught:
+        read_file(broken)
+    assert str(caught.value).startswith(f"{broken}: not a readable gzip file")
+
+
+@pytest.mark.parametrize("depth", [5_000, 2_000_000])
+def test_deeply_nested_divs(depth: int) -> None:
+    data = (
+        b"<html><head><title>Nested page</title></head><body>"
+        + b"<div>" * depth
+        + b"<p>The only paragraph of this page, deep inside many divs.</p>"
+        + b"</div>" * depth
+        + b"</body></html>"
+    )
+    start = time.perf_counter()
+    article = parse_html(data, path="deep.html", doc_id="deep.html")
+    assert time.perf_counter() - start < 20
+    assert article.title == "Nested page"
+    assert article.body == "The only paragraph of this page, deep inside many divs."
+
+
+def test_flat_text_drops_scripts_and_entities() -> None:
+    text = "<title>T</title><p>One &amp; two</p><script>alert(1)</script><!-- c --><p>Three</p>"
+    assert flat_text(text) == "One & two\n\nThree"
+
+
+@pytest.mark.parametrize(
+    "module", ["searcher.ingest.html", "searcher.ingest.html_meta", "searcher.ingest.html_content"]
+)
+def test_doctests(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0
+    assert result.failed == 0
