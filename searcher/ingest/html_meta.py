@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -47,8 +47,12 @@ META_DATE = (
     "article:published_time", "datepublished", "og:published_time", "published_time",
     "parsely-pub-date", "sailthru.date", "dc.date.issued", "dc.date", "date", "pubdate",
     "publishdate", "publish-date", "citation_publication_date", "article.published",
-    "datecreated", "article:modified_time", "datemodified", "og:updated_time",
+    "datecreated",
 )  # fmt: skip
+#: Keys for the last-modified date, used when the page states no publication date.
+META_MODIFIED = ("article:modified_time", "datemodified", "og:updated_time", "last-modified")
+#: Dates before this year are placeholders (``0001-01-01``), not publication dates.
+MIN_YEAR = 1900
 #: Keys for the publisher or site name.
 META_SOURCE = ("og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site")
 #: Keys for the canonical URL, after ``<link rel=canonical>``.
@@ -63,7 +67,17 @@ TITLE_SEPARATORS = (" | ", " - ", " — ", " – ", " :: ", " « ", " » ", " ·
 MAX_SITE_WORDS = 4
 
 _BY = re.compile(r"^\s*(?:by|from|written by|posted by|von|por|par|di)\s*[:\s]\s*", re.IGNORECASE)
-_URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.com\b", re.IGNORECASE)
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_JSON_WRAPPER = re.compile(r"^\s*(?://\s*)?<!(?:--|\[CDATA\[)|(?://\s*)?(?:\]\]|--)>\s*$")
+# A date printed after the name in a byline element: "Jeff Foust Monday, November 18".
+_TRAILING_DATE = re.compile(
+    r"\s*(?:[,|·•–—-]\s*)?(?:on\s+|updated:?\s+|published:?\s+)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,4}[/.-]\d).*$",
+    re.IGNORECASE,
+)
+_LINK = re.compile(r"(?:https?:)?//|www\.", re.IGNORECASE)
+_URLISH = re.compile(r"^(?:https?:)?//|^www\.|^[\w.-]+\.(?:com|org|net)(?:/|$)", re.IGNORECASE)
 _MAX_NAME_CHARS = 80
 
 
@@ -78,7 +92,6 @@ class PageMeta:
     url: str = ""
     body_hint: str = ""
     keywords: tuple[str, ...] = ()
-    authors: list[str] = field(default_factory=list)
 
 
 def _text(value: Any) -> str:
@@ -118,21 +131,52 @@ def _is_article(node: dict[str, Any]) -> bool:
     return any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds)
 
 
-def json_ld_article(scripts: list[str], *, path: str = "") -> dict[str, Any]:
-    """Return the first JSON-LD object typed as an article, or ``{}``.
+def _load_json(script: str) -> Any:
+    """Parse a JSON-LD block, forgiving trailing commas and comment wrappers."""
+    try:
+        return json.loads(script, strict=False)
+    except ValueError:
+        pass
+    return json.loads(_TRAILING_COMMA.sub(r"\1", _JSON_WRAPPER.sub("", script)), strict=False)
 
-    Blocks that are not valid JSON are logged and ignored.
+
+def _resolve(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
+    """Replace ``{"@id": ...}`` references (Yoast's ``@graph``) by the nodes they name."""
+    if isinstance(value, list):
+        return [_resolve(item, by_id) for item in value]
+    if isinstance(value, dict) and set(value) == {"@id"}:
+        return by_id.get(str(value["@id"]), value)
+    return value
+
+
+def json_ld_article(scripts: list[str], *, path: str = "") -> dict[str, Any]:
+    """Return the page's JSON-LD article object (``@id`` references resolved), or ``{}``.
+
+    The first object stating ``datePublished`` (often the ``WebPage``) lends its
+    dates and author when the article lacks them. Blocks that are not valid JSON
+    are logged and ignored.
+
+    >>> json_ld_article(['{"@graph": [{"@type": "Person", "@id": "#p", "name": "Al Bo"},'
+    ...                  ' {"@type": "NewsArticle", "author": {"@id": "#p"},}]}'])["author"]
+    {'@type': 'Person', '@id': '#p', 'name': 'Al Bo'}
     """
+    nodes: list[dict[str, Any]] = []
     for script in scripts:
         try:
-            data = json.loads(script, strict=False)
+            nodes.extend(_walk_json(_load_json(script)))
         except ValueError:
             LOGGER.info("%s: ignoring a JSON-LD block that is not valid JSON", path or "page")
-            continue
-        for node in _walk_json(data):
-            if _is_article(node):
-                return node
-    return {}
+    by_id = {str(n["@id"]): n for n in nodes if isinstance(n.get("@id"), str)}
+    article = next((n for n in nodes if _is_article(n)), None)
+    dated = next((n for n in nodes if "datePublished" in n), {})
+    found = dict(article or {})
+    for key in ("datePublished", "dateModified", "author"):
+        if key not in found and key in dated:
+            found[key] = dated[key]
+    for key in ("author", "publisher"):
+        if key in found:
+            found[key] = _resolve(found[key], by_id)
+    return found
 
 
 def _meta_map(tags: list[Tag]) -> dict[str, str]:
@@ -151,7 +195,7 @@ def _first(found: dict[str, str], keys: tuple[str, ...]) -> str:
 
 def _person(text: str) -> str:
     """Tidy one author name; empty when it looks like a URL or a sentence."""
-    text = _BY.sub("", clean_line(text)).strip(" ,;|")
+    text = _TRAILING_DATE.sub("", _BY.sub("", clean_line(text))).strip(" ,;|")
     if not text or len(text) > _MAX_NAME_CHARS or _URLISH.search(text) or text.startswith("@"):
         return ""
     return text
@@ -197,6 +241,24 @@ def strip_site_name(title: str, site: str) -> str:
     return title
 
 
+def _date(*candidates: str) -> datetime | None:
+    """Return the first candidate that reads as a plausible date."""
+    for candidate in candidates:
+        parsed = parse_date(candidate) if candidate else None
+        if parsed and parsed.year >= MIN_YEAR:
+            return parsed
+    return None
+
+
+def _microdata_date(soup: BeautifulSoup) -> datetime | None:
+    """The date of an ``itemprop=datePublished`` element, from its attributes or text."""
+    tag = soup.find(None, {"itemprop": "datePublished"})
+    if tag is None:
+        return None
+    value = tag.get("content") or tag.get("datetime")
+    return _date(value if isinstance(value, str) else "", clean_line(tag.get_text(" ")))
+
+
 def _time_date(times: list[Tag]) -> datetime | None:
     ranked = sorted(
         times,
@@ -204,7 +266,7 @@ def _time_date(times: list[Tag]) -> datetime | None:
     )
     for tag in ranked:
         value = tag.get("datetime")
-        if isinstance(value, str) and (parsed := parse_date(value)):
+        if isinstance(value, str) and (parsed := _date(value)):
             return parsed
     return None
 
@@ -217,7 +279,9 @@ def _byline_elements(soup: BeautifulSoup) -> list[str]:
         names.append((inner or tag).get_text(" ")[: _MAX_NAME_CHARS * 2])
     if names:
         return names
-    for tag in soup.find_all(class_=BYLINE_CLASS, limit=3):
+    for tag in soup.find_all(class_=BYLINE_CLASS, limit=5):
+        if "comment" in str(tag.get("class")) or tag.find_parent("form") is not None:
+            continue  # the comment form's "Name" field, a commenter's name
         text = clean_line(tag.get_text(" "))
         if 0 < len(text) <= _MAX_NAME_CHARS and len(text.split()) <= 10:
             return [text]
@@ -239,6 +303,7 @@ def read_meta(soup: BeautifulSoup, *, path: str = "") -> PageMeta:
     publisher = ld.get("publisher")
     source = _text(publisher) if publisher else ""
     source = source or _first(meta, META_SOURCE).lstrip("@")
+    source = "" if _LINK.match(source) else source
 
     title = _text(ld.get("headline")) or _first(meta, META_TITLE)
     if not title:
@@ -246,21 +311,16 @@ def read_meta(soup: BeautifulSoup, *, path: str = "") -> PageMeta:
         title = heading or next((clean_line(t.get_text(" ")) for t in by_name["title"]), "")
     title = strip_site_name(title, source)
 
-    names = _names(ld.get("author"))
-    if not names:
-        found = _first(meta, META_AUTHOR)
-        names = [found] if found and not _URLISH.search(found) else []
-    if not names:
-        names = [a.get_text(" ") for a in by_name["a"] if "author" in (a.get("rel") or [])][:3]
-    if not names:
-        names = _byline_elements(soup)
+    byline = _join_names(_names(ld.get("author")))
+    from_meta = (_join_names([_text(meta[key])]) for key in META_AUTHOR if key in meta)
+    byline = byline or next((name for name in from_meta if name), "")
+    rel_author = [a.get_text(" ") for a in by_name["a"] if "author" in (a.get("rel") or [])]
+    byline = byline or _join_names(rel_author[:3]) or _join_names(_byline_elements(soup))
 
-    date: datetime | None = None
-    for candidate in (_text(ld.get("datePublished")), _first(meta, META_DATE)):
-        if candidate and (date := parse_date(candidate)):
-            break
-    date = date or _time_date(by_name["time"]) or parse_date(_text(ld.get("dateCreated")))
-    date = date or parse_date(_text(ld.get("dateModified")))
+    date = _date(_text(ld.get("datePublished")), _first(meta, META_DATE))
+    date = date or _time_date(by_name["time"]) or _microdata_date(soup)
+    date = date or _date(_text(ld.get("dateCreated")), _first(meta, META_MODIFIED))
+    date = date or _date(_text(ld.get("dateModified")))
 
     url = ""
     for link in by_name["link"]:
@@ -274,7 +334,7 @@ def read_meta(soup: BeautifulSoup, *, path: str = "") -> PageMeta:
         keywords = keywords.split(",")
     return PageMeta(
         title=title,
-        byline=_join_names(names),
+        byline=byline,
         source=source,
         date=date,
         url=url,
@@ -282,5 +342,4 @@ def read_meta(soup: BeautifulSoup, *, path: str = "") -> PageMeta:
         keywords=tuple(k for k in (_text(k) for k in keywords or ()) if k)[:20]
         if isinstance(keywords, list)
         else (),
-        authors=names,
     )
