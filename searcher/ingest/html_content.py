@@ -78,6 +78,10 @@ SIBLING_SHARE = 0.2
 #: A boilerplate-classed element inside the article holding at least this share
 #: of the article's text is a wrapper (``elementor-widget``), not boilerplate.
 WRAPPER_SHARE = 0.5
+#: A container scoring this share of the best one, near it, is part of the article.
+COUSIN_SHARE = 0.5
+#: How far up the best container and such a cousin may meet.
+COUSIN_LEVELS = 3
 #: Score factor of a container whose class or id reads as article text.
 POSITIVE_FACTOR = 1.5
 #: A boilerplate-classed element inside the article holding at least this share
@@ -243,13 +247,36 @@ def _score(
     return scores, tags, chars
 
 
+def _cousins(best: int, scores: dict[int, float], tags: dict[int, Tag]) -> list[int]:
+    """Chunks of the article beside the best container: same tag and class, scoring at
+    least :data:`COUSIN_SHARE` of it, meeting it at most :data:`COUSIN_LEVELS` up."""
+    top = tags[best]
+    above = [id(parent) for parent in top.parents][:COUSIN_LEVELS]
+    found: list[int] = []
+    for key, score in scores.items():
+        tag = tags[key]
+        if key == best or key in above or score < scores[best] * COUSIN_SHARE:
+            continue
+        if tag.name != top.name or tag.get("class") != top.get("class"):
+            continue
+        for level, parent in enumerate(tag.parents):
+            if parent is top or level > COUSIN_LEVELS + 1:
+                break
+            if id(parent) in above:
+                found.append(key)
+                break
+    return found
+
+
 def _selected(
     scores: dict[int, float], tags: dict[int, Tag], chars: dict[int, list[int]]
 ) -> set[int]:
-    """Pick the best container and the siblings that belong with it."""
+    """Pick the best container, the siblings that belong with it, and near cousins
+    that score almost as well (an article cut into chunks around ad rails)."""
     best = max(scores, key=scores.__getitem__)
     top = tags[best]
     chosen = {best}
+    chosen.update(_cousins(best, scores, tags))
     parent = top.parent
     if parent is None:
         return chosen
