@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 
-from searcher.ingest._common import clean_line
-
 #: Elements whose text is never article text.
 DROP_TAGS = frozenset(
     {
@@ -40,8 +38,6 @@ INLINE_TAGS = frozenset(
 PARAGRAPH_TAGS = frozenset(
     {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "td", "th"}
 )
-#: Headings: kept in the body, but too short to score.
-HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Class or id words of elements that hold boilerplate, not article text.
 NEGATIVE_WORDS = (
     "share", "sharing", "social", "related", "recommend", "recommended", "comment", "comments",
@@ -62,7 +58,10 @@ POSITIVE_WORDS = (
 )  # fmt: skip
 #: Short blocks that are calls to action, not article text.
 BOILERPLATE_PHRASES = re.compile(
-    r"^(?:advertisement|advertising|sponsored|share(?: this)?(?: article| story)?|"
+    r"^(?:advert|advertisement|advertising|sponsored|share(?: this)?(?: article| story)?|"
+    r"comments?|leave a (?:comment|reply)|tell us what you think|newsletter|trending|"
+    r"you (?:may|might) also like|recommended(?: for you)?|most (?:read|popular)|"
+    r"(?:this|the) (?:slideshow|video|content|page) requires javascript|"
     r"(?:click|tap) here|read more|continue reading|related(?: articles| stories)?|"
     r"sign up|subscribe|follow us|image|photo|video|getty images|"
     r"(?:supported|story continues) below|skip (?:to )?\w+|loading|"
@@ -108,7 +107,6 @@ class Block:
     text: str
     link_chars: int
     path: tuple[Tag, ...]
-    heading: bool
 
 
 def _class_words(tag: Tag) -> str:
@@ -158,7 +156,7 @@ def text_blocks(root: Tag) -> tuple[list[Block], set[int]]:
         nonlocal link_chars
         text = _SPACES.sub(" ", "".join(buffer)).strip()
         if text:
-            blocks.append(Block(text, link_chars, tuple(path), path[-1].name in HEADING_TAGS))
+            blocks.append(Block(text, link_chars, tuple(path)))
         buffer.clear()
         link_chars = 0
 
@@ -301,14 +299,14 @@ def _keep(block: Block, title: str) -> bool:
         return False
     if length < 120 and BOILERPLATE_PHRASES.match(text) and len(text.split()) <= 12:
         return False
-    return not (block.heading and title and clean_line(text).lower() == title.lower())
+    return not (title and length < len(title) + 4 and text.lower() == title.lower())
 
 
 def extract_body(soup: BeautifulSoup, *, title: str = "") -> list[str]:
     """Return the main text of a parsed page as a list of paragraphs.
 
     :param soup: the parsed page.
-    :param title: the headline, dropped when it repeats as a heading.
+    :param title: the headline, dropped where the page repeats it.
     """
     root = soup.body or soup
     blocks, negative = text_blocks(root)
