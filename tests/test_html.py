@@ -202,3 +202,61 @@ def test_doctests(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def _inline(head: str, body: str = "") -> Article:
+    page_bytes = f"<html><head>{head}</head><body>{body}</body></html>".encode()
+    return parse_html(page_bytes, path="inline.html", doc_id="inline.html")
+
+
+PARAGRAPH = (
+    "<article><p>"
+    + "A sentence about the harbour, with enough words to count. " * 3
+    + "</p></article>"
+)
+
+
+def test_json_ld_graph_author_reference_and_trailing_comma() -> None:
+    block = """<script type="application/ld+json">{"@graph": [
+      {"@type": "WebPage", "datePublished": "2018-09-10T16:25:36-05:00",
+       "author": {"@id": "#writer"},},
+      {"@type": ["Person"], "@id": "#writer", "name": "Catherine Hollis"},
+    ]}</script>"""
+    article = _inline(block, PARAGRAPH)
+    assert article.byline == "Catherine Hollis"
+    assert article.date == datetime(2018, 9, 10, 21, 25, 36)
+
+
+def test_placeholder_json_ld_date_gives_way_to_time_element() -> None:
+    block = '<script type="application/ld+json">{"@type": "NewsArticle", "author": {},'
+    block += ' "datePublished": "0001-01-01T00:00:00Z"}</script>'
+    article = _inline(block, '<time datetime="2019-11-18">Nov 18</time>' + PARAGRAPH)
+    assert article.date == datetime(2019, 11, 18)
+    assert article.byline == ""
+
+
+def test_microdata_date_and_byline_element_text() -> None:
+    body = (
+        '<div class="byline">Jeff Foust Monday, November 18, 2019</div>'
+        '<span itemprop="datePublished">Fri 6:45 PM, Feb 16, 2018</span>' + PARAGRAPH
+    )
+    article = _inline("<title>Launch delayed</title>", body)
+    assert article.byline == "Jeff Foust"
+    assert article.date == datetime(2018, 2, 16)
+
+
+def test_author_urls_and_handles_are_not_bylines() -> None:
+    head = (
+        '<meta property="article:author" content="https://www.facebook.com/someone">'
+        '<meta name="twitter:creator" content="@someone">'
+        '<meta name="sailthru.author" content="Ana Lima">'
+    )
+    assert _inline(head, PARAGRAPH).byline == "Ana Lima"
+
+
+def test_comment_form_name_field_is_not_a_byline() -> None:
+    body = (
+        PARAGRAPH
+        + '<form><div class="comment-form-author"><label>Name (required)</label></div></form>'
+    )
+    assert _inline("<title>Rain expected</title>", body).byline == ""
