@@ -50,7 +50,7 @@ MAX_BINARY_SHARE = 0.1
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_TAG = re.compile(r"<[^>]*>")
+_TAGS = re.compile(r"(?:\s*<[^>]*>)+\s*")
 _TAG_START = re.compile(r"<[a-zA-Z!/?]")
 _UNREADABLE = re.compile(
     r"<(script|style|noscript|template|svg|title)\b.*?</\1\s*>|<!--.*?-->",
@@ -94,7 +94,7 @@ def flat_text(text: str) -> str:
     >>> flat_text("<div><script>x()</script><p>One &amp; two</p></div>")
     'One & two'
     """
-    return clean_body(html.unescape(_TAG.sub("\n", _UNREADABLE.sub(" ", text))))
+    return clean_body(html.unescape(_TAGS.sub("\n\n", _UNREADABLE.sub(" ", text))))
 
 
 def parse_html(data: bytes, *, path: str, doc_id: str) -> Article:
