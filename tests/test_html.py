@@ -260,3 +260,18 @@ def test_comment_form_name_field_is_not_a_byline() -> None:
         + '<form><div class="comment-form-author"><label>Name (required)</label></div></form>'
     )
     assert _inline("<title>Rain expected</title>", body).byline == ""
+
+
+def test_div_paragraphs_beside_the_best_container_are_kept() -> None:
+    para = '<div class="zn-body__paragraph">{} said the spokesman, adding more detail on it.</div>'
+    lead = "".join(para.format(f"Lead point {n}, with a comma, and enough words,") for n in (1, 2))
+    rest = "".join(para.format(f"Later point {n}, with a comma, and more words,") for n in range(6))
+    body = (
+        f'<div class="l-container">{lead}<div class="zn-body__read-all">{rest}</div>'
+        '<div class="url">https://news.example/2019/11/18/story/index.html</div>'
+        "<div>Close</div></div>"
+    )
+    paragraphs = _inline("<title>Story</title>", body).body.split("\n\n")
+    assert len(paragraphs) == 8
+    assert paragraphs[0].startswith("Lead point 1")
+    assert paragraphs[-1].startswith("Later point 5")

@@ -12,7 +12,8 @@ and link-dense or boilerplate-phrase blocks. The rules are data, below.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
@@ -68,6 +69,13 @@ BOILERPLATE_PHRASES = re.compile(
     r"this (?:article|story) (?:is|was) (?:part|updated)|all rights reserved)\b",
     re.IGNORECASE,
 )
+#: Whole blocks that are interface labels or bare links, not article text.
+UI_LABELS = re.compile(
+    r"(?:caption|close|open|menu|search|print|email|e-mail|next|previous|prev|more|"
+    r"play|pause|expand|collapse|back to top|top|hide caption|toggle caption|"
+    r"(?:https?://|www\.)\S+)[.:!]?",
+    re.IGNORECASE,
+)
 #: Blocks shorter than this many characters do not score a container.
 MIN_SCORING_CHARS = 25
 #: A kept block's link text may be at most this share of its text.
@@ -77,6 +85,10 @@ SIBLING_SHARE = 0.2
 #: A boilerplate-classed element inside the article holding at least this share
 #: of the article's text is a wrapper (``elementor-widget``), not boilerplate.
 WRAPPER_SHARE = 0.5
+#: A paragraph beside the best container joins it when longer than this...
+MIN_SIBLING_CHARS = 80
+#: ...and when at most this share of its text is links.
+MAX_SIBLING_LINK_DENSITY = 0.25
 #: A container scoring this share of the best one, near it, is part of the article.
 COUSIN_SHARE = 0.5
 #: How far up the best container and such a cousin may meet.
@@ -112,8 +124,8 @@ class Block:
 def _class_words(tag: Tag) -> str:
     classes = tag.get("class")
     words = " ".join(classes) if isinstance(classes, list) else str(classes or "")
-    ident = tag.get("id")
-    return f"{words} {ident if isinstance(ident, str) else ''}".lower().strip()
+    extra = [value for value in (tag.get("id"), tag.get("itemprop")) if isinstance(value, str)]
+    return " ".join([words, *extra]).lower().strip()
 
 
 def _hidden(tag: Tag) -> bool:
@@ -205,27 +217,39 @@ def _block_score(block: Block) -> float:
     return 1.0 + block.text.count(",") + min(length / 100.0, 3.0)
 
 
-def _score(
-    blocks: list[Block], negative: set[int]
-) -> tuple[dict[int, float], dict[int, Tag], dict[int, list[int]]]:
-    """Score containers; return scores, the tags by id, and (text, link) chars per tag.
+@dataclass(slots=True)
+class _Scoring:
+    """Container scores, the tags by id, (text, link) chars per tag, paragraph ids."""
+
+    scores: dict[int, float] = field(default_factory=dict)
+    tags: dict[int, Tag] = field(default_factory=dict)
+    chars: dict[int, list[int]] = field(default_factory=dict)
+    paragraphs: set[int] = field(default_factory=set)
+
+
+def _score(blocks: list[Block], negative: set[int]) -> _Scoring:
+    """Score the containers of ``blocks``.
 
     A container inside a boilerplate-classed element (a comment thread) scores less.
     """
-    scores: dict[int, float] = {}
-    tags: dict[int, Tag] = {}
-    chars: dict[int, list[int]] = {}
+    result = _Scoring()
+    scores, tags, chars = result.scores, result.tags, result.chars
     under_negative: set[int] = set()
+    # A container holding one block and nothing else is a paragraph too (CNN's divs).
+    per_owner = Counter(id(block.path[-1]) for block in blocks)
     for block in blocks:
         length = len(block.text)
         for tag in block.path:
             counts = chars.setdefault(id(tag), [0, 0])
             counts[0] += length
             counts[1] += block.link_chars
+        path = block.path
+        owner = id(path[-1])
+        if path[-1].name in PARAGRAPH_TAGS or per_owner[owner] == 1:
+            result.paragraphs.add(owner)
         if length < MIN_SCORING_CHARS or block.link_chars > length * MAX_LINK_DENSITY:
             continue
-        path = block.path
-        end = len(path) - 1 if path[-1].name in PARAGRAPH_TAGS else len(path)
+        end = len(path) - 1 if owner in result.paragraphs and len(path) > 1 else len(path)
         points = _block_score(block)
         first_negative = next((i for i, t in enumerate(path) if id(t) in negative), len(path))
         start = max(end - 3, 0)
@@ -242,12 +266,13 @@ def _score(
         if key in under_negative:
             factor *= NEGATIVE_FACTOR
         scores[key] = scores[key] * (1 - density) * factor
-    return scores, tags, chars
+    return result
 
 
-def _cousins(best: int, scores: dict[int, float], tags: dict[int, Tag]) -> list[int]:
+def _cousins(best: int, scoring: _Scoring) -> list[int]:
     """Chunks of the article beside the best container: same tag and class, scoring at
     least :data:`COUSIN_SHARE` of it, meeting it at most :data:`COUSIN_LEVELS` up."""
+    scores, tags = scoring.scores, scoring.tags
     top = tags[best]
     above = [id(parent) for parent in top.parents][:COUSIN_LEVELS]
     found: list[int] = []
@@ -266,15 +291,14 @@ def _cousins(best: int, scores: dict[int, float], tags: dict[int, Tag]) -> list[
     return found
 
 
-def _selected(
-    scores: dict[int, float], tags: dict[int, Tag], chars: dict[int, list[int]]
-) -> set[int]:
+def _selected(scoring: _Scoring) -> set[int]:
     """Pick the best container, the siblings that belong with it, and near cousins
     that score almost as well (an article cut into chunks around ad rails)."""
+    scores = scoring.scores
     best = max(scores, key=scores.__getitem__)
-    top = tags[best]
+    top = scoring.tags[best]
     chosen = {best}
-    chosen.update(_cousins(best, scores, tags))
+    chosen.update(_cousins(best, scoring))
     parent = top.parent
     if parent is None:
         return chosen
@@ -285,9 +309,9 @@ def _selected(
         key = id(sibling)
         if scores.get(key, 0.0) >= threshold:
             chosen.add(key)
-        elif sibling.name == "p" and key in chars:
-            text, links = chars[key]
-            if text > 80 and links < text * 0.25:
+        elif key in scoring.paragraphs:
+            text, links = scoring.chars[key]
+            if text > MIN_SIBLING_CHARS and links < text * MAX_SIBLING_LINK_DENSITY:
                 chosen.add(key)
     return chosen
 
@@ -298,6 +322,8 @@ def _keep(block: Block, title: str) -> bool:
     if block.link_chars > length * MAX_LINK_DENSITY:
         return False
     if length < 120 and BOILERPLATE_PHRASES.match(text) and len(text.split()) <= 12:
+        return False
+    if UI_LABELS.fullmatch(text):
         return False
     return not (title and length < len(title) + 4 and text.lower() == title.lower())
 
@@ -312,10 +338,11 @@ def extract_body(soup: BeautifulSoup, *, title: str = "") -> list[str]:
     blocks, negative = text_blocks(root)
     if not blocks:
         return []
-    scores, tags, chars = _score(blocks, negative)
-    if not scores:
+    scoring = _score(blocks, negative)
+    if not scoring.scores:
         return [b.text for b in blocks if _keep(b, title)]
-    chosen = _selected(scores, tags, chars)
+    chosen = _selected(scoring)
+    chars = scoring.chars
     paragraphs: list[str] = []
     for block in blocks:
         inside, container = False, 0
