@@ -90,9 +90,9 @@ MIN_SIBLING_CHARS = 80
 #: ...and when at most this share of its text is links.
 MAX_SIBLING_LINK_DENSITY = 0.25
 #: A container scoring this share of the best one, near it, is part of the article.
-COUSIN_SHARE = 0.5
+COUSIN_SHARE = 0.3
 #: How far up the best container and such a cousin may meet.
-COUSIN_LEVELS = 3
+COUSIN_LEVELS = 5
 #: Score factor of a container whose class or id reads as article text.
 POSITIVE_FACTOR = 1.5
 #: A boilerplate-classed element inside the article holding at least this share
