@@ -82,6 +82,7 @@ def test_title_without_site_name() -> None:
 
 def test_meta_charset_cp1252_page() -> None:
     assert declared_charset((PAGES / "cp1252.html").read_bytes()) == "windows-1252"
+    assert declared_charset(b'<meta charset="utf-16"><p>x</p>') == "utf-8"
     body = page("cp1252.html").body
     assert "costs £4, up from £3" in body
     assert "“buying less but more often”" in body
@@ -275,3 +276,10 @@ def test_div_paragraphs_beside_the_best_container_are_kept() -> None:
     assert len(paragraphs) == 8
     assert paragraphs[0].startswith("Lead point 1")
     assert paragraphs[-1].startswith("Later point 5")
+
+
+def test_utf8_page_labelled_latin1_is_read_as_utf8() -> None:
+    data = '<meta charset="iso-8859-1"><title>Café</title><p>Crème brûlée</p>'.encode()
+    article = parse_html(data, path="mislabelled.html", doc_id="mislabelled.html")
+    assert article.title == "Café"
+    assert article.body == "Crème brûlée"

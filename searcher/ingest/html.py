@@ -38,6 +38,12 @@ MAX_HTML_CHARS = 4_000_000
 #: building the tree costs time per tag; when nothing readable is left
 #: (a page of nested ``<div>``), the page is read as flat text.
 MAX_TAGS = 50_000
+#: Declared charsets read as another, as browsers do (WHATWG Encoding standard).
+CHARSET_ALIASES = {
+    "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8", "unicode": "utf-8",
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+    "l1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252", "x-user-defined": "cp1252",
+}  # fmt: skip
 #: Bytes searched for a declared charset.
 CHARSET_WINDOW = 4096
 #: The JSON-LD ``articleBody`` replaces the extracted text when the extracted
@@ -61,11 +67,32 @@ _UNREADABLE = re.compile(
 def declared_charset(data: bytes) -> str | None:
     """Return the charset a page declares in ``<meta charset>`` or HTTP-equiv, if any.
 
+    Labels are read as the HTML standard says browsers read them: a page that
+    declares UTF-16 in ASCII markup is not UTF-16, and Latin-1 means cp1252.
+
     >>> declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=cp1252">')
     'cp1252'
+    >>> declared_charset(b'<meta charset="ISO-8859-1">'), declared_charset(b"<p>none</p>")
+    ('cp1252', None)
     """
     found = _CHARSET.search(data[:CHARSET_WINDOW])
-    return found.group(1).decode("ascii", "replace") if found else None
+    if not found:
+        return None
+    label = found.group(1).decode("ascii", "replace").lower()
+    return CHARSET_ALIASES.get(label, label)
+
+
+def _trusted_charset(data: bytes) -> str | None:
+    """The declared charset, unless it is cp1252 and the bytes are valid UTF-8:
+    servers label UTF-8 pages Latin-1 far more often than the reverse."""
+    declared = declared_charset(data)
+    if declared in ("cp1252", "windows-1252"):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return declared
+        return None
+    return declared
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -107,7 +134,7 @@ def parse_html(data: bytes, *, path: str, doc_id: str) -> Article:
     """
     if _looks_binary(data):
         raise IngestError(path, "not an HTML page (binary data)")
-    text = decode(data, declared=declared_charset(data), path=Path(path))
+    text = decode(data, declared=_trusted_charset(data), path=Path(path))
     parsed, cut = _cut(text, path)
     soup = BeautifulSoup(parsed, "lxml")
     meta = read_meta(soup, path=path)
