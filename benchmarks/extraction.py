@@ -30,6 +30,7 @@ from pathlib import Path
 
 from searcher.errors import IngestError
 from searcher.ingest import html as html_reader
+from searcher.ingest._common import read_bytes
 from searcher.models import Article
 
 DEFAULT_DATA = (
@@ -127,7 +128,7 @@ def run(data: Path, worst: int = 0) -> int:
         article, ms = extract(path)
         times.append(ms)
         ours[key] = article.body if article else ""
-        raw = html_reader.read_bytes(path).decode("utf-8", "replace")
+        raw = read_bytes(path).decode("utf-8", "replace")
         counts["states date"] += bool(_STATES_DATE.search(raw))
         counts["names author"] += bool(_NAMES_AUTHOR.search(raw))
         if article is None:

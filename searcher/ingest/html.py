@@ -169,4 +169,4 @@ def read(path: Path, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS) -> Ite
     yield parse_html(data, path=str(path), doc_id=doc_id)
 
 
-__all__ = ["parse_html", "read", "read_bytes"]
+__all__ = ["declared_charset", "flat_text", "parse_html", "read"]
