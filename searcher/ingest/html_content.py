@@ -35,6 +35,8 @@ INLINE_TAGS = frozenset(
         "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "nobr",
     }
 )  # fmt: skip
+#: The page itself: never climbed to as the article container.
+ROOT_TAGS = frozenset({"body", "html", "[document]"})
 #: Blocks that are paragraphs: they score their parent, not themselves.
 PARAGRAPH_TAGS = frozenset(
     {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "td", "th"}
@@ -280,7 +282,7 @@ def _cousins(best: int, scoring: _Scoring) -> list[int]:
         tag = tags[key]
         if key == best or key in above or score < scores[best] * COUSIN_SHARE:
             continue
-        if tag.name != top.name or tag.get("class") != top.get("class"):
+        if not _same_kind(tag, top):
             continue
         for level, parent in enumerate(tag.parents):
             if parent is top or level > COUSIN_LEVELS + 1:
@@ -291,15 +293,28 @@ def _cousins(best: int, scoring: _Scoring) -> list[int]:
     return found
 
 
+def _same_kind(one: Tag, other: Tag) -> bool:
+    """Same tag and the same non-empty class: chunks of one article."""
+    return (
+        one.name == other.name and bool(one.get("class")) and one.get("class") == other.get("class")
+    )
+
+
 def _selected(scoring: _Scoring) -> set[int]:
     """Pick the best container, the siblings that belong with it, and near cousins
     that score almost as well (an article cut into chunks around ad rails)."""
     scores = scoring.scores
     best = max(scores, key=scores.__getitem__)
     top = scoring.tags[best]
-    chosen = {best}
-    chosen.update(_cousins(best, scoring))
-    parent = top.parent
+    chosen = set(_cousins(best, scoring))
+    # A wrapper that adds no text of its own stands for the container, so that
+    # the wrapper's siblings (the rest of the article) are considered.
+    text = scoring.chars[best][0]
+    while (parent := top.parent) is not None and parent.name not in ROOT_TAGS:
+        if scoring.chars.get(id(parent), [0])[0] != text:
+            break
+        top = parent
+    chosen.add(id(top))
     if parent is None:
         return chosen
     threshold = max(10.0, scores[best] * SIBLING_SHARE)
@@ -309,8 +324,8 @@ def _selected(scoring: _Scoring) -> set[int]:
         key = id(sibling)
         if scores.get(key, 0.0) >= threshold:
             chosen.add(key)
-        elif key in scoring.paragraphs:
-            text, links = scoring.chars[key]
+        elif key in scoring.paragraphs or _same_kind(sibling, top):
+            text, links = scoring.chars.get(key, (0, 0))
             if text > MIN_SIBLING_CHARS and links < text * MAX_SIBLING_LINK_DENSITY:
                 chosen.add(key)
     return chosen
