@@ -283,3 +283,36 @@ def test_utf8_page_labelled_latin1_is_read_as_utf8() -> None:
     article = parse_html(data, path="mislabelled.html", doc_id="mislabelled.html")
     assert article.title == "Café"
     assert article.body == "Crème brûlée"
+
+
+def test_article_chunks_around_ad_rails_are_joined() -> None:
+    sentence = "Engineers tested the new turbine, which ran for a week, and reported results. "
+    chunk = '<div class="grid"><div class="article__body"><p>{}</p><p>{}</p></div>'
+    chunk += '<div class="ad-rail"><p>Advertisement: buy a turbine today.</p></div></div>'
+    first = chunk.format("First part. " + sentence * 4, "Second part. " + sentence * 3)
+    second = chunk.format("Third part. " + sentence * 2, "Fourth part. " + sentence)
+    teaser = '<div class="grid"><a href="/x">Next story</a></div>'
+    body = f'<div class="chunks">{first}{teaser}{second}</div>'
+    paragraphs = _inline("<title>Turbines</title>", body).body.split("\n\n")
+    assert [p.split(".")[0] for p in paragraphs] == [
+        "First part",
+        "Second part",
+        "Third part",
+        "Fourth part",
+    ]
+
+
+def test_lead_paragraph_outside_a_wrapper_is_kept() -> None:
+    sentence = "The council met on Monday, discussed the budget, and agreed a plan. "
+    body = (
+        '<div class="content"><div class="block"><div class="text"><p>Lead. '
+        + sentence * 2
+        + '</p></div></div><div class="block"><div class="text"><p>'
+        + sentence * 5
+        + "</p><p>"
+        + sentence * 5
+        + "</p></div></div></div>"
+    )
+    paragraphs = _inline("<title>Council</title>", body).body.split("\n\n")
+    assert len(paragraphs) == 3
+    assert paragraphs[0].startswith("Lead.")
