@@ -358,14 +358,15 @@ def extract_body(soup: BeautifulSoup, *, title: str = "") -> list[str]:
         return [b.text for b in blocks if _keep(b, title)]
     chosen = _selected(scoring)
     chars = scoring.chars
+    wrapper_chars = sum(chars[key][0] for key in chosen if key in chars) * WRAPPER_SHARE
     paragraphs: list[str] = []
     for block in blocks:
-        inside, container = False, 0
+        inside = False
         for tag in block.path:
             key = id(tag)
             if key in chosen:
-                inside, container = True, chars[key][0]
-            elif inside and key in negative and chars[key][0] < container * WRAPPER_SHARE:
+                inside = True
+            elif inside and key in negative and chars[key][0] < wrapper_chars:
                 inside = False
                 break
         if inside and _keep(block, title):
