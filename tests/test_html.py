@@ -316,3 +316,25 @@ def test_lead_paragraph_outside_a_wrapper_is_kept() -> None:
     paragraphs = _inline("<title>Council</title>", body).body.split("\n\n")
     assert len(paragraphs) == 3
     assert paragraphs[0].startswith("Lead.")
+
+
+def test_datelines_labels_and_contacts_are_dropped_but_attributions_kept() -> None:
+    sentence = "The river rose by two metres overnight, officials said, and roads were closed. "
+    lines = [
+        "UPDATED: Tue., Nov. 19, 2019",
+        "5:45 AM PST 11/19/2019 by Pat Lee",
+        "1 of 6",
+        "Sharing is caring!",
+        "reporter@news.example",
+        "twitter.com/reporter",
+        sentence * 3,
+        "— River Watch (@riverwatch) November 18, 2019",
+        sentence * 2,
+    ]
+    body = "<article>" + "".join(f"<p>{line}</p>" for line in lines) + "</article>"
+    paragraphs = _inline("<title>Flood</title>", body).body.split("\n\n")
+    assert paragraphs == [
+        (sentence * 3).strip(),
+        "— River Watch (@riverwatch) November 18, 2019",
+        (sentence * 2).strip(),
+    ]

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 
+from searcher.dates import parse_date
+
 #: Elements whose text is never article text.
 DROP_TAGS = frozenset(
     {
@@ -68,16 +70,21 @@ BOILERPLATE_PHRASES = re.compile(
     r"(?:click|tap) here|read more|continue reading|related(?: articles| stories)?|"
     r"sign up|subscribe|follow us|image|photo|video|getty images|"
     r"(?:supported|story continues) below|skip (?:to )?\w+|loading|"
-    r"this (?:article|story) (?:is|was) (?:part|updated)|all rights reserved)\b",
+    r"this (?:article|story) (?:is|was) (?:part|updated)|all rights reserved|"
+    r"sharing is caring|like this|like loading|explore further|don'?t miss|filed under|"
+    r"(?:last )?updated:? (?:at |on )?\d)\b",
     re.IGNORECASE,
 )
 #: Whole blocks that are interface labels or bare links, not article text.
 UI_LABELS = re.compile(
     r"(?:caption|close|open|menu|search|print|email|e-mail|next|previous|prev|more|"
     r"play|pause|expand|collapse|back to top|top|hide caption|toggle caption|"
-    r"(?:https?://|www\.)\S+)[.:!]?",
+    r"\d+ of \d+|(?:https?://|www\.)?[\w.-]+\.[a-z]{2,}(?:/\S*)?|[\w.+-]+@[\w-]+\.[\w.]+)[.:!]?",
     re.IGNORECASE,
 )
+#: A block this short that holds a date or a clock time is a dateline.
+MAX_DATELINE_CHARS = 60
+MAX_DATELINE_WORDS = 7
 #: Blocks shorter than this many characters do not score a container.
 MIN_SCORING_CHARS = 25
 #: A kept block's link text may be at most this share of its text.
@@ -111,6 +118,7 @@ _POSITIVE = re.compile(
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\b|[ap]\.m\.|[A-Z]{2,4}\b)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…\"'”’)]$")
 
 
@@ -331,6 +339,13 @@ def _selected(scoring: _Scoring) -> set[int]:
     return chosen
 
 
+def _is_dateline(text: str) -> bool:
+    """A short block that is a date or a time, not a quote's attribution ("— Ann, May 1")."""
+    if len(text) > MAX_DATELINE_CHARS or len(text.split()) > MAX_DATELINE_WORDS:
+        return False
+    return not text.startswith(("—", "–", "-")) and bool(_CLOCK.search(text) or parse_date(text))
+
+
 def _keep(block: Block, title: str) -> bool:
     text = block.text
     length = len(text)
@@ -339,6 +354,8 @@ def _keep(block: Block, title: str) -> bool:
     if length < 120 and BOILERPLATE_PHRASES.match(text) and len(text.split()) <= 12:
         return False
     if UI_LABELS.fullmatch(text):
+        return False
+    if _is_dateline(text):
         return False
     return not (title and length < len(title) + 4 and text.lower() == title.lower())
 
