@@ -38,8 +38,16 @@ MAX_DATELINE_WORDS = 7
 MIN_SCORING_CHARS = 25
 #: A kept block's link text may be at most this share of its text.
 MAX_LINK_DENSITY = 0.5
-#: Share of the best score a sibling container needs to join the article.
+#: A block scores its container, and the next ancestors up to this many in all,
+#: with a weight of 1, 1/2, 1/3 (readability's parent and grandparent rule).
+SCORED_ANCESTORS = 3
+#: A block starting with a boilerplate phrase is boilerplate when this short.
+MAX_PROMPT_CHARS = 120
+MAX_PROMPT_WORDS = 12
+#: Share of the best score a sibling container needs to join the article...
 SIBLING_SHARE = 0.2
+#: ...and the least score it needs in any case.
+MIN_SIBLING_SCORE = 10.0
 #: A boilerplate-classed element inside the article holding at least this share
 #: of the article's text is a wrapper (``elementor-widget``), not boilerplate.
 WRAPPER_SHARE = 0.5
@@ -65,7 +73,6 @@ _POSITIVE = re.compile(
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\b|[ap]\.m\.|[A-Z]{2,4}\b)", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?…\"'”’)]$")
 
 
 @dataclass(slots=True)
@@ -208,7 +215,7 @@ def _score(blocks: list[Block], negative: set[int]) -> _Scoring:
         end = len(path) - 1 if owner in result.paragraphs and len(path) > 1 else len(path)
         points = _block_score(block)
         first_negative = next((i for i, t in enumerate(path) if id(t) in negative), len(path))
-        start = max(end - 3, 0)
+        start = max(end - SCORED_ANCESTORS, 0)
         for level, tag in enumerate(reversed(path[start:end])):
             key = id(tag)
             tags[key] = tag
@@ -271,7 +278,7 @@ def _selected(scoring: _Scoring) -> set[int]:
     chosen.add(id(top))
     if parent is None:
         return chosen
-    threshold = max(10.0, scores[best] * SIBLING_SHARE)
+    threshold = max(MIN_SIBLING_SCORE, scores[best] * SIBLING_SHARE)
     for sibling in parent.children:
         if not isinstance(sibling, Tag) or sibling is top:
             continue
@@ -297,7 +304,11 @@ def _keep(block: Block, title: str) -> bool:
     length = len(text)
     if block.link_chars > length * MAX_LINK_DENSITY:
         return False
-    if length < 120 and BOILERPLATE_PHRASES.match(text) and len(text.split()) <= 12:
+    if (
+        length <= MAX_PROMPT_CHARS
+        and len(text.split()) <= MAX_PROMPT_WORDS
+        and BOILERPLATE_PHRASES.match(text)
+    ):
         return False
     if UI_LABELS.fullmatch(text):
         return False
