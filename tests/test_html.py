@@ -338,3 +338,17 @@ def test_datelines_labels_and_contacts_are_dropped_but_attributions_kept() -> No
         "— River Watch (@riverwatch) November 18, 2019",
         (sentence * 2).strip(),
     ]
+
+
+def test_deeply_nested_json_ld_does_not_crash() -> None:
+    nested = "[" * 900 + '"x"' + "]" * 900
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        f'"headline": {nested}, "author": {nested}}}</script>'
+        '<script type="application/ld+json">' + "[" * 100_000 + "</script>"
+        "<title>Fallback title</title>"
+    )
+    article = _inline(head, PARAGRAPH)
+    assert article.title == "Fallback title"
+    assert article.byline == ""
+    assert article.body.startswith("A sentence about the harbour")

@@ -66,7 +66,7 @@ TITLE_SEPARATORS = (" | ", " - ", " — ", " – ", " :: ", " « ", " » ", " ·
 #: A trailing ``<title>`` part of at most this many words is a site name.
 MAX_SITE_WORDS = 4
 
-_BY = re.compile(r"^\s*(?:by|from|written by|posted by|von|por|par|di)\s*[:\s]\s*", re.IGNORECASE)
+_BY = re.compile(r"^\s*(?:by|from|written by|posted by|por)\s*[:\s]\s*", re.IGNORECASE)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _JSON_WRAPPER = re.compile(r"^\s*(?://\s*)?<!(?:--|\[CDATA\[)|(?://\s*)?(?:\]\]|--)>\s*$")
 # A date printed after the name in a byline element: "Jeff Foust Monday, November 18".
@@ -95,21 +95,18 @@ class PageMeta:
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return clean_line(html.unescape(value))
+    """The text of a JSON-LD or meta value: a string, an object's name, a list's first."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
     if isinstance(value, dict):
-        return _text(value.get("name") or "")
-    if isinstance(value, list) and value:
-        return _text(value[0])
-    return ""
+        value = value.get("name")
+    return clean_line(html.unescape(value)) if isinstance(value, str) else ""
 
 
 def _names(value: Any) -> list[str]:
-    """Author names from a JSON-LD ``author`` value (string, object, or list)."""
-    if isinstance(value, list):
-        return [name for item in value for name in _names(item)]
-    name = _text(value.get("name") if isinstance(value, dict) else value)
-    return [name] if name else []
+    """Author names from a JSON-LD ``author`` value (string, object, or list of those)."""
+    names = (_text(item) for item in (value if isinstance(value, list) else [value]))
+    return [name for name in names if name]
 
 
 def _walk_json(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
@@ -135,7 +132,7 @@ def _load_json(script: str) -> Any:
     """Parse a JSON-LD block, forgiving trailing commas and comment wrappers."""
     try:
         return json.loads(script, strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     return json.loads(_TRAILING_COMMA.sub(r"\1", _JSON_WRAPPER.sub("", script)), strict=False)
 
@@ -143,7 +140,11 @@ def _load_json(script: str) -> Any:
 def _resolve(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
     """Replace ``{"@id": ...}`` references (Yoast's ``@graph``) by the nodes they name."""
     if isinstance(value, list):
-        return [_resolve(item, by_id) for item in value]
+        return [_resolve_one(item, by_id) for item in value]
+    return _resolve_one(value, by_id)
+
+
+def _resolve_one(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
     if isinstance(value, dict) and set(value) == {"@id"}:
         return by_id.get(str(value["@id"]), value)
     return value
@@ -164,7 +165,7 @@ def json_ld_article(scripts: list[str], *, path: str = "") -> dict[str, Any]:
     for script in scripts:
         try:
             nodes.extend(_walk_json(_load_json(script)))
-        except ValueError:
+        except (ValueError, RecursionError):
             LOGGER.info("%s: ignoring a JSON-LD block that is not valid JSON", path or "page")
     by_id = {str(n["@id"]): n for n in nodes if isinstance(n.get("@id"), str)}
     article = next((n for n in nodes if _is_article(n)), None)
