@@ -100,17 +100,17 @@ def _hidden(tag: Tag) -> bool:
 
 
 def class_factor(words: str) -> float:
-    """Return the score factor for an element's class and id words.
+    """Return the score factor for an element's class and id words; an article
+    word wins over a boilerplate word in the same class (``story-body has-ads``).
 
     >>> class_factor("story-body"), class_factor("related-links"), class_factor("row")
     (1.5, 0.1, 1.0)
+    >>> class_factor("article-body tags-enabled")
+    1.5
     """
-    factor = 1.0
-    if _NEGATIVE.search(words):
-        factor *= NEGATIVE_FACTOR
     if _POSITIVE.search(words):
-        factor *= POSITIVE_FACTOR
-    return factor
+        return POSITIVE_FACTOR
+    return NEGATIVE_FACTOR if _NEGATIVE.search(words) else 1.0
 
 
 def text_blocks(root: Tag) -> tuple[list[Block], set[int]]:
