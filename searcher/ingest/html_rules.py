@@ -42,7 +42,7 @@ NEGATIVE_WORDS = (
     "dateline", "timestamp", "caption", "credit", "toolbar", "skip", "sr-only",
     "visually-hidden", "screen-reader-text", "pagination", "pager", "follow", "login",
     "author-bio", "bio", "disqus", "rail", "footer", "header", "jump", "print", "tooltip",
-    "meta", "post-meta", "article-meta", "inline-related", "see-also", "also-read", "hidden",
+    "meta", "post-meta", "article-meta", "inline-related", "see-also", "also-read",
 )  # fmt: skip
 #: Class or id words of elements that hold article text.
 POSITIVE_WORDS = (
@@ -66,7 +66,7 @@ BOILERPLATE_PHRASES = re.compile(
 #: Whole blocks that are interface labels or bare links, not article text.
 UI_LABELS = re.compile(
     r"(?:caption|close|open|menu|search|print|email|e-mail|next|previous|prev|more|"
-    r"play|pause|expand|collapse|back to top|top|hide caption|toggle caption|"
+    r"play|pause|expand|collapse|back to(?: the)? \w+|top|hide caption|toggle caption|"
     r"\d+ of \d+|(?:https?://|www\.)?[\w.-]+\.[a-z]{2,}(?:/\S*)?|[\w.+-]+@[\w-]+\.[\w.]+)[.:!]?",
     re.IGNORECASE,
 )
