@@ -41,14 +41,17 @@ SHINGLE = 4
 _WORD = re.compile(r"\w+")
 # Raw-HTML evidence that a page states a date / names an author in a
 # machine-readable place; used only to count coverage, never to extract.
+# A date counts when a year from 1900 on follows the key closely, so that
+# placeholders such as "0001-01-01T00:00:00Z" do not.
 _STATES_DATE = re.compile(
-    r"datePublished|published_time|pubdate|<time[^>]+datetime|"
-    r"name=[\"'](?:date|dc\.date[\w.]*|parsely-pub-date|sailthru\.date)[\"']",
+    r"(?:datePublished|published_time|pubdate|<time[^>]+datetime|"
+    r"name=[\"'](?:date|dc\.date[\w.]*|parsely-pub-date|sailthru\.date)[\"'])"
+    r"[^<]{0,80}?\b(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 _NAMES_AUTHOR = re.compile(
-    r"\"author\"\s*:|name=[\"'](?:author|byl|dc\.creator|parsely-author|sailthru\.author)[\"']"
-    r"|rel=[\"']author[\"']|itemprop=[\"']author[\"']",
+    r"\"author\"\s*:|rel=[\"']author[\"']|itemprop=[\"']author[\"']|"
+    r"<meta[^>]+name=[\"'](?:author|byl|dc\.creator|parsely-author|sailthru\.author)[\"']",
     re.IGNORECASE,
 )
 
