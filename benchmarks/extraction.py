@@ -26,7 +26,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from searcher.errors import IngestError
@@ -124,35 +124,53 @@ def _median_p95(values: list[float]) -> str:
     return f"{statistics.median(values):.1f}, p95 {p95:.1f}"
 
 
-def run(data: Path, worst: int = 0) -> int:
-    """Print the benchmark table for ``data``; return a process exit code."""
-    if not (data / "ground-truth.json").is_file():
-        print(f"benchmark data not found in {data}", file=sys.stderr)
-        return 1
-    truth = load_truth(data)
-    ours: dict[str, str] = {}
-    times: list[float] = []
-    cpu_times: list[float] = []
-    counts = Counter[str]()
-    for key in sorted(truth):
+@dataclass
+class Run:
+    """Our reader's output over the benchmark pages, with timings and coverage counts."""
+
+    truth: dict[str, str]
+    bodies: dict[str, str] = field(default_factory=dict)
+    times: list[float] = field(default_factory=list)
+    cpu_times: list[float] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def evaluate(data: Path) -> Run:
+    """Read every benchmark page in ``data`` and count what was found."""
+    result = Run(load_truth(data))
+    counts = result.counts
+    for key in sorted(result.truth):
         path = data / "html" / f"{key}.html.gz"
         article, ms, cpu_ms = extract(path)
-        times.append(ms)
-        cpu_times.append(cpu_ms)
-        ours[key] = article.body if article else ""
+        result.times.append(ms)
+        result.cpu_times.append(cpu_ms)
+        result.bodies[key] = article.body if article else ""
         raw = read_bytes(path).decode("utf-8", "replace")
-        counts["states date"] += bool(_STATES_DATE.search(raw))
-        counts["names author"] += bool(_NAMES_AUTHOR.search(raw))
+        states_date = bool(_STATES_DATE.search(raw))
+        names_author = bool(_NAMES_AUTHOR.search(raw))
+        counts["states date"] += states_date
+        counts["names author"] += names_author
         if article is None:
             counts["skipped"] += 1
             continue
         counts["headline"] += bool(article.title)
         counts["date"] += article.date is not None
-        counts["date where stated"] += article.date is not None and bool(_STATES_DATE.search(raw))
+        counts["date where stated"] += article.date is not None and states_date
         counts["byline"] += bool(article.byline)
-        counts["byline where named"] += bool(article.byline) and bool(_NAMES_AUTHOR.search(raw))
+        counts["byline where named"] += bool(article.byline) and names_author
         counts["url"] += bool(article.url)
         counts["source"] += bool(article.source)
+    return result
+
+
+def run(data: Path, worst: int = 0) -> int:
+    """Print the benchmark table for ``data``; return a process exit code."""
+    if not (data / "ground-truth.json").is_file():
+        print(f"benchmark data not found in {data}", file=sys.stderr)
+        return 1
+    result = evaluate(data)
+    truth, ours, counts = result.truth, result.bodies, result.counts
+    times, cpu_times = result.times, result.cpu_times
 
     rows = [("searcher", score((truth[k], ours[k]) for k in truth))]
     for ref in sorted((data / "reference-outputs").glob("*.json")):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -39,29 +41,29 @@ def test_scoring_follows_the_benchmark_method() -> None:
 
 
 @pytest.fixture(scope="module")
-def truth() -> dict[str, str]:
+def run() -> Any:
     if not (DATA / "ground-truth.json").is_file():
         pytest.skip(f"benchmark data not present in {DATA} (research-use data, not in the repo)")
-    loaded: dict[str, str] = extraction.load_truth(DATA)
-    return loaded
+    return extraction.evaluate(DATA)
 
 
-def test_body_f1_on_the_shared_pages(truth: dict[str, str]) -> None:
-    assert len(truth) == 134
-    pairs = []
-    for key, expected in truth.items():
-        article, *_ = extraction.extract(DATA / "html" / f"{key}.html.gz")
-        assert article is not None, key
-        pairs.append((expected, article.body))
-    result = extraction.score(pairs)
+def test_body_f1_on_the_shared_pages(run: Any) -> None:
+    assert len(run.truth) == 134
+    assert run.counts["skipped"] == 0
+    result = extraction.score((run.truth[k], run.bodies[k]) for k in run.truth)
     assert result.f1 >= 0.95
     assert result.precision >= 0.93
     assert result.recall >= 0.93
 
 
-def test_reference_trafilatura_recomputes_to_the_brief(truth: dict[str, str]) -> None:
-    import json
+def test_metadata_coverage_on_the_shared_pages(run: Any) -> None:
+    counts = run.counts
+    assert counts["headline"] >= 0.95 * len(run.truth)
+    assert counts["date where stated"] == counts["states date"]
+    assert counts["byline where named"] >= 0.95 * counts["names author"]
 
+
+def test_reference_trafilatura_recomputes_to_the_brief(run: Any) -> None:
     outputs = json.loads((DATA / "reference-outputs" / "trafilatura.json").read_text())["output"]
-    result = extraction.score((truth[k], outputs[k]["articleBody"] or "") for k in truth)
+    result = extraction.score((run.truth[k], outputs[k]["articleBody"] or "") for k in run.truth)
     assert round(result.f1, 3) == 0.954
