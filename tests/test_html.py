@@ -352,3 +352,11 @@ def test_deeply_nested_json_ld_does_not_crash() -> None:
     assert article.title == "Fallback title"
     assert article.byline == ""
     assert article.body.startswith("A sentence about the harbour")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_wide_encodings_with_byte_order_mark(encoding: str) -> None:
+    page_text = "\ufeff<title>Köln</title><p>Grüße aus Köln, a paragraph of text.</p>"
+    article = parse_html(page_text.encode(encoding), path="wide.html", doc_id="wide.html")
+    assert article.title == "Köln"
+    assert article.body == "Grüße aus Köln, a paragraph of text."

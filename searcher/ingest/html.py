@@ -97,7 +97,7 @@ def _trusted_charset(data: bytes) -> str | None:
 
 def _looks_binary(data: bytes) -> bool:
     sample = data[:CHARSET_WINDOW]
-    if not sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if not sample or sample.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         return False  # UTF-16 holds NULs by design
     return len(_CONTROL_BYTES.findall(sample)) > len(sample) * MAX_BINARY_SHARE
 
