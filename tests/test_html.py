@@ -360,3 +360,21 @@ def test_wide_encodings_with_byte_order_mark(encoding: str) -> None:
     article = parse_html(page_text.encode(encoding), path="wide.html", doc_id="wide.html")
     assert article.title == "Köln"
     assert article.body == "Grüße aus Köln, a paragraph of text."
+
+
+def test_embedded_posts_are_kept_and_hover_cards_dropped() -> None:
+    sentence = "The senator spoke at length about the budget, taxes, and the coming vote. "
+    body = (
+        '<div class="entry-content">'
+        f"<p>{sentence * 2}Rep. Jane Roe"
+        '<span class="rollover-people-block"><a href="/x">Roe backs new budget plan</a></span>'
+        f" agreed.</p><p>{sentence * 3}</p>"
+        '<div class="social-media-embed"><blockquote class="twitter-tweet">'
+        "<p>We will vote no on this budget, and here is why.</p>"
+        "— Jane Roe (@janeroe) November 18, 2019</blockquote></div>"
+        f"<p>{sentence * 2}</p></div>"
+    )
+    paragraphs = _inline("<title>Budget</title>", body).body.split("\n\n")
+    assert paragraphs[0].endswith("Rep. Jane Roe agreed.")
+    assert "We will vote no on this budget, and here is why." in paragraphs
+    assert "— Jane Roe (@janeroe) November 18, 2019" in paragraphs

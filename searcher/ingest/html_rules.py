@@ -33,7 +33,7 @@ PARAGRAPH_TAGS = frozenset(
 )
 #: Class or id words of elements that hold boilerplate, not article text.
 NEGATIVE_WORDS = (
-    "share", "sharing", "social", "related", "recommend", "recommended", "comment", "comments",
+    "share", "sharing", "related", "recommend", "recommended", "comment", "comments",
     "newsletter", "subscribe", "subscription", "signup", "promo", "advert", "advertisement",
     "ad", "ads", "adslot", "sponsor", "sponsored", "cookie", "consent", "gdpr", "banner",
     "breadcrumb", "breadcrumbs", "sidebar", "widget", "masthead", "menu", "nav", "navbar",
@@ -43,6 +43,7 @@ NEGATIVE_WORDS = (
     "visually-hidden", "screen-reader-text", "pagination", "pager", "follow", "login",
     "author-bio", "bio", "disqus", "rail", "footer", "header", "jump", "print", "tooltip",
     "meta", "post-meta", "article-meta", "inline-related", "see-also", "also-read",
+    "rollover", "popover", "hovercard", "flyout",
 )  # fmt: skip
 #: Class or id words of elements that hold article text.
 POSITIVE_WORDS = (
