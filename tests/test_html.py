@@ -378,3 +378,16 @@ def test_embedded_posts_are_kept_and_hover_cards_dropped() -> None:
     assert paragraphs[0].endswith("Rep. Jane Roe agreed.")
     assert "We will vote no on this budget, and here is why." in paragraphs
     assert "— Jane Roe (@janeroe) November 18, 2019" in paragraphs
+
+
+def test_pages_are_indexed_and_found(tmp_path: Path) -> None:
+    from searcher.index import open_index
+
+    index = open_index(tmp_path / "index", create=True)
+    report = index.update(PAGES)
+    assert report.added == len(list(PAGES.glob("*.html")))
+    assert report.skipped == ()
+    [hit, *_] = index.search("harbour bridge", limit=3)
+    assert hit.id == "html/jsonld_article.html"
+    assert hit.byline == "Mara Quinn, Tomás Ruiz"
+    assert hit.url == "https://herald.example/news/bridge-reopens"
