@@ -307,11 +307,15 @@ def read_meta(soup: BeautifulSoup, *, path: str = "") -> PageMeta:
     source = source or _first(meta, META_SOURCE).lstrip("@")
     source = "" if _LINK.match(source) else source
 
-    title = _text(ld.get("headline")) or _first(meta, META_TITLE)
+    # The JSON-LD headline is the headline; page titles may carry the site name.
+    title = _text(ld.get("headline"))
     if not title:
+        title = _first(meta, META_TITLE)
         heading = next((clean_line(h.get_text(" ")) for h in by_name["h1"]), "")
-        title = heading or next((clean_line(t.get_text(" ")) for t in by_name["title"]), "")
-    title = strip_site_name(title, source)
+        title = (
+            title or heading or next((clean_line(t.get_text(" ")) for t in by_name["title"]), "")
+        )
+        title = strip_site_name(title, source)
 
     byline = _join_names(_names(ld.get("author")))
     from_meta = (_join_names([_text(meta[key])]) for key in META_AUTHOR if key in meta)
