@@ -3,7 +3,14 @@
 The page is decoded once (BOM, then the charset the page declares, then UTF-8,
 then cp1252), parsed once with BeautifulSoup's lxml tree builder, and read by
 :mod:`searcher.ingest.html_meta` (metadata) and
-:mod:`searcher.ingest.html_content` (main text).
+:mod:`searcher.ingest.html_content` (main text, with the boilerplate rules of
+:mod:`searcher.ingest.html_rules`).
+
+Bad pages never raise anything but :class:`~searcher.errors.IngestError`:
+binary data is refused; a page too large or too deeply tagged is cut before
+parsing (and read as flat text when the cut leaves nothing); a JSON-LD block
+that is not JSON is ignored; when the page shows less than half of the text its
+JSON-LD ``articleBody`` holds, that text is used instead.
 """
 
 from __future__ import annotations
