@@ -391,3 +391,17 @@ def test_pages_are_indexed_and_found(tmp_path: Path) -> None:
     assert hit.id == "html/jsonld_article.html"
     assert hit.byline == "Mara Quinn, Tomás Ruiz"
     assert hit.url == "https://herald.example/news/bridge-reopens"
+
+
+def test_json_ld_article_body_stands_in_for_a_hidden_text() -> None:
+    text = "The full story of the flood, told in many plain words for the record. " * 8
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Flood",'
+        f' "articleBody": "{text}"}}</script>'
+    )
+    article = _inline(
+        head, "<article><p>Subscribers only: the full story of the flood.</p></article>"
+    )
+    assert article.body == text.strip()
+    shown = _inline(head, f"<article><p>{text}</p></article>")
+    assert shown.body == text.strip()
