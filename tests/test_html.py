@@ -11,6 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searcher.errors import IngestError
 from searcher.ingest import read_file
@@ -405,3 +407,28 @@ def test_json_ld_article_body_stands_in_for_a_hidden_text() -> None:
     assert article.body == text.strip()
     shown = _inline(head, f"<article><p>{text}</p></article>")
     assert shown.body == text.strip()
+
+
+_MARKUP = st.lists(
+    st.sampled_from(
+        [
+            "<p>", "</p>", "<div class='share'>", "<div class='article-body'>", "</div>",
+            "<a href='x'>", "</a>", "<br>", "<!--", "-->", "<table><td>", "&amp;", "<",
+            "<script type='application/ld+json'>", '{"@type": "NewsArticle", "author": [',
+            "</script>", "<time datetime='2019-02-30'>", "<title>", "Words, and more. ",
+        ]
+    ),
+    max_size=60,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.binary(max_size=3000), _MARKUP.map(str.encode)))
+def test_any_bytes_are_read_or_refused_with_an_ingest_error(data: bytes) -> None:
+    try:
+        article = parse_html(data, path="any.html", doc_id="any.html")
+    except IngestError as exc:
+        assert str(exc).startswith("any.html: ")
+        assert "\n" not in str(exc)
+    else:
+        assert article.title or article.body
