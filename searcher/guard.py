@@ -15,10 +15,11 @@ here run in three places, mirroring Elasticsearch's ``max_clause_count``,
    boosts, fuzzy edit distance, and how many words each wildcard, prefix,
    fuzzy term or range expands to.
 
-Whatever still runs is held to :func:`searcher.deadline.time_budget`. Every check raises a
-:class:`~searcher.errors.QueryError` whose one-line message names the culprit
-(quoted through :func:`~searcher.safetext.safe_text`). The limits are data,
-:class:`QueryLimits`.
+Whatever still runs is held to :func:`searcher.deadline.time_budget`. Every
+check raises a :class:`~searcher.errors.QueryError` whose one-line message
+names the culprit (quoted through :func:`~searcher.safetext.safe_text`);
+:func:`query_notes` lists the words the parser drops on purpose (stop words).
+The limits are data, :class:`QueryLimits`.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 from whoosh import qparser
 from whoosh import query as wq
@@ -94,10 +96,6 @@ def _show(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def _problem(message: str) -> QueryError:
-    return QueryError(message)
-
-
 # -- 1. the text -------------------------------------------------------------
 
 
@@ -111,19 +109,19 @@ def check_text(
     :raises QueryError: the first problem found, pointing at it.
     """
     if len(text) > limits.max_chars:
-        raise _problem(
+        raise QueryError(
             f"The query is {len(text):,} characters long; the limit is {limits.max_chars:,}."
         )
     control = _CONTROL.search(text)
     if control:
-        raise _problem(
+        raise QueryError(
             f"The query holds a control character ({safe_text(control.group())}) at "
             f"character {control.start() + 1}; remove it."
         )
     _check_structure(text, fields, limits)
     for word in _WORD.finditer(text):
         if len(word.group()) > limits.max_word_chars:
-            raise _problem(
+            raise QueryError(
                 f"The word {_show(word.group())} is {len(word.group()):,} characters long; "
                 f"the limit is {limits.max_word_chars}."
             )
@@ -136,6 +134,7 @@ def _check_structure(text: str, fields: Collection[str], limits: QueryLimits) ->
     # Each entry: (kind, text, position); kind is "op", "not", "(", ")" or "term".
     pieces: list[tuple[str, str, int]] = []
     in_quote_at = -1
+    range_at = -1
     for piece in _PIECE.finditer(text):
         value, at = piece.group(), piece.start()
         if in_quote_at >= 0:
@@ -149,35 +148,61 @@ def _check_structure(text: str, fields: Collection[str], limits: QueryLimits) ->
             depth += 1
             opened.append(at)
             if depth > limits.max_depth:
-                raise _problem(
+                raise QueryError(
                     f"Parentheses nest more than {limits.max_depth} deep "
                     f"(character {at + 1}); simplify the query."
                 )
             pieces.append(("(", value, at))
         elif value == ")":
             if not opened:
-                raise _problem(
+                raise QueryError(
                     f"The ')' at character {at + 1} closes nothing; remove it or add a '('."
                 )
             opened.pop()
             depth -= 1
             pieces.append((")", value, at))
+        elif not value.strip("+-"):
+            raise QueryError(
+                f"The {value!r} at character {at + 1} is not attached to a word; "
+                f"write -word to exclude a word, +word to require it."
+            )
         elif value in BINARY_OPERATORS:
             pieces.append(("op", value, at))
         elif value == NOT_OPERATOR:
             pieces.append(("not", value, at))
         else:
+            range_at = _check_range(value, at, range_at)
             _check_field(value, at, text[at + len(value) : at + len(value) + 1], fields)
             pieces.append(("term", value, at))
     if in_quote_at >= 0:
-        raise _problem(
+        raise QueryError(
             f'The quote at character {in_quote_at + 1} is never closed; add a closing ".'
         )
+    if range_at >= 0:
+        raise QueryError(
+            f"The range opened at character {range_at + 1} is never closed; "
+            f"write [start TO end] with ] or }}."
+        )
     if opened:
-        raise _problem(
+        raise QueryError(
             f"The '(' at character {opened[-1] + 1} is never closed; add a ')' or remove it."
         )
     _check_operators(pieces)
+
+
+def _check_range(word: str, at: int, range_at: int) -> int:
+    """Track ``[a TO b]``/``{a TO b}`` brackets; return where the open range began, or -1."""
+    for offset, char in enumerate(word):
+        if char in "[{":
+            range_at = at + offset
+        elif char in "]}":
+            if range_at < 0:
+                raise QueryError(
+                    f"The {char!r} at character {at + offset + 1} closes no range; "
+                    f"remove it or open the range with [ or {{."
+                )
+            range_at = -1
+    return range_at
 
 
 def _check_field(word: str, at: int, following: str, fields: Collection[str]) -> None:
@@ -187,12 +212,12 @@ def _check_field(word: str, at: int, following: str, fields: Collection[str]) ->
     name, rest = match.group("name"), match.group("rest")
     if name not in fields:
         known = ", ".join(sorted(fields))
-        raise _problem(
+        raise QueryError(
             f"Unknown field {_show(name)} at character {at + 1}; fields are {known} "
             f'(put the words in quotes to search for "{safe_text(name)}:" itself).'
         )
     if not rest and following not in ('"', "("):
-        raise _problem(
+        raise QueryError(
             f"Nothing follows {_show(name + ':')} at character {at + 1}; "
             f"give a word, e.g. {safe_text(name)}:word."
         )
@@ -207,15 +232,45 @@ def _check_operators(pieces: list[tuple[str, str, int]]) -> None:
         after = pieces[i + 1][0] if i + 1 < len(pieces) else None
         if kind == "op" and (before not in operand_ends or after not in operand_starts):
             side = "before" if before not in operand_ends else "after"
-            raise _problem(
+            raise QueryError(
                 f"{value} at character {at + 1} has nothing to join {side} it; "
                 f'remove it or quote it ("{value.lower()}") to search for the word.'
             )
         if kind == "not" and after not in operand_starts:
-            raise _problem(
+            raise QueryError(
                 f"NOT at character {at + 1} has nothing to exclude after it; "
                 f'remove it or write "not" to search for the word.'
             )
+
+
+_PLAIN_WORD = re.compile(r"[+-]?(?:[A-Za-z_]\w*:)?(?P<word>[^*?~^\[\]{}:'\\]+)")
+
+
+def query_notes(text: str, analyzer: Callable[..., Iterable[Any]]) -> tuple[str, ...]:
+    """Return one-line notes on words of ``text`` that are not searched for.
+
+    Stop words and symbols (``the``, ``😀``) are not indexed, so the parser
+    drops them; the caller shows these notes so that nothing is dropped
+    silently. Quoted phrases and operators are not looked at.
+
+    :param analyzer: the analyzer of the default field (``schema["body"].analyzer``).
+    """
+    unquoted = re.sub(r'"[^"]*"', " ", text)
+    dropped: list[str] = []
+    for piece in _PIECE.finditer(unquoted):
+        value = piece.group()
+        plain = _PLAIN_WORD.fullmatch(value)
+        if value in BINARY_OPERATORS or value == NOT_OPERATOR or not plain:
+            continue
+        if (
+            not any(True for _ in analyzer(plain.group("word"), mode="query"))
+            and value not in dropped
+        ):
+            dropped.append(value)
+    if not dropped:
+        return ()
+    words = ", ".join(safe_text(w) for w in dropped[:10]) + (" …" if len(dropped) > 10 else "")
+    return (f"Not searched for (stop words and symbols are not indexed): {words}",)
 
 
 # -- 2. parsing --------------------------------------------------------------
@@ -230,20 +285,20 @@ def parse(parser: qparser.QueryParser, text: str) -> wq.Query:
     try:
         tree = parser.parse(text, normalize=False)
     except RecursionError as exc:
-        raise _problem("The query nests too deeply to read; simplify it.") from exc
+        raise QueryError("The query nests too deeply to read; simplify it.") from exc
     except Exception as exc:
         # Whoosh's parser raises IndexError, AssertionError, ValueError and bare
         # Exception on odd input; the text checks catch the known cases, this
         # net catches the rest so that no input gives a traceback.
         LOGGER.debug("parser failed on %r", text, exc_info=True)
-        raise _problem(f"Cannot read the query {_show(text)}: {safe_text(str(exc))}.") from exc
-    for node in _walk(tree):
+        raise QueryError(f"Cannot read the query {_show(text)}: {safe_text(str(exc))}.") from exc
+    for node, _ in _depths(tree):
         error = getattr(node, "error", None)
         if error:
-            raise _problem(f"Cannot read {_located(text, node)}: {safe_text(str(error))}.")
+            raise QueryError(f"Cannot read {_located(text, node)}: {safe_text(str(error))}.")
     query: wq.Query = tree.normalize()
     if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
-        raise _problem(
+        raise QueryError(
             f"Nothing to search for in {_show(text)}: stop words (the, a, of…), "
             f"punctuation and symbols are not indexed; give other words."
         )
@@ -259,16 +314,8 @@ def _located(text: str, node: wq.Query) -> str:
     return _show(text)
 
 
-def _walk(root: wq.Query) -> Iterator[wq.Query]:
-    """Every node of a query tree, without recursion."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(node.children())
-
-
 def _depths(root: wq.Query) -> Iterator[tuple[wq.Query, int]]:
+    """Every node of a query tree with its depth, without recursion."""
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
@@ -298,17 +345,21 @@ def check_query(
     clauses = 0
     for node, depth in _depths(query):
         if depth > limits.max_depth * 2 + 8:  # operators add a level or two per group
-            raise _problem(f"The query nests too deeply (over {limits.max_depth}); simplify it.")
+            raise QueryError(f"The query nests too deeply (over {limits.max_depth}); simplify it.")
         boost = getattr(node, "boost", 1.0)
         if not isinstance(boost, int | float) or not math.isfinite(boost):
-            raise _problem(f"The boost of {_clause(node)} is not a number; use e.g. ^2.")
+            raise QueryError(f"The boost of {_clause(node)} is not a number; use e.g. ^2.")
         if not 0 <= boost <= limits.max_boost:
-            raise _problem(
+            raise QueryError(
                 f"The boost ^{boost:g} of {_clause(node)} is out of range; "
                 f"use 0 to {limits.max_boost:g}."
             )
+        if isinstance(node, wq.Term) and node.text in ("", b""):
+            raise QueryError(
+                f"{_clause(node)} searches for nothing; a range needs a start or an end."
+            )
         if isinstance(node, wq.Every) and node.fieldname:
-            raise _problem(
+            raise QueryError(
                 f"{_clause(node)} matches every article that has a {node.fieldname} field; "
                 f"give a word to search for."
             )
@@ -317,7 +368,7 @@ def check_query(
         if isinstance(node, wq.MultiTerm):
             clauses += _check_expansion(node, reader, limits)
         if clauses > limits.max_clauses:
-            raise _problem(
+            raise QueryError(
                 f"The query has more than {limits.max_clauses:,} clauses (each word counts "
                 f"once per field searched, each wildcard once per word it matches); "
                 f"shorten it."
@@ -338,16 +389,16 @@ _EXPANSION_HINTS = (
 def _check_expansion(node: wq.MultiTerm, reader: IndexReader, limits: QueryLimits) -> int:
     """Check one multi-word clause; return how many words it expands to."""
     if isinstance(node, wq.FuzzyTerm) and node.maxdist > limits.max_fuzzy_edits:
-        raise _problem(
+        raise QueryError(
             f"{_clause(node)} allows {node.maxdist:g} edits; the limit is "
             f"{limits.max_fuzzy_edits} (write ~1 or ~2)."
         )
     if isinstance(node, wq.Regex) and len(node.text) > limits.max_word_chars:
-        raise _problem(
+        raise QueryError(
             f"The pattern {_clause(node)} is longer than {limits.max_word_chars} characters."
         )
     if isinstance(node, wq.PatternQuery) and not node.text.strip("*?"):
-        raise _problem(
+        raise QueryError(
             f"{_clause(node)} matches every word; put letters in the pattern, e.g. immun*."
         )
     if node.field() not in reader.schema:
@@ -355,13 +406,13 @@ def _check_expansion(node: wq.MultiTerm, reader: IndexReader, limits: QueryLimit
     try:
         found = sum(1 for _ in islice(node.expanded_terms(reader), limits.max_expansions + 1))
     except re.error as exc:
-        raise _problem(f"{_clause(node)} is not a valid pattern ({exc}).") from exc
+        raise QueryError(f"{_clause(node)} is not a valid pattern ({exc}).") from exc
     if found > limits.max_expansions:
         hint = next(
             (h for kind, h in _EXPANSION_HINTS if isinstance(node, kind)),
             "put more letters before the * or ?",
         )
-        raise _problem(
+        raise QueryError(
             f"{_clause(node)} matches more than {limits.max_expansions:,} words in the index; "
             f"{hint}."
         )

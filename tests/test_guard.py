@@ -91,6 +91,11 @@ REJECTED = {
     "troops^99999999999999999999": "boost",
     "troops^5000": "boost ^5000",
     "*a*": "matches more than 128 words in the index; put more letters",
+    "- troops": "'-' at character 1 is not attached to a word",
+    "troops +": "'+' at character 8 is not attached",
+    "title:[a TO": "range opened at character 7 is never closed",
+    "troops ]": "']' at character 8 closes no range",
+    "[ TO ]": "searches for nothing",
     "[a TO]": "matches more than 128 words in the index; narrow the range",
 }
 
@@ -142,6 +147,17 @@ def test_guard_keeps_results_of_ordinary_queries(ix: FileIndex) -> None:
     for text in ("legal immunity", '"sticking point"', "byline:luce", "panetta"):
         assert guarded_search(ix, text).hits[0].id == SEED_ID
     assert SEED_ID not in [h.id for h in guarded_search(ix, "troops NOT panetta").hits]
+
+
+def test_notes_name_the_words_the_parser_drops(ix: FileIndex) -> None:
+    analyzer = ix.schema["body"].analyzer
+    assert guard.query_notes("legal immunity", analyzer) == ()
+    assert guard.query_notes('the troops 😀 "of the" AND of', analyzer) == (
+        "Not searched for (stop words and symbols are not indexed): the, 😀, of",
+    )
+    assert guard.query_notes("troops \u202e", analyzer) == (
+        "Not searched for (stop words and symbols are not indexed): \\u202e",
+    )
 
 
 def test_expansion_limit_counts_index_words(ix: FileIndex) -> None:
