@@ -87,7 +87,11 @@ def _make_links(root: Path, outside: Path) -> dict[str, str]:
     (root / "self").symlink_to(root)  # a folder loop: read once, not reported
     (root / "inside.txt").symlink_to(root / "plain.txt")
     os.mkfifo(root / "fifo.txt")
+    bad_name = os.fsencode(root) + b"/bad\xff\xfename.txt"  # not UTF-8: the index cannot store it
+    with open(bad_name, "wb") as handle:
+        handle.write(_good("zebrabadname"))
     return {
+        os.fsdecode(b"bad\xff\xfename.txt"): "not valid UTF-8",
         "broken.txt": "broken link",
         "loop.txt": "loops back on itself",
         "leak.txt": "outside the corpus",
@@ -121,11 +125,12 @@ def test_scan_names_every_unreachable_file(hostile: tuple[Path, dict[str, str]])
 def test_hostile_corpus_indexes_every_good_article(
     hostile: tuple[Path, dict[str, str]], index_env: Path
 ) -> None:
-    root, _ = hostile
+    root, unreachable = hostile
     with searcher.open_index(index_env, create=True) as ix:
         report = ix.update(root)
         skipped = {Path(s.path).name: s.reason for s in report.skipped}
-        assert set(skipped) == set(BAD_FILES)
+        # Until indexing.update reports Scan.skipped too, links and FIFOs are absent here.
+        assert set(BAD_FILES) <= set(skipped) <= set(BAD_FILES) | set(unreachable)
         for name, (_, fragment) in BAD_FILES.items():
             assert fragment in skipped[name], (name, skipped[name])
         for name, (_, word) in GOOD_FILES.items():
@@ -135,6 +140,18 @@ def test_hostile_corpus_indexes_every_good_article(
         assert ix.search("zebrahidden").hits == ()
         long_title = ix.get("hostile/long-title.txt")
         assert long_title.title == "" and long_title.body.startswith("zebratitle")
+
+
+@pytest.mark.xfail(
+    strict=True, reason="lead: indexing.update must add Scan.skipped to IndexReport.skipped"
+)
+def test_unreachable_files_are_in_the_index_report(
+    hostile: tuple[Path, dict[str, str]], index_env: Path
+) -> None:
+    root, expected = hostile
+    with searcher.open_index(index_env, create=True) as ix:
+        report = ix.update(root)
+    assert set(expected) <= {Path(s.path).name for s in report.skipped}
 
 
 def test_cli_summary_names_each_skipped_file_safely(
@@ -150,7 +167,8 @@ def test_cli_summary_names_each_skipped_file_safely(
     assert "bad\\x1b]0;pwned\\x07name.txt" in result.stderr
     skipped_lines = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]
     assert all("\x1b" not in line for line in skipped_lines)
-    assert f"{len(BAD_FILES) + 1} skipped" in result.stderr
+    assert len(skipped_lines) >= len(BAD_FILES) + 1
+    assert f"{len(skipped_lines)} skipped" in result.stderr
 
 
 # -- size caps -------------------------------------------------------------------

@@ -116,6 +116,8 @@ def scan(roots: list[Path]) -> Scan:
             mode = root.stat().st_mode
         except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop on 3.11
             raise IngestError(root, f"no such file or folder ({_why(exc)})") from exc
+        if not _is_utf8(str(root.resolve())):
+            raise IngestError(root, "the path is not valid UTF-8; rename it")
         if stat.S_ISREG(mode):
             get_reader(root)  # an explicitly named file must be readable
             result.files.append(CorpusFile(root, root.name))
@@ -125,6 +127,14 @@ def scan(roots: list[Path]) -> Scan:
         else:
             raise IngestError(root, "not a regular file or folder (a FIFO, socket or device?)")
     return result
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _why(exc: BaseException) -> str:
@@ -178,6 +188,10 @@ def _walk(root: Path, root_name: str, result: Scan) -> None:
                 continue
             path = Path(entry.path)
             kind, detail = _kind(entry, root)
+            if not _is_utf8(entry.name):
+                # Python keeps undecodable bytes as lone surrogates, which the
+                # index cannot store; such a name would abort the whole run.
+                kind, detail = "problem", "the name is not valid UTF-8; rename it"
             if kind == "dir":
                 subfolders.append(path)
                 continue
