@@ -262,6 +262,34 @@ def test_reader_crash_becomes_a_skip(tmp_path: Path, monkeypatch: pytest.MonkeyP
         read_file(path)
 
 
+def test_lone_surrogates_from_a_reader_never_reach_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index_env: Path
+) -> None:
+    # json.loads('"\\ud800"') gives a lone surrogate; the index writer cannot encode it.
+    path = tmp_path / "a.txt"
+    path.write_bytes(_good("a"))
+
+    def surrogates(path: Path, doc_id: str, options: ReadOptions) -> object:
+        yield searcher.Article(
+            id=doc_id,
+            path=str(path),
+            title="T\ud800",
+            body="zebrasur \udfff",
+            keywords=("k\ud800",),
+        )
+
+    monkeypatch.setattr("searcher.ingest.text.read", surrogates)
+    [article] = read_file(path)
+    assert (article.title, article.body, article.keywords) == (
+        "T\ufffd",
+        "zebrasur \ufffd",
+        ("k\ufffd",),
+    )
+    with searcher.open_index(index_env, create=True) as ix:
+        ix.add([article])
+        assert ix.search("zebrasur").hits[0].id == "a.txt"
+
+
 def test_declared_charsets_that_are_not_charsets_are_ignored() -> None:
     for declared in ("idna", "punycode", "unicode_escape", "base64", "rot13", "zip", "nonsense"):
         assert decode(b"caf\xc3\xa9 \\x41", declared=declared) == "café \\x41"

@@ -13,6 +13,7 @@ import errno
 import importlib
 import logging
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -261,7 +262,29 @@ def _tidy(article: Article, section: str, options: ReadOptions) -> Article:
             f"{options.max_article_chars:,}",
             f"{options.max_field_chars:,}",
         )
-    return replace(article, **changes) if changes else article  # type: ignore[arg-type]
+    tidy = replace(article, **changes) if changes else article  # type: ignore[arg-type]
+    return _without_surrogates(tidy)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TEXT_FIELDS = ("id", "path", "title", "body", "byline", "source", "url")
+
+
+def _without_surrogates(article: Article) -> Article:
+    """Replace lone surrogates (a JSON ``"\\ud800"`` escape makes one) with U+FFFD:
+    the index stores UTF-8, and one such character would abort the whole run."""
+    fixed = {
+        name: _SURROGATE.sub("\ufffd", value)
+        for name in _TEXT_FIELDS
+        if _SURROGATE.search(value := getattr(article, name))
+    }
+    keywords = tuple(_SURROGATE.sub("\ufffd", k) for k in article.keywords)
+    if keywords != article.keywords:
+        fixed["keywords"] = keywords  # type: ignore[assignment]
+    if not fixed:
+        return article
+    LOGGER.warning("%s: replaced lone surrogates in %s", article.id, ", ".join(sorted(fixed)))
+    return replace(article, **fixed)  # type: ignore[arg-type]
 
 
 def iter_articles(roots: list[Path]) -> Iterator[Article]:
