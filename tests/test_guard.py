@@ -138,15 +138,17 @@ def test_hostile_query_is_a_one_line_error(ix: FileIndex, text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ACCEPTED)
-def test_ordinary_and_bounded_queries_run(ix: FileIndex, text: str) -> None:
-    results = guarded_search(ix, text)
-    assert results.total == len(results.hits) or results.total > len(results.hits)
+def test_guard_leaves_ordinary_and_bounded_queries_alone(ix: FileIndex, text: str) -> None:
+    guarded = guarded_search(ix, text)
+    plain = query.search(ix, text)
+    assert [h.id for h in guarded.hits] == [h.id for h in plain.hits]
+    assert guarded.total == plain.total
 
 
-def test_guard_keeps_results_of_ordinary_queries(ix: FileIndex) -> None:
-    for text in ("legal immunity", '"sticking point"', "byline:luce", "panetta"):
-        assert guarded_search(ix, text).hits[0].id == SEED_ID
-    assert SEED_ID not in [h.id for h in guarded_search(ix, "troops NOT panetta").hits]
+def test_exclusion_still_excludes(ix: FileIndex) -> None:
+    ids = [h.id for h in guarded_search(ix, "troops NOT panetta").hits]
+    assert ids and SEED_ID not in ids
+    assert SEED_ID in [h.id for h in guarded_search(ix, "panetta").hits]
 
 
 def test_notes_name_the_words_the_parser_drops(ix: FileIndex) -> None:
@@ -166,7 +168,7 @@ def test_expansion_limit_counts_index_words(ix: FileIndex) -> None:
         guarded_search(ix, "*a*", limits=tight)
     with pytest.raises(QueryError, match="more than 3 words"):
         guarded_search(ix, "[a TO]", limits=tight)
-    assert guarded_search(ix, "immun*", limits=tight).hits[0].id == SEED_ID
+    assert SEED_ID in [h.id for h in guarded_search(ix, "immun*", limits=tight).hits]
 
 
 def test_fuzzy_edits_are_capped(ix: FileIndex) -> None:
