@@ -206,7 +206,7 @@ def _check_range(word: str, at: int, range_at: int) -> int:
 
 
 def _check_field(word: str, at: int, following: str, fields: Collection[str]) -> None:
-    match = _FIELD.match(word)
+    match = _FIELD.match(word.lstrip("+-"))
     if not match or not fields:
         return
     name, rest = match.group("name"), match.group("rest")

@@ -114,7 +114,7 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     :raises IngestError: the file cannot be read, is not a regular file, is not
         valid gzip, or is too large.
     """
-    limit = f"the {_size(max_bytes)} limit per file (see ReadOptions.max_bytes)"
+    limit = f"the {_size(max_bytes)} limit per file"
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
