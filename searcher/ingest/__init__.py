@@ -298,6 +298,7 @@ def iter_articles(roots: list[Path]) -> Iterator[Article]:
 
 __all__ = [
     "COLLECTION_SUFFIXES",
+    "DEFAULT_OPTIONS",
     "DOCUMENTATION_NAMES",
     "READERS",
     "CorpusFile",
