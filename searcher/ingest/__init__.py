@@ -9,9 +9,12 @@ A new format is one module and one line here.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import logging
 import os
+import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -76,10 +79,14 @@ class CorpusFile:
 
 @dataclass(slots=True)
 class Scan:
-    """The result of walking corpus roots: files to read, and files left out."""
+    """The result of walking corpus roots: files to read, files left out on
+    purpose (``ignored``: not articles), and files that could not be reached
+    (``skipped``: broken or looping links, links out of the corpus, unreadable
+    folders, FIFOs and devices with an article's suffix)."""
 
     files: list[CorpusFile] = field(default_factory=list)
     ignored: list[Skipped] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def _is_hidden(name: str) -> bool:
@@ -100,60 +107,111 @@ def _ignore_reason(path: Path, siblings: set[str]) -> str | None:
 def scan(roots: list[Path]) -> Scan:
     """Walk ``roots`` (folders or files) in sorted order and list what to read.
 
-    Hidden files and folders are skipped; symbolic links are followed only when
-    they stay inside their root, and each folder is visited once, so links cannot
-    loop. Article ids are ``<root name>/<path below root>``.
+    Hidden files and folders are left out; symbolic links are followed only
+    when they stay inside their root, and each folder is visited once, so links
+    cannot loop. Only regular files are read (a FIFO would block the run).
+    Nothing found below a root raises: problems land in :attr:`Scan.skipped`.
+    Article ids are ``<root name>/<path below root>``.
 
-    :raises IngestError: a root does not exist, or is a file of unknown format.
+    :raises IngestError: a root does not exist or is neither a folder nor a
+        regular file, or is a file of unknown format.
     """
     result = Scan()
     for root in roots:
-        if not root.exists():
-            raise IngestError(root, "no such file or folder")
-        if root.is_file():
+        try:
+            mode = root.stat().st_mode
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop on 3.11
+            raise IngestError(root, f"no such file or folder ({_why(exc)})") from exc
+        if not _is_utf8(str(root.resolve())):
+            raise IngestError(root, "the path is not valid UTF-8; rename it")
+        if stat.S_ISREG(mode):
             get_reader(root)  # an explicitly named file must be readable
             result.files.append(CorpusFile(root, root.name))
-            continue
-        _walk(root.resolve(), root.resolve().name, result)
+        elif stat.S_ISDIR(mode):
+            real = root.resolve()
+            _walk(real, real.name, result)
+        else:
+            raise IngestError(root, "not a regular file or folder (a FIFO, socket or device?)")
     return result
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _why(exc: BaseException) -> str:
+    if (isinstance(exc, OSError) and exc.errno == errno.ELOOP) or isinstance(exc, RuntimeError):
+        return "the link loops back on itself"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
+
+
+def _kind(entry: os.DirEntry[str], root: Path) -> tuple[str, str]:
+    """Return ``("dir" | "file" | "other" | "problem", detail)`` for one folder entry."""
+    try:
+        if entry.is_symlink():
+            target = Path(entry.path).resolve(strict=True)
+            if not target.is_relative_to(root):
+                return "problem", "link leads outside the corpus"
+        mode = entry.stat().st_mode  # follows links
+    except FileNotFoundError:
+        try:
+            return "problem", f"broken link (to {os.readlink(entry.path)})"
+        except OSError:
+            return "problem", "the file vanished while the corpus was scanned"
+    except (OSError, RuntimeError) as exc:
+        return "problem", f"cannot follow ({_why(exc)})"
+    if stat.S_ISDIR(mode):
+        return "dir", ""
+    if stat.S_ISREG(mode):
+        return "file", ""
+    return "other", "not a regular file (a FIFO, socket or device)"
 
 
 def _walk(root: Path, root_name: str, result: Scan) -> None:
     visited: set[Path] = set()
-
-    def visit(folder: Path) -> None:
+    pending = [root]
+    while pending:  # a stack, not recursion: folder depth is the corpus's choice
+        folder = pending.pop()
         real = folder.resolve()
-        if real in visited or not real.is_relative_to(root):
-            if real not in visited:
-                result.ignored.append(Skipped(str(folder), "link leads outside the corpus"))
-            return
+        if real in visited:
+            continue  # a link to a folder already read (or a loop)
         visited.add(real)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            result.ignored.append(Skipped(str(folder), f"cannot list folder ({exc.strerror})"))
-            return
+            result.skipped.append(Skipped(str(folder), f"cannot list folder ({_why(exc)})"))
+            continue
         siblings = {logical_suffix(Path(e.name)) for e in entries}
+        subfolders = []
         for entry in entries:
             if _is_hidden(entry.name):
                 continue
             path = Path(entry.path)
-            if entry.is_dir():
-                visit(path)
-                continue
-            if not entry.is_file():
-                continue
-            if entry.is_symlink() and not path.resolve().is_relative_to(root):
-                result.ignored.append(Skipped(str(path), "link leads outside the corpus"))
+            kind, detail = _kind(entry, root)
+            if not _is_utf8(entry.name):
+                # Python keeps undecodable bytes as lone surrogates, which the
+                # index cannot store; such a name would abort the whole run.
+                kind, detail = "problem", "the name is not valid UTF-8; rename it"
+            if kind == "dir":
+                subfolders.append(path)
                 continue
             reason = _ignore_reason(path, siblings)
-            if reason:
+            if kind == "problem":
+                result.skipped.append(Skipped(str(path), detail))
+            elif reason:
                 result.ignored.append(Skipped(str(path), reason))
-                continue
-            doc_id = f"{root_name}/{path.relative_to(root).as_posix()}"
-            result.files.append(CorpusFile(path, doc_id))
-
-    visit(root)
+            elif kind == "other":
+                result.skipped.append(Skipped(str(path), detail))
+            else:
+                doc_id = f"{root_name}/{path.relative_to(root).as_posix()}"
+                result.files.append(CorpusFile(path, doc_id))
+        pending.extend(reversed(subfolders))
 
 
 def read_file(
@@ -162,24 +220,76 @@ def read_file(
     """Read every article in one file.
 
     Articles in a subfolder of the corpus get the folder's name as a keyword
-    (the BBC set's ``business``, ``sport``...).
+    (the BBC set's ``business``, ``sport``...). Text beyond the limits of
+    ``options`` is cut, with a warning, so one giant "article" cannot stall
+    the analyzer.
 
     :param path: the file.
     :param doc_id: the id to name its articles by; defaults to the file name.
-    :param options: reader settings (JSON field names, size limit).
-    :raises IngestError: the file cannot be read or holds no article.
+    :param options: reader settings (JSON field names, size limits).
+    :raises IngestError: the file cannot be read or holds no article; also
+        when the reader itself fails, so no input stops a run.
     """
     doc_id = doc_id or path.name
     reader = get_reader(path)
-    articles = list(reader(path, doc_id, options))
+    try:
+        articles = list(reader(path, doc_id, options))
+    except IngestError:
+        raise
+    except Exception as exc:
+        # Readers parse untrusted bytes with third-party parsers (bs4, lxml,
+        # json) whose failure modes are open-ended: RecursionError on deep
+        # nesting, MemoryError, bugs. One bad file must not end the run.
+        LOGGER.debug("reader failed on %s", path, exc_info=True)
+        raise IngestError(path, f"the reader failed ({type(exc).__name__}: {exc})") from exc
     parts = doc_id.split("/")
-    if len(parts) >= 3:
-        section = parts[-2].lower()
-        articles = [
-            a if section in a.keywords else replace(a, keywords=(*a.keywords, section))
-            for a in articles
-        ]
-    return articles
+    section = parts[-2].lower() if len(parts) >= 3 else ""
+    return [_tidy(a, section, options) for a in articles]
+
+
+def _tidy(article: Article, section: str, options: ReadOptions) -> Article:
+    """Add the section keyword and cut fields to the limits of ``options``."""
+    changes: dict[str, object] = {}
+    if section and section not in article.keywords:
+        changes["keywords"] = (*article.keywords, section)
+    for name in ("title", "byline", "source", "url"):
+        value: str = getattr(article, name)
+        if len(value) > options.max_field_chars:
+            changes[name] = value[: options.max_field_chars]
+    if len(article.body) > options.max_article_chars:
+        cut = article.body.rfind(" ", 0, options.max_article_chars)
+        changes["body"] = article.body[: cut if cut > 0 else options.max_article_chars]
+    if len(changes) > ("keywords" in changes):
+        LOGGER.warning(
+            "%s: cut %s to the limits of %s characters per article and %s per field",
+            article.id,
+            ", ".join(sorted(set(changes) - {"keywords"})),
+            f"{options.max_article_chars:,}",
+            f"{options.max_field_chars:,}",
+        )
+    tidy = replace(article, **changes) if changes else article  # type: ignore[arg-type]
+    return _without_surrogates(tidy)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TEXT_FIELDS = ("id", "path", "title", "body", "byline", "source", "url")
+
+
+def _without_surrogates(article: Article) -> Article:
+    """Replace lone surrogates (a JSON ``"\\ud800"`` escape makes one) with U+FFFD:
+    the index stores UTF-8, and one such character would abort the whole run."""
+    fixed = {
+        name: _SURROGATE.sub("\ufffd", value)
+        for name in _TEXT_FIELDS
+        if _SURROGATE.search(value := getattr(article, name))
+    }
+    keywords = tuple(_SURROGATE.sub("\ufffd", k) for k in article.keywords)
+    if keywords != article.keywords:
+        fixed["keywords"] = keywords  # type: ignore[assignment]
+    if not fixed:
+        return article
+    LOGGER.warning("%s: replaced lone surrogates in %s", article.id, ", ".join(sorted(fixed)))
+    return replace(article, **fixed)  # type: ignore[arg-type]
 
 
 def iter_articles(roots: list[Path]) -> Iterator[Article]:
@@ -193,6 +303,7 @@ def iter_articles(roots: list[Path]) -> Iterator[Article]:
 
 __all__ = [
     "COLLECTION_SUFFIXES",
+    "DEFAULT_OPTIONS",
     "DOCUMENTATION_NAMES",
     "READERS",
     "CorpusFile",

@@ -6,7 +6,9 @@ import codecs
 import gzip
 import io
 import logging
+import os
 import re
+import stat
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +20,12 @@ LOGGER = logging.getLogger(__name__)
 
 #: Largest file (after gunzip) a reader accepts; larger ones are skipped.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Longest article body kept, in characters (a long news feature is ~50,000);
+#: the analyzer needs about 1 s per million characters, and NLTK's tokenizer
+#: gives up after 5 s, so bodies past this are cut.
+MAX_ARTICLE_CHARS = 1_000_000
+#: Longest title, byline, source or URL kept, in characters.
+MAX_FIELD_CHARS = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +35,14 @@ class ReadOptions:
     :param field_map: for record formats (JSON), our field name -> the record's
         key, e.g. ``{"body": "story_text"}``; it wins over the built-in names.
     :param max_bytes: largest file (after gunzip) to read.
+    :param max_article_chars: longest article body kept; longer ones are cut.
+    :param max_field_chars: longest title, byline, source or URL kept.
     """
 
     field_map: Mapping[str, str] = field(default_factory=dict)
     max_bytes: int = MAX_FILE_BYTES
+    max_article_chars: int = MAX_ARTICLE_CHARS
+    max_field_chars: int = MAX_FIELD_CHARS
 
 
 DEFAULT_OPTIONS = ReadOptions()
@@ -43,8 +55,30 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _GZIP_MAGIC = b"\x1f\x8b"
+_SNIFF_BYTES = 4096
+# Offsets (mod 4) of the NUL bytes of ASCII-range text, per encoding.
+_NUL_LAYOUTS = (
+    ("utf-32-le", (1, 2, 3)),
+    ("utf-32-be", (0, 1, 2)),
+    ("utf-16-le", (1, 3)),
+    ("utf-16-be", (0, 2)),
+)
+#: Codecs Python can decode with that are not charsets a page may declare.
+#: UTF-16/32 are among them because a page that states its charset in ASCII
+#: bytes cannot be UTF-16/32 (HTML5 reads such a declaration as UTF-8), and
+#: real UTF-16/32 is found by its BOM or NUL bytes first.
+NOT_CHARSETS = frozenset(
+    {"idna", "punycode", "raw-unicode-escape", "unicode-escape", "utf-7", "undefined"}
+    | {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
+)
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
+#: Share of binary-looking characters above which a file is not text.
+#: Random bytes decoded as cp1252 give about 12.5%; ESC is not counted, so text
+#: laced with terminal escapes is still read (and neutralised when printed).
+MAX_BINARY_SHARE = 0.08
+_SNIFF_CHARS = 65536
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
 # C0 and C1 controls other than tab and newline never belong in article text.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -61,18 +95,39 @@ def logical_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
+def _size(n: int) -> str:
+    """``n`` bytes for a message: ``200 MiB``, ``1.5 KiB``, ``12 bytes``."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n} bytes"
+
+
 def read_bytes(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """Return the file's bytes, gunzipped when it is gzip, within ``max_bytes``.
 
-    :raises IngestError: the file cannot be read, is not valid gzip, or is too large.
+    The limit applies to the unzipped size too, so a gzip bomb stops at
+    ``max_bytes``. Only regular files are read: the file is opened without
+    blocking and checked first, so a FIFO put in place of an article cannot
+    hang the run.
+
+    :raises IngestError: the file cannot be read, is not a regular file, is not
+        valid gzip, or is too large.
     """
+    limit = f"the {_size(max_bytes)} limit per file"
     try:
-        with path.open("rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise IngestError(path, "not a regular file (a folder, FIFO or device)")
+            if info.st_size > max_bytes:
+                raise IngestError(path, f"{_size(info.st_size)} is over {limit}")
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
     if len(data) > max_bytes:
-        raise IngestError(path, f"larger than the {max_bytes // 2**20} MiB limit per file")
+        raise IngestError(path, f"larger than {limit}")
     if data[:2] == _GZIP_MAGIC:
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
@@ -80,26 +135,52 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         except (OSError, EOFError, zlib.error) as exc:
             raise IngestError(path, f"not a readable gzip file ({exc})") from exc
         if len(data) > max_bytes:
-            raise IngestError(path, f"unzips to more than the {max_bytes // 2**20} MiB limit")
+            raise IngestError(path, f"unzips to more than {limit}")
     return data
+
+
+def _bomless_utf16_32(data: bytes) -> str | None:
+    """Name the UTF-16/32 variant of BOM-less text by where its NUL bytes sit.
+
+    ASCII-range text in UTF-16-LE has a NUL at every odd offset, in UTF-32-LE
+    three in every four; UTF-8 and cp1252 text has (almost) none. Looks at the
+    first :data:`_SNIFF_BYTES` only.
+    """
+    head = data[:_SNIFF_BYTES]
+    if len(head) < 4 or head.count(0) < len(head) // 4:
+        return None
+    quads = len(head) // 4 * 4
+    for encoding, zero_at in _NUL_LAYOUTS:
+        if all(head[i:quads:4].count(0) >= 0.9 * (quads // 4) for i in zero_at):
+            return encoding
+    return None
 
 
 def decode(data: bytes, *, declared: str | None = None, path: Path | None = None) -> str:
     """Decode article bytes: BOM first, then the declared charset, UTF-8, and cp1252.
 
-    This is the one place bytes become text. The cp1252 fallback never fails,
-    so decoding never raises; it is logged, since it may be a guess.
+    This is the one place bytes become text. BOM-less UTF-16 and UTF-32 are
+    recognised by their NUL bytes. A declared charset that is not a text
+    encoding (``base64``, ``idna``, ``unicode_escape``...) is ignored. The
+    cp1252 fallback never fails, so decoding never raises; it is logged, since
+    it may be a guess.
 
     >>> decode("São Paulo".encode("utf-8")), decode("£5".encode("cp1252"))
     ('São Paulo', '£5')
+    >>> decode("Zürich".encode("utf-16-le")), decode("x".encode("utf-32-be"))
+    ('Zürich', 'x')
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
-    if declared:
+    wide = _bomless_utf16_32(data)
+    if wide:
+        LOGGER.info("%s: no BOM, but the NUL bytes say %s", path or "input", wide)
+        return data.decode(wide, errors="replace")
+    if declared and _is_charset(declared):
         try:
             return data.decode(declared)
-        except (LookupError, UnicodeDecodeError):
+        except (UnicodeError, ValueError):
             LOGGER.debug("%s: declared charset %r does not fit; trying UTF-8", path, declared)
     try:
         return data.decode("utf-8")
@@ -108,9 +189,41 @@ def decode(data: bytes, *, declared: str | None = None, path: Path | None = None
         return data.decode("cp1252", errors="replace")
 
 
+def _is_charset(name: str) -> bool:
+    """True when ``name`` is a codec that decodes bytes to text as a charset does."""
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        return False
+    return info.name not in NOT_CHARSETS and getattr(info, "_is_text_encoding", True)
+
+
 def read_text(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> str:
-    """Read and decode a text file (gzip or not). :raises IngestError: as :func:`read_bytes`."""
-    return decode(read_bytes(path, max_bytes=options.max_bytes), path=path)
+    """Read and decode a text file (gzip or not).
+
+    :raises IngestError: as :func:`read_bytes`, or the bytes are binary data
+        (see :func:`check_not_binary`).
+    """
+    text = decode(read_bytes(path, max_bytes=options.max_bytes), path=path)
+    check_not_binary(text, path)
+    return text
+
+
+def check_not_binary(text: str, path: Path | str) -> None:
+    """Refuse decoded text that is binary data: an image or archive named ``.txt``.
+
+    Looks at the first :data:`_SNIFF_CHARS` characters: more than
+    :data:`MAX_BINARY_SHARE` of them controls (other than whitespace) or
+    undecodable (U+FFFD) means binary.
+
+    :raises IngestError: the text looks binary.
+    """
+    head = text[:_SNIFF_CHARS]
+    odd = len(_BINARY.findall(head))
+    if head and odd > MAX_BINARY_SHARE * len(head):
+        raise IngestError(
+            path, f"binary data, not text ({odd / len(head):.0%} control or undecodable bytes)"
+        )
 
 
 def clean_line(text: str) -> str:

@@ -27,8 +27,9 @@ from searcher.ingest._common import (
 )
 from searcher.models import Article
 
-#: A first line longer than this many words is body text, not a headline.
+#: A first line longer than this many words (or characters) is body text, not a headline.
 MAX_HEADLINE_WORDS = 30
+MAX_HEADLINE_CHARS = 300
 #: Words that open a date line ("Last updated: 17 October, 2011").
 DATE_LINE_PREFIXES = ("last updated", "updated", "published", "posted", "date")
 _DATE_LINE = re.compile(rf"^(?:{'|'.join(DATE_LINE_PREFIXES)})\b\s*:?\s*", re.IGNORECASE)
@@ -37,7 +38,7 @@ _BY = re.compile(r"^by\s+\S", re.IGNORECASE)
 
 def _as_date_line(line: str) -> datetime | None:
     """Return the date when ``line`` is a date line and nothing more."""
-    if len(line.split()) > 8:
+    if len(line) > MAX_HEADLINE_CHARS or len(line.split()) > 8:
         return None
     if _DATE_LINE.match(line) or re.fullmatch(r"[\w ,.:/+-]+", line):
         return parse_date(_DATE_LINE.sub("", line))
@@ -45,7 +46,11 @@ def _as_date_line(line: str) -> datetime | None:
 
 
 def _is_byline(line: str) -> bool:
-    if len(line.split()) > 12 or line.endswith((".", "?", "!", ":")):
+    if (
+        len(line) > MAX_HEADLINE_CHARS
+        or len(line.split()) > 12
+        or line.endswith((".", "?", "!", ":"))
+    ):
         return False
     return bool(_BY.match(line) or split_byline(line)[1])
 
@@ -78,7 +83,11 @@ def parse_text(text: str, *, path: str, doc_id: str) -> Article:
     rest = lines[start:]
     first = next((i for i, line in enumerate(rest) if line), None)
     title = ""
-    if first is not None and len(rest[first].split()) <= MAX_HEADLINE_WORDS:
+    if (
+        first is not None
+        and len(rest[first]) <= MAX_HEADLINE_CHARS
+        and len(rest[first].split()) <= MAX_HEADLINE_WORDS
+    ):
         title = rest[first]
         rest = rest[first + 1 :]
     body = clean_body("\n".join(rest))
