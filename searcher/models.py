@@ -47,6 +47,7 @@ class SearchHit:
     """One ranked result. ``snippets`` holds up to three fragments of the body,
     each a tuple of :class:`Segment`.
 
+    ``score`` is 0.0 when the hits are sorted by date.
     ``similar_count`` and ``similar_ids`` name the other matching articles that
     are near-duplicates of this one (the same wire copy), collapsed into it.
     """

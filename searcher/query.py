@@ -163,7 +163,8 @@ def to_hit(hit: Hit, rank: int, similar_ids: tuple[str, ...] = ()) -> SearchHit:
     title = hit.get("title") or hit.get("body", "")[:80]
     return SearchHit(
         rank=rank,
-        score=float(hit.score),
+        # Sorted by date, Whoosh's "score" is the sort key: no relevance score.
+        score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,
         id=hit["id"],
         path=hit["path"],
         title=title,
@@ -243,7 +244,9 @@ def _sorting(sort: str) -> sorting.FacetType | None:
         raise ValueError(f"sort must be one of {SORTS}, not {sort!r}")
     if sort == "relevance":
         return None
-    return sorting.FieldFacet("date", reverse=sort == "newest")
+    # Undated articles go last in both orders.
+    dated_first = sorting.QueryFacet({0: wq.Every("date")}, other=1)
+    return sorting.MultiFacet([dated_first, sorting.FieldFacet("date", reverse=sort == "newest")])
 
 
 def search(
@@ -292,7 +295,11 @@ def search(
     dates = date_filter(since, until, now=now)
     if dates is not None:
         restrictions.append(dates)
-    restrict = wq.And(restrictions) if restrictions else None
+    restrict = (
+        (wq.And(restrictions) if len(restrictions) > 1 else restrictions[0])
+        if restrictions
+        else None
+    )
     with ix.searcher(weighting=ranking.make_weighting()) as searcher:
         final = ranking.rewrite(expand_fuzzy(query, searcher), searcher)
         run = _Run(searcher, final, restrict, sortedby)
@@ -336,8 +343,11 @@ class _Run:
         sortedby: sorting.FacetType | None,
     ) -> None:
         self.searcher = searcher
-        self.query = query
-        self.restrict = restrict
+        # The restriction as a set of docnums, and nothing to search when it is
+        # empty: Whoosh's FilterCollector takes an empty allow-set for "no
+        # filter" when counting, so len(results) would count everything.
+        self.allowed = set(searcher.docs_for_query(restrict)) if restrict is not None else None
+        self.query = wq.NullQuery if self.allowed == set() else query
         self.sortedby = sortedby
         self._results: Results | None = None
         self.finder = DuplicateFinder(searcher, lambda: self._matched())
@@ -351,7 +361,7 @@ class _Run:
         results = self.searcher.search(
             self.query,
             limit=depth,
-            filter=self.restrict,
+            filter=self.allowed,
             sortedby=self.sortedby,
             groupedby=grouping() if facets else None,
             terms=True,
@@ -387,4 +397,6 @@ class _Run:
     def count(self, query: wq.Query) -> int:
         """Return how many articles ``query`` finds under the same restrictions."""
         final = ranking.rewrite(expand_fuzzy(query, self.searcher), self.searcher)
-        return len(self.searcher.search(final, limit=1, filter=self.restrict))
+        if self.allowed == set():
+            return 0
+        return len(self.searcher.search(final, limit=1, filter=self.allowed))

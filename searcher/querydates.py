@@ -38,7 +38,7 @@ HELP = (
 
 _ISO = re.compile(
     r"(?P<year>\d{4})(?:[-/](?P<month>\d{1,2})(?:[-/](?P<day>\d{1,2})"
-    r"(?:[T ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?)?)?"
+    r"(?:[t ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?)?)?"
 )
 _DAY_MONTH_YEAR = re.compile(
     r"(?P<day>\d{1,2})(?:st|nd|rd|th)? (?P<mname>[a-z]+)\.?,? (?P<year>\d{4})"
