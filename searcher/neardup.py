@@ -1,12 +1,12 @@
 """Near-duplicate articles: the same wire copy republished under another headline.
 
-At index time each body gets a compact signature: a one-permutation MinHash
-(:data:`BINS` bins, densified) of its word 5-shingles, and :data:`BANDS` LSH band
-keys derived from it. At query time the band keys find candidate duplicates of
-a hit, and the signatures estimate their Jaccard similarity; only pairs at or
-above :data:`THRESHOLD` are merged. The threshold is high on purpose: merging
-two distinct stories hides one of them, while missing a duplicate only shows
-one hit too many.
+At index time each body gets a compact signature, kept in a column: a
+one-permutation MinHash (:data:`BINS` bins, densified) of its word 5-shingles.
+At query time :func:`group` splits the signatures of the best hits into
+:data:`BANDS` LSH bands to find candidate copies, and the signatures estimate
+their Jaccard similarity; only pairs at or above :data:`THRESHOLD` are merged.
+The threshold is high on purpose: merging two distinct stories hides one of
+them, while missing a duplicate only shows one hit too many.
 
 >>> body = " ".join(f"word{i}" for i in range(200))
 >>> same = signature(body)
@@ -24,7 +24,9 @@ from __future__ import annotations
 import logging
 import re
 import struct
+from collections.abc import Hashable, Sequence
 from hashlib import blake2b
+from typing import TypeVar
 
 from searcher.analysis import fold
 
@@ -32,10 +34,12 @@ LOGGER = logging.getLogger(__name__)
 
 #: Words per shingle.
 SHINGLE_WORDS = 5
-#: MinHash bins; :data:`BANDS` bands of :data:`ROWS` bins each are the LSH keys.
+#: MinHash bins; :data:`BANDS` bands of :data:`ROWS` bins each (the first 64
+#: bins) are the LSH keys: a pair at Jaccard 0.7 shares a band with probability
+#: 0.988, at 0.5 with 0.64 (then rejected by the estimate over all 128 bins).
 BINS = 128
 ROWS = 4
-BANDS = BINS // ROWS
+BANDS = 16
 #: A body with fewer shingles than this gets no signature and is never grouped:
 #: briefs and empty bodies share too little text to tell copies from chance.
 MIN_SHINGLES = 12
@@ -43,7 +47,11 @@ MIN_SHINGLES = 12
 #: near-duplicates. At 128 bins the estimate's standard error is at most 0.045.
 THRESHOLD = 0.7
 
+Key = TypeVar("Key", bound=Hashable)
+
 _WORD = re.compile(r"[^\W_]+")
+#: Bytes of a signature; a column holds zeros for articles without one.
+SIGNATURE_BYTES = BINS * 4
 _FORMAT = f"<{BINS}I"
 _EMPTY = 0xFFFFFFFF
 _MASK = 0xFFFFFFFF
@@ -93,34 +101,58 @@ def _densify(values: list[int]) -> list[int]:
     return result
 
 
-def band_keys(sig: bytes) -> list[str]:
+def band_keys(sig: bytes) -> list[bytes]:
     """Return the LSH band keys of a signature: two bodies share a key when all
     :data:`ROWS` bins of one band agree.
 
     >>> keys = band_keys(signature(" ".join(f"w{i}" for i in range(40))) or b"")
-    >>> len(keys), keys[0][:3]
-    (32, 'b00')
+    >>> len(keys), keys[0][:1], len(keys[0])
+    (16, b'\\x00', 17)
     """
-    keys = []
-    for band in range(BANDS):
-        chunk = sig[band * ROWS * 4 : (band + 1) * ROWS * 4]
-        keys.append(f"b{band:02d}{blake2b(chunk, digest_size=6).hexdigest()}")
-    return keys
+    width = ROWS * 4
+    return [bytes([band]) + sig[band * width : (band + 1) * width] for band in range(BANDS)]
 
 
 def similarity(a: bytes, b: bytes) -> float:
     """Estimate the Jaccard similarity of the shingle sets behind two signatures."""
-    if len(a) != len(b) or len(a) != BINS * 4:
+    if len(a) != len(b) or len(a) != SIGNATURE_BYTES:
         return 0.0
     left, right = struct.unpack(_FORMAT, a), struct.unpack(_FORMAT, b)
     same: int = sum(x == y for x, y in zip(left, right, strict=True))
     return same / BINS
 
 
-def signature_fields(body: str) -> dict[str, object]:
-    """Return the index fields (``signature``, ``dupkeys``) of one body; empty when
-    the body is too short to have a signature."""
+def signature_fields(body: str) -> dict[str, bytes]:
+    """Return the index field ``signature`` of one body; empty when the body is
+    too short to have a signature."""
     sig = signature(body)
-    if sig is None:
-        return {}
-    return {"signature": sig, "dupkeys": " ".join(band_keys(sig))}
+    return {} if sig is None else {"signature": sig}
+
+
+def group(ranked: Sequence[tuple[Key, bytes]]) -> list[tuple[Key, list[Key]]]:
+    """Fold near-duplicates into the best-ranked copy.
+
+    :param ranked: ``(key, signature)`` pairs, best first; an empty or all-zero
+        signature is never grouped.
+    :returns: ``(leader, copies)`` pairs in the leaders' order.
+
+    >>> body = " ".join(f"w{i}" for i in range(40))
+    >>> sig, other = signature(body) or b"", signature(body + " more words here") or b""
+    >>> group([("a", sig), ("b", b""), ("c", other), ("d", sig)])
+    [('a', ['c', 'd']), ('b', [])]
+    """
+    leaders: list[tuple[Key, list[Key]]] = []
+    by_key: dict[bytes, list[int]] = {}
+    signatures: list[bytes] = []
+    for key, sig in ranked:
+        keys = band_keys(sig) if len(sig) == SIGNATURE_BYTES and any(sig) else []
+        candidates = dict.fromkeys(i for k in keys for i in by_key.get(k, ()))
+        leader = next((i for i in candidates if similarity(signatures[i], sig) >= THRESHOLD), None)
+        if leader is not None:
+            leaders[leader][1].append(key)
+            continue
+        for k in keys:
+            by_key.setdefault(k, []).append(len(leaders))
+        leaders.append((key, []))
+        signatures.append(sig)
+    return leaders

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
-import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,16 +12,22 @@ from whoosh import highlight, qparser, sorting
 from whoosh import query as wq
 from whoosh.index import FileIndex
 from whoosh.searching import Hit, Results, Searcher
-from whoosh.util.times import long_to_datetime
 
-from searcher import ranking
-from searcher.analysis import fold
-from searcher.collapse import DuplicateFinder
+from searcher import neardup, ranking
+from searcher.clauses import (
+    FIELD_ALIASES,
+    FuzzyWordPlugin,
+    expand_fuzzy,
+    explain,
+    filter_queries,
+    hoist_restrictions,
+    sort_facet,
+)
 from searcher.errors import QueryError
 from searcher.facets import grouping, read_facets
 from searcher.models import SearchHit, SearchResults, Segment
 from searcher.querydates import DateClausePlugin, DateLike, date_filter
-from searcher.suggest import WORDS_FIELD, suggest
+from searcher.suggest import suggest
 
 LOGGER = logging.getLogger(__name__)
 
@@ -34,17 +39,11 @@ SNIPPET_CHARS = 200
 #: Coordination bonus: with it, a document matching more query words ranks higher.
 OR_BONUS = 0.9
 _WORD_START = r"(?:^|(?<=[\s(]))"
-#: Fields whose terms are stems: fuzzy terms on them are expanded via ``words``.
-STEMMED_FIELDS = frozenset({"title", "body"})
-#: ``section:politics`` and ``topic:cocoa`` search the ``keywords`` field.
-FIELD_ALIASES = {"keywords": ["section", "sections", "topic", "topics", "keyword"]}
-FIELD_ALIASES_REVERSE = {alias: f for f, aliases in FIELD_ALIASES.items() for alias in aliases}
-#: What ``filters=`` accepts, and the fields they restrict.
-FILTER_FIELDS = frozenset({"byline", "source", "keywords"})
-FILTER_NAMES = FILTER_FIELDS | FIELD_ALIASES_REVERSE.keys()
-SORTS = ("relevance", "newest", "oldest")
-#: Extra hits fetched beyond the page, so collapsing rarely needs a second search.
-COLLAPSE_SLACK = 10
+#: Near-duplicates are looked for among this many hits beyond the page, so
+#: "+N similar" counts the copies among the best page + 20 matches (copies of
+#: one story score alike, so they rank together). Deeper costs time: scoring the
+#: best 110 instead of 30 takes about twice as long on Reuters.
+COLLAPSE_WINDOW = 20
 #: "Did you mean" is tried only for queries finding fewer articles than this.
 SUGGEST_BELOW = 50
 
@@ -72,26 +71,14 @@ class SegmentFormatter(highlight.Formatter):  # type: ignore[misc]
         return [self.format_fragment(fragment, replace) for fragment in fragments]
 
 
-class _FuzzyWordPlugin(qparser.FuzzyTermPlugin):  # type: ignore[misc]
-    """``word~`` and ``word~2``: the word is kept unstemmed (folded) so that
-    :func:`expand_fuzzy` can look it up among the index's unstemmed words."""
-
-    class FuzzyTermNode(qparser.FuzzyTermPlugin.FuzzyTermNode):  # type: ignore[misc]
-        def query(self, parser: Any) -> wq.Query:
-            return wq.FuzzyTerm(
-                self.fieldname or parser.fieldname,
-                fold(self.text),
-                boost=self.boost,
-                maxdist=self.maxdist,
-                prefixlength=self.prefixlength,
-            )
-
-
 def make_parser(
-    ix: FileIndex, fields: Sequence[str] = DEFAULT_FIELDS, *, now: datetime | None = None
+    ix: FileIndex | Searcher, fields: Sequence[str] = DEFAULT_FIELDS, *, now: datetime | None = None
 ) -> qparser.QueryParser:
     """Return the query parser: search-box semantics (any word may match), Whoosh
     syntax, our ``date:`` clauses, ``word~`` fuzzy terms, ``section:`` for keywords.
+
+    :param ix: the index, or an open searcher (cheaper: ``FileIndex.schema``
+        re-reads the index's table of contents on every use).
 
     :param now: the present, for relative dates in ``date:`` clauses.
     """
@@ -104,27 +91,9 @@ def make_parser(
         qparser.PlusMinusPlugin(plusexpr=_WORD_START + r"\+", minusexpr=_WORD_START + "-")
     )
     parser.add_plugin(DateClausePlugin(now))
-    parser.add_plugin(_FuzzyWordPlugin())
+    parser.add_plugin(FuzzyWordPlugin())
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
     return parser
-
-
-def expand_fuzzy(query: wq.Query, searcher: Searcher) -> wq.Query:
-    """Replace fuzzy terms on stemmed fields by the stems of the index's words
-    within the edit distance: ``immunty~`` finds "immunity" though its stem
-    (``immun``) is two edits from the misspelling's (``immunti``)."""
-    if isinstance(query, wq.FuzzyTerm) and query.fieldname in STEMMED_FIELDS:
-        reader = searcher.reader()
-        words = reader.terms_within(
-            WORDS_FIELD, query.text, query.maxdist, prefix=query.prefixlength
-        )
-        field = searcher.schema[query.fieldname]
-        stems = sorted({t for w in words for t in field.process_text(w, mode="query")})
-        if not stems:
-            return wq.NullQuery
-        terms = [wq.Term(query.fieldname, stem, boost=query.boost) for stem in stems]
-        return terms[0] if len(terms) == 1 else wq.Or(terms)
-    return query.apply(lambda q: expand_fuzzy(q, searcher))
 
 
 def apply_exclusions(query: wq.Query) -> wq.Query:
@@ -178,77 +147,6 @@ def to_hit(hit: Hit, rank: int, similar_ids: tuple[str, ...] = ()) -> SearchHit:
     )
 
 
-def _is_restriction(query: wq.Query) -> bool:
-    """A ``date:`` clause, or a clause only on byline, source or keywords."""
-    if isinstance(query, wq.NumericRange):
-        return bool(query.fieldname == "date")
-    if isinstance(query, wq.Not | wq.AndNot | wq.Or):
-        return False
-    if not isinstance(query, wq.Term | wq.And | wq.Phrase):
-        return False
-    fields = {f for f, _ in query.iter_all_terms()}
-    return bool(fields) and fields <= FILTER_FIELDS
-
-
-def hoist_restrictions(query: wq.Query) -> wq.Query:
-    """Make top-level ``date:``, ``byline:``, ``source:`` and ``section:`` clauses
-    restrict the results, as in a search box: ``immunity date:2011-10`` is
-    immunity *in* October 2011, not "immunity, or anything from October 2011"."""
-    if isinstance(query, wq.AndNot):
-        rebuilt = copy.copy(query)
-        rebuilt.a = hoist_restrictions(query.a)
-        return rebuilt
-    if not isinstance(query, wq.Or):
-        return query
-    restrictions = [q for q in query.subqueries if _is_restriction(q)]
-    if not restrictions:
-        return query
-    rest = [q for q in query.subqueries if not _is_restriction(q)]
-    if not rest:
-        return wq.And(restrictions)
-    rebuilt = copy.copy(query)
-    rebuilt.subqueries = rest
-    return wq.And([rebuilt if len(rest) > 1 else rest[0], *restrictions])
-
-
-def explain(query: wq.Query | None) -> str:
-    """Return the query as text, with date ranges shown as ISO dates."""
-    if query is None:
-        return ""
-
-    def iso(match: re.Match[str]) -> str:
-        ends = [long_to_datetime(int(g)).isoformat() if g else "" for g in match.groups()]
-        return f"date:[{ends[0]} TO {ends[1]}]"
-
-    return re.sub(r"date:\[(\d*) TO (\d*)\]", iso, str(query))
-
-
-def _filter_query(ix: FileIndex, filters: Mapping[str, str]) -> list[wq.Query]:
-    parts: list[wq.Query] = []
-    for name, value in filters.items():
-        field = FIELD_ALIASES_REVERSE.get(name, name)
-        if field not in FILTER_FIELDS:
-            raise ValueError(f"cannot filter on {name!r}; use one of {sorted(FILTER_NAMES)}")
-        if field == "keywords":
-            terms = [value.strip().lower()] if value.strip() else []
-        else:
-            terms = list(ix.schema[field].process_text(value, mode="query"))
-        if not terms:
-            raise QueryError(f"The {name} filter {value!r} has no words to match.")
-        parts += [wq.Term(field, term) for term in terms]
-    return parts
-
-
-def _sorting(sort: str) -> sorting.FacetType | None:
-    if sort not in SORTS:
-        raise ValueError(f"sort must be one of {SORTS}, not {sort!r}")
-    if sort == "relevance":
-        return None
-    # Undated articles go last in both orders.
-    dated_first = sorting.QueryFacet({0: wq.Every("date")}, other=1)
-    return sorting.MultiFacet([dated_first, sorting.FieldFacet("date", reverse=sort == "newest")])
-
-
 def search(
     ix: FileIndex,
     text: str,
@@ -288,27 +186,28 @@ def search(
         raise ValueError(f"page must be at least 1, not {page}")
     if not text.strip():
         raise QueryError('Empty query; give words to search for, e.g. "legal immunity".')
-    sortedby = _sorting(sort)
-    parser = make_parser(ix, now=now)
-    query = hoist_restrictions(apply_exclusions(parser.parse(text)))
-    restrictions = _filter_query(ix, filters or {})
+    sortedby = sort_facet(sort)
     dates = date_filter(since, until, now=now)
-    if dates is not None:
-        restrictions.append(dates)
-    restrict = (
-        (wq.And(restrictions) if len(restrictions) > 1 else restrictions[0])
-        if restrictions
-        else None
-    )
     with ix.searcher(weighting=ranking.make_weighting()) as searcher:
+        # The searcher's schema, read once: ix.schema re-reads the index's TOC.
+        parser = make_parser(searcher, now=now)
+        query = hoist_restrictions(apply_exclusions(parser.parse(text)))
+        restrictions = filter_queries(searcher.schema, filters or {})
+        if dates is not None:
+            restrictions.append(dates)
+        restrict = (
+            (wq.And(restrictions) if len(restrictions) > 1 else restrictions[0])
+            if restrictions
+            else None
+        )
         final = ranking.rewrite(expand_fuzzy(query, searcher), searcher)
         run = _Run(searcher, final, restrict, sortedby)
-        results = run.results(page * limit + (COLLAPSE_SLACK if collapse else 0), facets)
+        results = run.results(page * limit + (COLLAPSE_WINDOW if collapse else 0), facets)
         total = len(results)
-        leaders = run.leaders(results, page * limit, collapse)
+        leaders = run.leaders(results, page * limit, collapse, total)
         hits = tuple(
-            to_hit(hit, rank, run.finder.ids(group))
-            for rank, (hit, group) in enumerate(leaders, 1)
+            to_hit(hit, rank, tuple(copy["id"] for copy in copies))
+            for rank, (hit, copies) in enumerate(leaders, 1)
             if rank > (page - 1) * limit
         )
         suggestion = None
@@ -318,7 +217,7 @@ def search(
                 text,
                 total,
                 lambda t: run.count(hoist_restrictions(apply_exclusions(parser.parse(t)))),
-                lambda w: "".join(ix.schema["body"].process_text(w, mode="query")),
+                lambda w: "".join(searcher.schema["body"].process_text(w, mode="query")),
             )
         return SearchResults(
             query=text,
@@ -349,13 +248,6 @@ class _Run:
         self.allowed = set(searcher.docs_for_query(restrict)) if restrict is not None else None
         self.query = wq.NullQuery if self.allowed == set() else query
         self.sortedby = sortedby
-        self._results: Results | None = None
-        self.finder = DuplicateFinder(searcher, lambda: self._matched())
-        self._groups: dict[int, list[int]] = {}
-
-    def _matched(self) -> Collection[int]:
-        assert self._results is not None
-        return self._results.docs()  # type: ignore[no-any-return]
 
     def results(self, depth: int, facets: bool = False) -> Results:
         results = self.searcher.search(
@@ -368,31 +260,26 @@ class _Run:
         )
         results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         results.formatter = SegmentFormatter()
-        self._results = results
         return results
 
-    def leaders(self, results: Results, want: int, collapse: bool) -> list[tuple[Hit, list[int]]]:
-        """Return the first ``want`` hits, each with its collapsed near-duplicates."""
+    def leaders(
+        self, results: Results, want: int, collapse: bool, total: int
+    ) -> list[tuple[Hit, list[Hit]]]:
+        """Return the first ``want`` hits, each with its near-duplicates among the
+        scored hits, searching deeper while collapsing leaves too few."""
         while True:
-            leaders: list[tuple[Hit, list[int]]] = []
-            absorbed: set[int] = set()
-            for hit in results:
-                if hit.docnum in absorbed:
-                    continue
-                group: list[int] = []
-                if collapse:
-                    if hit.docnum not in self._groups:
-                        signature = hit.fields().get("signature")
-                        self._groups[hit.docnum] = self.finder.duplicates(hit.docnum, signature)
-                    group = [d for d in self._groups[hit.docnum] if d not in absorbed]
-                    absorbed.update(group)
-                leaders.append((hit, group))
-                if len(leaders) == want:
-                    return leaders
-            if results.scored_length() < len(results) and results.scored_length() > 0:
-                results = self.results(results.scored_length() * 4)
-                continue
-            return leaders
+            hits = list(results)
+            if not collapse:
+                return [(hit, []) for hit in hits[:want]]
+            reader = self.searcher.reader()
+            if not reader.has_column("signature"):
+                return [(hit, []) for hit in hits[:want]]
+            column = reader.column_reader("signature")
+            grouped = neardup.group([(i, column[hit.docnum]) for i, hit in enumerate(hits)])
+            if len(grouped) >= want or len(hits) >= total:
+                break
+            results = self.results(len(hits) * 4)
+        return [(hits[i], [hits[c] for c in copies]) for i, copies in grouped[:want]]
 
     def count(self, query: wq.Query) -> int:
         """Return how many articles ``query`` finds under the same restrictions."""

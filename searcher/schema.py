@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from whoosh.analysis import CompositeAnalyzer, StopFilter
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import FixedBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from searcher.analysis import STOP_WORDS, name_analyzer, news_analyzer
+from searcher.neardup import SIGNATURE_BYTES
 
 #: Bumped whenever the schema or the analyzers change what is stored or indexed;
 #: an index of another version must be rebuilt.
@@ -21,8 +23,8 @@ def build_schema() -> Schema:
 
     Search features add: ``words`` (title and body, unstemmed and unstored: the
     word list for "did you mean" and ``word~`` fuzzy terms), ``source_key`` (the
-    exact source, for facets), ``month`` (``2011-10``, for facets), ``signature``
-    (the body's near-duplicate signature) and ``dupkeys`` (its LSH band keys).
+    exact source, for facets), ``month`` (``2011-10``, for facets) and
+    ``signature`` (a column: the body's near-duplicate signature).
     """
     text = news_analyzer()
     names = name_analyzer()
@@ -38,9 +40,9 @@ def build_schema() -> Schema:
         keywords=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         words=TEXT(analyzer=spelling_analyzer(), phrase=False),
         source_key=ID(sortable=True),
-        month=ID(stored=True, sortable=True),
-        signature=STORED(),
-        dupkeys=KEYWORD(),
+        month=ID(sortable=True),
+        # Fixed width: a variable-width column loads all its offsets per search.
+        signature=COLUMN(FixedBytesColumn(SIGNATURE_BYTES)),
     )
 
 

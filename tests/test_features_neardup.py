@@ -159,3 +159,23 @@ def test_cli_shows_similar_count_and_all(runner: CliRunner, planted: searcher.In
     result = runner.invoke(cli, ["query", "harmattan", "--json"])
     [line] = result.stdout.splitlines()
     assert json.loads(line)["similar_count"] == 2
+
+
+def test_similar_lists_the_copies_first(planted: searcher.Index) -> None:
+    ids = [hit.id for hit in planted.similar("wire-afp", limit=3)]
+    assert set(ids[:2]) == {"wire-paper1", "wire-paper2"}
+
+
+def test_group_folds_copies_into_the_best_ranked() -> None:
+    wire, other, extra = _sig(WIRE), _sig(OTHER), _sig(WIRE + EXTRA)
+    ranked = [("b", other), ("a", wire), ("brief", b""), ("c", extra), ("d", other)]
+    assert neardup.group(ranked) == [("b", ["d"]), ("a", ["c"]), ("brief", [])]
+    zeros = bytes(neardup.SIGNATURE_BYTES)
+    assert neardup.group([("x", zeros), ("y", zeros)]) == [("x", []), ("y", [])]
+
+
+def test_signature_is_fixed_width_and_stable() -> None:
+    sig = _sig(WIRE)
+    assert len(sig) == neardup.SIGNATURE_BYTES
+    assert sig == _sig(WIRE.upper()), "case-folded words"
+    assert len(neardup.band_keys(sig)) == neardup.BANDS
