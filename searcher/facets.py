@@ -1,16 +1,18 @@
 """Facet counts: how many matching articles each source and each month holds.
 
-Counted by Whoosh's grouping over the whole matching set, not one page of hits,
-from two sortable ID fields filled at index time: ``source_key`` (the source as
-printed) and ``month`` (``2011-10``).
+Counted over the whole matching set, not one page of hits, from the columns of
+two sortable ID fields filled at index time: ``source_key`` (the source as
+printed) and ``month`` (``2011-10``). Reading the columns for the matching
+documents is several times faster than Whoosh's ``groupedby``, which scores
+every match.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
-
-from whoosh import sorting
 
 from searcher.models import Facets
 
@@ -20,26 +22,18 @@ LOGGER = logging.getLogger(__name__)
 FACET_FIELDS = {"source": "source_key", "month": "month"}
 
 
-def grouping() -> dict[str, sorting.FacetType]:
-    """Return the ``groupedby`` argument of ``Searcher.search`` that counts facets."""
-    return {
-        name: sorting.FieldFacet(field, maptype=sorting.Count)
-        for name, field in FACET_FIELDS.items()
-    }
+def _count(reader: Any, field: str, docnums: list[int]) -> Counter[str]:
+    if not reader.has_column(field):
+        return Counter({"": len(docnums)}) if docnums else Counter()
+    column = reader.column_reader(field)
+    return Counter(str(column[docnum] or "") for docnum in docnums)
 
 
-def _counts(results: Any, name: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for key, count in results.groups(name).items():
-        label = key.decode("utf-8") if isinstance(key, bytes) else str(key or "")
-        counts[label] = counts.get(label, 0) + int(count)
-    return counts
-
-
-def read_facets(results: Any) -> Facets:
-    """Return the :class:`Facets` of Whoosh ``results`` searched with :func:`grouping`."""
-    sources = _counts(results, "source")
-    months = _counts(results, "month")
+def count_facets(reader: Any, docnums: Iterable[int]) -> Facets:
+    """Return the :class:`Facets` of the documents ``docnums`` of a Whoosh reader."""
+    matching = list(docnums)
+    sources = _count(reader, FACET_FIELDS["source"], matching)
+    months = _count(reader, FACET_FIELDS["month"], matching)
     return Facets(
         sources=tuple(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
         # Undated articles ("") sort last, after the months.

@@ -53,6 +53,7 @@ def article_fields(article: Article) -> dict[str, Any]:
     if article.date is not None:
         fields["date"] = article.date
         fields["month"] = f"{article.date:%Y-%m}"
+        fields["day"] = f"{article.date:%Y%m%d}"
     return fields
 
 

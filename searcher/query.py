@@ -24,7 +24,7 @@ from searcher.clauses import (
     sort_facet,
 )
 from searcher.errors import QueryError
-from searcher.facets import grouping, read_facets
+from searcher.facets import count_facets
 from searcher.models import SearchHit, SearchResults, Segment
 from searcher.querydates import DateClausePlugin, DateLike, date_filter
 from searcher.suggest import suggest
@@ -202,7 +202,7 @@ def search(
         )
         final = ranking.rewrite(expand_fuzzy(query, searcher), searcher)
         run = _Run(searcher, final, restrict, sortedby)
-        results = run.results(page * limit + (COLLAPSE_WINDOW if collapse else 0), facets)
+        results = run.results(page * limit + (COLLAPSE_WINDOW if collapse else 0))
         total = len(results)
         leaders = run.leaders(results, page * limit, collapse, total)
         hits = tuple(
@@ -225,7 +225,7 @@ def search(
             total=total,
             hits=hits,
             page=page,
-            facets=read_facets(results) if facets else None,
+            facets=count_facets(searcher.reader(), results.docs()) if facets else None,
             suggestion=suggestion,
         )
 
@@ -249,14 +249,12 @@ class _Run:
         self.query = wq.NullQuery if self.allowed == set() else query
         self.sortedby = sortedby
 
-    def results(self, depth: int, facets: bool = False) -> Results:
+    def results(self, depth: int) -> Results:
         results = self.searcher.search(
             self.query,
             limit=depth,
             filter=self.allowed,
             sortedby=self.sortedby,
-            groupedby=grouping() if facets else None,
-            terms=True,
         )
         results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         results.formatter = SegmentFormatter()

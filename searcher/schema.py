@@ -23,8 +23,10 @@ def build_schema() -> Schema:
 
     Search features add: ``words`` (title and body, unstemmed and unstored: the
     word list for "did you mean" and ``word~`` fuzzy terms), ``source_key`` (the
-    exact source, for facets), ``month`` (``2011-10``, for facets) and
-    ``signature`` (a column: the body's near-duplicate signature).
+    exact source, for facets), ``month`` (``2011-10``, for facets and sorting),
+    ``day`` (``20111017``: whole-day date ranges as a few terms, where a range of
+    ``date`` expands to thousands) and ``signature`` (a column: the body's
+    near-duplicate signature).
     """
     text = news_analyzer()
     names = name_analyzer()
@@ -41,6 +43,7 @@ def build_schema() -> Schema:
         words=TEXT(analyzer=spelling_analyzer(), phrase=False),
         source_key=ID(sortable=True),
         month=ID(sortable=True),
+        day=ID(),
         # Fixed width: a variable-width column loads all its offsets per search.
         signature=COLUMN(FixedBytesColumn(SIGNATURE_BYTES)),
     )

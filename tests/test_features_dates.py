@@ -53,12 +53,18 @@ def test_unreadable_dates_are_errors(text: str) -> None:
 
 def test_filter_bounds_are_whole_periods() -> None:
     query = date_filter("2011-10-01", "2011-10-31")
-    assert (query.startdate, query.enddate) == (
-        datetime(2011, 10, 1),
-        datetime(2011, 10, 31, 23, 59, 59, 999999),
-    )
-    assert date_filter(date(2011, 10, 17)).startdate == datetime(2011, 10, 17)
+    assert (query.fieldname, query.start, query.end) == ("day", "20111001", "20111031")
+    assert date_filter(date(2011, 10, 17)).start == "20111017"
     assert date_filter(None, None) is None
+
+
+def test_filter_bounds_inside_a_day_use_the_timestamp() -> None:
+    query = date_filter(datetime(2011, 10, 17, 14, 30), "2011-10-17T16:00")
+    assert (query.fieldname, query.startdate, query.enddate) == (
+        "date",
+        datetime(2011, 10, 17, 14, 30),
+        datetime(2011, 10, 17, 16, 0, 59, 999999),
+    )
 
 
 def test_since_after_until_is_an_error() -> None:
@@ -67,30 +73,32 @@ def test_since_after_until_is_an_error() -> None:
 
 
 @pytest.mark.parametrize(
-    ("clause", "start", "end"),
+    ("clause", "first", "last"),
     [
-        ("2011-10", datetime(2011, 10, 1), datetime(2011, 10, 31, 23, 59, 59, 999999)),
-        (
-            "[2011-10-01 TO 2011-10-31]",
-            datetime(2011, 10, 1),
-            datetime(2011, 10, 31, 23, 59, 59, 999999),
-        ),
-        (
-            "[2011-10-01 to 2011-10-16]",
-            datetime(2011, 10, 1),
-            datetime(2011, 10, 16, 23, 59, 59, 999999),
-        ),
-        ("[2011-10 TO]", datetime(2011, 10, 1), None),
-        ("[TO 2011]", None, datetime(2011, 12, 31, 23, 59, 59, 999999)),
-        (">2011-10-01", datetime(2011, 10, 2), None),
-        (">=2011-10-01", datetime(2011, 10, 1), None),
-        ("<2011-10-01", None, datetime(2011, 9, 30, 23, 59, 59, 999999)),
-        ('"17 October 2011"', datetime(2011, 10, 17), datetime(2011, 10, 17, 23, 59, 59, 999999)),
+        ("2011-10", "20111001", "20111031"),
+        ("[2011-10-01 TO 2011-10-31]", "20111001", "20111031"),
+        ("[2011-10-01 to 2011-10-16]", "20111001", "20111016"),
+        ("[2011-10 TO]", "20111001", None),
+        ("[TO 2011]", None, "20111231"),
+        (">2011-10-01", "20111002", None),
+        (">=2011-10-01", "20111001", None),
+        ("<2011-10-01", None, "20110930"),
+        ("<=2011-10", None, "20111031"),
+        ('"17 October 2011"', "20111017", "20111017"),
     ],
 )
-def test_date_clauses(clause: str, start: datetime | None, end: datetime | None) -> None:
+def test_date_clauses(clause: str, first: str | None, last: str | None) -> None:
     query = clause_query(clause, now=NOW)
-    assert (query.startdate, query.enddate) == (start, end)
+    assert (query.fieldname, query.start, query.end) == ("day", first, last)
+
+
+def test_date_clause_with_a_time_uses_the_timestamp() -> None:
+    query = clause_query(">=2011-10-17T14:30", now=NOW)
+    assert (query.fieldname, query.startdate, query.enddate) == (
+        "date",
+        datetime(2011, 10, 17, 14, 30),
+        None,
+    )
 
 
 @pytest.mark.parametrize(
