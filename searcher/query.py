@@ -20,8 +20,9 @@ from searcher.clauses import (
     expand_fuzzy,
     explain,
     filter_queries,
-    hoist_restrictions,
+    restriction_docs,
     sort_facet,
+    split_restrictions,
 )
 from searcher.errors import QueryError
 from searcher.facets import count_facets
@@ -191,8 +192,10 @@ def search(
     with ix.searcher(weighting=ranking.make_weighting()) as searcher:
         # The searcher's schema, read once: ix.schema re-reads the index's TOC.
         parser = make_parser(searcher, now=now)
-        query = hoist_restrictions(apply_exclusions(parser.parse(text)))
-        restrictions = filter_queries(searcher.schema, filters or {})
+        # Restrictions (from clauses, filters and dates) become one set of
+        # documents: counting an And over a date range walks it doc by doc.
+        query, restrictions = split_restrictions(apply_exclusions(parser.parse(text)))
+        restrictions += filter_queries(searcher.schema, filters or {})
         if dates is not None:
             restrictions.append(dates)
         restrict = (
@@ -216,7 +219,7 @@ def search(
                 searcher.reader(),
                 text,
                 total,
-                lambda t: run.count(hoist_restrictions(apply_exclusions(parser.parse(t)))),
+                lambda t: run.count(split_restrictions(apply_exclusions(parser.parse(t)))[0]),
                 lambda w: "".join(searcher.schema["body"].process_text(w, mode="query")),
             )
         return SearchResults(
@@ -245,7 +248,7 @@ class _Run:
         # The restriction as a set of docnums, and nothing to search when it is
         # empty: Whoosh's FilterCollector takes an empty allow-set for "no
         # filter" when counting, so len(results) would count everything.
-        self.allowed = set(searcher.docs_for_query(restrict)) if restrict is not None else None
+        self.allowed = restriction_docs(searcher, restrict) if restrict is not None else None
         self.query = wq.NullQuery if self.allowed == set() else query
         self.sortedby = sortedby
 

@@ -33,6 +33,7 @@ RESULTS_FACTOR = 2
 # A plain word: not a field name or value (byline:luce), not fuzzy (word~),
 # not a number; operators are skipped below.
 _WORD = re.compile(r"(?<![\w:~*?])[^\W\d_]{3,}(?![\w:~*?])")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _OPERATORS = frozenset({"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"})
 
 
@@ -46,16 +47,34 @@ def respell_word(reader: Any, word: str, stem: Callable[[str], str]) -> str | No
     frequency = reader.doc_frequency(WORDS_FIELD, word)
     if frequency > RARE_DOCS:
         return None
-    maxdist = 1 if len(word) <= 4 else 2
     candidates = []
-    for candidate in reader.terms_within(WORDS_FIELD, word, maxdist):
-        if candidate == word:
-            continue
+    for candidate, edits in _near_words(reader, word):
         found = reader.doc_frequency(WORDS_FIELD, candidate)
         if found < max(1, frequency * FREQUENCY_FACTOR) or stem(candidate) == stem(word):
             continue
-        candidates.append((distance(word, candidate), -found, candidate))
+        candidates.append((edits, -found, candidate))
     return min(candidates)[2] if candidates else None
+
+
+def _edits1(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | transposes | replaces | inserts) - {word}
+
+
+def _near_words(reader: Any, word: str) -> list[tuple[str, int]]:
+    """Indexed words one edit from ``word`` (looked up directly: a few hundred
+    lookups beat Whoosh's automaton walk of the lexicon), else, for words of five
+    letters or more, two edits away with the first two letters kept."""
+    near = [(w, 1) for w in _edits1(word) if reader.doc_frequency(WORDS_FIELD, w)]
+    if near or len(word) < 5:
+        return near
+    found = reader.terms_within(WORDS_FIELD, word, 2, prefix=2)
+    return [(w, distance(word, w)) for w in found if w != word]
 
 
 def suggest(
