@@ -104,22 +104,30 @@ def split_restrictions(query: wq.Query) -> tuple[wq.Query, list[wq.Query]]:
     return (rebuilt if len(rest) > 1 else rest[0]), found
 
 
-def restriction_docs(searcher: Searcher, query: wq.Query) -> set[int]:
-    """Return the documents a restriction keeps.
+def matching_docs(searcher: Searcher, query: wq.Query) -> set[int]:
+    """Return the documents ``query`` matches, ignoring scores.
 
-    Terms and term ranges are read as the union of their posting lists, more
-    than ten times faster than Whoosh's ``docs_for_query``, which steps a union
-    matcher document by document (a month of Reuters: 9 ms against 130 ms).
+    Terms and term ranges are read as the union of their posting lists, and
+    plain ``Or``/``And``/``AndNot`` combine sets: ten times faster than Whoosh's
+    ``docs_for_query``, which steps matchers document by document (a month of
+    Reuters: 9 ms against 130 ms). Anything else is left to Whoosh.
     """
-    if isinstance(query, wq.And):
-        sets = sorted((restriction_docs(searcher, q) for q in query.subqueries), key=len)
+    kind = type(query)
+    if kind is wq.Or:
+        return set().union(*(matching_docs(searcher, q) for q in query.subqueries))
+    if kind is wq.And:
+        sets = sorted((matching_docs(searcher, q) for q in query.subqueries), key=len)
         return set.intersection(*sets) if sets else set()
-    if isinstance(query, wq.Term | wq.TermRange):
+    if kind is wq.AndNot:
+        return matching_docs(searcher, query.a) - matching_docs(searcher, query.b)
+    if kind in (wq.Term, wq.TermRange):
         reader = searcher.reader()
         found: set[int] = set()
         for field, text in query.existing_terms(reader, expand=True):
             found.update(reader.postings(field, text).all_ids())
         return found
+    if query is wq.NullQuery:
+        return set()
     return set(searcher.docs_for_query(query))
 
 

@@ -20,7 +20,7 @@ from searcher.clauses import (
     expand_fuzzy,
     explain,
     filter_queries,
-    restriction_docs,
+    matching_docs,
     sort_facet,
     split_restrictions,
 )
@@ -206,7 +206,8 @@ def search(
         final = ranking.rewrite(expand_fuzzy(query, searcher), searcher)
         run = _Run(searcher, final, restrict, sortedby)
         results = run.results(page * limit + (COLLAPSE_WINDOW if collapse else 0))
-        total = len(results)
+        matched = run.matched(final)
+        total = len(matched)
         leaders = run.leaders(results, page * limit, collapse, total)
         hits = tuple(
             to_hit(hit, rank, tuple(copy["id"] for copy in copies))
@@ -228,7 +229,7 @@ def search(
             total=total,
             hits=hits,
             page=page,
-            facets=count_facets(searcher.reader(), results.docs()) if facets else None,
+            facets=count_facets(searcher.reader(), matched) if facets else None,
             suggestion=suggestion,
         )
 
@@ -248,7 +249,7 @@ class _Run:
         # The restriction as a set of docnums, and nothing to search when it is
         # empty: Whoosh's FilterCollector takes an empty allow-set for "no
         # filter" when counting, so len(results) would count everything.
-        self.allowed = restriction_docs(searcher, restrict) if restrict is not None else None
+        self.allowed = matching_docs(searcher, restrict) if restrict is not None else None
         self.query = wq.NullQuery if self.allowed == set() else query
         self.sortedby = sortedby
 
@@ -282,9 +283,14 @@ class _Run:
             results = self.results(len(hits) * 4)
         return [(hits[i], [hits[c] for c in copies]) for i, copies in grouped[:want]]
 
+    def matched(self, query: wq.Query) -> set[int]:
+        """Return every article ``query`` matches under the restrictions (for the
+        total and the facets: Whoosh's own count re-runs the query doc by doc)."""
+        if self.allowed == set():
+            return set()
+        found = matching_docs(self.searcher, query)
+        return found if self.allowed is None else found & self.allowed
+
     def count(self, query: wq.Query) -> int:
         """Return how many articles ``query`` finds under the same restrictions."""
-        final = ranking.rewrite(expand_fuzzy(query, self.searcher), self.searcher)
-        if self.allowed == set():
-            return 0
-        return len(self.searcher.search(final, limit=1, filter=self.allowed))
+        return len(self.matched(ranking.rewrite(expand_fuzzy(query, self.searcher), self.searcher)))
