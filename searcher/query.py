@@ -270,7 +270,9 @@ class _Run:
         """Return the first ``want`` hits, each with its near-duplicates among the
         scored hits, searching deeper while collapsing leaves too few."""
         while True:
-            hits = list(results)
+            # Not list(results): list() asks len(), and Whoosh's len() counts
+            # every match again, document by document.
+            hits = list(iter(results))
             if not collapse:
                 return [(hit, []) for hit in hits[:want]]
             reader = self.searcher.reader()
