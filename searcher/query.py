@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from searcher.errors import QueryError
 from searcher.facets import count_facets
 from searcher.models import SearchHit, SearchResults, Segment
 from searcher.querydates import DateClausePlugin, DateLike, date_filter
+from searcher.snippets import BodyHighlighter
 from searcher.suggest import suggest
 
 LOGGER = logging.getLogger(__name__)
@@ -117,8 +118,13 @@ def apply_exclusions(query: wq.Query) -> wq.Query:
     return query
 
 
-def _snippets(hit: Hit) -> tuple[tuple[Segment, ...], ...]:
-    fragments: list[tuple[Segment, ...]] = hit.highlights("body", top=SNIPPETS_PER_HIT) or []
+def _snippets(
+    hit: Hit, highlighter: Callable[[Hit], list[tuple[Segment, ...]]] | None = None
+) -> tuple[tuple[Segment, ...], ...]:
+    if highlighter is None:
+        fragments: list[tuple[Segment, ...]] = hit.highlights("body", top=SNIPPETS_PER_HIT) or []
+    else:
+        fragments = highlighter(hit)
     if fragments:
         return tuple(fragments)
     body: str = hit.get("body", "")
@@ -128,8 +134,14 @@ def _snippets(hit: Hit) -> tuple[tuple[Segment, ...], ...]:
     return ((Segment(lead, False),),)
 
 
-def to_hit(hit: Hit, rank: int, similar_ids: tuple[str, ...] = ()) -> SearchHit:
-    """Convert a Whoosh hit to a :class:`SearchHit` ranked ``rank``, with snippets."""
+def to_hit(
+    hit: Hit,
+    rank: int,
+    similar_ids: tuple[str, ...] = (),
+    highlighter: Callable[[Hit], list[tuple[Segment, ...]]] | None = None,
+) -> SearchHit:
+    """Convert a Whoosh hit to a :class:`SearchHit` ranked ``rank``, with snippets
+    (cut by ``highlighter``, default Whoosh's ``Hit.highlights``)."""
     title = hit.get("title") or hit.get("body", "")[:80]
     return SearchHit(
         rank=rank,
@@ -142,7 +154,7 @@ def to_hit(hit: Hit, rank: int, similar_ids: tuple[str, ...] = ()) -> SearchHit:
         source=hit.get("source", ""),
         date=hit.get("date"),
         url=hit.get("url", ""),
-        snippets=_snippets(hit),
+        snippets=_snippets(hit, highlighter),
         similar_count=len(similar_ids),
         similar_ids=similar_ids,
     )
@@ -209,8 +221,14 @@ def search(
         matched = run.matched(final)
         total = len(matched)
         leaders = run.leaders(results, page * limit, collapse, total)
+        highlighter = BodyHighlighter(
+            results,
+            fragmenter=results.fragmenter,
+            formatter=results.formatter,
+            top=SNIPPETS_PER_HIT,
+        )
         hits = tuple(
-            to_hit(hit, rank, tuple(copy["id"] for copy in copies))
+            to_hit(hit, rank, tuple(copy["id"] for copy in copies), highlighter)
             for rank, (hit, copies) in enumerate(leaders, 1)
             if rank > (page - 1) * limit
         )
