@@ -280,9 +280,11 @@ def query_command(
     2011-10, 2011, "17 October 2011", yesterday, "last week", "3 days ago".
 
     Copies of the same story (near-identical bodies) show once, with
-    "+N similar"; --all lists each. With --json, each hit is one JSON line
-    (similar_ids names the collapsed copies) and --facets adds one final line
-    {"facets": {"source": {...}, "month": {...}}}.
+    "+N similar" (copies among the next 20 matches); --all lists each.
+    With --json, each hit is one JSON line (similar_ids names the collapsed
+    copies) and --facets adds one final line
+    {"facets": {"source": {...}, "month": {...}}}. "Did you mean" goes to
+    stderr.
 
     \b
     Example:

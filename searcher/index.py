@@ -120,7 +120,8 @@ class Index:
         :param filters: e.g. ``{"source": "AFP", "section": "politics"}``; all must match.
         :param facets: also count all matches by source and by month (``.facets``).
         :param collapse: show near-duplicates (the same wire copy) as one hit
-            with ``similar_count``; ``False`` lists each.
+            with ``similar_count`` (copies among the best ``page * limit + 20``
+            matches); ``False`` lists each.
         :raises QueryError: the query is empty or cannot be run.
         :raises DateError: a date cannot be read.
         """
@@ -139,7 +140,8 @@ class Index:
 
     def similar(self, article_id: str, *, limit: int = 10) -> SearchResults:
         """Return the articles most like the one with id ``article_id`` (more like
-        this), best first; its near-duplicates come first.
+        this), best first: its near-duplicates, which share nearly all its
+        distinctive terms, rank at the top.
 
         :raises ArticleNotFoundError: no such article.
         """

@@ -186,3 +186,15 @@ def test_cli_unreadable_since_exits_2(runner: CliRunner, built_index: searcher.I
     result = runner.invoke(cli, ["query", "immunity date:yesterdayish"])
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: Cannot read the date 'yesterdayish'")
+
+
+def test_cli_date_clause_matches_options(runner: CliRunner, built_index: searcher.Index) -> None:
+    by_clause = runner.invoke(cli, ["query", "immunity troops date:2011-10", "--json", "--explain"])
+    by_options = runner.invoke(
+        cli,
+        ["query", "immunity troops", "--json", "--since", "2011-10-01", "--until", "2011-10-31"],
+    )
+    assert by_clause.exit_code == by_options.exit_code == 0
+    assert by_clause.stdout == by_options.stdout
+    assert SEED_ID in by_clause.stdout
+    assert "FILTER day:[20111001 TO 20111031]" in by_clause.stderr
