@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import re
-import struct
 from collections.abc import Hashable, Sequence
 from hashlib import blake2b
 from typing import TypeVar
@@ -46,13 +45,16 @@ MIN_SHINGLES = 12
 #: Estimated Jaccard similarity of the shingle sets at which two bodies are
 #: near-duplicates. At 128 bins the estimate's standard error is at most 0.045.
 THRESHOLD = 0.7
+#: Each bin keeps the low 8 bits of its minimum (b-bit MinHash): two bins then
+#: also agree by chance, 1 time in 256, which :func:`similarity` corrects for.
+#: A signature is 128 bytes, not 512: the column is read on every search.
+_CHANCE = 1 / 256
 
 Key = TypeVar("Key", bound=Hashable)
 
 _WORD = re.compile(r"[^\W_]+")
 #: Bytes of a signature; a column holds zeros for articles without one.
-SIGNATURE_BYTES = BINS * 4
-_FORMAT = f"<{BINS}I"
+SIGNATURE_BYTES = BINS
 _EMPTY = 0xFFFFFFFF
 _MASK = 0xFFFFFFFF
 # Added per step when an empty bin borrows a neighbour's value (densification).
@@ -70,8 +72,8 @@ def shingles(text: str) -> set[str]:
 
 
 def signature(text: str) -> bytes | None:
-    """Return the MinHash signature of a body (``BINS`` 32-bit values), or ``None``
-    when it has fewer than :data:`MIN_SHINGLES` shingles."""
+    """Return the MinHash signature of a body (``BINS`` one-byte values), or
+    ``None`` when it has fewer than :data:`MIN_SHINGLES` shingles."""
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
@@ -81,7 +83,7 @@ def signature(text: str) -> bytes | None:
         slot, value = h % BINS, (h // BINS) & _MASK
         if value < values[slot]:
             values[slot] = value
-    return struct.pack(_FORMAT, *_densify(values))
+    return bytes(value & 0xFF for value in _densify(values))
 
 
 def _densify(values: list[int]) -> list[int]:
@@ -107,19 +109,17 @@ def band_keys(sig: bytes) -> list[bytes]:
 
     >>> keys = band_keys(signature(" ".join(f"w{i}" for i in range(40))) or b"")
     >>> len(keys), keys[0][:1], len(keys[0])
-    (16, b'\\x00', 17)
+    (16, b'\\x00', 5)
     """
-    width = ROWS * 4
-    return [bytes([band]) + sig[band * width : (band + 1) * width] for band in range(BANDS)]
+    return [bytes([band]) + sig[band * ROWS : (band + 1) * ROWS] for band in range(BANDS)]
 
 
 def similarity(a: bytes, b: bytes) -> float:
     """Estimate the Jaccard similarity of the shingle sets behind two signatures."""
     if len(a) != len(b) or len(a) != SIGNATURE_BYTES:
         return 0.0
-    left, right = struct.unpack(_FORMAT, a), struct.unpack(_FORMAT, b)
-    same: int = sum(x == y for x, y in zip(left, right, strict=True))
-    return same / BINS
+    same = sum(x == y for x, y in zip(a, b, strict=True)) / BINS
+    return max(0.0, (same - _CHANCE) / (1 - _CHANCE))
 
 
 def signature_fields(body: str) -> dict[str, bytes]:
