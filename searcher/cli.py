@@ -220,7 +220,8 @@ def _print_results(
         return
     color = sys.stdout.isatty()
     if not results.hits:
-        click.echo(empty, err=True)
+        past = f"Page {results.page} is past the last of {results.total} matching articles."
+        click.echo(past if results.total else empty, err=True)
     for hit in results:
         text = _render_hit(hit, color)
         if hit.similar_count:

@@ -152,3 +152,10 @@ def test_filter_matching_nothing_counts_nothing(known: searcher.Index) -> None:
     assert (results.total, results.hits) == (0, ())
     assert results.facets == searcher.Facets()
     assert known.search("harbour", until="1999").total == 0
+
+
+def test_cli_page_past_the_end(runner: CliRunner, known: searcher.Index) -> None:
+    result = runner.invoke(cli, ["query", "harbour", "--page", "9"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "Page 9 is past the last of 7 matching articles." in result.stderr
