@@ -26,12 +26,14 @@ from searcher.index import Index, open_index
 from searcher.ingest import read_file
 from searcher.models import (
     Article,
+    Facets,
     IndexReport,
     SearchHit,
     SearchResults,
     Segment,
     Skipped,
 )
+from searcher.querydates import date_range
 
 __version__ = "0.1.0"
 
@@ -41,6 +43,7 @@ __all__ = [
     "Article",
     "ArticleNotFoundError",
     "DateError",
+    "Facets",
     "Index",
     "IndexBusyError",
     "IndexCorruptError",
@@ -57,6 +60,7 @@ __all__ = [
     "UnsupportedFormatError",
     "__version__",
     "analyze_text",
+    "date_range",
     "open_index",
     "read_file",
 ]

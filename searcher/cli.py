@@ -184,36 +184,192 @@ def index_command(settings: Settings, corpus: tuple[Path, ...], rebuild: bool) -
         sys.exit(1)
 
 
+def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check a --since/--until value now, so an unreadable date names its option."""
+    if value is not None:
+        try:
+            searcher.date_range(value)
+        except searcher.DateError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+    return value
+
+
+def _render_facets(facets: searcher.Facets) -> str:
+    lines = ["Sources:"]
+    lines += [f"  {count:>6}  {safe_text(name) or '(unknown)'}" for name, count in facets.sources]
+    lines.append("Months:")
+    lines += [f"  {count:>6}  {name or '(undated)'}" for name, count in facets.months]
+    return "\n".join(lines)
+
+
+def _facets_json(facets: searcher.Facets) -> dict[str, Any]:
+    return {"facets": {"source": dict(facets.sources), "month": dict(facets.months)}}
+
+
+def _print_results(
+    results: searcher.SearchResults, *, as_json: bool, empty: str, per_page: int
+) -> None:
+    """Print hits (and facets) to stdout, the summary and suggestion to stderr."""
+    if results.suggestion:
+        click.echo(f"Did you mean: {safe_text(results.suggestion)}?", err=True)
+    if as_json:
+        for hit in results:
+            click.echo(json.dumps(_hit_json(hit)))
+        if results.facets is not None:
+            click.echo(json.dumps(_facets_json(results.facets)))
+        return
+    color = sys.stdout.isatty()
+    if not results.hits:
+        past = f"Page {results.page} is past the last of {results.total} matching articles."
+        click.echo(past if results.total else empty, err=True)
+    for hit in results:
+        text = _render_hit(hit, color)
+        if hit.similar_count:
+            text += f"\n   +{hit.similar_count} similar (--all lists them)"
+        click.echo(text + "\n")
+    if results.facets is not None:
+        click.echo(_render_facets(results.facets))
+    if results.hits:
+        first = (results.page - 1) * per_page + 1
+        shown = f"{first}-{first + len(results) - 1}" if results.page > 1 else str(len(results))
+        click.echo(f"{shown} of {results.total} matching articles.", err=True)
+
+
 @cli.command("query")
 @click.argument("text")
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("-p", "--page", type=click.IntRange(min=1), default=1, help="Page of hits.")
+@click.option("--since", callback=_date_option, help="From this date: 2011-10-17, 2011-10, 2011.")
+@click.option("--until", callback=_date_option, help="Through this date (the whole day/month).")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+)
+@click.option("--byline", help="Only articles whose byline has these words.")
+@click.option("--source", help="Only articles from this source, e.g. AFP.")
+@click.option("--section", help="Only articles with this section or keyword.")
+@click.option("--facets", is_flag=True, help="Count all matches by source and by month.")
+@click.option("--all", "show_all", is_flag=True, help="List near-duplicates as separate hits.")
+@click.option("--explain", is_flag=True, help="Print the parsed query on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 @pass_settings
-def query_command(settings: Settings, text: str, limit: int, as_json: bool) -> None:
+def query_command(
+    settings: Settings,
+    text: str,
+    limit: int,
+    page: int,
+    since: str | None,
+    until: str | None,
+    sort: str,
+    byline: str | None,
+    source: str | None,
+    section: str | None,
+    facets: bool,
+    show_all: bool,
+    explain: bool,
+    as_json: bool,
+) -> None:
     """Search the index for TEXT and print ranked hits with snippets.
 
     Words need not all match; hits with more of them rank higher. Whoosh
-    syntax works: "a phrase", AND/OR/NOT, field:value (title, byline,
-    source, keywords).
+    syntax works: "a phrase", AND/OR/NOT, word~ (fuzzy), field:value (title,
+    byline, source, section). Clauses on byline, source, section and date
+    restrict the hits: date:2011-10, date:2011-10-17, date:>2011-10-01,
+    date:[2011-10-01 TO 2011-10-31]. --since/--until take 2011-10-17,
+    2011-10, 2011, "17 October 2011", yesterday, "last week", "3 days ago".
+
+    Copies of the same story (near-identical bodies) show once, with
+    "+N similar" (copies among the next 20 matches); --all lists each.
+    With --json, each hit is one JSON line (similar_ids names the collapsed
+    copies) and --facets adds one final line
+    {"facets": {"source": {...}, "month": {...}}}. "Did you mean" goes to
+    stderr.
 
     \b
     Example:
         searcher query "legal immunity"
         searcher query 'byline:luce "sticking point"' --json
+        searcher query immunity --since 2011-10-01 --until 2011-10-31 --sort newest
+        searcher query cocoa --source Reuters --facets
+    """
+    filters = {
+        name: value
+        for name, value in (("byline", byline), ("source", source), ("section", section))
+        if value
+    }
+    with _errors(), searcher.open_index(settings.index_dir) as ix:
+        results = ix.search(
+            text,
+            limit=limit,
+            page=page,
+            since=since,
+            until=until,
+            sort=sort,
+            filters=filters,
+            facets=facets,
+            collapse=not show_all,
+        )
+    if explain:
+        click.echo(f"Parsed query: {safe_text(results.parsed)}", err=True)
+    _print_results(
+        results, as_json=as_json, empty=f"No articles match {safe_text(text)!r}.", per_page=limit
+    )
+
+
+@cli.command("show")
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="The article as one JSON object.")
+@pass_settings
+def show_command(settings: Settings, article_id: str, as_json: bool) -> None:
+    """Print the whole article with id ARTICLE_ID (ids: `searcher query --json`).
+
+    \b
+    Example:
+        searcher show corpus/000_15647181341936f1.txt
     """
     with _errors(), searcher.open_index(settings.index_dir) as ix:
-        results = ix.search(text, limit=limit)
+        article = ix.get(article_id)
+    _print_article(article, as_json)
+
+
+@cli.command("similar")
+@click.argument("article_id")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@pass_settings
+def similar_command(settings: Settings, article_id: str, limit: int, as_json: bool) -> None:
+    """List the articles most similar to the one with id ARTICLE_ID (more like this).
+
+    \b
+    Example:
+        searcher similar corpus/000_15647181341936f1.txt -n 5
+    """
+    with _errors(), searcher.open_index(settings.index_dir) as ix:
+        results = ix.similar(article_id, limit=limit)
+    _print_results(
+        results,
+        as_json=as_json,
+        empty=f"No articles like {safe_text(article_id)!r}.",
+        per_page=limit,
+    )
+
+
+def _print_article(article: searcher.Article, as_json: bool) -> None:
+    """A reading view: headline, one line of facts, then the whole body."""
     if as_json:
-        for hit in results:
-            click.echo(json.dumps(_hit_json(hit)))
+        data = asdict(article)
+        data["date"] = _iso(article.date)
+        click.echo(json.dumps(data))
         return
-    color = sys.stdout.isatty()
-    if not results.hits:
-        click.echo(f"No articles match {safe_text(text)!r}.", err=True)
-        return
-    for hit in results:
-        click.echo(_render_hit(hit, color) + "\n")
-    click.echo(f"{len(results)} of {results.total} matching articles.", err=True)
+    facts = [article.byline or article.source, _iso(article.date) or "", article.id]
+    lines = [safe_text(article.title) or "(no title)", " | ".join(safe_text(f) for f in facts if f)]
+    if article.url:
+        lines.append(safe_text(article.url))
+    if article.keywords:
+        lines.append("Keywords: " + safe_text(", ".join(article.keywords)))
+    click.echo("\n".join(lines) + "\n\n" + safe_text(article.body, keep_newlines=True))
 
 
 @cli.command("extract")

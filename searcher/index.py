@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 
 from whoosh.index import FileIndex
 
-from searcher import indexing, query, storage
+from searcher import indexing, query, similar, storage
 from searcher.config import resolve_index_dir
 from searcher.errors import ArticleNotFoundError, IndexNotFoundError
 from searcher.indexing import ProgressCallback
 from searcher.manifest import Manifest
 from searcher.models import Article, IndexReport, SearchResults
+from searcher.querydates import DateLike
 
 PathLike = str | os.PathLike[str]
 
@@ -91,12 +92,60 @@ class Index:
         writer.commit()
         return count
 
-    def search(self, text: str, *, limit: int = 10) -> SearchResults:
-        """Return the best ``limit`` articles for ``text``, with highlighted snippets.
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        sort: str = "relevance",
+        filters: Mapping[str, str] | None = None,
+        facets: bool = False,
+        collapse: bool = True,
+    ) -> SearchResults:
+        """Return one page of the best articles for ``text``, with highlighted snippets.
 
+        :param text: words, "phrases", ``AND``/``OR``/``NOT``, ``field:value``
+            (``title``, ``byline``, ``source``, ``section``), ``word~`` (fuzzy),
+            ``date:2011-10``, ``date:[2011-10-01 TO 2011-10-31]``, ``date:>2011``.
+        :param limit: hits per page; ``page``: which page, from 1.
+        :param since: keep articles from the start of this period: ``"2011-10-17"``,
+            ``"2011-10"``, ``"2011"``, ``"17 October 2011"``, ``"last week"``, a
+            ``date`` or a ``datetime``.
+        :param until: keep articles to the end of this period (``"2011-10-16"``
+            keeps all of that day).
+        :param sort: ``"relevance"``, ``"newest"`` or ``"oldest"``.
+        :param filters: e.g. ``{"source": "AFP", "section": "politics"}``; all must match.
+        :param facets: also count all matches by source and by month (``.facets``).
+        :param collapse: show near-duplicates (the same wire copy) as one hit
+            with ``similar_count`` (copies among the best ``page * limit + 20``
+            matches); ``False`` lists each.
         :raises QueryError: the query is empty or cannot be run.
+        :raises DateError: a date cannot be read.
         """
-        return query.search(self._ix, text, limit=limit)
+        return query.search(
+            self._ix,
+            text,
+            limit=limit,
+            page=page,
+            since=since,
+            until=until,
+            sort=sort,
+            filters=filters,
+            facets=facets,
+            collapse=collapse,
+        )
+
+    def similar(self, article_id: str, *, limit: int = 10) -> SearchResults:
+        """Return the articles most like the one with id ``article_id`` (more like
+        this), best first: its near-duplicates, which share nearly all its
+        distinctive terms, rank at the top.
+
+        :raises ArticleNotFoundError: no such article.
+        """
+        return similar.similar(self._ix, article_id, limit=limit)
 
     def get(self, article_id: str) -> Article:
         """Return the stored article with id ``article_id``.

@@ -20,7 +20,7 @@ from typing import Any
 from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
-from searcher import ingest, storage
+from searcher import ingest, neardup, storage
 from searcher.errors import IngestError
 from searcher.manifest import FileEntry, Manifest, file_hash
 from searcher.models import Article, IndexReport, Skipped
@@ -45,9 +45,15 @@ def article_fields(article: Article) -> dict[str, Any]:
         "body": article.body,
         "url": article.url,
         "keywords": ",".join(article.keywords),
+        # Search features: the unstemmed word list, facet keys, near-duplicate keys.
+        "words": f"{article.title}\n{article.body}",
+        "source_key": article.source.strip(),
+        **neardup.signature_fields(article.body),
     }
     if article.date is not None:
         fields["date"] = article.date
+        fields["month"] = f"{article.date:%Y-%m}"
+        fields["day"] = f"{article.date:%Y%m%d}"
     return fields
 
 

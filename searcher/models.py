@@ -45,7 +45,12 @@ class Segment:
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     """One ranked result. ``snippets`` holds up to three fragments of the body,
-    each a tuple of :class:`Segment`."""
+    each a tuple of :class:`Segment`.
+
+    ``score`` is 0.0 when the hits are sorted by date.
+    ``similar_count`` and ``similar_ids`` name the other matching articles that
+    are near-duplicates of this one (the same wire copy), collapsed into it.
+    """
 
     rank: int
     score: float
@@ -57,16 +62,38 @@ class SearchHit:
     date: datetime | None
     url: str = ""
     snippets: tuple[tuple[Segment, ...], ...] = ()
+    similar_count: int = 0
+    similar_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """Counts of all matching articles (not just one page) by source and by month.
+
+    ``sources`` is ``(source, count)`` pairs, most articles first (``""`` is an
+    unknown source); ``months`` is ``("2011-10", count)`` pairs in date order
+    (``""`` is an undated article).
+    """
+
+    sources: tuple[tuple[str, int], ...] = ()
+    months: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
-    """The hits of one query, best first, with the total number of matches."""
+    """The hits of one query, best first, with the total number of matches.
+
+    ``page`` is the page of hits shown; ``facets`` is set when facets were asked
+    for; ``suggestion`` is a better-spelled query that finds clearly more.
+    """
 
     query: str
     parsed: str
     total: int
     hits: tuple[SearchHit, ...]
+    page: int = 1
+    facets: Facets | None = None
+    suggestion: str | None = None
 
     def __iter__(self) -> Iterator[SearchHit]:
         return iter(self.hits)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.analysis import CompositeAnalyzer, StopFilter
+from whoosh.columns import FixedBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from searcher.analysis import name_analyzer, news_analyzer
+from searcher.analysis import STOP_WORDS, name_analyzer, news_analyzer
+from searcher.neardup import SIGNATURE_BYTES
 
 #: Bumped whenever the schema or the analyzers change what is stored or indexed;
 #: an index of another version must be rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 #: Weight of a headline match relative to a body match.
 TITLE_BOOST = 2.0
@@ -16,7 +19,15 @@ TITLE_BOOST = 2.0
 
 def build_schema() -> Schema:
     """Return the schema: ``id`` (unique), ``path``, ``title`` (boosted), ``byline``,
-    ``source``, ``date`` (sortable), ``body`` (stored, for snippets), ``url``, ``keywords``."""
+    ``source``, ``date`` (sortable), ``body`` (stored, for snippets), ``url``, ``keywords``.
+
+    Search features add: ``words`` (title and body, unstemmed and unstored: the
+    word list for "did you mean" and ``word~`` fuzzy terms), ``source_key`` (the
+    exact source, for facets), ``month`` (``2011-10``, for facets and sorting),
+    ``day`` (``20111017``: whole-day date ranges as a few terms, where a range of
+    ``date`` expands to thousands) and ``signature`` (a column: the body's
+    near-duplicate signature).
+    """
     text = news_analyzer()
     names = name_analyzer()
     return Schema(
@@ -29,4 +40,16 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=text, stored=True),
         url=STORED(),
         keywords=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        words=TEXT(analyzer=spelling_analyzer(), phrase=False),
+        source_key=ID(sortable=True),
+        month=ID(sortable=True),
+        day=ID(),
+        # Fixed width: a variable-width column loads all its offsets per search.
+        signature=COLUMN(FixedBytesColumn(SIGNATURE_BYTES)),
     )
+
+
+def spelling_analyzer() -> CompositeAnalyzer:
+    """The analyzer of the ``words`` field: whole words, folded, never stemmed,
+    so suggestions are words a reader would type."""
+    return name_analyzer() | StopFilter(STOP_WORDS, minsize=2)

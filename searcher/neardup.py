@@ -1,0 +1,158 @@
+"""Near-duplicate articles: the same wire copy republished under another headline.
+
+At index time each body gets a compact signature, kept in a column: a
+one-permutation MinHash (:data:`BINS` bins, densified) of its word 5-shingles.
+At query time :func:`group` splits the signatures of the best hits into
+:data:`BANDS` LSH bands to find candidate copies, and the signatures estimate
+their Jaccard similarity; only pairs at or above :data:`THRESHOLD` are merged.
+The threshold is high on purpose: merging two distinct stories hides one of
+them, while missing a duplicate only shows one hit too many.
+
+>>> body = " ".join(f"word{i}" for i in range(200))
+>>> same = signature(body)
+>>> same is not None and similarity(same, signature(body)) == 1.0
+True
+>>> longer = signature(body + " " + " ".join(f"extra{i}" for i in range(20)))
+>>> 0.75 < similarity(same, longer) < 1.0
+True
+>>> signature("Too short to judge.") is None
+True
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Hashable, Sequence
+from hashlib import blake2b
+from typing import TypeVar
+
+from searcher.analysis import fold
+
+LOGGER = logging.getLogger(__name__)
+
+#: Words per shingle.
+SHINGLE_WORDS = 5
+#: MinHash bins; :data:`BANDS` bands of :data:`ROWS` bins each (the first 64
+#: bins) are the LSH keys: a pair at Jaccard 0.7 shares a band with probability
+#: 0.988, at 0.5 with 0.64 (then rejected by the estimate over all 128 bins).
+BINS = 128
+ROWS = 4
+BANDS = 16
+#: A body with fewer shingles than this gets no signature and is never grouped:
+#: briefs and empty bodies share too little text to tell copies from chance.
+MIN_SHINGLES = 12
+#: Estimated Jaccard similarity of the shingle sets at which two bodies are
+#: near-duplicates. At 128 bins the estimate's standard error is at most 0.045.
+THRESHOLD = 0.7
+#: Each bin keeps the low 8 bits of its minimum (b-bit MinHash): two bins then
+#: also agree by chance, 1 time in 256, which :func:`similarity` corrects for.
+#: A signature is 128 bytes, not 512: the column is read on every search.
+_CHANCE = 1 / 256
+
+Key = TypeVar("Key", bound=Hashable)
+
+_WORD = re.compile(r"[^\W_]+")
+#: Bytes of a signature; a column holds zeros for articles without one.
+SIGNATURE_BYTES = BINS
+_EMPTY = 0xFFFFFFFF
+_MASK = 0xFFFFFFFF
+# Added per step when an empty bin borrows a neighbour's value (densification).
+_STEP = 0x9E3779B1
+
+
+def shingles(text: str) -> set[str]:
+    """Return the word :data:`SHINGLE_WORDS`-shingles of ``text``, folded.
+
+    >>> sorted(shingles("One two three four five six"))
+    ['one two three four five', 'two three four five six']
+    """
+    words = [fold(w) for w in _WORD.findall(text)]
+    return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def signature(text: str) -> bytes | None:
+    """Return the MinHash signature of a body (``BINS`` one-byte values), or
+    ``None`` when it has fewer than :data:`MIN_SHINGLES` shingles."""
+    grams = shingles(text)
+    if len(grams) < MIN_SHINGLES:
+        return None
+    values = [_EMPTY] * BINS
+    for gram in grams:
+        h = int.from_bytes(blake2b(gram.encode(), digest_size=8).digest(), "little")
+        slot, value = h % BINS, (h // BINS) & _MASK
+        if value < values[slot]:
+            values[slot] = value
+    return bytes(value & 0xFF for value in _densify(values))
+
+
+def _densify(values: list[int]) -> list[int]:
+    """Fill each empty bin from the next filled one to its right (rotation
+    densification), so two signatures compare bin by bin."""
+    filled = [i for i, v in enumerate(values) if v != _EMPTY]
+    if len(filled) == BINS:
+        return values
+    result = list(values)
+    for i, value in enumerate(values):
+        if value != _EMPTY:
+            continue
+        step = 1
+        while values[(i + step) % BINS] == _EMPTY:
+            step += 1
+        result[i] = (values[(i + step) % BINS] + step * _STEP) & _MASK
+    return result
+
+
+def band_keys(sig: bytes) -> list[bytes]:
+    """Return the LSH band keys of a signature: two bodies share a key when all
+    :data:`ROWS` bins of one band agree.
+
+    >>> keys = band_keys(signature(" ".join(f"w{i}" for i in range(40))) or b"")
+    >>> len(keys), keys[0][:1], len(keys[0])
+    (16, b'\\x00', 5)
+    """
+    return [bytes([band]) + sig[band * ROWS : (band + 1) * ROWS] for band in range(BANDS)]
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimate the Jaccard similarity of the shingle sets behind two signatures."""
+    if len(a) != len(b) or len(a) != SIGNATURE_BYTES:
+        return 0.0
+    same = sum(x == y for x, y in zip(a, b, strict=True)) / BINS
+    return max(0.0, (same - _CHANCE) / (1 - _CHANCE))
+
+
+def signature_fields(body: str) -> dict[str, bytes]:
+    """Return the index field ``signature`` of one body; empty when the body is
+    too short to have a signature."""
+    sig = signature(body)
+    return {} if sig is None else {"signature": sig}
+
+
+def group(ranked: Sequence[tuple[Key, bytes]]) -> list[tuple[Key, list[Key]]]:
+    """Fold near-duplicates into the best-ranked copy.
+
+    :param ranked: ``(key, signature)`` pairs, best first; an empty or all-zero
+        signature is never grouped.
+    :returns: ``(leader, copies)`` pairs in the leaders' order.
+
+    >>> body = " ".join(f"w{i}" for i in range(40))
+    >>> sig, other = signature(body) or b"", signature(body + " more words here") or b""
+    >>> group([("a", sig), ("b", b""), ("c", other), ("d", sig)])
+    [('a', ['c', 'd']), ('b', [])]
+    """
+    leaders: list[tuple[Key, list[Key]]] = []
+    by_key: dict[bytes, list[int]] = {}
+    signatures: list[bytes] = []
+    for key, sig in ranked:
+        keys = band_keys(sig) if len(sig) == SIGNATURE_BYTES and any(sig) else []
+        candidates = dict.fromkeys(i for k in keys for i in by_key.get(k, ()))
+        leader = next((i for i in candidates if similarity(signatures[i], sig) >= THRESHOLD), None)
+        if leader is not None:
+            leaders[leader][1].append(key)
+            continue
+        for k in keys:
+            by_key.setdefault(k, []).append(len(leaders))
+        leaders.append((key, []))
+        signatures.append(sig)
+    return leaders

@@ -1,0 +1,111 @@
+"""'Did you mean': respelling rare query words from the unstemmed ``words`` field.
+
+The body field is stemmed, so its terms (``immun``) are not words to suggest;
+the ``words`` field holds every title and body word folded but unstemmed. A
+query word is respelled only when it is rare (in at most :data:`RARE_DOCS`
+articles) and a word within one or two edits is in at least
+:data:`FREQUENCY_FACTOR` times as many. The caller shows the suggestion only
+when the respelled query finds clearly more articles.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from whoosh.support.levenshtein import distance
+
+from searcher.analysis import fold
+
+LOGGER = logging.getLogger(__name__)
+
+#: The unstemmed, unstored field suggestions come from.
+WORDS_FIELD = "words"
+#: A query word found in more articles than this is taken as spelled right.
+RARE_DOCS = 2
+#: A replacement must be in this many times more articles than the word.
+FREQUENCY_FACTOR = 10
+#: The respelled query must find at least this many times as many articles.
+RESULTS_FACTOR = 2
+
+# A plain word: not a field name or value (byline:luce), not fuzzy (word~),
+# not a number; operators are skipped below.
+_WORD = re.compile(r"(?<![\w:~*?])[^\W\d_]{3,}(?![\w:~*?])")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_OPERATORS = frozenset({"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"})
+
+
+def respell_word(reader: Any, word: str, stem: Callable[[str], str]) -> str | None:
+    """Return the better-spelled word for ``word`` (folded), or ``None``.
+
+    :param reader: a Whoosh reader of an index with a ``words`` field.
+    :param stem: maps a word to its body term; a candidate with the same stem
+        would find the same articles, so it is no suggestion.
+    """
+    frequency = reader.doc_frequency(WORDS_FIELD, word)
+    if frequency > RARE_DOCS:
+        return None
+    candidates = []
+    for candidate, edits in _near_words(reader, word):
+        found = reader.doc_frequency(WORDS_FIELD, candidate)
+        if found < max(1, frequency * FREQUENCY_FACTOR) or stem(candidate) == stem(word):
+            continue
+        candidates.append((edits, -found, candidate))
+    return min(candidates)[2] if candidates else None
+
+
+def _edits1(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | transposes | replaces | inserts) - {word}
+
+
+def _near_words(reader: Any, word: str) -> list[tuple[str, int]]:
+    """Indexed words one edit from ``word`` (looked up directly: a few hundred
+    lookups beat Whoosh's automaton walk of the lexicon), else, for words of five
+    letters or more, two edits away with the first two letters kept."""
+    near = [(w, 1) for w in _edits1(word) if reader.doc_frequency(WORDS_FIELD, w)]
+    if near or len(word) < 5:
+        return near
+    found = reader.terms_within(WORDS_FIELD, word, 2, prefix=2)
+    return [(w, distance(word, w)) for w in found if w != word]
+
+
+def suggest(
+    reader: Any,
+    text: str,
+    total: int,
+    count: Callable[[str], int],
+    stem: Callable[[str], str],
+) -> str | None:
+    """Return ``text`` with rare words respelled, when that finds clearly more.
+
+    :param total: how many articles ``text`` finds.
+    :param count: how many articles a query text finds (same filters).
+    """
+    changed = False
+    parts: list[str] = []
+    last = 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if word in _OPERATORS:
+            continue
+        better = respell_word(reader, fold(word), stem)
+        if better is None:
+            continue
+        parts += [text[last : match.start()], better]
+        last, changed = match.end(), True
+    if not changed:
+        return None
+    respelled = "".join([*parts, text[last:]])
+    found = count(respelled)
+    LOGGER.debug("suggestion %r finds %d, the query %d", respelled, found, total)
+    if found > total and found >= RESULTS_FACTOR * total:
+        return respelled
+    return None

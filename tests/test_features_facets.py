@@ -1,0 +1,161 @@
+"""Facets, filters, sorting and paging on a corpus whose counts are known."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import searcher
+from searcher.cli import cli
+
+# (source, date, byline, keywords) of articles that all mention "harbour";
+# each body is different so none collapses into another.
+LAYOUT = [
+    ("AFP", datetime(2011, 10, 3, 8, 0), "Dan De Luce, AFP", ("world",)),
+    ("AFP", datetime(2011, 10, 17), "Dan De Luce, AFP", ("world", "politics")),
+    ("AFP", datetime(2011, 11, 1), "Jean Martin, AFP", ("business",)),
+    ("Reuters", datetime(2011, 10, 31, 23, 59), "Maria Alvarez, Reuters", ("politics",)),
+    ("Reuters", datetime(2011, 11, 30), "Maria Alvarez, Reuters", ("business",)),
+    ("Reuters", datetime(2011, 12, 1), "Ann Lee, Reuters", ()),
+    ("", None, "", ()),
+]
+
+
+def _body(n: int) -> str:
+    words = " ".join(f"detail{n}x{i}" for i in range(30))
+    return f"The harbour story number {n} says {words}."
+
+
+@pytest.fixture
+def known(index_env: Path) -> Iterator[searcher.Index]:
+    articles = [
+        searcher.Article(
+            id=f"a{n}",
+            path=f"a{n}.txt",
+            title=f"Harbour report {n}",
+            body=_body(n),
+            source=source,
+            date=date,
+            byline=byline,
+            keywords=keywords,
+        )
+        for n, (source, date, byline, keywords) in enumerate(LAYOUT)
+    ]
+    articles.append(searcher.Article(id="off", path="off.txt", title="Unrelated", body="Cocoa."))
+    with searcher.open_index(index_env, create=True) as ix:
+        ix.add(articles)
+        yield ix
+
+
+def test_facets_count_the_whole_matching_set(known: searcher.Index) -> None:
+    results = known.search("harbour", limit=1, facets=True)
+    assert len(results.hits) == 1
+    assert results.total == 7
+    assert results.facets == searcher.Facets(
+        sources=(("AFP", 3), ("Reuters", 3), ("", 1)),
+        months=(("2011-10", 3), ("2011-11", 2), ("2011-12", 1), ("", 1)),
+    )
+
+
+def test_facets_follow_filters(known: searcher.Index) -> None:
+    results = known.search("harbour", facets=True, since="2011-10-17", until="2011-11")
+    assert results.facets == searcher.Facets(
+        sources=(("AFP", 2), ("Reuters", 2)),
+        months=(("2011-10", 2), ("2011-11", 2)),
+    )
+    assert known.search("harbour").facets is None
+
+
+@pytest.mark.parametrize(
+    ("filters", "text", "expected"),
+    [
+        ({"source": "reuters"}, "harbour", {"a3", "a4", "a5"}),
+        ({"byline": "De Luce"}, "harbour", {"a0", "a1"}),
+        ({"section": "Politics"}, "harbour", {"a1", "a3"}),
+        ({"source": "AFP", "section": "world"}, "harbour", {"a0", "a1"}),
+        ({}, "harbour source:afp", {"a0", "a1", "a2"}),
+        ({}, "harbour section:business", {"a2", "a4"}),
+        ({}, "harbour byline:alvarez date:2011-11", {"a4"}),
+    ],
+)
+def test_filters(
+    known: searcher.Index, filters: dict[str, str], text: str, expected: set[str]
+) -> None:
+    results = known.search(text, filters=filters, limit=20)
+    assert {hit.id for hit in results} == expected
+    assert results.total == len(expected)
+
+
+def test_unknown_filter_is_misuse(known: searcher.Index) -> None:
+    with pytest.raises(ValueError, match="cannot filter on 'colour'"):
+        known.search("harbour", filters={"colour": "red"})
+
+
+def test_sort_by_date(known: searcher.Index) -> None:
+    newest = [hit.id for hit in known.search("harbour", sort="newest", limit=20)]
+    assert newest == ["a5", "a4", "a2", "a3", "a1", "a0", "a6"], "undated last"
+    oldest = [hit.id for hit in known.search("harbour", sort="oldest", limit=20)]
+    assert oldest == ["a0", "a1", "a3", "a2", "a4", "a5", "a6"], "undated last"
+    with pytest.raises(ValueError, match="sort"):
+        known.search("harbour", sort="random")
+
+
+def test_pages_do_not_overlap(known: searcher.Index) -> None:
+    pages = [known.search("harbour", limit=3, page=p, sort="newest") for p in (1, 2, 3, 4)]
+    ids = [hit.id for page in pages for hit in page]
+    assert len(ids) == len(set(ids)) == 7
+    assert [len(page) for page in pages] == [3, 3, 1, 0]
+    assert pages[1].page == 2
+    assert [hit.rank for hit in pages[1]] == [4, 5, 6]
+
+
+def test_cli_facets_text_and_json(runner: CliRunner, known: searcher.Index) -> None:
+    result = runner.invoke(cli, ["query", "harbour", "--facets", "-n", "2"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "Sources:\n       3  AFP\n       3  Reuters\n       1  (unknown)\n" in result.stdout
+    assert (
+        "Months:\n       3  2011-10\n       2  2011-11\n       1  2011-12\n       1  (undated)"
+        in (result.stdout)
+    )
+    result = runner.invoke(cli, ["query", "harbour", "--facets", "--json", "-n", "2"])
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 3
+    assert lines[-1] == {
+        "facets": {
+            "source": {"AFP": 3, "Reuters": 3, "": 1},
+            "month": {"2011-10": 3, "2011-11": 2, "2011-12": 1, "": 1},
+        }
+    }
+
+
+def test_cli_filters_sort_page_explain(runner: CliRunner, known: searcher.Index) -> None:
+    args = ["query", "harbour", "--json", "--sort", "newest", "-n", "2", "--page", "2"]
+    result = runner.invoke(cli, [*args, "--source", "Reuters", "--explain"])
+    assert result.exit_code == 0
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a3"]
+    assert "Parsed query: (title:harbour OR body:harbour) FILTER source:reuters" in result.stderr
+    result = runner.invoke(cli, ["query", "harbour", "--section", "business", "--byline", "lee"])
+    assert result.exit_code == 0
+    assert "No articles match 'harbour'." in result.stderr
+    result = runner.invoke(cli, ["query", "harbour", "--page", "2", "-n", "3"])
+    assert "4-6 of 7 matching articles." in result.stderr
+
+
+def test_filter_matching_nothing_counts_nothing(known: searcher.Index) -> None:
+    # Whoosh counts every match when the filter set is empty; we must not.
+    results = known.search("harbour", filters={"source": "nobody"}, facets=True)
+    assert (results.total, results.hits) == (0, ())
+    assert results.facets == searcher.Facets()
+    assert known.search("harbour", until="1999").total == 0
+
+
+def test_cli_page_past_the_end(runner: CliRunner, known: searcher.Index) -> None:
+    result = runner.invoke(cli, ["query", "harbour", "--page", "9"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "Page 9 is past the last of 7 matching articles." in result.stderr

@@ -1,0 +1,50 @@
+"""The fast matching-set computation agrees with Whoosh's own."""
+
+from __future__ import annotations
+
+import pytest
+
+import searcher
+from searcher.clauses import matching_docs, split_restrictions
+from searcher.query import apply_exclusions, make_parser
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "troops",
+        "legal immunity",
+        "troops NOT panetta",
+        '"sticking point"',
+        "cocoa AND harvest",
+        "byline:luce OR source:reuters",
+        "immunity date:2011-10",
+        "date:[2011-10-01 TO 2011-10-20]",
+        "troops -iraq",
+        "trans*",
+        "nothingatall",
+    ],
+)
+def test_matching_docs_equals_whoosh(built_index: searcher.Index, text: str) -> None:
+    ix = built_index._ix
+    with ix.searcher() as s:
+        query = apply_exclusions(make_parser(s).parse(text))
+        assert matching_docs(s, query) == set(s.docs_for_query(query))
+
+
+def test_restrictions_split_off_the_query(built_index: searcher.Index) -> None:
+    with built_index._ix.searcher() as s:
+        query, found = split_restrictions(make_parser(s).parse("immunity date:2011-10 source:afp"))
+        assert str(query) == "(title:immun OR body:immun)"
+        assert [str(q) for q in found] == ["day:[20111001 TO 20111031]", "source:afp"]
+        alone, none = split_restrictions(make_parser(s).parse("byline:luce"))
+        assert (str(alone), none) == ("byline:luce", [])
+
+
+def test_totals_after_an_update(built_index: searcher.Index) -> None:
+    """Replaced articles are deleted documents: never counted."""
+    before = built_index.search("troops").total
+    article = built_index.get(built_index.search("troops").hits[0].id)
+    built_index.add([article])
+    assert built_index.search("troops").total == before
+    assert built_index.search("troops", since="2011").total <= before
