@@ -21,7 +21,7 @@ import click
 
 import searcher
 from searcher.config import INDEX_ENVVAR
-from searcher.safetext import safe_text
+from searcher.safetext import SafeFormatter, safe_text
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -38,9 +38,9 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except searcher.QueryError as exc:
-        raise QueryProblem(str(exc)) from exc
+        raise QueryProblem(safe_text(str(exc))) from exc
     except searcher.SearcherError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(safe_text(str(exc))) from exc
 
 
 class Settings:
@@ -76,7 +76,9 @@ def cli(ctx: click.Context, index_dir: Path, verbose: int) -> None:
         searcher query "legal immunity"
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="searcher: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(SafeFormatter("searcher: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     ctx.obj = Settings(index_dir)
 
 
@@ -177,7 +179,8 @@ def index_command(settings: Settings, corpus: tuple[Path, ...], rebuild: bool) -
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} files unchanged, {len(report.skipped)} skipped; "
-        f"{report.articles} articles in {settings.index_dir}/ ({report.seconds:.1f} s)",
+        f"{report.articles} articles in {safe_text(str(settings.index_dir))}/ "
+        f"({report.seconds:.1f} s)",
         err=True,
     )
     if report.skipped:
@@ -210,6 +213,8 @@ def _print_results(
     results: searcher.SearchResults, *, as_json: bool, empty: str, per_page: int
 ) -> None:
     """Print hits (and facets) to stdout, the summary and suggestion to stderr."""
+    for note in results.notes:
+        click.echo(f"note: {safe_text(note)}", err=True)
     if results.suggestion:
         click.echo(f"Did you mean: {safe_text(results.suggestion)}?", err=True)
     if as_json:

@@ -286,6 +286,8 @@ def parse(parser: qparser.QueryParser, text: str) -> wq.Query:
         tree = parser.parse(text, normalize=False)
     except RecursionError as exc:
         raise QueryError("The query nests too deeply to read; simplify it.") from exc
+    except QueryError:
+        raise  # our own plugins' errors (an unreadable date:) already say what is wrong
     except Exception as exc:
         # Whoosh's parser raises IndexError, AssertionError, ValueError and bare
         # Exception on odd input; the text checks catch the known cases, this

@@ -84,7 +84,8 @@ class SearchResults:
     """The hits of one query, best first, with the total number of matches.
 
     ``page`` is the page of hits shown; ``facets`` is set when facets were asked
-    for; ``suggestion`` is a better-spelled query that finds clearly more.
+    for; ``suggestion`` is a better-spelled query that finds clearly more;
+    ``notes`` say what of the query was not searched for (stop words, symbols).
     """
 
     query: str
@@ -94,6 +95,7 @@ class SearchResults:
     page: int = 1
     facets: Facets | None = None
     suggestion: str | None = None
+    notes: tuple[str, ...] = ()
 
     def __iter__(self) -> Iterator[SearchHit]:
         return iter(self.hits)

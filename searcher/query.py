@@ -13,7 +13,7 @@ from whoosh import query as wq
 from whoosh.index import FileIndex
 from whoosh.searching import Hit, Results, Searcher
 
-from searcher import neardup, ranking
+from searcher import deadline, guard, neardup, ranking
 from searcher.clauses import (
     FIELD_ALIASES,
     FuzzyWordPlugin,
@@ -173,6 +173,7 @@ def search(
     facets: bool = False,
     collapse: bool = True,
     now: datetime | None = None,
+    limits: guard.QueryLimits = guard.DEFAULT_LIMITS,
 ) -> SearchResults:
     """Rank the articles of ``ix`` for ``text`` and return one page of hits.
 
@@ -190,7 +191,8 @@ def search(
     :param facets: count all matching articles by source and by month.
     :param collapse: fold near-duplicates (the same wire copy) into one hit.
     :param now: the present, for relative dates (default: now, UTC).
-    :raises QueryError: the query is empty or cannot be run.
+    :param limits: the query's budget: size, expansions and seconds.
+    :raises QueryError: the query is empty, malformed, too costly or too slow.
     :raises DateError: a date cannot be read.
     """
     if limit < 1:
@@ -201,12 +203,18 @@ def search(
         raise QueryError('Empty query; give words to search for, e.g. "legal immunity".')
     sortedby = sort_facet(sort)
     dates = date_filter(since, until, now=now)
-    with ix.searcher(weighting=ranking.make_weighting()) as searcher:
+    with (
+        deadline.time_budget(limits.seconds),
+        ix.searcher(weighting=ranking.make_weighting()) as searcher,
+    ):
         # The searcher's schema, read once: ix.schema re-reads the index's TOC.
+        schema = searcher.schema
+        guard.check_text(text, fields=_query_fields(schema), limits=limits)
+        notes = guard.query_notes(text, schema["body"].analyzer)
         parser = make_parser(searcher, now=now)
         # Restrictions (from clauses, filters and dates) become one set of
         # documents: counting an And over a date range walks it doc by doc.
-        query, restrictions = split_restrictions(apply_exclusions(parser.parse(text)))
+        query, restrictions = split_restrictions(apply_exclusions(guard.parse(parser, text)))
         restrictions += filter_queries(searcher.schema, filters or {})
         if dates is not None:
             restrictions.append(dates)
@@ -216,6 +224,7 @@ def search(
             else None
         )
         final = ranking.rewrite(expand_fuzzy(query, searcher), searcher)
+        guard.check_query(final, searcher.reader(), limits=limits)
         run = _Run(searcher, final, restrict, sortedby)
         results = run.results(page * limit + (COLLAPSE_WINDOW if collapse else 0))
         matched = run.matched(final)
@@ -249,7 +258,17 @@ def search(
             page=page,
             facets=count_facets(searcher.reader(), matched) if facets else None,
             suggestion=suggestion,
+            notes=notes,
         )
+
+
+def _query_fields(schema: Any) -> frozenset[str]:
+    """Field names a query may name: the indexed fields and their aliases."""
+    return (
+        guard.searchable_fields(schema)
+        | FIELD_ALIASES.keys()
+        | {alias for aliases in FIELD_ALIASES.values() for alias in aliases}
+    )
 
 
 class _Run:

@@ -159,9 +159,6 @@ def test_extract_output_holds_no_control_from_the_file(runner: CliRunner, tmp_pa
         assert forbidden not in result.stdout, repr(forbidden)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="lead: cli._errors must pass messages through safe_text (file names)"
-)
 def test_error_messages_naming_a_hostile_file_are_safe(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "evil\x1b]0;pwned\x07.txt"
     path.write_bytes(b"")
