@@ -26,11 +26,15 @@ from searcher.index import Index, open_index
 from searcher.ingest import read_file
 from searcher.models import (
     Article,
+    IndexProgress,
     IndexReport,
+    IndexStats,
     SearchHit,
     SearchResults,
     Segment,
     Skipped,
+    UpdateReport,
+    VerifyReport,
 )
 
 __version__ = "0.1.0"
@@ -45,7 +49,9 @@ __all__ = [
     "IndexBusyError",
     "IndexCorruptError",
     "IndexNotFoundError",
+    "IndexProgress",
     "IndexReport",
+    "IndexStats",
     "IndexVersionError",
     "IngestError",
     "QueryError",
@@ -55,6 +61,8 @@ __all__ = [
     "Segment",
     "Skipped",
     "UnsupportedFormatError",
+    "UpdateReport",
+    "VerifyReport",
     "__version__",
     "analyze_text",
     "open_index",

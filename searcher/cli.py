@@ -151,33 +151,86 @@ def _progress_bar(label: str) -> tuple[Callable[[int, int], None], Callable[[], 
 # -- commands ----------------------------------------------------------------
 
 
+def _index_progress() -> tuple[Callable[[searcher.IndexProgress], None], Callable[[], None]]:
+    """Return an ``on_progress`` callback drawing an indexing bar on stderr
+    (bytes read, articles/s, ETA), and its closer."""
+    state: dict[str, Any] = {}
+
+    def show(item: Any) -> str:
+        progress = state.get("last")
+        if progress is None or not progress.seconds:
+            return ""
+        rate = progress.articles / progress.seconds
+        return f"{progress.articles} articles, {rate:,.0f}/s"
+
+    def on_progress(progress: searcher.IndexProgress) -> None:
+        state["last"] = progress
+        if not sys.stderr.isatty() or not progress.bytes_total:
+            return
+        if "bar" not in state:
+            state["bar"] = click.progressbar(
+                length=progress.bytes_total,
+                label="Indexing",
+                file=sys.stderr,
+                show_eta=True,
+                show_percent=True,
+                item_show_func=show,
+            )
+            state["bar"].__enter__()
+        state["bar"].update(progress.bytes_done - state.get("done", 0), current_item=progress)
+        state["done"] = progress.bytes_done
+
+    def close() -> None:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+    return on_progress, close
+
+
 @cli.command("index")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option("--rebuild", is_flag=True, help="Drop the index and index everything again.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes reading and analysing files  [default: the number of cores]",
+)
 @pass_settings
-def index_command(settings: Settings, corpus: tuple[Path, ...], rebuild: bool) -> None:
+def index_command(
+    settings: Settings, corpus: tuple[Path, ...], rebuild: bool, jobs: int | None
+) -> None:
     """Index the articles in CORPUS folders or files (incremental).
 
     Files unchanged since the last run are skipped, changed ones re-read, and
-    articles of files gone from CORPUS removed. Exits 1 when a file was skipped.
+    articles of files gone from CORPUS removed. Exact duplicates (same title,
+    body and date) are indexed once. Exits 1 when a file was skipped.
 
     \b
     Example:
         searcher index corpus/
-        searcher --index news-index index ~/archive/ --rebuild
+        searcher --index news-index index ~/archive/ --rebuild --jobs 2
     """
-    on_progress, close_bar = _progress_bar("Indexing")
+    on_progress, close_bar = _index_progress()
     with _errors(), searcher.open_index(settings.index_dir, create=True) as ix:
         try:
-            report = ix.update(*corpus, rebuild=rebuild, on_progress=on_progress)
+            report = ix.update(*corpus, rebuild=rebuild, jobs=jobs, on_progress=on_progress)
         finally:
             close_bar()
     for skipped in report.skipped:
         click.echo(f"skipped {safe_text(skipped.path)}: {safe_text(skipped.reason)}", err=True)
+    for duplicate in report.duplicates:
+        logging.getLogger("searcher").info(
+            "not indexed: %s: %s", safe_text(duplicate.path), safe_text(duplicate.reason)
+        )
+    rate = (report.added + report.updated) / report.seconds if report.seconds else 0.0
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
-        f"{report.unchanged} files unchanged, {len(report.skipped)} skipped; "
-        f"{report.articles} articles in {settings.index_dir}/ ({report.seconds:.1f} s)",
+        f"{report.unchanged} files unchanged, {len(report.skipped)} skipped, "
+        f"{len(report.duplicates)} duplicates left out (-v lists them); "
+        f"{report.articles} articles in {settings.index_dir}/ "
+        f"({report.seconds:.1f} s, {rate:,.0f} articles/s)",
         err=True,
     )
     if report.skipped:

@@ -9,12 +9,11 @@ from types import TracebackType
 
 from whoosh.index import FileIndex
 
-from searcher import indexing, query, storage
+from searcher import adding, indexing, query, storage
 from searcher.config import resolve_index_dir
 from searcher.errors import ArticleNotFoundError, IndexNotFoundError
 from searcher.indexing import ProgressCallback
-from searcher.manifest import Manifest
-from searcher.models import Article, IndexReport, SearchResults
+from searcher.models import Article, SearchResults, UpdateReport
 
 PathLike = str | os.PathLike[str]
 
@@ -57,39 +56,35 @@ class Index:
         self,
         *corpus: PathLike,
         rebuild: bool = False,
+        jobs: int | None = None,
         on_progress: ProgressCallback | None = None,
-    ) -> IndexReport:
+    ) -> UpdateReport:
         """Index the articles under the ``corpus`` folders (or files), incrementally.
 
         Unchanged files are skipped, changed ones re-read, vanished ones removed.
 
         :param rebuild: drop everything first and index from scratch.
-        :param on_progress: called with (files done, files to read) after each file.
+        :param jobs: worker processes reading and analysing files (default: the cores).
+        :param on_progress: called with an :class:`IndexProgress` after each commit.
         :raises IngestError: a corpus path does not exist.
         :raises IndexBusyError: another process is writing the index.
         """
         if not corpus:
             raise ValueError("give at least one corpus folder or file")
-        if rebuild:
-            self._ix.close()
-            Manifest(self.path).clear()
-            self._ix = storage.create(self.path)
         roots = [Path(p) for p in corpus]
-        return indexing.update(self._ix, self.path, roots, on_progress=on_progress)
+        return indexing.update(
+            self._ix, self.path, roots, rebuild=rebuild, jobs=jobs, on_progress=on_progress
+        )
 
     def add(self, articles: Iterable[Article]) -> int:
-        """Add articles (replacing any with the same id); return how many were added."""
-        count = 0
-        writer = storage.writer(self._ix, self.path)
-        try:
-            for article in articles:
-                writer.update_document(**indexing.article_fields(article))
-                count += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        return count
+        """Add articles (replacing any with the same id); return how many were added.
+
+        Of several articles with one id, the last is kept; an article that
+        cannot be indexed (text that is not valid Unicode, say) is logged and left out.
+
+        :raises IndexBusyError: another process is writing the index.
+        """
+        return adding.add_articles(self._ix, self.path, articles)
 
     def search(self, text: str, *, limit: int = 10) -> SearchResults:
         """Return the best ``limit`` articles for ``text``, with highlighted snippets.

@@ -1,9 +1,15 @@
-"""The record of which corpus files are in the index, so re-runs skip unchanged files.
+"""The record of what is in the index, so re-runs skip unchanged files and ids stay unique.
 
-A small SQLite table in the index folder: path, size, mtime, content hash and
-article count per file. It is written only after the index commit that holds
-the file's articles, so after a crash it can lag the index but never lead it;
-a lagging entry just means the file is read again, and its articles replaced.
+A small SQLite database in the index folder with two tables:
+
+* ``files``: path, size, mtime, content hash and article count per corpus file;
+* ``articles``: every indexed article's id, file and duplicate key, so an id is
+  indexed once and a story seen before is reported as a duplicate.
+
+Both are written in one transaction, only after the index commit that holds the
+files' articles, so after a crash the manifest can lag the index but never lead
+it. A lagging file is read again and its articles replaced (documents are
+deleted by path before a file's articles are added), so nothing is doubled.
 """
 
 from __future__ import annotations
@@ -16,6 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST_NAME = "manifest.sqlite3"
+
+_SCHEMA = (
+    "create table if not exists files (path text primary key, size integer,"
+    " mtime_ns integer, sha1 text, articles integer)",
+    "create table if not exists articles (id text primary key, path text not null,"
+    " key integer not null)",
+    "create index if not exists articles_path on articles (path)",
+    "create index if not exists articles_key on articles (key) where key != 0",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,32 +62,78 @@ class Manifest:
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         with closing(sqlite3.connect(self.path)) as con:
-            con.execute(
-                "create table if not exists files (path text primary key, size integer,"
-                " mtime_ns integer, sha1 text, articles integer)"
-            )
+            con.execute("pragma synchronous = normal")
+            for statement in _SCHEMA:
+                con.execute(statement)
             with con:
                 yield con
 
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Open one transaction; it commits when the block ends without an error."""
+        with self._connect() as con:
+            yield Transaction(con)
+
     def entries(self) -> dict[str, FileEntry]:
-        """Return every entry, keyed by path."""
+        """Return every file entry, keyed by path."""
         with self._connect() as con:
             rows = con.execute("select path, size, mtime_ns, sha1, articles from files")
             return {row[0]: FileEntry(*row) for row in rows}
 
-    def put(self, entries: Iterable[FileEntry]) -> None:
-        """Insert or replace entries, in one transaction."""
+    def article_count(self) -> int:
+        """Return how many articles the manifest records."""
         with self._connect() as con:
-            con.executemany(
-                "insert or replace into files values (?, ?, ?, ?, ?)",
-                [(e.path, e.size, e.mtime_ns, e.sha1, e.articles) for e in entries],
-            )
+            return int(con.execute("select count(*) from articles").fetchone()[0])
+
+    def put(self, entries: Iterable[FileEntry]) -> None:
+        """Insert or replace file entries, in one transaction."""
+        with self.transaction() as txn:
+            txn.put_files(entries)
 
     def remove(self, paths: Iterable[str]) -> None:
-        """Delete the entries of ``paths``, in one transaction."""
-        with self._connect() as con:
-            con.executemany("delete from files where path = ?", [(p,) for p in paths])
+        """Forget ``paths`` and their articles, in one transaction."""
+        with self.transaction() as txn:
+            txn.forget(list(paths))
 
     def clear(self) -> None:
         """Forget every file."""
         self.path.unlink(missing_ok=True)
+        for suffix in ("-journal", "-wal", "-shm"):
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+
+
+class Transaction:
+    """Changes to the manifest that commit together."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+
+    def forget(self, paths: list[str]) -> None:
+        """Drop the entries and articles of ``paths``."""
+        self.con.executemany("delete from articles where path = ?", [(p,) for p in paths])
+        self.con.executemany("delete from files where path = ?", [(p,) for p in paths])
+
+    def put_files(self, entries: Iterable[FileEntry]) -> None:
+        """Insert or replace file entries."""
+        self.con.executemany(
+            "insert or replace into files values (?, ?, ?, ?, ?)",
+            [(e.path, e.size, e.mtime_ns, e.sha1, e.articles) for e in entries],
+        )
+
+    def owner(self, article_id: str) -> str | None:
+        """Return the file the article ``article_id`` was indexed from, if any."""
+        row = self.con.execute("select path from articles where id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def original(self, key: int) -> str | None:
+        """Return the id of the indexed article with duplicate key ``key``, if any."""
+        if not key:
+            return None
+        row = self.con.execute(
+            "select id from articles where key = ? and key != 0", (key,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def add_article(self, article_id: str, path: str, key: int) -> None:
+        """Record one indexed article."""
+        self.con.execute("insert into articles values (?, ?, ?)", (article_id, path, key))

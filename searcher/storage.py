@@ -10,7 +10,10 @@ import json
 import logging
 import pickle
 import struct
+import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,14 +63,19 @@ def index_exists(index_dir: Path) -> bool:
 def create(index_dir: Path) -> FileIndex:
     """Create an empty index in ``index_dir`` (made if missing), replacing any index there."""
     index_dir.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(index_dir), build_schema())
+    write_version(index_dir)
+    return ix
+
+
+def write_version(index_dir: Path) -> None:
+    """Record this searcher's schema version in ``index_dir``."""
     from searcher import __version__
 
-    ix = whoosh_index.create_in(str(index_dir), build_schema())
     (index_dir / VERSION_FILE).write_text(
         json.dumps({"schema_version": SCHEMA_VERSION, "created_by": __version__}) + "\n",
         encoding="utf-8",
     )
-    return ix
 
 
 def read_version(index_dir: Path) -> str:
@@ -108,3 +116,25 @@ def writer(ix: FileIndex, index_dir: Path, **kwargs: Any) -> SegmentWriter:
         return ix.writer(timeout=LOCK_TIMEOUT, **kwargs)
     except LockError as exc:
         raise IndexBusyError(index_dir) from exc
+
+
+@contextmanager
+def write_lock(ix: FileIndex, index_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the index's write lock for a whole run, waiting up to ``timeout`` seconds.
+
+    It is Whoosh's own lock (``flock`` on ``MAIN_WRITELOCK``), so Whoosh writers
+    respect it, and the kernel releases it when the process dies: a killed run
+    never leaves a stale lock.
+
+    :raises IndexBusyError: another process held it for longer than ``timeout``.
+    """
+    lock = ix.lock("WRITELOCK")
+    deadline = time.monotonic() + timeout
+    while not lock.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            raise IndexBusyError(index_dir)
+        time.sleep(0.05)
+    try:
+        yield
+    finally:
+        lock.release()
