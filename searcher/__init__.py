@@ -22,7 +22,7 @@ from searcher.errors import (
     SearcherError,
     UnsupportedFormatError,
 )
-from searcher.index import Index, open_index
+from searcher.index import Index, open_index, verify_index
 from searcher.ingest import read_file
 from searcher.models import (
     Article,
@@ -67,4 +67,5 @@ __all__ = [
     "analyze_text",
     "open_index",
     "read_file",
+    "verify_index",
 ]

@@ -48,11 +48,11 @@ def _add_batch(index_dir: Path, batch: list[Article]) -> int:
     if segment is None:
         return 0
     by_id = {a.id: a for a in batch}
-    ids = [article_id for article_id, _, _ in written]
+    ids = [w[0] for w in written]
     with Manifest(index_dir).transaction() as txn:
         segments.delete_by_path(index_dir, toc.schema, toc.segments, ids, fieldname="id")
         txn.con.executemany("delete from articles where id = ?", [(i,) for i in ids])
-        for article_id, _, key in written:
-            txn.add_article(article_id, by_id[article_id].path, key)
+        for article_id, _, key, source, date in written:
+            txn.add_article(article_id, by_id[article_id].path, key, source, date)
         segments.commit(index_dir, toc.schema, [*toc.segments, segment], toc.generation + 1)
     return len(written)

@@ -237,6 +237,68 @@ def index_command(
         sys.exit(1)
 
 
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@pass_settings
+def stats_command(settings: Settings, as_json: bool) -> None:
+    """Show what the index holds: articles, date range, top sources, size on disk.
+
+    \b
+    Example:
+        searcher stats
+        searcher stats --json
+    """
+    with _errors(), searcher.open_index(settings.index_dir) as ix:
+        stats = ix.stats()
+    if as_json:
+        data = asdict(stats)
+        data["first_date"], data["last_date"] = _iso(stats.first_date), _iso(stats.last_date)
+        data["sources"] = dict(stats.sources)
+        click.echo(json.dumps(data))
+        return
+    dates = f"{_iso(stats.first_date)} to {_iso(stats.last_date)}" if stats.first_date else "none"
+    sources = ", ".join(f"{safe_text(name)} ({count})" for name, count in stats.sources)
+    lines = [
+        ("articles", f"{stats.articles:,}"),
+        ("files", f"{stats.files:,}"),
+        ("dates", dates),
+        ("sources", sources or "none"),
+        ("size", f"{stats.size_bytes / 1e6:.1f} MB in {settings.index_dir}/"),
+        ("segments", f"{stats.segments} ({stats.deleted} deleted documents awaiting a merge)"),
+    ]
+    for name, value in lines:
+        click.echo(f"{name + ':':<10}{value}")
+
+
+@cli.command("verify")
+@click.argument("corpus", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@pass_settings
+def verify_command(settings: Settings, corpus: tuple[Path, ...]) -> None:
+    """Check that the index reads, agrees with its manifest and (given) with CORPUS.
+
+    Exits 1 and names the command that fixes it when something is wrong.
+
+    \b
+    Example:
+        searcher verify
+        searcher verify corpus/
+    """
+    with _errors():
+        if not (settings.index_dir / "searcher.json").exists():
+            raise searcher.IndexNotFoundError(settings.index_dir)
+        report = searcher.verify_index(settings.index_dir, *corpus)
+    click.echo(
+        f"{report.articles} articles indexed, {report.manifest_articles} in the manifest, "
+        f"{report.files} files recorded."
+    )
+    for problem in report.problems:
+        click.echo(f"problem: {safe_text(problem)}", err=True)
+    if not report.ok:
+        click.echo(f"fix: {report.advice}", err=True)
+        sys.exit(1)
+    click.echo("The index is sound.")
+
+
 @cli.command("query")
 @click.argument("text")
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True)

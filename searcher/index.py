@@ -9,11 +9,11 @@ from types import TracebackType
 
 from whoosh.index import FileIndex
 
-from searcher import adding, indexing, query, storage
+from searcher import adding, indexing, query, stats, storage
 from searcher.config import resolve_index_dir
 from searcher.errors import ArticleNotFoundError, IndexNotFoundError
 from searcher.indexing import ProgressCallback
-from searcher.models import Article, SearchResults, UpdateReport
+from searcher.models import Article, IndexStats, SearchResults, UpdateReport, VerifyReport
 
 PathLike = str | os.PathLike[str]
 
@@ -86,6 +86,17 @@ class Index:
         """
         return adding.add_articles(self._ix, self.path, articles)
 
+    def stats(self) -> IndexStats:
+        """Return what the index holds: articles, date range, top sources, size on disk."""
+        return stats.index_stats(self.path)
+
+    def verify(self, *corpus: PathLike) -> VerifyReport:
+        """Check that index, manifest and (when given) the ``corpus`` folders agree.
+
+        A damaged index is reported, not raised; ``advice`` names the command to run.
+        """
+        return stats.verify(self.path, [Path(p) for p in corpus] or None)
+
     def search(self, text: str, *, limit: int = 10) -> SearchResults:
         """Return the best ``limit`` articles for ``text``, with highlighted snippets.
 
@@ -131,3 +142,12 @@ def open_index(path: PathLike | None = None, *, create: bool = False) -> Index:
         if not create:
             raise
     return Index(index_dir, storage.create(index_dir))
+
+
+def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyReport:
+    """Check the index at ``path`` without opening it first, so a damaged index is
+    reported (with the command that fixes it) rather than raised.
+
+    :param corpus: corpus folders to compare with the manifest, when given.
+    """
+    return stats.verify(resolve_index_dir(path), [Path(p) for p in corpus] or None)

@@ -147,7 +147,7 @@ class _Run:
 
     def _keep(self, txn: Transaction, path: str, segment: Any, arts: Any) -> int:
         kept = 0
-        for article_id, docnum, key in arts:
+        for article_id, docnum, key, source, date in arts:
             owner = txn.owner(article_id)
             original = None if owner is not None else txn.original(key)
             if owner is not None or original is not None:
@@ -159,7 +159,7 @@ class _Run:
                 )
                 self.duplicates.append(Skipped(f"{path} ({article_id})", reason))
                 continue
-            txn.add_article(article_id, path, key)
+            txn.add_article(article_id, path, key, source, date)
             kept += 1
         return kept
 

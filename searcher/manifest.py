@@ -27,7 +27,7 @@ _SCHEMA = (
     "create table if not exists files (path text primary key, size integer,"
     " mtime_ns integer, sha1 text, articles integer)",
     "create table if not exists articles (id text primary key, path text not null,"
-    " key integer not null)",
+    " key integer not null, source text not null default '', date text)",
     "create index if not exists articles_path on articles (path)",
     "create index if not exists articles_key on articles (key) where key != 0",
 )
@@ -85,6 +85,18 @@ class Manifest:
         with self._connect() as con:
             return int(con.execute("select count(*) from articles").fetchone()[0])
 
+    def summary(self, top: int = 5) -> tuple[int, str | None, str | None, list[tuple[str, int]]]:
+        """Return (files, first date, last date, the ``top`` sources with their counts)."""
+        with self._connect() as con:
+            files = int(con.execute("select count(*) from files").fetchone()[0])
+            first, last = con.execute("select min(date), max(date) from articles").fetchone()
+            sources = con.execute(
+                "select source, count(*) from articles where source != ''"
+                " group by source order by 2 desc, 1 limit ?",
+                (top,),
+            ).fetchall()
+            return files, first, last, [(str(s), int(n)) for s, n in sources]
+
     def put(self, entries: Iterable[FileEntry]) -> None:
         """Insert or replace file entries, in one transaction."""
         with self.transaction() as txn:
@@ -134,6 +146,10 @@ class Transaction:
         ).fetchone()
         return None if row is None else str(row[0])
 
-    def add_article(self, article_id: str, path: str, key: int) -> None:
-        """Record one indexed article."""
-        self.con.execute("insert into articles values (?, ?, ?)", (article_id, path, key))
+    def add_article(
+        self, article_id: str, path: str, key: int, source: str = "", date: str | None = None
+    ) -> None:
+        """Record one indexed article (``date`` in ISO 8601, for statistics)."""
+        self.con.execute(
+            "insert into articles values (?, ?, ?, ?, ?)", (article_id, path, key, source, date)
+        )

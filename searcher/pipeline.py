@@ -90,6 +90,10 @@ class FastAnalyzer:
         return found
 
 
+#: One written article: (id, docnum, duplicate key, source, ISO date or None).
+Written = tuple[str, int, int, str, str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class Task:
     """Files for one worker to turn into one segment; ``files`` holds (path, doc id)."""
@@ -101,11 +105,11 @@ class Task:
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
-    """What one file gave: ``articles`` holds (id, docnum, duplicate key) per article
-    written; ``error`` is set when the file could not be read at all."""
+    """What one file gave: ``articles`` holds (id, docnum, duplicate key, source,
+    ISO date) per article written; ``error`` is set when the file could not be read."""
 
     path: str
-    articles: tuple[tuple[str, int, int], ...] = ()
+    articles: tuple[Written, ...] = ()
     error: str | None = None
 
 
@@ -240,9 +244,9 @@ def article_fields(article: Article) -> dict[str, Any]:
 
 def write_articles(
     builder: SegmentBuilder, maker: DocumentMaker, articles: list[Article], rejected: list[Skipped]
-) -> list[tuple[str, int, int]]:
+) -> list[Written]:
     """Check, analyse and add ``articles``; report the ones that fail in ``rejected``."""
-    written = []
+    written: list[Written] = []
     for article in articles:
         try:
             check_article(article)
@@ -252,7 +256,8 @@ def write_articles(
             rejected.append(Skipped(f"{article.path} ({article.id})", f"not indexed: {exc}"))
             continue
         docnum = builder.add(stored, items, columns)
-        written.append((article.id, docnum, duplicate_key(article)))
+        date = article.date.isoformat() if article.date else None
+        written.append((article.id, docnum, duplicate_key(article), article.source, date))
     return written
 
 
