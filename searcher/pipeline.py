@@ -40,6 +40,20 @@ TOKEN_CACHE_SIZE = 500_000
 _NLTK_FLAGS = re.UNICODE | re.MULTILINE | re.DOTALL
 
 
+def _compile(pattern: str) -> Any:
+    """Compile ``pattern`` as NLTK's ``RegexpTokenizer`` does, so tokens are identical.
+
+    NLTK 3.10 compiles with the ``regex`` engine (``nltk.redos``), whose ``\\w``
+    differs from ``re``'s (``¼`` is a word character only for ``re``); older
+    NLTK used ``re``.
+    """
+    try:
+        from nltk import redos
+    except ImportError:
+        return re.compile(pattern, _NLTK_FLAGS)
+    return redos.compile(pattern, _NLTK_FLAGS, timeout=None)
+
+
 class FastAnalyzer:
     """Index terms and positions of a ``NltkTokenizer | filters...`` analyzer, fast.
 
@@ -51,7 +65,7 @@ class FastAnalyzer:
         tokenizer, *filters = analyzer.items
         if not isinstance(tokenizer, NltkTokenizer):
             raise TypeError(f"not an NltkTokenizer analyzer: {analyzer!r}")
-        self.findall = re.compile(tokenizer.pattern, _NLTK_FLAGS).findall
+        self.findall = _compile(tokenizer.pattern).findall
         self.filters = filters
         self.renumber = any(isinstance(f, StopFilter) and f.renumber for f in filters)
         self.cache: dict[str, str] = {}

@@ -119,17 +119,18 @@ def writer(ix: FileIndex, index_dir: Path, **kwargs: Any) -> SegmentWriter:
 
 
 @contextmanager
-def write_lock(ix: FileIndex, index_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def write_lock(ix: FileIndex, index_dir: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the index's write lock for a whole run, waiting up to ``timeout`` seconds.
 
     It is Whoosh's own lock (``flock`` on ``MAIN_WRITELOCK``), so Whoosh writers
     respect it, and the kernel releases it when the process dies: a killed run
     never leaves a stale lock.
 
+    :param timeout: seconds to wait; default :data:`LOCK_TIMEOUT`.
     :raises IndexBusyError: another process held it for longer than ``timeout``.
     """
     lock = ix.lock("WRITELOCK")
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + (LOCK_TIMEOUT if timeout is None else timeout)
     while not lock.acquire(blocking=False):
         if time.monotonic() >= deadline:
             raise IndexBusyError(index_dir)
