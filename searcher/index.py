@@ -6,14 +6,20 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from whoosh.index import FileIndex
 
-from searcher import adding, indexing, query, stats, storage
+from searcher import query, storage
 from searcher.config import resolve_index_dir
 from searcher.errors import ArticleNotFoundError, IndexNotFoundError
-from searcher.indexing import ProgressCallback
 from searcher.models import Article, IndexStats, SearchResults, UpdateReport, VerifyReport
+
+if TYPE_CHECKING:
+    from searcher.indexing import ProgressCallback
+
+# The indexing engine (adding, indexing, stats) is imported where it is used:
+# a query process must not pay for the segment writer and its codec imports.
 
 PathLike = str | os.PathLike[str]
 
@@ -72,6 +78,8 @@ class Index:
         if not corpus:
             raise ValueError("give at least one corpus folder or file")
         roots = [Path(p) for p in corpus]
+        from searcher import indexing
+
         return indexing.update(
             self._ix, self.path, roots, rebuild=rebuild, jobs=jobs, on_progress=on_progress
         )
@@ -84,10 +92,14 @@ class Index:
 
         :raises IndexBusyError: another process is writing the index.
         """
+        from searcher import adding
+
         return adding.add_articles(self._ix, self.path, articles)
 
     def stats(self) -> IndexStats:
         """Return what the index holds: articles, date range, top sources, size on disk."""
+        from searcher import stats
+
         return stats.index_stats(self.path)
 
     def verify(self, *corpus: PathLike) -> VerifyReport:
@@ -95,6 +107,8 @@ class Index:
 
         A damaged index is reported, not raised; ``advice`` names the command to run.
         """
+        from searcher import stats
+
         return stats.verify(self.path, [Path(p) for p in corpus] or None)
 
     def search(self, text: str, *, limit: int = 10) -> SearchResults:
@@ -150,4 +164,6 @@ def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyRepor
 
     :param corpus: corpus folders to compare with the manifest, when given.
     """
+    from searcher import stats
+
     return stats.verify(resolve_index_dir(path), [Path(p) for p in corpus] or None)

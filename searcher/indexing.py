@@ -263,9 +263,11 @@ def _update_locked(
     tasks = make_tasks(plan.todo, index_dir, jobs)
     sizes = {str(c.path): e.size for c, e in plan.todo}
     bytes_total, bytes_done, files_done, articles = sum(sizes.values()), 0, 0, 0
+    stems = storage.known_stems(index_dir) if tasks else set()
     try:
         for result in _results(tasks, pool):
             articles += run.apply(result)
+            storage.append_stems(index_dir, result.stems, stems)
             files_done += len(result.files)
             bytes_done += sum(sizes[f.path] for f in result.files)
             if on_progress is not None:

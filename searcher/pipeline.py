@@ -7,6 +7,9 @@ so a bad article is reported and the others are untouched (Whoosh keeps the
 postings of a document whose ``add_document`` raised part-way, and they then
 point at the next document).
 
+Words the Snowball stemmer met go back to the parent, which keeps them in the
+index's stem file, so a query of known words never imports nltk.
+
 Analysis takes the fast path of :class:`FastAnalyzer`: the analyzer's filters
 map each distinct token to its term once, and positions follow Whoosh's
 ``StopFilter`` renumbering, so the terms are the ones the analyzer produces
@@ -18,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +29,7 @@ from typing import Any
 from whoosh.analysis import CompositeAnalyzer, StopFilter, Token
 
 from searcher import ingest
-from searcher.analysis import NltkTokenizer
+from searcher.analysis import NltkTokenizer, compile_pattern, take_learnt_stems
 from searcher.errors import IngestError
 from searcher.models import Article, Skipped
 from searcher.segments import SegmentBuilder, read_toc
@@ -36,22 +38,6 @@ LOGGER = logging.getLogger(__name__)
 
 #: The raw-token cache of one analyzer is cleared when it grows past this.
 TOKEN_CACHE_SIZE = 500_000
-# The flags NLTK's RegexpTokenizer compiles its pattern with.
-_NLTK_FLAGS = re.UNICODE | re.MULTILINE | re.DOTALL
-
-
-def _compile(pattern: str) -> Any:
-    """Compile ``pattern`` as NLTK's ``RegexpTokenizer`` does, so tokens are identical.
-
-    NLTK 3.10 compiles with the ``regex`` engine (``nltk.redos``), whose ``\\w``
-    differs from ``re``'s (``¼`` is a word character only for ``re``); older
-    NLTK used ``re``.
-    """
-    try:
-        from nltk import redos
-    except ImportError:
-        return re.compile(pattern, _NLTK_FLAGS)
-    return redos.compile(pattern, _NLTK_FLAGS, timeout=None)
 
 
 class FastAnalyzer:
@@ -65,7 +51,7 @@ class FastAnalyzer:
         tokenizer, *filters = analyzer.items
         if not isinstance(tokenizer, NltkTokenizer):
             raise TypeError(f"not an NltkTokenizer analyzer: {analyzer!r}")
-        self.findall = _compile(tokenizer.pattern).findall
+        self.findall = compile_pattern(tokenizer.pattern).findall
         self.filters = filters
         self.renumber = any(isinstance(f, StopFilter) and f.renumber for f in filters)
         self.cache: dict[str, str] = {}
@@ -135,6 +121,7 @@ class TaskResult:
     segment: Any
     files: list[FileResult] = field(default_factory=list)
     rejected: list[Skipped] = field(default_factory=list)
+    stems: list[tuple[str, str]] = field(default_factory=list)
 
 
 def duplicate_key(article: Article) -> int:
@@ -294,6 +281,7 @@ def run_task(task: Task) -> TaskResult:
             written = write_articles(builder, maker, articles, result.rejected)
             result.files.append(FileResult(path, tuple(written)))
         result.segment = builder.finish()
+        result.stems = take_learnt_stems()
     except BaseException:
         builder.cancel()
         raise
