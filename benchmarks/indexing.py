@@ -152,6 +152,49 @@ def bench(name: str, root: Path, jobs: int | None, work: Path) -> None:
     )
 
 
+def fsync_cost(name: str, root: Path, jobs: int | None, work: Path) -> None:
+    """Index ``root`` in this process, timing every fsync the engine makes (workers
+    included: they are forked with the timing wrapper), then once with fsync off."""
+    import searcher
+    from searcher import segments
+
+    log = work / "fsync.log"
+    real = segments.fsync_path
+
+    def timed(path: Path, *, directory: bool = False) -> None:
+        started = time.perf_counter()
+        real(path, directory=directory)
+        with log.open("a") as handle:
+            handle.write(f"{time.perf_counter() - started}\n")
+
+    results = {}
+    for durable in (True, False):
+        log.unlink(missing_ok=True)
+        index_dir = work / f"ix-fsync-{durable}"
+        shutil.rmtree(index_dir, ignore_errors=True)
+        segments.fsync_path, segments.DURABLE = timed, durable  # type: ignore[assignment]
+        started = time.perf_counter()
+        with searcher.open_index(index_dir, create=True) as ix:
+            ix.update(root, jobs=jobs)
+        results[durable] = time.perf_counter() - started
+        segments.fsync_path, segments.DURABLE = real, True  # type: ignore[assignment]
+        if durable:
+            times = [float(x) for x in log.read_text().split()]
+            fsyncs, fsync_s = len(times), sum(times)
+    print(
+        json.dumps(
+            {
+                "corpus": name,
+                "fsync_calls": fsyncs,
+                "fsync_total_s": round(fsync_s, 3),
+                "run_s_durable": round(results[True], 2),
+                "run_s_without_fsync": round(results[False], 2),
+            }
+        ),
+        flush=True,
+    )
+
+
 def _rounded(result: dict[str, object]) -> dict[str, object]:
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}
 
@@ -169,6 +212,7 @@ def main() -> None:
                 print(json.dumps({"corpus": name, "skipped": f"{root} is absent"}))
                 continue
             bench(name, root, args.jobs, Path(tmp))
+            fsync_cost(name, root, args.jobs, Path(tmp))
 
 
 if __name__ == "__main__":

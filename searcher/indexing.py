@@ -158,6 +158,7 @@ class _Run:
                     else f"duplicate of {original}"
                 )
                 self.duplicates.append(Skipped(f"{path} ({article_id})", reason))
+                txn.left_out(path, owner if owner is not None else txn.owner_of_key(key) or "")
                 continue
             txn.add_article(article_id, path, key, source, date)
             kept += 1
@@ -256,9 +257,16 @@ def _update_locked(
     manifest = Manifest(index_dir)
     known = manifest.entries()
     plan = _plan(found, known, roots)
+    run = _Run(index_dir, manifest, {}, known)
+    if plan.vanished:
+        # First, so that files whose articles were left out as duplicates of
+        # vanished ones are forgotten, and read again below.
+        run.remove(plan.vanished)
+        run.known = known = manifest.entries()
+        plan = _plan(found, known, roots)
     if plan.touched:
         manifest.put(plan.touched)
-    run = _Run(index_dir, manifest, {e.path: e for _, e in plan.todo}, known)
+    run.entries = {e.path: e for _, e in plan.todo}
     run.skipped.extend(plan.skipped)
     tasks = make_tasks(plan.todo, index_dir, jobs)
     sizes = {str(c.path): e.size for c, e in plan.todo}
@@ -281,7 +289,6 @@ def _update_locked(
                         time.perf_counter() - started,
                     )
                 )
-        run.remove(plan.vanished)
         merge_small_segments(index_dir)
         if pool is not None:
             pool.terminate()

@@ -30,6 +30,8 @@ _SCHEMA = (
     " key integer not null, source text not null default '', date text)",
     "create index if not exists articles_path on articles (path)",
     "create index if not exists articles_key on articles (key) where key != 0",
+    "create table if not exists left_out (path text not null, because_of text not null)",
+    "create index if not exists left_out_because on left_out (because_of)",
 )
 
 
@@ -121,9 +123,32 @@ class Transaction:
         self.con = con
 
     def forget(self, paths: list[str]) -> None:
-        """Drop the entries and articles of ``paths``."""
-        self.con.executemany("delete from articles where path = ?", [(p,) for p in paths])
-        self.con.executemany("delete from files where path = ?", [(p,) for p in paths])
+        """Drop the entries and articles of ``paths``.
+
+        Files whose articles were left out because of these (duplicates, id
+        clashes) lose their entries too, so the next run reads them again.
+        """
+        rows = [(p,) for p in paths]
+        self.con.executemany(
+            "delete from files where path in"
+            " (select path from left_out where because_of = ?)",
+            rows,
+        )
+        self.con.executemany("delete from left_out where because_of = ?", rows)
+        self.con.executemany("delete from left_out where path = ?", rows)
+        self.con.executemany("delete from articles where path = ?", rows)
+        self.con.executemany("delete from files where path = ?", rows)
+
+    def left_out(self, path: str, because_of: str) -> None:
+        """Record that an article of ``path`` was left out because of the file ``because_of``."""
+        self.con.execute("insert into left_out values (?, ?)", (path, because_of))
+
+    def owner_of_key(self, key: int) -> str | None:
+        """Return the file of the indexed article with duplicate key ``key``, if any."""
+        row = self.con.execute(
+            "select path from articles where key = ? and key != 0", (key,)
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def put_files(self, entries: Iterable[FileEntry]) -> None:
         """Insert or replace file entries."""

@@ -73,7 +73,7 @@ INLINE_POSTINGS = 4
 BLOCK_POSTINGS = 128
 #: zlib level of posting blocks, as Whoosh; blocks shorter than COMPRESS_FROM stay plain.
 COMPRESSION = 3
-COMPRESS_FROM = 64
+COMPRESS_FROM = 512
 
 
 def _quantized(length: int) -> int | None:

@@ -190,3 +190,17 @@ def test_stats_count_articles_dates_and_sources(tmp_path: Path) -> None:
     assert stats.last_date == datetime(1987, 2, 28, 3)
     assert stats.sources == (("AFP", 10), ("Reuters", 10))
     assert stats.size_bytes > 0
+
+
+def test_a_duplicate_comes_back_when_its_original_goes(tmp_path: Path) -> None:
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (corpus / name).write_text("Same headline\n\nThe same body about harbours.\n")
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus, jobs=1)
+        assert [h.id for h in ix.search("harbours")] == ["news/a.txt"]
+        (corpus / "a.txt").unlink()
+        report = ix.update(corpus, jobs=1)
+        assert (report.removed, report.added, report.duplicates) == (1, 1, ())
+        assert [h.id for h in ix.search("harbours")] == ["news/b.txt"]
