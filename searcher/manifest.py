@@ -130,8 +130,7 @@ class Transaction:
         """
         rows = [(p,) for p in paths]
         self.con.executemany(
-            "delete from files where path in"
-            " (select path from left_out where because_of = ?)",
+            "delete from files where path in (select path from left_out where because_of = ?)",
             rows,
         )
         self.con.executemany("delete from left_out where because_of = ?", rows)
