@@ -95,6 +95,21 @@ def tantivy(docs: list[dict[str, str]], folder: Path) -> dict[str, float] | None
     return {"seconds": seconds, "docs_per_s": len(docs) / seconds, "index_mb": _size(target) / 1e6}
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, from /proc."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
 def searcher_run(root: Path, index_dir: Path, jobs: int | None) -> dict[str, float]:
     """Run ``searcher index`` as a user would; return wall seconds and peak RSS."""
     command = [sys.executable, "-m", "searcher", "--index", str(index_dir), "index", str(root)]
@@ -102,8 +117,14 @@ def searcher_run(root: Path, index_dir: Path, jobs: int | None) -> dict[str, flo
         command += ["--jobs", str(jobs)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss_kb(process.pid))  # parent and workers together
+        time.sleep(0.05)
     seconds = time.perf_counter() - started
+    stdout, stderr = process.communicate()
+    done = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(done.stderr)
@@ -119,6 +140,8 @@ def searcher_run(root: Path, index_dir: Path, jobs: int | None) -> dict[str, flo
         "cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
         # The largest single process (parent or one worker), in MB.
         "peak_rss_mb_largest_process": after.ru_maxrss / 1024,
+        # Parent and workers summed, sampled every 50 ms.
+        "peak_rss_mb_all_processes": peak / 1024,
         "articles": articles,
         "index_mb": _size(index_dir) / 1e6,
         "summary": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "",

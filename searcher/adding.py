@@ -11,7 +11,7 @@ from whoosh.index import FileIndex
 from searcher import segments, storage
 from searcher.manifest import Manifest
 from searcher.models import Article, Skipped
-from searcher.pipeline import DocumentMaker, write_articles
+from searcher.pipeline import maker_for, write_articles
 from searcher.segments import SegmentBuilder
 
 #: Articles per commit.
@@ -40,7 +40,8 @@ def _add_batch(index_dir: Path, batch: list[Article]) -> int:
     builder = SegmentBuilder(index_dir, toc.schema)
     rejected: list[Skipped] = []
     try:
-        written = write_articles(builder, DocumentMaker(toc.schema), batch, rejected)
+        maker = maker_for(str(index_dir))
+        written = write_articles(builder, maker, batch, rejected)
         segment = builder.finish()
     except BaseException:
         builder.cancel()
@@ -55,4 +56,5 @@ def _add_batch(index_dir: Path, batch: list[Article]) -> int:
         for article_id, _, key, source, date in written:
             txn.add_article(article_id, by_id[article_id].path, key, source, date)
         segments.commit(index_dir, toc.schema, [*toc.segments, segment], toc.generation + 1)
+    storage.append_stems(index_dir, maker.take_stems(), storage.known_stems(index_dir))
     return len(written)

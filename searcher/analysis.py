@@ -210,8 +210,6 @@ class SnowballStemFilter(Composable):  # type: ignore[misc]
 # Stems, shared by every filter in the process: a query unpickles a fresh
 # schema for each searcher, and its stems must not be learnt again each time.
 _STEMS: dict[str, str] = {}
-# Words stemmed by the Snowball stemmer in this process and not yet handed out.
-_LEARNT: list[tuple[str, str]] = []
 _STEMMER: list[Any] = []
 # Stem files of indexes opened in this process, read on the first unknown word.
 _STEM_FILES: list[Path] = []
@@ -231,7 +229,6 @@ def _stem_uncached(word: str, cachesize: int) -> str:
         _STEMS.clear()
     stem: str = _STEMMER[0].stem(word)
     _STEMS[word] = stem
-    _LEARNT.append((word, stem))
     return stem
 
 
@@ -250,13 +247,6 @@ def use_stem_file(path: Path) -> None:
     """Consult the stems in ``path`` (``word<TAB>stem`` lines) before the Snowball
     stemmer, so a query of known words never imports nltk (~250 ms)."""
     _STEM_FILES.append(path)
-
-
-def take_learnt_stems() -> list[tuple[str, str]]:
-    """Return, and forget, the words this process stemmed since the last call."""
-    learnt = list(_LEARNT)
-    _LEARNT.clear()
-    return learnt
 
 
 def news_analyzer() -> CompositeAnalyzer:

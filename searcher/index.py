@@ -68,6 +68,11 @@ class Index:
         """Index the articles under the ``corpus`` folders (or files), incrementally.
 
         Unchanged files are skipped, changed ones re-read, vanished ones removed.
+        Files are read and analysed by ``jobs`` worker processes and committed in
+        batches, so a killed run keeps what it committed and the next completes it.
+        An article whose id is already indexed from another file, or that repeats
+        an indexed story (same title, body and date), is left out and listed in
+        the report's ``duplicates``.
 
         :param rebuild: drop everything first and index from scratch.
         :param jobs: worker processes reading and analysing files (default: the cores).

@@ -29,7 +29,7 @@ from typing import Any
 from whoosh.analysis import CompositeAnalyzer, StopFilter, Token
 
 from searcher import ingest
-from searcher.analysis import NltkTokenizer, compile_pattern, take_learnt_stems
+from searcher.analysis import NltkTokenizer, compile_pattern
 from searcher.errors import IngestError
 from searcher.models import Article, Skipped
 from searcher.segments import SegmentBuilder, read_toc
@@ -38,6 +38,13 @@ LOGGER = logging.getLogger(__name__)
 
 #: The raw-token cache of one analyzer is cleared when it grows past this.
 TOKEN_CACHE_SIZE = 500_000
+
+
+def _run_filters(filters: list[Any], token: Token) -> str:
+    stream: Any = iter([token])
+    for item in filters:
+        stream = item(stream)
+    return str(next((t.text for t in stream if not t.stopped), ""))
 
 
 class FastAnalyzer:
@@ -52,22 +59,35 @@ class FastAnalyzer:
         if not isinstance(tokenizer, NltkTokenizer):
             raise TypeError(f"not an NltkTokenizer analyzer: {analyzer!r}")
         self.findall = compile_pattern(tokenizer.pattern).findall
-        self.filters = filters
+        # Split at the stemmer, to learn which word each stem came from.
+        morph = next((i for i, f in enumerate(filters) if getattr(f, "is_morph", False)), None)
+        self.before = filters if morph is None else filters[:morph]
+        self.after = [] if morph is None else filters[morph:]
         self.renumber = any(isinstance(f, StopFilter) and f.renumber for f in filters)
         self.cache: dict[str, str] = {}
+        #: (word, stem) pairs met since :meth:`take_stems` was last called.
+        self.stems: list[tuple[str, str]] = []
 
     def _learn(self, raw: str) -> str:
         """Run the filters on one token; return its term, or ``""`` when dropped."""
         token = Token(positions=True, chars=False, removestops=True, mode="index")
         token.text, token.boost, token.stopped, token.pos = raw, 1.0, False, 0
-        stream: Any = iter([token])
-        for item in self.filters:
-            stream = item(stream)
-        term = next((t.text for t in stream if not t.stopped), "")
+        term = _run_filters(self.before, token)
+        if term and self.after:
+            word = term
+            token.text, token.stopped = word, False
+            term = _run_filters(self.after, token)
+            if term:
+                self.stems.append((word, term))
         if len(self.cache) >= TOKEN_CACHE_SIZE:
             self.cache.clear()
         self.cache[raw] = term
-        return str(term)
+        return term
+
+    def take_stems(self) -> list[tuple[str, str]]:
+        """Return, and forget, the (word, stem) pairs met since the last call."""
+        stems, self.stems = self.stems, []
+        return stems
 
     def positions(self, text: str) -> dict[str, list[int]]:
         """Return each term of ``text`` with its positions, in order of first use."""
@@ -178,6 +198,10 @@ class DocumentMaker:
                 with contextlib.suppress(TypeError):  # not an NltkTokenizer chain
                     self.fast[name] = FastAnalyzer(analyzer)
 
+    def take_stems(self) -> list[tuple[str, str]]:
+        """Return, and forget, the (word, stem) pairs its analyzers met since the last call."""
+        return [pair for fast in self.fast.values() for pair in fast.take_stems()]
+
     def _fast_items(
         self, fast: FastAnalyzer, fmt: Any, value: str
     ) -> list[tuple[bytes, int, float, bytes]]:
@@ -218,7 +242,7 @@ class DocumentMaker:
 _MAKERS: dict[str, DocumentMaker] = {}
 
 
-def _maker(index_dir: str) -> DocumentMaker:
+def maker_for(index_dir: str) -> DocumentMaker:
     # One per process and index: the schema is read from the index once.
     maker = _MAKERS.get(index_dir)
     if maker is None:
@@ -264,7 +288,7 @@ def write_articles(
 
 def run_task(task: Task) -> TaskResult:
     """Read the task's files and write their articles into one new segment."""
-    maker = _maker(task.index_dir)
+    maker = maker_for(task.index_dir)
     builder = SegmentBuilder(Path(task.index_dir), maker.schema)
     result = TaskResult(task.number, None)
     try:
@@ -281,7 +305,7 @@ def run_task(task: Task) -> TaskResult:
             written = write_articles(builder, maker, articles, result.rejected)
             result.files.append(FileResult(path, tuple(written)))
         result.segment = builder.finish()
-        result.stems = take_learnt_stems()
+        result.stems = maker.take_stems()
     except BaseException:
         builder.cancel()
         raise
