@@ -29,6 +29,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from typing import Any
 from whoosh.index import FileIndex
 
 from searcher import ingest, segments, storage
+from searcher.errors import SearcherError
 from searcher.manifest import FileEntry, Manifest, Transaction, file_hash
 from searcher.models import IndexProgress, Skipped, UpdateReport
 from searcher.pipeline import Task, TaskResult, run_task
@@ -230,7 +232,7 @@ def update(
     # Workers are forked before the lock is taken, so none inherits it.
     pool = multiprocessing.get_context("fork").Pool(jobs, _worker_init) if jobs > 1 else None
     try:
-        with storage.write_lock(ix, index_dir):
+        with storage.write_lock(ix, index_dir), _write_errors(index_dir):
             if rebuild:
                 Manifest(index_dir).clear()
                 toc = segments.read_toc(index_dir)
@@ -243,6 +245,18 @@ def update(
             pool.terminate()
             pool.join()
     return report
+
+
+@contextmanager
+def _write_errors(index_dir: Path) -> Iterator[None]:
+    """Turn a failed write (a full disk, a read-only folder) into a sentence."""
+    try:
+        yield
+    except OSError as exc:
+        raise SearcherError(
+            f"Cannot write the index in {index_dir}/ ({exc.strerror or exc}); it is "
+            f"unchanged since its last commit. Fix that and run the command again."
+        ) from exc
 
 
 def _update_locked(

@@ -114,7 +114,10 @@ def test_a_full_disk_leaves_the_index_and_the_lock(
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(segments, "fsync_path", no_space)
-    with searcher.open_index(index_dir) as ix, pytest.raises(OSError, match="No space"):
+    with (
+        searcher.open_index(index_dir) as ix,
+        pytest.raises(searcher.SearcherError, match="No space left"),
+    ):
         ix.update(corpus, tmp_path / "extra", jobs=1)
     monkeypatch.undo()
     assert sorted(p.name for p in index_dir.iterdir()) == files, "nothing left behind"
