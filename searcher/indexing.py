@@ -49,8 +49,10 @@ LOGGER = logging.getLogger(__name__)
 TASK_BYTES = 4 * 1024 * 1024
 #: Most files in one task.
 TASK_FILES = 2000
-#: Segments with fewer live articles than this share of the index are merged.
-SMALL_SEGMENT_SHARE = 0.1
+#: Segments with fewer live articles than this (what small daily runs leave) are
+#: merged at the end of a run; full-size task segments are left alone, as merging
+#: them would re-analyse the archive on one core.
+SMALL_SEGMENT_ARTICLES = 1000
 
 #: Called after each commit with how far the run has got.
 ProgressCallback = Callable[[IndexProgress], None]
@@ -146,6 +148,8 @@ class _Run:
     removed: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     duplicates: list[Skipped] = field(default_factory=list)
+    #: Whether the manifest may lag the index (it was not written with its last commit).
+    lagging: bool = True
 
     def _keep(self, txn: Transaction, path: str, segment: Any, arts: Any) -> int:
         kept = 0
@@ -171,9 +175,12 @@ class _Run:
         toc = segments.read_toc(self.index_dir)
         self.skipped.extend(result.rejected)
         read = [f.path for f in result.files if f.error is None]
+        # A file new to the manifest has nothing in the index, unless the last
+        # run died between an index commit and its manifest commit.
+        replaced = read if self.lagging else [p for p in read if p in self.known]
         kept_total = 0
         with self.manifest.transaction() as txn:
-            segments.delete_by_path(self.index_dir, toc.schema, toc.segments, read)
+            segments.delete_by_path(self.index_dir, toc.schema, toc.segments, replaced)
             txn.forget(read)
             for file_result in result.files:
                 if file_result.error is not None:
@@ -189,6 +196,7 @@ class _Run:
                 txn.put_files([replace(entry, articles=kept)])
             new = [result.segment] if result.segment is not None else []
             segments.commit(self.index_dir, toc.schema, [*toc.segments, *new], toc.generation + 1)
+            txn.set_generation(toc.generation + 1)
         return kept_total
 
     def remove(self, paths: list[str]) -> None:
@@ -200,6 +208,7 @@ class _Run:
             self.removed += segments.delete_by_path(self.index_dir, toc.schema, toc.segments, paths)
             txn.forget(paths)
             segments.commit(self.index_dir, toc.schema, toc.segments, toc.generation + 1)
+            txn.set_generation(toc.generation + 1)
 
 
 def _results(tasks: list[Task], pool: Any) -> Iterator[TaskResult]:
@@ -272,6 +281,7 @@ def _update_locked(
     known = manifest.entries()
     plan = _plan(found, known, roots)
     run = _Run(index_dir, manifest, {}, known)
+    run.lagging = manifest.generation() != segments.read_toc(index_dir).generation
     if plan.vanished:
         # First, so that files whose articles were left out as duplicates of
         # vanished ones are forgotten, and read again below.
@@ -329,7 +339,7 @@ def _update_locked(
 
 
 def merge_small_segments(index_dir: Path) -> int:
-    """Merge segments that are small beside the index, or mostly deleted, into one.
+    """Merge small segments, and mostly deleted ones, into one.
 
     Each query visits every segment, so daily runs must not pile them up. The
     live documents are re-analysed from their stored fields with the fast
@@ -340,13 +350,17 @@ def merge_small_segments(index_dir: Path) -> int:
     from searcher.merging import merge_segments
 
     toc = segments.read_toc(index_dir)
-    live = sum(s.doc_count() for s in toc.segments)
     small = [
         s
         for s in toc.segments
-        if s.doc_count() < SMALL_SEGMENT_SHARE * live or s.deleted_count() > s.doc_count_all() / 2
+        if s.doc_count() < SMALL_SEGMENT_ARTICLES or s.deleted_count() > s.doc_count_all() / 2
     ]
     if len(small) < 2 and not any(s.doc_count() == 0 for s in small):
         return 0
+    manifest = Manifest(index_dir)
+    in_sync = manifest.generation() == toc.generation
     merge_segments(index_dir, toc, small)
+    if in_sync:  # a merge moves documents, not articles: the manifest still matches
+        with manifest.transaction() as txn:
+            txn.set_generation(toc.generation + 1)
     return len(small)

@@ -32,6 +32,7 @@ _SCHEMA = (
     "create index if not exists articles_key on articles (key) where key != 0",
     "create table if not exists left_out (path text not null, because_of text not null)",
     "create index if not exists left_out_because on left_out (because_of)",
+    "create table if not exists meta (name text primary key, value)",
 )
 
 
@@ -87,6 +88,12 @@ class Manifest:
         with self._connect() as con:
             return int(con.execute("select count(*) from articles").fetchone()[0])
 
+    def generation(self) -> int | None:
+        """Return the index generation the manifest was last committed with."""
+        with self._connect() as con:
+            row = con.execute("select value from meta where name = 'generation'").fetchone()
+            return None if row is None else int(row[0])
+
     def summary(self, top: int = 5) -> tuple[int, str | None, str | None, list[tuple[str, int]]]:
         """Return (files, first date, last date, the ``top`` sources with their counts)."""
         with self._connect() as con:
@@ -137,6 +144,10 @@ class Transaction:
         self.con.executemany("delete from left_out where path = ?", rows)
         self.con.executemany("delete from articles where path = ?", rows)
         self.con.executemany("delete from files where path = ?", rows)
+
+    def set_generation(self, generation: int) -> None:
+        """Record that the manifest matches the index's TOC of ``generation``."""
+        self.con.execute("insert or replace into meta values ('generation', ?)", (generation,))
 
     def left_out(self, path: str, because_of: str) -> None:
         """Record that an article of ``path`` was left out because of the file ``because_of``."""
