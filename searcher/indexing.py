@@ -53,6 +53,8 @@ TASK_FILES = 2000
 #: merged at the end of a run; full-size task segments are left alone, as merging
 #: them would re-analyse the archive on one core.
 SMALL_SEGMENT_ARTICLES = 1000
+#: Small segments are merged once there are more than this many of them.
+MAX_SMALL_SEGMENTS = 4
 
 #: Called after each commit with how far the run has got.
 ProgressCallback = Callable[[IndexProgress], None]
@@ -339,7 +341,8 @@ def _update_locked(
 
 
 def merge_small_segments(index_dir: Path) -> int:
-    """Merge small segments, and mostly deleted ones, into one.
+    """Merge small segments, once there are more than :data:`MAX_SMALL_SEGMENTS`
+    of them, and mostly deleted ones, into one.
 
     Each query visits every segment, so daily runs must not pile them up. The
     live documents are re-analysed from their stored fields with the fast
@@ -350,12 +353,12 @@ def merge_small_segments(index_dir: Path) -> int:
     from searcher.merging import merge_segments
 
     toc = segments.read_toc(index_dir)
-    small = [
-        s
-        for s in toc.segments
-        if s.doc_count() < SMALL_SEGMENT_ARTICLES or s.deleted_count() > s.doc_count_all() / 2
-    ]
-    if len(small) < 2 and not any(s.doc_count() == 0 for s in small):
+    small = [s for s in toc.segments if s.doc_count() < SMALL_SEGMENT_ARTICLES]
+    if len(small) <= MAX_SMALL_SEGMENTS:
+        small = []
+    small += [s for s in toc.segments if s.deleted_count() > s.doc_count_all() / 2]
+    small = list({s.segment_id(): s for s in small}.values())
+    if not small or (len(small) == 1 and small[0].doc_count() > 0 and not small[0].has_deletions()):
         return 0
     manifest = Manifest(index_dir)
     in_sync = manifest.generation() == toc.generation

@@ -204,3 +204,17 @@ def test_a_duplicate_comes_back_when_its_original_goes(tmp_path: Path) -> None:
         report = ix.update(corpus, jobs=1)
         assert (report.removed, report.added, report.duplicates) == (1, 1, ())
         assert [h.id for h in ix.search("harbours")] == ["news/b.txt"]
+
+
+def test_small_daily_runs_are_merged(tmp_path: Path) -> None:
+    from searcher import indexing, segments
+
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        for day in range(indexing.MAX_SMALL_SEGMENTS + 1):
+            (corpus / f"{day}.txt").write_text(f"Day {day}\n\nNews of day{day}.\n")
+            ix.update(corpus, jobs=1)
+        assert len(segments.read_toc(ix.path).segments) == 1
+        assert len(ix) == indexing.MAX_SMALL_SEGMENTS + 1
+        assert [h.id for h in ix.search("day2")] == ["news/2.txt"]
