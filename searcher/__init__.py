@@ -22,7 +22,7 @@ from searcher.errors import (
     SearcherError,
     UnsupportedFormatError,
 )
-from searcher.index import Index, open_index, verify_index
+from searcher.index import Index, open_index, reset_index, verify_index
 from searcher.ingest import read_file
 from searcher.models import (
     Article,
@@ -67,5 +67,6 @@ __all__ = [
     "analyze_text",
     "open_index",
     "read_file",
+    "reset_index",
     "verify_index",
 ]

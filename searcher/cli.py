@@ -187,6 +187,17 @@ def _index_progress() -> tuple[Callable[[searcher.IndexProgress], None], Callabl
     return on_progress, close
 
 
+def _opened_for_indexing(index_dir: Path, rebuild: bool) -> searcher.Index:
+    """Open (or create) the index; with ``--rebuild``, a damaged one or one of
+    another version is emptied instead of refused."""
+    try:
+        return searcher.open_index(index_dir, create=True)
+    except (searcher.IndexCorruptError, searcher.IndexVersionError):
+        if not rebuild:
+            raise
+    return searcher.reset_index(index_dir)
+
+
 @cli.command("index")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option("--rebuild", is_flag=True, help="Drop the index and index everything again.")
@@ -213,7 +224,7 @@ def index_command(
         searcher --index news-index index ~/archive/ --rebuild --jobs 2
     """
     on_progress, close_bar = _index_progress()
-    with _errors(), searcher.open_index(settings.index_dir, create=True) as ix:
+    with _errors(), _opened_for_indexing(settings.index_dir, rebuild) as ix:
         try:
             report = ix.update(*corpus, rebuild=rebuild, jobs=jobs, on_progress=on_progress)
         finally:

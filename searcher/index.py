@@ -172,3 +172,13 @@ def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyRepor
     from searcher import stats
 
     return stats.verify(resolve_index_dir(path), [Path(p) for p in corpus] or None)
+
+
+def reset_index(path: PathLike | None = None) -> Index:
+    """Empty the index at ``path`` (default as :func:`open_index`) whatever state it
+    is in, damaged or built by another version, and return it, ready to be rebuilt.
+
+    :raises IndexBusyError: another process is writing the index.
+    """
+    index_dir = resolve_index_dir(path)
+    return Index(index_dir, storage.reset(index_dir))

@@ -163,3 +163,30 @@ def known_stems(index_dir: Path) -> set[str]:
     except OSError:
         return set()
     return {line.partition("\t")[0] for line in text.splitlines()}
+
+
+def reset(index_dir: Path) -> FileIndex:
+    """Empty the index in ``index_dir`` whatever state it is in (damaged, built with
+    another schema version), so it can be rebuilt; the manifest is cleared too.
+
+    :raises IndexBusyError: another process is writing the index.
+    """
+    from whoosh.filedb.filestore import FileStorage
+
+    from searcher.manifest import Manifest
+    from searcher.segments import remove_orphans
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileStorage(str(index_dir)).lock("WRITELOCK")
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    while not lock.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            raise IndexBusyError(index_dir)
+        time.sleep(0.05)
+    try:
+        Manifest(index_dir).clear()
+        ix = create(index_dir)
+        remove_orphans(index_dir)
+    finally:
+        lock.release()
+    return ix
