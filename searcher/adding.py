@@ -57,5 +57,5 @@ def _add_batch(index_dir: Path, batch: list[Article]) -> int:
             txn.add_article(article_id, by_id[article_id].path, key, source, date)
         segments.commit(index_dir, toc.schema, [*toc.segments, segment], toc.generation + 1)
         txn.set_generation(toc.generation + 1)
-    storage.append_stems(index_dir, maker.take_stems(), storage.known_stems(index_dir))
+        txn.add_stems(maker.take_stems())
     return len(written)

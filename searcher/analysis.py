@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -211,16 +212,15 @@ class SnowballStemFilter(Composable):  # type: ignore[misc]
 # schema for each searcher, and its stems must not be learnt again each time.
 _STEMS: dict[str, str] = {}
 _STEMMER: list[Any] = []
-# Stem files of indexes opened in this process, read on the first unknown word.
-_STEM_FILES: list[Path] = []
+# Stem tables (SQLite files) of indexes opened in this process, asked per unknown word.
+_STEM_DBS: dict[Path, sqlite3.Connection | None] = {}
 
 
 def _stem_uncached(word: str, cachesize: int) -> str:
-    while _STEM_FILES:
-        _read_stem_file(_STEM_FILES.pop())
-        known = _STEMS.get(word)
-        if known is not None:
-            return known
+    known = _stored_stem(word)
+    if known is not None:
+        _STEMS[word] = known
+        return known
     if not _STEMMER:
         from nltk.stem.snowball import SnowballStemmer
 
@@ -232,21 +232,23 @@ def _stem_uncached(word: str, cachesize: int) -> str:
     return stem
 
 
-def _read_stem_file(path: Path) -> None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return
-    for line in text.splitlines():
-        word, _, stem = line.partition("\t")
-        if stem:
-            _STEMS.setdefault(word, stem)
+def _stored_stem(word: str) -> str | None:
+    for path, con in _STEM_DBS.items():
+        try:
+            if con is None:
+                con = _STEM_DBS[path] = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            row = con.execute("select stem from stems where word = ?", (word,)).fetchone()
+        except sqlite3.Error:  # no table yet, or busy: the stemmer answers
+            continue
+        if row is not None:
+            return str(row[0])
+    return None
 
 
-def use_stem_file(path: Path) -> None:
-    """Consult the stems in ``path`` (``word<TAB>stem`` lines) before the Snowball
-    stemmer, so a query of known words never imports nltk (~250 ms)."""
-    _STEM_FILES.append(path)
+def use_stem_table(path: Path) -> None:
+    """Ask the ``stems`` table of the SQLite file ``path`` (written while indexing)
+    before the Snowball stemmer, so a query of known words never imports nltk (~250 ms)."""
+    _STEM_DBS.setdefault(path, None)
 
 
 def news_analyzer() -> CompositeAnalyzer:

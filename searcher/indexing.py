@@ -196,6 +196,7 @@ class _Run:
                 kept_total += kept
                 entry = self.entries[file_result.path]
                 txn.put_files([replace(entry, articles=kept)])
+            txn.add_stems(result.stems)
             new = [result.segment] if result.segment is not None else []
             segments.commit(self.index_dir, toc.schema, [*toc.segments, *new], toc.generation + 1)
             txn.set_generation(toc.generation + 1)
@@ -297,11 +298,9 @@ def _update_locked(
     tasks = make_tasks(plan.todo, index_dir, jobs)
     sizes = {str(c.path): e.size for c, e in plan.todo}
     bytes_total, bytes_done, files_done, articles = sum(sizes.values()), 0, 0, 0
-    stems = storage.known_stems(index_dir) if tasks else set()
     try:
         for result in _results(tasks, pool):
             articles += run.apply(result)
-            storage.append_stems(index_dir, result.stems, stems)
             files_done += len(result.files)
             bytes_done += sum(sizes[f.path] for f in result.files)
             if on_progress is not None:

@@ -4,7 +4,10 @@ A small SQLite database in the index folder with two tables:
 
 * ``files``: path, size, mtime, content hash and article count per corpus file;
 * ``articles``: every indexed article's id, file and duplicate key, so an id is
-  indexed once and a story seen before is reported as a duplicate.
+  indexed once and a story seen before is reported as a duplicate;
+* ``left_out``: which file's articles were left out because of which file;
+* ``stems``: each word met while indexing with its stem, so a query process
+  need not import nltk's stemmer (~250 ms) for words the index knows.
 
 Both are written in one transaction, only after the index commit that holds the
 files' articles, so after a crash the manifest can lag the index but never lead
@@ -33,6 +36,7 @@ _SCHEMA = (
     "create table if not exists left_out (path text not null, because_of text not null)",
     "create index if not exists left_out_because on left_out (because_of)",
     "create table if not exists meta (name text primary key, value)",
+    "create table if not exists stems (word text primary key, stem text not null)",
 )
 
 
@@ -144,6 +148,10 @@ class Transaction:
         self.con.executemany("delete from left_out where path = ?", rows)
         self.con.executemany("delete from articles where path = ?", rows)
         self.con.executemany("delete from files where path = ?", rows)
+
+    def add_stems(self, stems: Iterable[tuple[str, str]]) -> None:
+        """Record words and their stems, so queries need not import the stemmer."""
+        self.con.executemany("insert or ignore into stems values (?, ?)", stems)
 
     def set_generation(self, generation: int) -> None:
         """Record that the manifest matches the index's TOC of ``generation``."""

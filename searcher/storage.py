@@ -21,7 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, FileIndex
 from whoosh.writing import LockError, SegmentWriter
 
-from searcher.analysis import use_stem_file
+from searcher.analysis import use_stem_table
 from searcher.errors import (
     IndexBusyError,
     IndexCorruptError,
@@ -34,8 +34,6 @@ LOGGER = logging.getLogger(__name__)
 
 #: A small JSON file beside Whoosh's own, naming the schema version.
 VERSION_FILE = "searcher.json"
-#: Words and their stems met while indexing, one ``word<TAB>stem`` a line.
-STEMS_FILE = "stems.tsv"
 #: Seconds a writer waits for another process to release the index.
 LOCK_TIMEOUT = 5.0
 
@@ -102,8 +100,10 @@ def open_existing(index_dir: Path) -> FileIndex:
     found = read_version(index_dir)
     if found != SCHEMA_VERSION:
         raise IndexVersionError(index_dir, found, SCHEMA_VERSION)
-    if (index_dir / STEMS_FILE).is_file():
-        use_stem_file(index_dir / STEMS_FILE)
+    from searcher.manifest import MANIFEST_NAME
+
+    if (index_dir / MANIFEST_NAME).is_file():
+        use_stem_table(index_dir / MANIFEST_NAME)  # stems met while indexing
     try:
         ix = whoosh_index.open_dir(str(index_dir))
         ix.doc_count()  # reads the segment list: fail here, not mid-query
@@ -144,25 +144,6 @@ def write_lock(ix: FileIndex, index_dir: Path, timeout: float | None = None) -> 
         yield
     finally:
         lock.release()
-
-
-def append_stems(index_dir: Path, stems: list[tuple[str, str]], known: set[str]) -> None:
-    """Add words not in ``known`` (which it updates) and their stems to the index's
-    stem file: a cache, so it is never synced, and a torn line is ignored when read."""
-    new = [(w, s) for w, s in stems if w not in known and "\n" not in w and "\t" not in w]
-    if new:
-        known.update(w for w, _ in new)
-        with (index_dir / STEMS_FILE).open("a", encoding="utf-8") as handle:
-            handle.writelines(f"{word}\t{stem}\n" for word, stem in new)
-
-
-def known_stems(index_dir: Path) -> set[str]:
-    """Return the words in the index's stem file."""
-    try:
-        text = (index_dir / STEMS_FILE).read_text(encoding="utf-8")
-    except OSError:
-        return set()
-    return {line.partition("\t")[0] for line in text.splitlines()}
 
 
 def reset(index_dir: Path) -> FileIndex:
