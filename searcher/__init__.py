@@ -22,16 +22,20 @@ from searcher.errors import (
     SearcherError,
     UnsupportedFormatError,
 )
-from searcher.index import Index, open_index
-from searcher.ingest import read_file
+from searcher.index import Index, open_index, reset_index, verify_index
+from searcher.ingest import ReadOptions, read_file
 from searcher.models import (
     Article,
     Facets,
+    IndexProgress,
     IndexReport,
+    IndexStats,
     SearchHit,
     SearchResults,
     Segment,
     Skipped,
+    UpdateReport,
+    VerifyReport,
 )
 from searcher.querydates import date_range
 
@@ -48,19 +52,26 @@ __all__ = [
     "IndexBusyError",
     "IndexCorruptError",
     "IndexNotFoundError",
+    "IndexProgress",
     "IndexReport",
+    "IndexStats",
     "IndexVersionError",
     "IngestError",
     "QueryError",
+    "ReadOptions",
     "SearchHit",
     "SearchResults",
     "SearcherError",
     "Segment",
     "Skipped",
     "UnsupportedFormatError",
+    "UpdateReport",
+    "VerifyReport",
     "__version__",
     "analyze_text",
     "date_range",
     "open_index",
     "read_file",
+    "reset_index",
+    "verify_index",
 ]

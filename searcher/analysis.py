@@ -14,8 +14,12 @@ True
 
 from __future__ import annotations
 
+import importlib.util
+import re
+import sqlite3
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from whoosh.analysis import Composable, CompositeAnalyzer, StopFilter, Token, Tokenizer
@@ -31,6 +35,36 @@ STOP_WORDS = frozenset(
     into is it its me my of on or our ours she so than that the their theirs them then there
     these they this those to was we were which who whom with you your yours""".split()
 )
+
+
+# The flags NLTK's RegexpTokenizer compiles its pattern with.
+_NLTK_FLAGS = re.UNICODE | re.MULTILINE | re.DOTALL
+# Compiled patterns, shared by every tokenizer unpickled from an index's schema.
+_PATTERNS: dict[str, Any] = {}
+
+
+def _nltk_uses_regex() -> bool:
+    # NLTK 3.10 compiles tokenizer patterns with the `regex` engine (nltk/redos.py),
+    # whose \w differs from re's on a few characters (¼); older NLTK used `re`.
+    # Looked up without importing nltk, which costs ~250 ms.
+    spec = importlib.util.find_spec("nltk")
+    folders = spec.submodule_search_locations if spec else None
+    return bool(folders) and any((Path(f) / "redos.py").is_file() for f in folders or ())
+
+
+def compile_pattern(pattern: str) -> Any:
+    """Return ``pattern`` compiled as NLTK's ``RegexpTokenizer`` compiles it, so the
+    spans are NLTK's, without importing nltk (the query path must not pay for it)."""
+    compiled = _PATTERNS.get(pattern)
+    if compiled is None:
+        if _nltk_uses_regex():
+            import regex  # type: ignore[import-untyped]  # NLTK's own dependency
+
+            compiled = regex.compile(pattern, _NLTK_FLAGS)
+        else:
+            compiled = re.compile(pattern, _NLTK_FLAGS)
+        _PATTERNS[pattern] = compiled
+    return compiled
 
 
 class NltkTokenizer(Tokenizer):  # type: ignore[misc]
@@ -59,15 +93,9 @@ class NltkTokenizer(Tokenizer):  # type: ignore[misc]
         self.pattern = state["pattern"]
 
     def _spans(self, text: str) -> Iterator[tuple[int, int]]:
-        tokenizer = self.__dict__.get("_nltk")
-        if tokenizer is None:
-            # Imported here: nltk costs ~200 ms to import, and unpickling an index's
-            # schema must not pay it before any text is analysed.
-            from nltk.tokenize import RegexpTokenizer
-
-            tokenizer = self.__dict__["_nltk"] = RegexpTokenizer(self.pattern)
-        spans: Iterator[tuple[int, int]] = tokenizer.span_tokenize(text)
-        return spans
+        # What RegexpTokenizer(pattern).span_tokenize yields, with the pattern
+        # compiled once per process rather than once per unpickled schema.
+        return (match.span() for match in compile_pattern(self.pattern).finditer(text))
 
     def __call__(
         self,
@@ -167,17 +195,9 @@ class SnowballStemFilter(Composable):  # type: ignore[misc]
 
     def stem(self, word: str) -> str:
         """Return the stem of one (already lower-cased) word."""
-        cache: dict[str, str] | None = self.__dict__.get("_cache")
-        if cache is None:
-            from nltk.stem.snowball import SnowballStemmer
-
-            self.__dict__["_stemmer"] = SnowballStemmer("english")
-            cache = self.__dict__["_cache"] = {}
-        stem = cache.get(word)
+        stem = _STEMS.get(word)
         if stem is None:
-            if len(cache) >= self.cachesize:
-                cache.clear()
-            stem = cache[word] = self.__dict__["_stemmer"].stem(word)
+            stem = _stem_uncached(word, self.cachesize)
         return stem
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
@@ -186,6 +206,49 @@ class SnowballStemFilter(Composable):  # type: ignore[misc]
             if not token.stopped:
                 token.text = stem(token.text)
             yield token
+
+
+# Stems, shared by every filter in the process: a query unpickles a fresh
+# schema for each searcher, and its stems must not be learnt again each time.
+_STEMS: dict[str, str] = {}
+_STEMMER: list[Any] = []
+# Stem tables (SQLite files) of indexes opened in this process, asked per unknown word.
+_STEM_DBS: dict[Path, sqlite3.Connection | None] = {}
+
+
+def _stem_uncached(word: str, cachesize: int) -> str:
+    known = _stored_stem(word)
+    if known is not None:
+        _STEMS[word] = known
+        return known
+    if not _STEMMER:
+        from nltk.stem.snowball import SnowballStemmer
+
+        _STEMMER.append(SnowballStemmer("english"))
+    if len(_STEMS) >= cachesize:
+        _STEMS.clear()
+    stem: str = _STEMMER[0].stem(word)
+    _STEMS[word] = stem
+    return stem
+
+
+def _stored_stem(word: str) -> str | None:
+    for path, con in _STEM_DBS.items():
+        try:
+            if con is None:
+                con = _STEM_DBS[path] = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            row = con.execute("select stem from stems where word = ?", (word,)).fetchone()
+        except sqlite3.Error:  # no table yet, or busy: the stemmer answers
+            continue
+        if row is not None:
+            return str(row[0])
+    return None
+
+
+def use_stem_table(path: Path) -> None:
+    """Ask the ``stems`` table of the SQLite file ``path`` (written while indexing)
+    before the Snowball stemmer, so a query of known words never imports nltk (~250 ms)."""
+    _STEM_DBS.setdefault(path, None)
 
 
 def news_analyzer() -> CompositeAnalyzer:

@@ -6,16 +6,22 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from whoosh.index import FileIndex
 
-from searcher import indexing, query, similar, storage
+from searcher import query, similar, storage
 from searcher.config import resolve_index_dir
 from searcher.errors import ArticleNotFoundError, IndexNotFoundError
-from searcher.indexing import ProgressCallback
-from searcher.manifest import Manifest
-from searcher.models import Article, IndexReport, SearchResults
+from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions
+from searcher.models import Article, IndexStats, SearchResults, UpdateReport, VerifyReport
 from searcher.querydates import DateLike
+
+if TYPE_CHECKING:
+    from searcher.indexing import ProgressCallback
+
+# The indexing engine (adding, indexing, stats) is imported where it is used:
+# a query process must not pay for the segment writer and its codec imports.
 
 PathLike = str | os.PathLike[str]
 
@@ -58,39 +64,67 @@ class Index:
         self,
         *corpus: PathLike,
         rebuild: bool = False,
+        jobs: int | None = None,
         on_progress: ProgressCallback | None = None,
-    ) -> IndexReport:
+        options: ReadOptions = DEFAULT_OPTIONS,
+    ) -> UpdateReport:
         """Index the articles under the ``corpus`` folders (or files), incrementally.
 
         Unchanged files are skipped, changed ones re-read, vanished ones removed.
+        Files are read and analysed by ``jobs`` worker processes and committed in
+        batches, so a killed run keeps what it committed and the next completes it.
+        An article whose id is already indexed from another file, or that repeats
+        an indexed story (same title, body and date), is left out and listed in
+        the report's ``duplicates``.
 
         :param rebuild: drop everything first and index from scratch.
-        :param on_progress: called with (files done, files to read) after each file.
+        :param jobs: worker processes reading and analysing files (default: the cores).
+        :param on_progress: called with an :class:`IndexProgress` after each commit.
+        :param options: reader settings: JSON field names, the size limit per file.
         :raises IngestError: a corpus path does not exist.
         :raises IndexBusyError: another process is writing the index.
         """
         if not corpus:
             raise ValueError("give at least one corpus folder or file")
-        if rebuild:
-            self._ix.close()
-            Manifest(self.path).clear()
-            self._ix = storage.create(self.path)
         roots = [Path(p) for p in corpus]
-        return indexing.update(self._ix, self.path, roots, on_progress=on_progress)
+        from searcher import indexing
+
+        return indexing.update(
+            self._ix,
+            self.path,
+            roots,
+            rebuild=rebuild,
+            jobs=jobs,
+            on_progress=on_progress,
+            options=options,
+        )
 
     def add(self, articles: Iterable[Article]) -> int:
-        """Add articles (replacing any with the same id); return how many were added."""
-        count = 0
-        writer = storage.writer(self._ix, self.path)
-        try:
-            for article in articles:
-                writer.update_document(**indexing.article_fields(article))
-                count += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        return count
+        """Add articles (replacing any with the same id); return how many were added.
+
+        Of several articles with one id, the last is kept; an article that
+        cannot be indexed (text that is not valid Unicode, say) is logged and left out.
+
+        :raises IndexBusyError: another process is writing the index.
+        """
+        from searcher import adding
+
+        return adding.add_articles(self._ix, self.path, articles)
+
+    def stats(self) -> IndexStats:
+        """Return what the index holds: articles, date range, top sources, size on disk."""
+        from searcher import stats
+
+        return stats.index_stats(self.path)
+
+    def verify(self, *corpus: PathLike) -> VerifyReport:
+        """Check that index, manifest and (when given) the ``corpus`` folders agree.
+
+        A damaged index is reported, not raised; ``advice`` names the command to run.
+        """
+        from searcher import stats
+
+        return stats.verify(self.path, [Path(p) for p in corpus] or None)
 
     def search(
         self,
@@ -185,3 +219,24 @@ def open_index(path: PathLike | None = None, *, create: bool = False) -> Index:
         if not create:
             raise
     return Index(index_dir, storage.create(index_dir))
+
+
+def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyReport:
+    """Check the index at ``path`` without opening it first, so a damaged index is
+    reported (with the command that fixes it) rather than raised.
+
+    :param corpus: corpus folders to compare with the manifest, when given.
+    """
+    from searcher import stats
+
+    return stats.verify(resolve_index_dir(path), [Path(p) for p in corpus] or None)
+
+
+def reset_index(path: PathLike | None = None) -> Index:
+    """Empty the index at ``path`` (default as :func:`open_index`) whatever state it
+    is in, damaged or built by another version, and return it, ready to be rebuilt.
+
+    :raises IndexBusyError: another process is writing the index.
+    """
+    index_dir = resolve_index_dir(path)
+    return Index(index_dir, storage.reset(index_dir))

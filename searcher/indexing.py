@@ -1,60 +1,68 @@
-"""Bringing an index up to date with its corpus folders, incrementally.
+"""Bringing an index up to date with its corpus folders: incremental, parallel, crash-safe.
 
 A file is read again only when its size or mtime changed *and* its content hash
 differs from the manifest's; articles of changed files are replaced, those of
-files gone from the corpus removed. Work is committed in batches, each commit
-followed by the manifest entries of the files it holds, so an interrupted run
-keeps what it finished and the next run does the rest.
+files gone from the corpus removed.
+
+The files to read are cut into tasks of a few megabytes. Worker processes
+(``jobs`` of them) each turn a task into a Whoosh segment
+(:mod:`searcher.pipeline`); the parent, which holds the write lock for the
+whole run, takes the results in task order and for each one, in this order:
+
+1. marks deleted the old documents of the task's files (by path);
+2. leaves out, by marking them deleted in the new segment, articles whose id is
+   already indexed from another file and exact duplicates of an indexed story;
+3. writes a new table of contents naming the new segment, durably;
+4. commits the manifest (files and article ids) in one SQLite transaction.
+
+A run killed at any point leaves the index at its last TOC; the next run
+deletes the orphan files, re-reads what the manifest does not hold, and
+replaces (never doubles) whatever was committed to the index but not yet to
+the manifest. Memory is bounded by the task size, whatever the corpus size.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import signal
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from whoosh.index import FileIndex
-from whoosh.writing import SegmentWriter
 
-from searcher import ingest, neardup, storage
-from searcher.errors import IngestError
-from searcher.manifest import FileEntry, Manifest, file_hash
-from searcher.models import Article, IndexReport, Skipped
+from searcher import ingest, segments, storage
+from searcher.errors import SearcherError
+from searcher.manifest import FileEntry, Manifest, Transaction, file_hash
+from searcher.models import IndexProgress, Skipped, UpdateReport
+from searcher.pipeline import Task, TaskResult, run_task
+from searcher.schema import build_schema
 
 LOGGER = logging.getLogger(__name__)
 
-#: Commit after this many articles, so a killed run loses at most one batch.
-BATCH_ARTICLES = 5000
+#: Largest task, in bytes of corpus files; a killed run loses at most ``jobs`` tasks.
+TASK_BYTES = 4 * 1024 * 1024
+#: Most files in one task.
+TASK_FILES = 2000
+#: Segments with fewer live articles than this (what small daily runs leave) are
+#: merged at the end of a run; full-size task segments are left alone, as merging
+#: them would re-analyse the archive on one core.
+SMALL_SEGMENT_ARTICLES = 1000
+#: Small segments are merged once there are more than this many of them.
+MAX_SMALL_SEGMENTS = 4
 
-#: Called after each file with (files done, files to read).
-ProgressCallback = Callable[[int, int], None]
+#: Called after each commit with how far the run has got.
+ProgressCallback = Callable[[IndexProgress], None]
 
 
-def article_fields(article: Article) -> dict[str, Any]:
-    """Return the Whoosh fields of one article."""
-    fields: dict[str, Any] = {
-        "id": article.id,
-        "path": article.path,
-        "title": article.title,
-        "byline": article.byline,
-        "source": article.source,
-        "body": article.body,
-        "url": article.url,
-        "keywords": ",".join(article.keywords),
-        # Search features: the unstemmed word list, facet keys, near-duplicate keys.
-        "words": f"{article.title}\n{article.body}",
-        "source_key": article.source.strip(),
-        **neardup.signature_fields(article.body),
-    }
-    if article.date is not None:
-        fields["date"] = article.date
-        fields["month"] = f"{article.date:%Y-%m}"
-        fields["day"] = f"{article.date:%Y%m%d}"
-    return fields
+def default_jobs() -> int:
+    """Return the number of worker processes to use: the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _under(path: str, roots: list[Path]) -> bool:
@@ -62,37 +70,158 @@ def _under(path: str, roots: list[Path]) -> bool:
 
 
 @dataclass
-class _Run:
-    """Counters and pending work of one update run."""
+class _Plan:
+    """What a run must do, found by comparing the corpus with the manifest."""
 
-    ix: FileIndex
+    todo: list[tuple[ingest.CorpusFile, FileEntry]] = field(default_factory=list)
+    touched: list[FileEntry] = field(default_factory=list)
+    vanished: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _plan(found: ingest.Scan, known: dict[str, FileEntry], roots: list[Path]) -> _Plan:
+    plan = _Plan()
+    present = {str(f.path) for f in found.files}
+    plan.vanished = [p for p in known if _under(p, roots) and p not in present]
+    for corpus_file in found.files:
+        path = str(corpus_file.path)
+        old = known.get(path)
+        try:
+            stat = corpus_file.path.stat()
+            if old and (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                plan.unchanged += 1
+                continue
+            digest = file_hash(corpus_file.path)
+        except OSError as exc:
+            plan.skipped.append(Skipped(path, f"cannot read the file ({exc.strerror or exc})"))
+            continue
+        entry = FileEntry(path, stat.st_size, stat.st_mtime_ns, digest, 0)
+        if old and old.sha1 == digest:
+            plan.unchanged += 1
+            plan.touched.append(replace(entry, articles=old.articles))
+            continue
+        plan.todo.append((corpus_file, entry))
+    return plan
+
+
+def make_tasks(
+    todo: list[tuple[ingest.CorpusFile, FileEntry]],
+    index_dir: Path,
+    jobs: int,
+    options: ingest.ReadOptions = ingest.DEFAULT_OPTIONS,
+) -> list[Task]:
+    """Cut the files into tasks: at most :data:`TASK_BYTES`, and at least two per worker
+    when the corpus is small, so every worker has work."""
+    total = sum(entry.size for _, entry in todo)
+    target = max(1, min(TASK_BYTES, total // max(1, 2 * jobs)))
+    tasks: list[Task] = []
+    files: list[tuple[str, str]] = []
+    size = 0
+    for corpus_file, entry in todo:
+        files.append((str(corpus_file.path), corpus_file.doc_id))
+        size += entry.size
+        if size >= target or len(files) >= TASK_FILES:
+            tasks.append(Task(len(tasks), str(index_dir), tuple(files), options))
+            files, size = [], 0
+    if files:
+        tasks.append(Task(len(tasks), str(index_dir), tuple(files), options))
+    return tasks
+
+
+def _worker_init() -> None:
+    # Ctrl-C reaches the whole process group: only the parent acts on it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:  # die with the parent, so a killed run leaves no worker writing on
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+@dataclass
+class _Run:
+    """The parent's state during one run."""
+
     index_dir: Path
     manifest: Manifest
-    writer: SegmentWriter | None = None
-    pending: list[FileEntry] = field(default_factory=list)
-    pending_articles: int = 0
+    entries: dict[str, FileEntry]
+    known: dict[str, FileEntry]
     added: int = 0
     updated: int = 0
     removed: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    duplicates: list[Skipped] = field(default_factory=list)
+    #: Whether the manifest may lag the index (it was not written with its last commit).
+    lagging: bool = True
 
-    def open_writer(self) -> SegmentWriter:
-        if self.writer is None:
-            self.writer = storage.writer(self.ix, self.index_dir, limitmb=256)
-        return self.writer
+    def _keep(self, txn: Transaction, path: str, segment: Any, arts: Any) -> int:
+        kept = 0
+        for article_id, docnum, key, source, date in arts:
+            owner = txn.owner(article_id)
+            original = None if owner is not None else txn.original(key)
+            if owner is not None or original is not None:
+                segment.delete_document(docnum)
+                reason = (
+                    f"id already indexed from {owner}"
+                    if owner is not None
+                    else f"duplicate of {original}"
+                )
+                self.duplicates.append(Skipped(f"{path} ({article_id})", reason))
+                txn.left_out(path, owner if owner is not None else txn.owner_of_key(key) or "")
+                continue
+            txn.add_article(article_id, path, key, source, date)
+            kept += 1
+        return kept
 
-    def commit(self) -> None:
-        if self.writer is not None:
-            self.writer.commit()
-            self.writer = None
-        if self.pending:
-            self.manifest.put(self.pending)
-        self.pending, self.pending_articles = [], 0
+    def apply(self, result: TaskResult) -> int:
+        """Commit one finished task; return how many articles it added."""
+        toc = segments.read_toc(self.index_dir)
+        self.skipped.extend(result.rejected)
+        read = [f.path for f in result.files if f.error is None]
+        # A file new to the manifest has nothing in the index, unless the last
+        # run died between an index commit and its manifest commit.
+        replaced = read if self.lagging else [p for p in read if p in self.known]
+        kept_total = 0
+        with self.manifest.transaction() as txn:
+            segments.delete_by_path(self.index_dir, toc.schema, toc.segments, replaced)
+            txn.forget(read)
+            for file_result in result.files:
+                if file_result.error is not None:
+                    self.skipped.append(Skipped(file_result.path, file_result.error))
+                    continue
+                kept = self._keep(txn, file_result.path, result.segment, file_result.articles)
+                if file_result.path in self.known:
+                    self.updated += kept
+                else:
+                    self.added += kept
+                kept_total += kept
+                entry = self.entries[file_result.path]
+                txn.put_files([replace(entry, articles=kept)])
+            txn.add_stems(result.stems)
+            new = [result.segment] if result.segment is not None else []
+            segments.commit(self.index_dir, toc.schema, [*toc.segments, *new], toc.generation + 1)
+            txn.set_generation(toc.generation + 1)
+        return kept_total
 
-    def cancel(self) -> None:
-        if self.writer is not None:
-            self.writer.cancel()
-            self.writer = None
+    def remove(self, paths: list[str]) -> None:
+        """Delete the articles of vanished files, and forget the files."""
+        if not paths:
+            return
+        toc = segments.read_toc(self.index_dir)
+        with self.manifest.transaction() as txn:
+            self.removed += segments.delete_by_path(self.index_dir, toc.schema, toc.segments, paths)
+            txn.forget(paths)
+            segments.commit(self.index_dir, toc.schema, toc.segments, toc.generation + 1)
+            txn.set_generation(toc.generation + 1)
+
+
+def _results(tasks: list[Task], pool: Any) -> Iterator[TaskResult]:
+    if pool is None:
+        yield from map(run_task, tasks)
+    else:
+        yield from pool.imap(run_task, tasks)
 
 
 def update(
@@ -100,90 +229,149 @@ def update(
     index_dir: Path,
     roots: list[Path],
     *,
+    rebuild: bool = False,
+    jobs: int | None = None,
     on_progress: ProgressCallback | None = None,
-) -> IndexReport:
+    options: ingest.ReadOptions = ingest.DEFAULT_OPTIONS,
+) -> UpdateReport:
     """Bring the index in ``index_dir`` up to date with the files under ``roots``.
 
+    :param rebuild: empty the index and the manifest first (under the lock).
+    :param jobs: worker processes reading and analysing files (default: the cores).
+    :param options: reader settings (JSON field names, size limit per file).
     :raises IngestError: a root does not exist.
     :raises IndexBusyError: another process is writing the index.
     """
     started = time.perf_counter()
+    jobs = jobs or default_jobs()
     roots = [root.resolve() for root in roots]
     found = ingest.scan(roots)
+    # Workers are forked before the lock is taken, so none inherits it.
+    pool = multiprocessing.get_context("fork").Pool(jobs, _worker_init) if jobs > 1 else None
+    try:
+        with storage.write_lock(ix, index_dir), _write_errors(index_dir):
+            if rebuild:
+                Manifest(index_dir).clear()
+                toc = segments.read_toc(index_dir)
+                segments.commit(index_dir, build_schema(), [], toc.generation + 1)
+                storage.write_version(index_dir)
+            segments.remove_orphans(index_dir)
+            report = _update_locked(
+                index_dir, roots, found, jobs, pool, on_progress, started, options
+            )
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    return report
+
+
+@contextmanager
+def _write_errors(index_dir: Path) -> Iterator[None]:
+    """Turn a failed write (a full disk, a read-only folder) into a sentence."""
+    try:
+        yield
+    except OSError as exc:
+        raise SearcherError(
+            f"Cannot write the index in {index_dir}/ ({exc.strerror or exc}); it is "
+            f"unchanged since its last commit. Fix that and run the command again."
+        ) from exc
+
+
+def _update_locked(
+    index_dir: Path,
+    roots: list[Path],
+    found: ingest.Scan,
+    jobs: int,
+    pool: Any,
+    on_progress: ProgressCallback | None,
+    started: float,
+    options: ingest.ReadOptions,
+) -> UpdateReport:
     manifest = Manifest(index_dir)
     known = manifest.entries()
-    present = {str(f.path) for f in found.files}
-    vanished = [p for p in known if _under(p, roots) and p not in present]
-
-    run = _Run(ix, index_dir, manifest)
-    unchanged = 0
-    todo: list[tuple[ingest.CorpusFile, FileEntry, FileEntry | None]] = []
-    for corpus_file in found.files:
-        path = str(corpus_file.path)
-        try:
-            stat = corpus_file.path.stat()
-            old = known.get(path)
-            if old and (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-                unchanged += 1
-                continue
-            digest = file_hash(corpus_file.path)
-        except OSError as exc:
-            run.skipped.append(Skipped(path, f"cannot read the file ({exc.strerror or exc})"))
-            continue
-        entry = FileEntry(path, stat.st_size, stat.st_mtime_ns, digest, 0)
-        if old and old.sha1 == digest:
-            unchanged += 1
-            run.pending.append(FileEntry(path, entry.size, entry.mtime_ns, digest, old.articles))
-            continue
-        todo.append((corpus_file, entry, old))
-
+    plan = _plan(found, known, roots)
+    run = _Run(index_dir, manifest, {}, known)
+    run.lagging = manifest.generation() != segments.read_toc(index_dir).generation
+    if plan.vanished:
+        # First, so that files whose articles were left out as duplicates of
+        # vanished ones are forgotten, and read again below.
+        run.remove(plan.vanished)
+        run.known = known = manifest.entries()
+        plan = _plan(found, known, roots)
+    if plan.touched:
+        manifest.put(plan.touched)
+    run.entries = {e.path: e for _, e in plan.todo}
+    run.skipped.extend(found.skipped)  # links out, loops, FIFOs, unlistable folders
+    run.skipped.extend(plan.skipped)
+    tasks = make_tasks(plan.todo, index_dir, jobs, options)
+    sizes = {str(c.path): e.size for c, e in plan.todo}
+    bytes_total, bytes_done, files_done, articles = sum(sizes.values()), 0, 0, 0
     try:
-        for done, (corpus_file, entry, old) in enumerate(todo, 1):
-            _index_file(run, corpus_file, entry, old)
-            if run.pending_articles >= BATCH_ARTICLES:
-                run.commit()
+        for result in _results(tasks, pool):
+            articles += run.apply(result)
+            files_done += len(result.files)
+            bytes_done += sum(sizes[f.path] for f in result.files)
             if on_progress is not None:
-                on_progress(done, len(todo))
-        if vanished:
-            writer = run.open_writer()
-            for path in vanished:
-                writer.delete_by_term("path", path)
-                run.removed += known[path].articles
-        run.commit()
-        manifest.remove(vanished)
+                on_progress(
+                    IndexProgress(
+                        files_done,
+                        len(plan.todo),
+                        bytes_done,
+                        bytes_total,
+                        articles,
+                        time.perf_counter() - started,
+                    )
+                )
+        merge_small_segments(index_dir)
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        segments.remove_orphans(index_dir)  # the workers' temporary folder
     except BaseException:
-        run.cancel()
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        segments.remove_orphans(index_dir)  # the workers' unfinished segments
         raise
-
-    return IndexReport(
+    toc = segments.read_toc(index_dir)
+    return UpdateReport(
         added=run.added,
         updated=run.updated,
         removed=run.removed,
-        unchanged=unchanged,
-        articles=ix.doc_count(),
+        unchanged=plan.unchanged,
+        articles=sum(s.doc_count() for s in toc.segments),
         seconds=time.perf_counter() - started,
         skipped=tuple(run.skipped),
         ignored=tuple(found.ignored),
+        duplicates=tuple(run.duplicates),
     )
 
 
-def _index_file(
-    run: _Run, corpus_file: ingest.CorpusFile, entry: FileEntry, old: FileEntry | None
-) -> None:
-    try:
-        articles = ingest.read_file(corpus_file.path, corpus_file.doc_id)
-    except IngestError as exc:
-        # The file's earlier articles, if any, stay in the index untouched.
-        LOGGER.warning("skipped %s", exc)
-        run.skipped.append(Skipped(str(corpus_file.path), exc.reason))
-        return
-    writer = run.open_writer()
-    if old is not None:
-        writer.delete_by_term("path", entry.path)
-        run.updated += len(articles)
-    else:
-        run.added += len(articles)
-    for article in articles:
-        writer.add_document(**article_fields(article))
-    run.pending.append(FileEntry(entry.path, entry.size, entry.mtime_ns, entry.sha1, len(articles)))
-    run.pending_articles += len(articles)
+def merge_small_segments(index_dir: Path) -> int:
+    """Merge small segments, once there are more than :data:`MAX_SMALL_SEGMENTS`
+    of them, and mostly deleted ones, into one.
+
+    Each query visits every segment, so daily runs must not pile them up. The
+    live documents are re-analysed from their stored fields with the fast
+    pipeline, which beats Whoosh's own merge. Call only while holding the lock.
+
+    :returns: how many segments were merged (0 or at least 2).
+    """
+    from searcher.merging import merge_segments
+
+    toc = segments.read_toc(index_dir)
+    small = [s for s in toc.segments if s.doc_count() < SMALL_SEGMENT_ARTICLES]
+    if len(small) <= MAX_SMALL_SEGMENTS:
+        small = []
+    small += [s for s in toc.segments if s.deleted_count() > s.doc_count_all() / 2]
+    small = list({s.segment_id(): s for s in small}.values())
+    if not small or (len(small) == 1 and small[0].doc_count() > 0 and not small[0].has_deletions()):
+        return 0
+    manifest = Manifest(index_dir)
+    in_sync = manifest.generation() == toc.generation
+    merge_segments(index_dir, toc, small)
+    if in_sync:  # a merge moves documents, not articles: the manifest still matches
+        with manifest.transaction() as txn:
+            txn.set_generation(toc.generation + 1)
+    return len(small)

@@ -1,9 +1,18 @@
-"""The record of which corpus files are in the index, so re-runs skip unchanged files.
+"""The record of what is in the index, so re-runs skip unchanged files and ids stay unique.
 
-A small SQLite table in the index folder: path, size, mtime, content hash and
-article count per file. It is written only after the index commit that holds
-the file's articles, so after a crash it can lag the index but never lead it;
-a lagging entry just means the file is read again, and its articles replaced.
+A small SQLite database in the index folder with two tables:
+
+* ``files``: path, size, mtime, content hash and article count per corpus file;
+* ``articles``: every indexed article's id, file and duplicate key, so an id is
+  indexed once and a story seen before is reported as a duplicate;
+* ``left_out``: which file's articles were left out because of which file;
+* ``stems``: each word met while indexing with its stem, so a query process
+  need not import nltk's stemmer (~250 ms) for words the index knows.
+
+Both are written in one transaction, only after the index commit that holds the
+files' articles, so after a crash the manifest can lag the index but never lead
+it. A lagging file is read again and its articles replaced (documents are
+deleted by path before a file's articles are added), so nothing is doubled.
 """
 
 from __future__ import annotations
@@ -16,6 +25,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST_NAME = "manifest.sqlite3"
+
+_SCHEMA = (
+    "create table if not exists files (path text primary key, size integer,"
+    " mtime_ns integer, sha1 text, articles integer)",
+    "create table if not exists articles (id text primary key, path text not null,"
+    " key integer not null, source text not null default '', date text)",
+    "create index if not exists articles_path on articles (path)",
+    "create index if not exists articles_key on articles (key) where key != 0",
+    "create table if not exists left_out (path text not null, because_of text not null)",
+    "create index if not exists left_out_because on left_out (because_of)",
+    "create table if not exists meta (name text primary key, value)",
+    "create table if not exists stems (word text primary key, stem text not null)",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,32 +69,130 @@ class Manifest:
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         with closing(sqlite3.connect(self.path)) as con:
-            con.execute(
-                "create table if not exists files (path text primary key, size integer,"
-                " mtime_ns integer, sha1 text, articles integer)"
-            )
+            con.execute("pragma synchronous = normal")
+            for statement in _SCHEMA:
+                con.execute(statement)
             with con:
                 yield con
 
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Open one transaction; it commits when the block ends without an error."""
+        with self._connect() as con:
+            yield Transaction(con)
+
     def entries(self) -> dict[str, FileEntry]:
-        """Return every entry, keyed by path."""
+        """Return every file entry, keyed by path."""
         with self._connect() as con:
             rows = con.execute("select path, size, mtime_ns, sha1, articles from files")
             return {row[0]: FileEntry(*row) for row in rows}
 
-    def put(self, entries: Iterable[FileEntry]) -> None:
-        """Insert or replace entries, in one transaction."""
+    def article_count(self) -> int:
+        """Return how many articles the manifest records."""
         with self._connect() as con:
-            con.executemany(
-                "insert or replace into files values (?, ?, ?, ?, ?)",
-                [(e.path, e.size, e.mtime_ns, e.sha1, e.articles) for e in entries],
-            )
+            return int(con.execute("select count(*) from articles").fetchone()[0])
+
+    def generation(self) -> int | None:
+        """Return the index generation the manifest was last committed with."""
+        with self._connect() as con:
+            row = con.execute("select value from meta where name = 'generation'").fetchone()
+            return None if row is None else int(row[0])
+
+    def summary(self, top: int = 5) -> tuple[int, str | None, str | None, list[tuple[str, int]]]:
+        """Return (files, first date, last date, the ``top`` sources with their counts)."""
+        with self._connect() as con:
+            files = int(con.execute("select count(*) from files").fetchone()[0])
+            first, last = con.execute("select min(date), max(date) from articles").fetchone()
+            sources = con.execute(
+                "select source, count(*) from articles where source != ''"
+                " group by source order by 2 desc, 1 limit ?",
+                (top,),
+            ).fetchall()
+            return files, first, last, [(str(s), int(n)) for s, n in sources]
+
+    def put(self, entries: Iterable[FileEntry]) -> None:
+        """Insert or replace file entries, in one transaction."""
+        with self.transaction() as txn:
+            txn.put_files(entries)
 
     def remove(self, paths: Iterable[str]) -> None:
-        """Delete the entries of ``paths``, in one transaction."""
-        with self._connect() as con:
-            con.executemany("delete from files where path = ?", [(p,) for p in paths])
+        """Forget ``paths`` and their articles, in one transaction."""
+        with self.transaction() as txn:
+            txn.forget(list(paths))
 
     def clear(self) -> None:
         """Forget every file."""
         self.path.unlink(missing_ok=True)
+        for suffix in ("-journal", "-wal", "-shm"):
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+
+
+class Transaction:
+    """Changes to the manifest that commit together."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+
+    def forget(self, paths: list[str]) -> None:
+        """Drop the entries and articles of ``paths``.
+
+        Files whose articles were left out because of these (duplicates, id
+        clashes) lose their entries too, so the next run reads them again.
+        """
+        rows = [(p,) for p in paths]
+        self.con.executemany(
+            "delete from files where path in (select path from left_out where because_of = ?)",
+            rows,
+        )
+        self.con.executemany("delete from left_out where because_of = ?", rows)
+        self.con.executemany("delete from left_out where path = ?", rows)
+        self.con.executemany("delete from articles where path = ?", rows)
+        self.con.executemany("delete from files where path = ?", rows)
+
+    def add_stems(self, stems: Iterable[tuple[str, str]]) -> None:
+        """Record words and their stems, so queries need not import the stemmer."""
+        self.con.executemany("insert or ignore into stems values (?, ?)", stems)
+
+    def set_generation(self, generation: int) -> None:
+        """Record that the manifest matches the index's TOC of ``generation``."""
+        self.con.execute("insert or replace into meta values ('generation', ?)", (generation,))
+
+    def left_out(self, path: str, because_of: str) -> None:
+        """Record that an article of ``path`` was left out because of the file ``because_of``."""
+        self.con.execute("insert into left_out values (?, ?)", (path, because_of))
+
+    def owner_of_key(self, key: int) -> str | None:
+        """Return the file of the indexed article with duplicate key ``key``, if any."""
+        row = self.con.execute(
+            "select path from articles where key = ? and key != 0", (key,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def put_files(self, entries: Iterable[FileEntry]) -> None:
+        """Insert or replace file entries."""
+        self.con.executemany(
+            "insert or replace into files values (?, ?, ?, ?, ?)",
+            [(e.path, e.size, e.mtime_ns, e.sha1, e.articles) for e in entries],
+        )
+
+    def owner(self, article_id: str) -> str | None:
+        """Return the file the article ``article_id`` was indexed from, if any."""
+        row = self.con.execute("select path from articles where id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def original(self, key: int) -> str | None:
+        """Return the id of the indexed article with duplicate key ``key``, if any."""
+        if not key:
+            return None
+        row = self.con.execute(
+            "select id from articles where key = ? and key != 0", (key,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def add_article(
+        self, article_id: str, path: str, key: int, source: str = "", date: str | None = None
+    ) -> None:
+        """Record one indexed article (``date`` in ISO 8601, for statistics)."""
+        self.con.execute(
+            "insert into articles values (?, ?, ?, ?, ?)", (article_id, path, key, source, date)
+        )

@@ -129,3 +129,70 @@ class IndexReport:
     seconds: float = 0.0
     skipped: tuple[Skipped, ...] = field(default=())
     ignored: tuple[Skipped, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class IndexProgress:
+    """How far an indexing run has got, passed to its ``on_progress`` callback.
+
+    ``bytes_done``/``bytes_total`` measure the corpus files to read, the best
+    guide to the time left; ``articles`` counts articles committed so far.
+    """
+
+    files_done: int
+    files_total: int
+    bytes_done: int
+    bytes_total: int
+    articles: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateReport(IndexReport):
+    """An :class:`IndexReport` that also lists the articles left out as duplicates:
+    ``path (id)`` and ``duplicate of <id>``, or ``id already indexed from <path>``."""
+
+    duplicates: tuple[Skipped, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """What an index holds.
+
+    :param articles: live articles.
+    :param files: corpus files recorded in the manifest.
+    :param segments: Whoosh segments (each query visits every one).
+    :param deleted: documents marked deleted, awaiting a merge.
+    :param first_date: earliest article date, ``None`` when no article has one.
+    :param last_date: latest article date.
+    :param sources: the most frequent sources with their article counts.
+    :param size_bytes: bytes on disk of the index folder.
+    """
+
+    articles: int
+    files: int
+    segments: int
+    deleted: int
+    first_date: datetime | None
+    last_date: datetime | None
+    sources: tuple[tuple[str, int], ...]
+    size_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """How corpus, manifest and index agree; ``problems`` empty means they do.
+
+    ``advice`` is the one command that fixes what was found (empty when nothing).
+    """
+
+    articles: int
+    manifest_articles: int
+    files: int
+    problems: tuple[str, ...]
+    advice: str
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing is wrong."""
+        return not self.problems

@@ -10,7 +10,10 @@ import json
 import logging
 import pickle
 import struct
+import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, FileIndex
 from whoosh.writing import LockError, SegmentWriter
 
+from searcher.analysis import use_stem_table
 from searcher.errors import (
     IndexBusyError,
     IndexCorruptError,
@@ -60,14 +64,19 @@ def index_exists(index_dir: Path) -> bool:
 def create(index_dir: Path) -> FileIndex:
     """Create an empty index in ``index_dir`` (made if missing), replacing any index there."""
     index_dir.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(index_dir), build_schema())
+    write_version(index_dir)
+    return ix
+
+
+def write_version(index_dir: Path) -> None:
+    """Record this searcher's schema version in ``index_dir``."""
     from searcher import __version__
 
-    ix = whoosh_index.create_in(str(index_dir), build_schema())
     (index_dir / VERSION_FILE).write_text(
         json.dumps({"schema_version": SCHEMA_VERSION, "created_by": __version__}) + "\n",
         encoding="utf-8",
     )
-    return ix
 
 
 def read_version(index_dir: Path) -> str:
@@ -91,6 +100,10 @@ def open_existing(index_dir: Path) -> FileIndex:
     found = read_version(index_dir)
     if found != SCHEMA_VERSION:
         raise IndexVersionError(index_dir, found, SCHEMA_VERSION)
+    from searcher.manifest import MANIFEST_NAME
+
+    if (index_dir / MANIFEST_NAME).is_file():
+        use_stem_table(index_dir / MANIFEST_NAME)  # stems met while indexing
     try:
         ix = whoosh_index.open_dir(str(index_dir))
         ix.doc_count()  # reads the segment list: fail here, not mid-query
@@ -108,3 +121,53 @@ def writer(ix: FileIndex, index_dir: Path, **kwargs: Any) -> SegmentWriter:
         return ix.writer(timeout=LOCK_TIMEOUT, **kwargs)
     except LockError as exc:
         raise IndexBusyError(index_dir) from exc
+
+
+@contextmanager
+def write_lock(ix: FileIndex, index_dir: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the index's write lock for a whole run, waiting up to ``timeout`` seconds.
+
+    It is Whoosh's own lock (``flock`` on ``MAIN_WRITELOCK``), so Whoosh writers
+    respect it, and the kernel releases it when the process dies: a killed run
+    never leaves a stale lock.
+
+    :param timeout: seconds to wait; default :data:`LOCK_TIMEOUT`.
+    :raises IndexBusyError: another process held it for longer than ``timeout``.
+    """
+    lock = ix.lock("WRITELOCK")
+    deadline = time.monotonic() + (LOCK_TIMEOUT if timeout is None else timeout)
+    while not lock.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            raise IndexBusyError(index_dir)
+        time.sleep(0.05)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def reset(index_dir: Path) -> FileIndex:
+    """Empty the index in ``index_dir`` whatever state it is in (damaged, built with
+    another schema version), so it can be rebuilt; the manifest is cleared too.
+
+    :raises IndexBusyError: another process is writing the index.
+    """
+    from whoosh.filedb.filestore import FileStorage
+
+    from searcher.manifest import Manifest
+    from searcher.segments import remove_orphans
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileStorage(str(index_dir)).lock("WRITELOCK")
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    while not lock.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            raise IndexBusyError(index_dir)
+        time.sleep(0.05)
+    try:
+        Manifest(index_dir).clear()
+        ix = create(index_dir)
+        remove_orphans(index_dir)
+    finally:
+        lock.release()
+    return ix

@@ -137,3 +137,32 @@ def test_extract_unreadable_file_is_one_line(runner: CliRunner, tmp_path: Path) 
     result = runner.invoke(cli, ["extract", str(path)])
     assert result.exit_code == 1
     assert result.stderr == f"Error: {path}: the file holds no text\n"
+
+
+def test_index_map_reads_json_fields_from_other_keys(runner: CliRunner, tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "feed.jsonl").write_text(
+        json.dumps({"headline": "Odd export", "story_text": "A zebrafish escaped the lab."}) + "\n"
+    )
+    result = runner.invoke(cli, ["index", str(corpus), "--map", "body=story_text"])
+    assert result.exit_code == 0, result.output
+    hits = runner.invoke(cli, ["query", "zebrafish", "--json"]).stdout.splitlines()
+    assert json.loads(hits[0])["title"] == "Odd export"
+
+
+def test_index_map_rejects_unknown_fields(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["index", str(tmp_path), "--map", "colour=red"])
+    assert result.exit_code == 2
+    assert "'colour=red' is not FIELD=KEY" in result.stderr
+
+
+def test_max_file_mb_skips_larger_files(runner: CliRunner, tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "big.txt").write_text("Big\n\n" + "word " * 300_000)
+    (corpus / "small.txt").write_text("Small\n\nzebra")
+    result = runner.invoke(cli, ["index", str(corpus), "--max-file-mb", "1"])
+    assert result.exit_code == 1
+    assert "big.txt" in result.stderr and "1 MiB" in result.stderr
+    assert "1 added" in result.stderr

@@ -1,0 +1,123 @@
+"""What an index holds (``stats``), and whether corpus, manifest and index agree (``verify``)."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
+
+from searcher import ingest, segments, storage
+from searcher.errors import IndexCorruptError, SearcherError
+from searcher.manifest import Manifest
+from searcher.models import IndexStats, VerifyReport
+
+LOGGER = logging.getLogger(__name__)
+
+#: How many sources ``stats`` lists.
+TOP_SOURCES = 5
+
+
+def _date(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def folder_size(folder: Path) -> int:
+    """Return the bytes of the files in ``folder`` (not below it)."""
+    return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+
+
+def index_stats(index_dir: Path) -> IndexStats:
+    """Return what the index in ``index_dir`` holds; dates and sources come from the manifest.
+
+    :raises IndexCorruptError: the table of contents cannot be read.
+    """
+    try:
+        toc = segments.read_toc(index_dir)
+    except Exception as exc:
+        raise IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}") from exc
+    files, first, last, sources = Manifest(index_dir).summary(TOP_SOURCES)
+    return IndexStats(
+        articles=sum(s.doc_count() for s in toc.segments),
+        files=files,
+        segments=len(toc.segments),
+        deleted=sum(s.deleted_count() for s in toc.segments),
+        first_date=_date(first),
+        last_date=_date(last),
+        sources=tuple(sources),
+        size_bytes=folder_size(index_dir),
+    )
+
+
+def _index_ids(index_dir: Path) -> Counter[str]:
+    """Read every live document's stored id: this touches every segment's files."""
+    toc = segments.read_toc(index_dir)
+    store = FileStorage(str(index_dir))
+    ids: Counter[str] = Counter()
+    for segment in toc.segments:
+        reader = SegmentReader(store, toc.schema, segment)
+        try:
+            for docnum in range(segment.doc_count_all()):
+                if not segment.is_deleted(docnum):
+                    ids[reader.stored_fields(docnum)["id"]] += 1
+            for _ in reader.lexicon("body"):
+                pass  # reads the term table
+        finally:
+            reader.close()
+    return ids
+
+
+def verify(index_dir: Path, corpus: list[Path] | None = None) -> VerifyReport:
+    """Check that the index opens and every document reads, that the index and
+    the manifest hold the same articles once each, and (given ``corpus``) that
+    the corpus holds nothing new, changed or removed.
+
+    Never raises for a damaged index: the damage is a problem in the report.
+    """
+    problems: list[str] = []
+    rebuild = resume = False
+    try:
+        storage.open_existing(index_dir).close()
+        ids = _index_ids(index_dir)
+    except SearcherError as exc:
+        return VerifyReport(0, 0, 0, (str(exc),), "searcher index --rebuild CORPUS")
+    except Exception as exc:  # struct.error, UnpicklingError, zlib.error...: damage
+        message = str(IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}"))
+        return VerifyReport(0, 0, 0, (message,), "searcher index --rebuild CORPUS")
+    manifest = Manifest(index_dir)
+    with manifest.transaction() as txn:
+        recorded = {row[0] for row in txn.con.execute("select id from articles")}
+    known = manifest.entries()
+    doubled = [i for i, n in ids.items() if n > 1]
+    if doubled:
+        problems.append(f"{len(doubled)} article ids are indexed more than once, e.g. {doubled[0]}")
+        rebuild = True
+    unrecorded = ids.keys() - recorded
+    if unrecorded:
+        problems.append(
+            f"{len(unrecorded)} indexed articles are not in the manifest (a run was interrupted)"
+        )
+        resume = True
+    missing = recorded - ids.keys()
+    if missing:
+        example = sorted(missing)[0]
+        problems.append(f"{len(missing)} articles in the manifest are not indexed, e.g. {example}")
+        rebuild = True
+    if corpus:
+        from searcher.indexing import _plan
+
+        roots = [root.resolve() for root in corpus]
+        plan = _plan(ingest.scan(roots), known, roots)
+        if plan.todo or plan.vanished:
+            problems.append(
+                f"the corpus has {len(plan.todo)} new or changed files and "
+                f"{len(plan.vanished)} removed ones"
+            )
+            resume = True
+    advice = (
+        "searcher index --rebuild CORPUS" if rebuild else "searcher index CORPUS" if resume else ""
+    )
+    return VerifyReport(sum(ids.values()), len(recorded), len(known), tuple(problems), advice)

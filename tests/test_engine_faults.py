@@ -1,0 +1,236 @@
+"""Fault injection: killed runs, a full disk, a busy lock, damaged files, queries meanwhile."""
+
+from __future__ import annotations
+
+import errno
+import gc
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import searcher
+from searcher import segments, storage
+from searcher.manifest import Manifest
+from tests.conftest import REPO
+
+ARTICLES = 240
+
+# Indexes CORPUS into INDEX with tiny tasks, so a run makes many commits.
+INDEXER = textwrap.dedent(
+    """
+    import sys
+    import searcher
+    from searcher import indexing
+    indexing.TASK_BYTES = 2000
+    with searcher.open_index(sys.argv[1], create=True) as ix:
+        ix.update(sys.argv[2], jobs=2)
+    """
+)
+
+
+def _write_corpus(folder: Path, count: int = ARTICLES, salt: str = "") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        words = " ".join(f"w{(i * 31 + k) % 997}" for k in range(150))
+        text = f"Story number {i}{salt}\n\nUnique{i} {words}.\n"
+        (folder / f"{i:04d}.txt").write_text(text)
+
+
+def _indexer(index_dir: Path, corpus: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-c", INDEXER, str(index_dir), str(corpus)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _assert_complete(index_dir: Path, corpus: Path, count: int = ARTICLES) -> None:
+    with searcher.open_index(index_dir) as ix:
+        report = ix.update(corpus, jobs=2)
+        assert len(ix) == count, report
+        assert ix.verify(corpus).problems == ()
+        assert [h.id for h in ix.search("unique17")] == ["corpus/0017.txt"]
+    leftovers = [p.name for p in index_dir.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
+def test_a_killed_run_is_completed_by_the_next(tmp_path: Path, sig: signal.Signals) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus)
+    rng = random.Random(sig)
+    for attempt in range(2):
+        index_dir = tmp_path / f"ix{attempt}"
+        process = _indexer(index_dir, corpus)
+        while process.poll() is None and _articles_in(index_dir) == 0:
+            time.sleep(0.02)  # until the first commit
+        time.sleep(rng.uniform(0.0, 0.4))
+        assert process.poll() is None, "the run must still be going when killed"
+        process.send_signal(sig)
+        process.wait(timeout=30)
+        assert 0 < _articles_in(index_dir) < ARTICLES
+        _assert_complete(index_dir, corpus)
+
+
+def _articles_in(index_dir: Path) -> int:
+    try:
+        return sum(s.doc_count() for s in segments.read_toc(index_dir).segments)
+    except Exception:  # not created yet
+        return 0
+
+
+def test_a_run_killed_between_index_and_manifest_commits_doubles_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 30)
+    index_dir = tmp_path / "ix"
+    with searcher.open_index(index_dir, create=True) as ix:
+        ix.update(corpus, jobs=1)
+    Manifest(index_dir).clear()  # as if every manifest commit had been lost
+    _assert_complete(index_dir, corpus, 30)
+
+
+def test_a_full_disk_leaves_the_index_and_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 20)
+    index_dir = tmp_path / "ix"
+    with searcher.open_index(index_dir, create=True) as ix:
+        ix.update(corpus, jobs=1)
+    _write_corpus(tmp_path / "extra", 20, salt="b")
+    files = sorted(p.name for p in index_dir.iterdir())
+
+    def no_space(path: Path, *, directory: bool = False) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(segments, "fsync_path", no_space)
+    with (
+        searcher.open_index(index_dir) as ix,
+        pytest.raises(searcher.SearcherError, match="No space left"),
+    ):
+        ix.update(corpus, tmp_path / "extra", jobs=1)
+    monkeypatch.undo()
+    assert sorted(p.name for p in index_dir.iterdir()) == files, "nothing left behind"
+    with searcher.open_index(index_dir) as ix:
+        assert len(ix) == 20
+        ix.update(corpus, tmp_path / "extra", jobs=1)  # the lock is free
+        assert len(ix) == 40
+
+
+def test_a_second_writer_is_told_the_index_is_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "LOCK_TIMEOUT", 0.5)
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 5)
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        holder = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys, time\nfrom whoosh.index import open_dir\n"
+                "lock = open_dir(sys.argv[1]).lock('WRITELOCK')\n"
+                "assert lock.acquire()\nprint('held', flush=True)\ntime.sleep(30)",
+                str(ix.path),
+            ],
+            stdout=subprocess.PIPE,
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+            started = time.monotonic()
+            with pytest.raises(searcher.IndexBusyError, match="being written by another"):
+                ix.update(corpus, jobs=1)
+            assert time.monotonic() - started >= storage.LOCK_TIMEOUT * 0.9, "it waited"
+        finally:
+            holder.kill()
+            holder.wait()
+            holder.stdout.close()  # type: ignore[union-attr]
+        ix.update(corpus, jobs=1)  # the lock died with its holder
+        assert len(ix) == 5
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_damaged_segment_is_reported_with_the_fix(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 10)
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus, jobs=1)
+        assert ix.verify(corpus).ok
+    for seg in (tmp_path / "ix").glob("*.seg"):
+        data = bytearray(seg.read_bytes())
+        data[len(data) // 3 : len(data) // 3 + 4000] = b"\xff" * 4000
+        seg.write_bytes(bytes(data))
+    report = searcher.verify_index(tmp_path / "ix", corpus)
+    assert not report.ok
+    assert "damaged" in report.problems[0]
+    assert report.advice == "searcher index --rebuild CORPUS"
+
+
+def test_verify_finds_a_changed_corpus(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 10)
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus, jobs=1)
+        (corpus / "0003.txt").unlink()
+        report = ix.verify(corpus)
+    assert report.problems == ("the corpus has 0 new or changed files and 1 removed ones",)
+    assert report.advice == "searcher index CORPUS"
+
+
+def test_queries_keep_working_while_indexing_runs(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus)
+    index_dir = tmp_path / "ix"
+    with searcher.open_index(index_dir, create=True):
+        pass
+    process = _indexer(index_dir, corpus)
+    counts = []
+    try:
+        while process.poll() is None:
+            with searcher.open_index(index_dir) as ix:
+                counts.append(len(ix))
+                ix.search("story unique5")
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode == 0
+    assert counts == sorted(counts), "the index only grows"
+    assert len(set(counts)) > 2, "queries ran between commits"
+    with searcher.open_index(index_dir) as ix:
+        assert len(ix) == ARTICLES
+
+
+# Whoosh leaves the damaged TOC file open when it fails to read it.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_rebuild_repairs_a_damaged_index(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 10)
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus, jobs=1)
+    for toc in (tmp_path / "ix").glob("*.toc"):
+        toc.write_bytes(b"\x00garbage")
+    index = ["--index", str(tmp_path / "ix")]
+    refused = CliRunner().invoke(cli, [*index, "index", str(corpus)])
+    assert refused.exit_code == 1
+    assert "--rebuild" in refused.stderr
+    rebuilt = CliRunner().invoke(cli, [*index, "index", "--rebuild", str(corpus)])
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert searcher.verify_index(tmp_path / "ix", corpus).ok
+    with searcher.open_index(tmp_path / "ix") as ix:
+        assert len(ix) == 10
+    del refused, rebuilt
+    gc.collect()  # the damaged TOC Whoosh left open is closed while the filter holds

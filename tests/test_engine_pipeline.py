@@ -1,0 +1,220 @@
+"""The indexing engine writes what Whoosh would, keeps ids unique and drops duplicates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index
+from whoosh import qparser
+
+import searcher
+from searcher.analysis import name_analyzer, news_analyzer
+from searcher.pipeline import FastAnalyzer, article_fields, duplicate_key
+from searcher.schema import build_schema
+
+WORDS = (
+    "troops Iraq's U.S. 39,000 São Paulo talks immunity legal the of and to news "
+    "cocoa Bahia showers drought prospects crop bags sales Comissaria Smith said "
+    "oil prices rose fell dollar yen bank rates percent pct mln"
+).split()
+
+
+def _slow_positions(analyzer: object, text: str) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for token in analyzer(text, positions=True, mode="index"):  # type: ignore[operator]
+        found.setdefault(token.text, []).append(token.pos)
+    return found
+
+
+@pytest.mark.parametrize("make", [news_analyzer, name_analyzer])
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(min_size=0, max_size=200))
+def test_fast_analysis_equals_the_analyzer(make: object, text: str) -> None:
+    analyzer = make()  # type: ignore[operator]
+    assert FastAnalyzer(analyzer).positions(text) == _slow_positions(analyzer, text)
+
+
+@pytest.mark.parametrize("make", [news_analyzer, name_analyzer])
+def test_fast_analysis_on_news_text(make: object) -> None:
+    analyzer = make()  # type: ignore[operator]
+    text = "The U.S. said it and the troops' 39,000 of São Paulo's talks: the end. " * 3
+    fast = FastAnalyzer(analyzer)
+    assert fast.positions(text) == _slow_positions(analyzer, text)
+    assert fast.positions(text) == _slow_positions(analyzer, text), "cached terms"
+
+
+def _articles(count: int) -> list[searcher.Article]:
+    articles = []
+    for i in range(count):
+        words = [WORDS[(i * 7 + k * k) % len(WORDS)] for k in range(20 + i % 300)]
+        articles.append(
+            searcher.Article(
+                id=f"c/{i}.txt",
+                path=f"/c/{i}.txt",
+                title=" ".join(words[:5]).title(),
+                body=" ".join(words),
+                byline="Dan De Luce, AFP" if i % 3 else "",
+                source=("AFP", "Reuters", "")[i % 3],
+                date=datetime(1987, 2, 1 + i % 28, i % 24) if i % 5 else None,
+                keywords=("cocoa", "usa") if i % 2 else ("oil",),
+            )
+        )
+    return articles
+
+
+QUERIES = [
+    "cocoa",
+    "troops immunity",
+    '"bahia showers"',
+    '"legal immunity"',
+    "title:cocoa",
+    "byline:luce",
+    "source:reuters",
+    "keywords:oil",
+    "date:[19870205 TO 19870210]",
+    "oil AND NOT dollar",
+    "paulo",
+]
+
+
+def _hits(ix: object, text: str) -> list[tuple[str, float]]:
+    parser = qparser.MultifieldParser(["title", "body"], ix.schema)  # type: ignore[attr-defined]
+    with ix.searcher() as s:  # type: ignore[attr-defined]
+        results = s.search(parser.parse(text), limit=None)
+        return sorted((hit["id"], round(hit.score, 4)) for hit in results)
+
+
+def test_engine_index_answers_like_a_whoosh_index(tmp_path: Path) -> None:
+    articles = _articles(400)
+    (tmp_path / "plain").mkdir()
+    plain = whoosh_index.create_in(str(tmp_path / "plain"), build_schema())
+    with plain.writer() as writer:
+        for article in articles:
+            writer.add_document(**article_fields(article))
+    with searcher.open_index(tmp_path / "engine", create=True) as ix:
+        assert ix.add(articles) == len(articles)
+        engine = whoosh_index.open_dir(str(tmp_path / "engine"))
+        for text in QUERIES:
+            expected = _hits(plain, text)
+            assert expected, text
+            assert _hits(engine, text) == expected, text
+        assert ix.get("c/7.txt") == articles[7]
+
+
+def test_duplicate_key_needs_a_body_and_names_title_body_and_date() -> None:
+    brief = searcher.Article(id="a", path="a", title="BRIEF", body="")
+    assert duplicate_key(brief) == 0
+    one = searcher.Article(id="a", path="a", title="T", body="Body", date=datetime(1987, 1, 1))
+    two = searcher.Article(id="b", path="b", title="T", body="Body", date=datetime(1987, 1, 1))
+    later = searcher.Article(id="c", path="c", title="T", body="Body", date=datetime(1987, 1, 2))
+    assert duplicate_key(one) == duplicate_key(two) != 0
+    assert duplicate_key(one) != duplicate_key(later), "a re-sent story is its own article"
+
+
+def test_byte_duplicates_are_indexed_once_and_named(tmp_path: Path) -> None:
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (corpus / name).write_text("Same headline\n\nThe same body about harbours.\n")
+    (corpus / "brief1.txt").write_text("A brief headline\n")
+    (corpus / "brief2.txt").write_text("A brief headline\n")
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        report = ix.update(corpus, jobs=1)
+        assert len(ix) == 3, "one copy of the story, and both briefs"
+        assert [(d.path, d.reason) for d in report.duplicates] == [
+            (f"{corpus / 'b.txt'} (news/b.txt)", "duplicate of news/a.txt"),
+            (f"{corpus / 'c.txt'} (news/c.txt)", "duplicate of news/a.txt"),
+        ]
+        assert report.added == 3
+        assert report.articles == 3
+
+
+def test_an_id_from_two_files_is_indexed_once(tmp_path: Path) -> None:
+    for folder, body in (("one", "about zebras"), ("two", "about yaks")):
+        (tmp_path / folder / "news").mkdir(parents=True)
+        (tmp_path / folder / "news" / "x.txt").write_text(f"Headline\n\nA story {body}.\n")
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        report = ix.update(tmp_path / "one" / "news", tmp_path / "two" / "news", jobs=1)
+        assert len(ix) == 1
+        assert [d.reason for d in report.duplicates] == [
+            f"id already indexed from {tmp_path / 'one' / 'news' / 'x.txt'}"
+        ]
+        assert [h.id for h in ix.search("zebras")] == ["news/x.txt"]
+        assert not ix.search("yaks").hits
+
+
+def test_a_bad_article_is_left_out_and_never_answers_for_another(tmp_path: Path) -> None:
+    bad = searcher.Article(id="bad", path="bad", title="Quokka", body="quokka \ud800 text")
+    good = searcher.Article(id="good", path="good", title="Wombat", body="wombat text")
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        assert ix.add([bad, good]) == 1
+        assert [h.id for h in ix.search("wombat")] == ["good"]
+        assert not ix.search("quokka").hits
+
+
+def test_two_copies_of_an_id_in_one_batch_leave_one(tmp_path: Path) -> None:
+    first = searcher.Article(id="x", path="x", title="First", body="alpha")
+    second = searcher.Article(id="x", path="x", title="Second", body="beta")
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.add([first, second])
+        ix.add([first])
+        assert len(ix) == 1
+        assert ix.get("x").title == "First"
+
+
+def test_parallel_run_matches_a_serial_one(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for article in _articles(120):
+        name = article.id.split("/")[1]
+        (corpus / name).write_text(f"{article.title}\n\n{article.body}\n")
+    results = []
+    for jobs in (1, 2):
+        with searcher.open_index(tmp_path / f"ix{jobs}", create=True) as ix:
+            report = ix.update(corpus, jobs=jobs)
+            results.append((report.added, len(ix), [h.id for h in ix.search("cocoa bahia")]))
+    assert results[0] == results[1]
+    assert results[0][1] == 120 - len(report.duplicates)
+
+
+def test_stats_count_articles_dates_and_sources(tmp_path: Path) -> None:
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.add(_articles(30))
+        stats = ix.stats()
+    assert stats.articles == 30
+    assert stats.first_date == datetime(1987, 2, 1, 4)  # article 28
+    assert stats.last_date == datetime(1987, 2, 28, 3)
+    assert stats.sources == (("AFP", 10), ("Reuters", 10))
+    assert stats.size_bytes > 0
+
+
+def test_a_duplicate_comes_back_when_its_original_goes(tmp_path: Path) -> None:
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (corpus / name).write_text("Same headline\n\nThe same body about harbours.\n")
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus, jobs=1)
+        assert [h.id for h in ix.search("harbours")] == ["news/a.txt"]
+        (corpus / "a.txt").unlink()
+        report = ix.update(corpus, jobs=1)
+        assert (report.removed, report.added, report.duplicates) == (1, 1, ())
+        assert [h.id for h in ix.search("harbours")] == ["news/b.txt"]
+
+
+def test_small_daily_runs_are_merged(tmp_path: Path) -> None:
+    from searcher import indexing, segments
+
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        for day in range(indexing.MAX_SMALL_SEGMENTS + 1):
+            (corpus / f"{day}.txt").write_text(f"Day {day}\n\nNews of day{day}.\n")
+            ix.update(corpus, jobs=1)
+        assert len(segments.read_toc(ix.path).segments) == 1
+        assert len(ix) == indexing.MAX_SMALL_SEGMENTS + 1
+        assert [h.id for h in ix.search("day2")] == ["news/2.txt"]

@@ -1,0 +1,47 @@
+"""A query process never imports nltk (~250 ms) when its words were met while indexing."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import searcher
+from tests.conftest import REPO
+
+PROBE = """
+import sys, searcher
+with searcher.open_index(sys.argv[1]) as ix:
+    hits = [h.id for h in ix.search(sys.argv[2])]
+print(hits, "nltk" in sys.modules)
+"""
+
+
+def _query(index_dir: Path, text: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(index_dir), text],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return done.stdout.strip()
+
+
+def test_query_of_known_words_skips_nltk(tmp_path: Path) -> None:
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Harbour talks\n\nThe harbours were closed during talks.\n")
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus, jobs=1)
+    with sqlite3.connect(tmp_path / "ix" / "manifest.sqlite3") as con:
+        assert con.execute("select stem from stems where word = 'harbours'").fetchone() == (
+            "harbour",
+        )
+    con.close()
+    assert _query(tmp_path / "ix", "harbours closed") == "['news/a.txt'] False"
+    # A word never indexed still works: the stemmer is imported for it.
+    assert _query(tmp_path / "ix", "zeppelins") == "[] True"
