@@ -24,6 +24,7 @@ from searcher import ingest, storage
 from searcher.errors import IngestError
 from searcher.manifest import FileEntry, Manifest, file_hash
 from searcher.models import Article, IndexReport, Skipped
+from searcher.schema import lead_text
 
 LOGGER = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def article_fields(article: Article) -> dict[str, Any]:
         "byline": article.byline,
         "source": article.source,
         "body": article.body,
+        "lead": lead_text(article.title, article.body),
         "url": article.url,
         "keywords": ",".join(article.keywords),
     }
