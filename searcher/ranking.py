@@ -16,8 +16,9 @@ found in most articles weighs next to nothing (Whoosh's own IDF never drops belo
   only add to the score of articles the query already matches, so ``NOT``,
   ``AND``, phrases and field searches keep their meaning.
 
-The constants were chosen on the odd TIME queries with ``benchmarks/ranking.py``;
-its docstring lists what was measured and rejected.
+The constants were chosen on the odd TIME queries (``benchmarks/ranking_sweep.py``;
+figures in ``benchmarks/ranking.py``), with an eye on robustness across ``.txt``
+layouts rather than on the best single figure.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ LOGGER = logging.getLogger(__name__)
 #: 0.9-2.0 and 0.5-0.9 measured no better).
 K1 = 1.2
 B = 0.75
-#: Score multiplier of a headline match. The schema doubles headline term
-#: frequencies; a plain-text reader may also take a wrapped first line for a
-#: headline, so a headline match must not outweigh the story itself.
+#: Score multiplier of a headline match. The headline is also the start of the
+#: ``lead`` field, so it is counted there already; and a plain-text reader may take
+#: a wrapped first line for a headline, which must not outweigh the story itself.
 TITLE_WEIGHT = 0.1
 #: Score multiplier of a match in the ``lead`` field, added to the body match.
 LEAD_WEIGHT = 0.5
@@ -48,8 +49,9 @@ LEAD_WEIGHT = 0.5
 PRF_MIN_TERMS = 3
 #: ... are expanded from this many top articles of a first pass ...
 PRF_DOCS = 10
-#: ... with this many words (the query's own words included, so they are re-weighted) ...
-PRF_TERMS = 20
+#: ... with this many words (the query's own words included, so they are re-weighted;
+#: 20 scored alike on TIME and cost ~20 ms more per query) ...
+PRF_TERMS = 10
 #: ... whose weights sum to this share of the query's own weight.
 PRF_WEIGHT = 0.5
 #: How fast an article's vote fades with its score: ``exp(-PRF_SHARPNESS * (1 - s/top))``.
