@@ -141,7 +141,8 @@ def _by_weight(item: tuple[str, float]) -> float:
 
 def _feedback(query: wq.Query, searcher: Searcher, words: list[str]) -> wq.Query | None:
     """Return the expansion words of ``query`` as a weighted ``Or``, or ``None``."""
-    results = searcher.search(query, limit=PRF_DOCS)
+    # Block-quality skipping costs more than it saves on a query this long.
+    results = searcher.search(query, limit=PRF_DOCS, optimize=False)
     if results.is_empty():
         return None
     top = results[0].score
