@@ -28,9 +28,13 @@ import heapq
 import logging
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from typing import Any
 
 from whoosh import query as wq
 from whoosh import scoring
+from whoosh.matching import WrappingMatcher
+from whoosh.query.wrappers import WrappingQuery
 from whoosh.searching import Searcher
 
 LOGGER = logging.getLogger(__name__)
@@ -91,6 +95,30 @@ class _SumOr(wq.Or):  # type: ignore[misc]
     """
 
     matcher_type = wq.Or.DEFAULT_MATCHER
+
+
+class _QuietMatcher(WrappingMatcher):  # type: ignore[misc]
+    """Scores like its child but reports no matched terms to the collector."""
+
+    def term_matchers(self) -> Iterator[Any]:
+        return iter(())
+
+    def matching_terms(self, id: int | None = None) -> Iterator[Any]:
+        return iter(())
+
+
+class _Unhighlighted(WrappingQuery):  # type: ignore[misc]
+    """Feedback words: they add to scores, but snippets do not highlight them,
+    since the reader never typed them."""
+
+    def leaves(self) -> Iterator[wq.Query]:
+        return iter(())
+
+    def normalize(self) -> wq.Query:
+        return _Unhighlighted(self.child.normalize())
+
+    def matcher(self, searcher: Searcher, context: Any = None) -> Any:
+        return _QuietMatcher(self.child.matcher(searcher, context))
 
 
 def _fields(query: wq.Query) -> wq.Query:
@@ -168,7 +196,8 @@ def _feedback(query: wq.Query, searcher: Searcher, words: list[str]) -> wq.Query
         return None
     scale = PRF_WEIGHT * len(words) / total
     LOGGER.debug("feedback words: %s", ", ".join(term for term, _ in best))
-    return _SumOr([wq.Term("body", term, boost=scale * weight) for term, weight in best])
+    terms = [wq.Term("body", term, boost=scale * weight) for term, weight in best]
+    return _Unhighlighted(_SumOr(terms))
 
 
 def rewrite(query: wq.Query, searcher: Searcher) -> wq.Query:

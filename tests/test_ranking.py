@@ -56,9 +56,16 @@ def test_feedback_reorders_but_matches_the_same_articles(built_index: searcher.I
     with built_index._ix.searcher(weighting=ranking.make_weighting()) as s:
         rewritten = ranking.rewrite(parsed, s)
     assert isinstance(rewritten, wq.AndMaybe)
-    expansion = {t.text for t in rewritten.b.leaves()}
+    expansion = {t.text for t in rewritten.b.child.leaves()}
     assert expansion - {t.text for t in parsed.leaves()}, "feedback adds new words"
     assert _matches(built_index, rewritten) == _matches(built_index, parsed)
+
+
+def test_snippets_highlight_only_the_words_typed(built_index: searcher.Index) -> None:
+    hit = built_index.search("legal immunity for US troops in Iraq").hits[0]
+    matched = {s.text.lower() for snippet in hit.snippets for s in snippet if s.matched}
+    assert matched
+    assert matched <= {"legal", "immunity", "us", "troops", "iraq", "iraqi", "iraq's"}
 
 
 def test_not_still_excludes_with_feedback(built_index: searcher.Index) -> None:
