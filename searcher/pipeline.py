@@ -32,6 +32,7 @@ from searcher import ingest, neardup
 from searcher.analysis import NltkTokenizer, compile_pattern
 from searcher.errors import IngestError
 from searcher.models import Article, Skipped
+from searcher.schema import lead_text
 from searcher.segments import SegmentBuilder, read_toc
 
 LOGGER = logging.getLogger(__name__)
@@ -260,6 +261,7 @@ def article_fields(article: Article) -> dict[str, Any]:
         "byline": article.byline,
         "source": article.source,
         "body": article.body,
+        "lead": lead_text(article.title, article.body),
         "url": article.url,
         "keywords": ",".join(article.keywords),
         # Search features: the unstemmed word list, facet keys, near-duplicate keys.

@@ -223,8 +223,11 @@ def search(
             if restrictions
             else None
         )
-        final = ranking.rewrite(expand_fuzzy(query, searcher), searcher)
-        guard.check_query(final, searcher.reader(), limits=limits)
+        # The user's query is checked and shown; the ranking rewrite (field
+        # weights, feedback terms) only re-orders what it matches.
+        asked = expand_fuzzy(query, searcher)
+        guard.check_query(asked, searcher.reader(), limits=limits)
+        final = ranking.rewrite(asked, searcher)
         run = _Run(searcher, final, restrict, sortedby)
         results = run.results(page * limit + (COLLAPSE_WINDOW if collapse else 0))
         matched = run.matched(final)
@@ -252,7 +255,7 @@ def search(
             )
         return SearchResults(
             query=text,
-            parsed=explain(final) + (f" FILTER {explain(restrict)}" if restrict else ""),
+            parsed=explain(asked) + (f" FILTER {explain(restrict)}" if restrict else ""),
             total=total,
             hits=hits,
             page=page,
