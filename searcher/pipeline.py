@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, StopFilter, Token
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 
 from searcher import ingest, neardup
 from searcher.analysis import NltkTokenizer, compile_pattern
@@ -196,7 +198,8 @@ class DocumentMaker:
         for name in schema.names():
             analyzer = getattr(schema[name], "analyzer", None)
             fmt = getattr(schema[name], "format", None)
-            if isinstance(analyzer, CompositeAnalyzer) and hasattr(fmt, "encode"):
+            fast_format = hasattr(fmt, "encode") or isinstance(fmt, Frequency)
+            if isinstance(analyzer, CompositeAnalyzer) and fast_format:
                 with contextlib.suppress(TypeError):  # not an NltkTokenizer chain
                     self.fast[name] = FastAnalyzer(analyzer)
 
@@ -208,6 +211,11 @@ class DocumentMaker:
         self, fast: FastAnalyzer, fmt: Any, value: str
     ) -> list[tuple[bytes, int, float, bytes]]:
         boost = fmt.field_boost
+        if isinstance(fmt, Frequency):  # counts only, as Frequency.word_values gives
+            return [
+                (term.encode("utf-8"), len(plist), len(plist) * boost, pack_uint(len(plist)))
+                for term, plist in fast.positions(value).items()
+            ]
         single = self._single
         items = []
         for term, plist in fast.positions(value).items():
