@@ -159,8 +159,24 @@ def _term_counts(searcher: Searcher, docnum: int, fields: dict[str, str]) -> Cou
     reader = searcher.reader()
     if reader.has_vector(docnum, "body"):
         return Counter(dict(reader.vector_as("weight", docnum, "body")))
+    fast = _fast_body_analyzer(searcher)
+    return Counter({term: len(at) for term, at in fast.positions(fields.get("body", "")).items()})
+
+
+_FAST: dict[int, Any] = {}
+
+
+def _fast_body_analyzer(searcher: Searcher) -> Any:
+    """The indexer's cached fast analyzer for the body field (same terms, a
+    dict lookup per known word instead of the filter chain)."""
     analyzer = searcher.schema["body"].analyzer
-    return Counter(t.text for t in analyzer(fields.get("body", "")))
+    fast = _FAST.get(id(analyzer))
+    if fast is None:
+        from searcher.pipeline import FastAnalyzer  # the indexer's, loaded only here
+
+        _FAST.clear()  # one schema at a time: ids of dead analyzers may be reused
+        fast = _FAST[id(analyzer)] = (analyzer, FastAnalyzer(analyzer))
+    return fast[1]
 
 
 def _by_weight(item: tuple[str, float]) -> float:
