@@ -100,6 +100,13 @@ def _iso(date: datetime | None) -> str | None:
     return date.date().isoformat() if date.time() == datetime.min.time() else date.isoformat()
 
 
+def _shown_date(date: datetime | None) -> str:
+    """A date for people: the day, and the time to the minute when known."""
+    if date is None:
+        return ""
+    return f"{date:%Y-%m-%d}" if date.time() == datetime.min.time() else f"{date:%Y-%m-%d %H:%M}"
+
+
 def _hit_json(hit: searcher.SearchHit) -> dict[str, Any]:
     data = asdict(hit)
     data["date"] = _iso(hit.date)
@@ -121,7 +128,7 @@ def _render_segments(segments: tuple[searcher.Segment, ...], color: bool) -> str
 def _render_hit(hit: searcher.SearchHit, color: bool) -> str:
     title = safe_text(hit.title) or "(no title)"
     head = f"{hit.rank}. " + (click.style(title, bold=True) if color else title)
-    meta = [safe_text(x) for x in (hit.byline or hit.source, _iso(hit.date) or "") if x]
+    meta = [safe_text(x) for x in (hit.byline or hit.source, _shown_date(hit.date)) if x]
     meta.append(safe_text(_shown_path(hit.path)))
     lines = [head, "   " + " | ".join(meta)]
     lines += ["   " + _render_segments(snippet, color) for snippet in hit.snippets]
@@ -365,7 +372,11 @@ def stats_command(settings: Settings, as_json: bool) -> None:
         data["sources"] = dict(stats.sources)
         click.echo(json.dumps(data))
         return
-    dates = f"{_iso(stats.first_date)} to {_iso(stats.last_date)}" if stats.first_date else "none"
+    dates = (
+        f"{_shown_date(stats.first_date)} to {_shown_date(stats.last_date)}"
+        if stats.first_date
+        else "none"
+    )
     sources = ", ".join(f"{safe_text(name)} ({count})" for name, count in stats.sources)
     lines = [
         ("articles", f"{stats.articles:,}"),
@@ -536,7 +547,7 @@ def _print_article(article: searcher.Article, as_json: bool) -> None:
         data["date"] = _iso(article.date)
         click.echo(json.dumps(data))
         return
-    facts = [article.byline or article.source, _iso(article.date) or "", article.id]
+    facts = [article.byline or article.source, _shown_date(article.date), article.id]
     lines = [safe_text(article.title) or "(no title)", " | ".join(safe_text(f) for f in facts if f)]
     if article.url:
         lines.append(safe_text(article.url))
