@@ -364,7 +364,7 @@ def stats_command(settings: Settings, as_json: bool) -> None:
         searcher stats
         searcher stats --json
     """
-    with _errors(), searcher.open_index(settings.index_dir) as ix:
+    with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
         stats = ix.stats()
     if as_json:
         data = asdict(stats)
@@ -483,7 +483,7 @@ def query_command(
         for name, value in (("byline", byline), ("source", source), ("section", section))
         if value
     }
-    with _errors(), searcher.open_index(settings.index_dir) as ix:
+    with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
         results = ix.search(
             text,
             limit=limit,
@@ -513,7 +513,7 @@ def show_command(settings: Settings, article_id: str, as_json: bool) -> None:
     Example:
         searcher show corpus/000_15647181341936f1.txt
     """
-    with _errors(), searcher.open_index(settings.index_dir) as ix:
+    with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
         article = ix.get(article_id)
     _print_article(article, as_json)
 
@@ -530,7 +530,7 @@ def similar_command(settings: Settings, article_id: str, limit: int, as_json: bo
     Example:
         searcher similar corpus/000_15647181341936f1.txt -n 5
     """
-    with _errors(), searcher.open_index(settings.index_dir) as ix:
+    with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
         results = ix.similar(article_id, limit=limit)
     _print_results(
         results,

@@ -13,7 +13,7 @@ from whoosh.searching import Searcher
 
 from searcher import query, similar, storage
 from searcher.config import resolve_index_dir
-from searcher.errors import ArticleNotFoundError, IndexNotFoundError
+from searcher.errors import ArticleNotFoundError, IndexCorruptError, IndexNotFoundError
 from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions
 from searcher.models import Article, IndexStats, SearchResults, UpdateReport, VerifyReport
 from searcher.querydates import DateLike
@@ -190,7 +190,10 @@ class Index:
             kept.close()
             kept = None
         if kept is None:
-            kept = self._searcher = query.open_searcher(self._ix)
+            try:
+                kept = self._searcher = query.open_searcher(self._ix)
+            except storage.READ_ERRORS as exc:
+                raise IndexCorruptError(self.path, f"{type(exc).__name__}: {exc}") from exc
         return kept
 
     def similar(self, article_id: str, *, limit: int = 10) -> SearchResults:
@@ -225,17 +228,20 @@ class Index:
         )
 
 
-def open_index(path: PathLike | None = None, *, create: bool = False) -> Index:
+def open_index(path: PathLike | None = None, *, create: bool = False, mmap: bool = True) -> Index:
     """Open the index at ``path`` (default: ``$SEARCHER_INDEX``, else ``index/``).
 
     :param create: make an empty index when there is none yet.
+    :param mmap: map segment files into memory: slower to open (the first
+        search copies them in), faster for every query after. Pass ``False`` in
+        a process that runs one query and exits.
     :raises IndexNotFoundError: there is no index and ``create`` is false.
     :raises IndexVersionError: the index must be rebuilt for this searcher.
     :raises IndexCorruptError: the index files cannot be read.
     """
     index_dir = resolve_index_dir(path)
     try:
-        return Index(index_dir, storage.open_existing(index_dir))
+        return Index(index_dir, storage.open_existing(index_dir, mmap=mmap))
     except IndexNotFoundError:
         if not create:
             raise
