@@ -1,0 +1,224 @@
+"""Commands that write or inspect the index: ``index``, ``stats``, ``verify``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+import searcher
+from searcher.cli import Settings, _errors, cli, pass_settings
+from searcher.cli.render import iso, shown_date
+from searcher.safetext import safe_text
+
+
+def _index_progress() -> tuple[Callable[[searcher.IndexProgress], None], Callable[[], None]]:
+    """Return an ``on_progress`` callback drawing an indexing bar on stderr
+    (bytes read, articles/s, ETA), and its closer."""
+    state: dict[str, Any] = {}
+
+    def show(item: Any) -> str:
+        progress = state.get("last")
+        if progress is None or not progress.seconds:
+            return ""
+        rate = progress.articles / progress.seconds
+        return f"{progress.articles} articles, {rate:,.0f}/s"
+
+    def on_progress(progress: searcher.IndexProgress) -> None:
+        state["last"] = progress
+        if not sys.stderr.isatty() or not progress.bytes_total:
+            return
+        if "bar" not in state:
+            state["bar"] = click.progressbar(
+                length=progress.bytes_total,
+                label="Indexing",
+                file=sys.stderr,
+                show_eta=True,
+                show_percent=True,
+                item_show_func=show,
+            )
+            state["bar"].__enter__()
+        state["bar"].update(progress.bytes_done - state.get("done", 0), current_item=progress)
+        state["done"] = progress.bytes_done
+
+    def close() -> None:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+    return on_progress, close
+
+
+def _field_map_option(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    """Read ``--map FIELD=KEY`` pairs, checking FIELD is one of ours."""
+    from searcher.ingest.json import MAPPABLE_FIELDS
+
+    mapping: dict[str, str] = {}
+    for value in values:
+        name, equals, key = value.partition("=")
+        if not equals or not key or name not in MAPPABLE_FIELDS:
+            fields = ", ".join(sorted(MAPPABLE_FIELDS))
+            raise click.BadParameter(
+                f"{value!r} is not FIELD=KEY with FIELD one of {fields}", ctx=ctx, param=param
+            )
+        mapping[name] = key
+    return mapping
+
+
+def _opened_for_indexing(index_dir: Path, rebuild: bool) -> searcher.Index:
+    """Open (or create) the index; with ``--rebuild``, a damaged one or one of
+    another version is emptied instead of refused."""
+    try:
+        return searcher.open_index(index_dir, create=True)
+    except (searcher.IndexCorruptError, searcher.IndexVersionError):
+        if not rebuild:
+            raise
+    return searcher.reset_index(index_dir)
+
+
+@cli.command("index")
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option("--rebuild", is_flag=True, help="Drop the index and index everything again.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes reading and analysing files  [default: the number of cores]",
+)
+@click.option(
+    "--map",
+    "field_map",
+    multiple=True,
+    metavar="FIELD=KEY",
+    callback=_field_map_option,
+    help="Read FIELD (title, byline, date, body, url, source, keywords, id) of JSON "
+    "records from KEY (a dotted path like meta.outlet works). Repeatable.",
+)
+@click.option(
+    "--max-file-mb",
+    type=click.IntRange(min=1),
+    default=searcher.ReadOptions().max_bytes // 2**20,
+    show_default=True,
+    help="Skip files larger than this many MiB (after gunzip).",
+)
+@pass_settings
+def index_command(
+    settings: Settings,
+    corpus: tuple[Path, ...],
+    rebuild: bool,
+    jobs: int | None,
+    field_map: dict[str, str],
+    max_file_mb: int,
+) -> None:
+    """Index the articles in CORPUS folders or files (incremental).
+
+    Files unchanged since the last run are skipped, changed ones re-read, and
+    articles of files gone from CORPUS removed. Exact duplicates (same title,
+    body and date) are indexed once. Exits 1 when a file was skipped.
+
+    \b
+    Example:
+        searcher index corpus/
+        searcher --index news-index index ~/archive/ --rebuild --jobs 2
+        searcher index export.jsonl --map body=story_text --map source=meta.outlet
+    """
+    options = searcher.ReadOptions(field_map=field_map, max_bytes=max_file_mb * 2**20)
+    on_progress, close_bar = _index_progress()
+    with _errors(), _opened_for_indexing(settings.index_dir, rebuild) as ix:
+        try:
+            report = ix.update(
+                *corpus, rebuild=rebuild, jobs=jobs, on_progress=on_progress, options=options
+            )
+        finally:
+            close_bar()
+    for skipped in report.skipped:
+        click.echo(f"skipped {safe_text(skipped.path)}: {safe_text(skipped.reason)}", err=True)
+    for duplicate in report.duplicates:
+        logging.getLogger("searcher").info(
+            "not indexed: %s: %s", safe_text(duplicate.path), safe_text(duplicate.reason)
+        )
+    rate = (report.added + report.updated) / report.seconds if report.seconds else 0.0
+    click.echo(
+        f"{report.added} added, {report.updated} updated, {report.removed} removed, "
+        f"{report.unchanged} files unchanged, {len(report.skipped)} skipped, "
+        f"{len(report.duplicates)} duplicates left out (-v lists them); "
+        f"{report.articles} articles in {safe_text(str(settings.index_dir))}/ "
+        f"({report.seconds:.1f} s, {rate:,.0f} articles/s)",
+        err=True,
+    )
+    if report.skipped:
+        sys.exit(1)
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@pass_settings
+def stats_command(settings: Settings, as_json: bool) -> None:
+    """Show what the index holds: articles, date range, top sources, size on disk.
+
+    \b
+    Example:
+        searcher stats
+        searcher stats --json
+    """
+    with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
+        stats = ix.stats()
+    if as_json:
+        data = asdict(stats)
+        data["first_date"], data["last_date"] = iso(stats.first_date), iso(stats.last_date)
+        data["sources"] = dict(stats.sources)
+        click.echo(json.dumps(data))
+        return
+    dates = (
+        f"{shown_date(stats.first_date)} to {shown_date(stats.last_date)}"
+        if stats.first_date
+        else "none"
+    )
+    sources = ", ".join(f"{safe_text(name)} ({count})" for name, count in stats.sources)
+    lines = [
+        ("articles", f"{stats.articles:,}"),
+        ("files", f"{stats.files:,}"),
+        ("dates", dates),
+        ("sources", sources or "none"),
+        ("size", f"{stats.size_bytes / 1e6:.1f} MB in {settings.index_dir}/"),
+        ("segments", f"{stats.segments} ({stats.deleted} deleted documents awaiting a merge)"),
+    ]
+    for name, value in lines:
+        click.echo(f"{name + ':':<10}{value}")
+
+
+@cli.command("verify")
+@click.argument("corpus", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@pass_settings
+def verify_command(settings: Settings, corpus: tuple[Path, ...]) -> None:
+    """Check that the index reads, agrees with its manifest and (given) with CORPUS.
+
+    Exits 1 and names the command that fixes it when something is wrong.
+
+    \b
+    Example:
+        searcher verify
+        searcher verify corpus/
+    """
+    with _errors():
+        if not (settings.index_dir / "searcher.json").exists():
+            raise searcher.IndexNotFoundError(settings.index_dir)
+        report = searcher.verify_index(settings.index_dir, *corpus)
+    click.echo(
+        f"{report.articles} articles indexed, {report.manifest_articles} in the manifest, "
+        f"{report.files} files recorded."
+    )
+    for problem in report.problems:
+        click.echo(f"problem: {safe_text(problem)}", err=True)
+    if not report.ok:
+        click.echo(f"fix: {report.advice}", err=True)
+        sys.exit(1)
+    click.echo("The index is sound.")

@@ -1,0 +1,177 @@
+"""Commands that read: ``query``, ``show``, ``similar``, ``extract``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+import searcher
+from searcher.cli import Settings, _errors, cli, pass_settings
+from searcher.cli.render import iso, print_article, print_results
+from searcher.safetext import safe_text
+
+
+def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check a --since/--until value now, so an unreadable date names its option."""
+    if value is not None:
+        try:
+            searcher.date_range(value)
+        except searcher.DateError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+    return value
+
+
+@cli.command("query")
+@click.argument("text")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("-p", "--page", type=click.IntRange(min=1), default=1, help="Page of hits.")
+@click.option("--since", callback=_date_option, help="From this date: 2011-10-17, 2011-10, 2011.")
+@click.option("--until", callback=_date_option, help="Through this date (the whole day/month).")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+)
+@click.option("--byline", help="Only articles whose byline has these words.")
+@click.option("--source", help="Only articles from this source, e.g. AFP.")
+@click.option("--section", help="Only articles with this section or keyword.")
+@click.option("--facets", is_flag=True, help="Count all matches by source and by month.")
+@click.option("--all", "show_all", is_flag=True, help="List near-duplicates as separate hits.")
+@click.option("--explain", is_flag=True, help="Print the parsed query on stderr.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@pass_settings
+def query_command(
+    settings: Settings,
+    text: str,
+    limit: int,
+    page: int,
+    since: str | None,
+    until: str | None,
+    sort: str,
+    byline: str | None,
+    source: str | None,
+    section: str | None,
+    facets: bool,
+    show_all: bool,
+    explain: bool,
+    as_json: bool,
+) -> None:
+    """Search the index for TEXT and print ranked hits with snippets.
+
+    Words need not all match; hits with more of them rank higher. Whoosh
+    syntax works: "a phrase", AND/OR/NOT, word~ (fuzzy), field:value (title,
+    byline, source, section). Clauses on byline, source, section and date
+    restrict the hits: date:2011-10, date:2011-10-17, date:>2011-10-01,
+    date:[2011-10-01 TO 2011-10-31]. --since/--until take 2011-10-17,
+    2011-10, 2011, "17 October 2011", yesterday, "last week", "3 days ago".
+
+    Copies of the same story (near-identical bodies) show once, with
+    "+N similar" (copies among the next 20 matches); --all lists each.
+    With --json, each hit is one JSON line (similar_ids names the collapsed
+    copies) and --facets adds one final line
+    {"facets": {"source": {...}, "month": {...}}}. "Did you mean" goes to
+    stderr.
+
+    \b
+    Example:
+        searcher query "legal immunity"
+        searcher query 'byline:luce "sticking point"' --json
+        searcher query immunity --since 2011-10-01 --until 2011-10-31 --sort newest
+        searcher query cocoa --source Reuters --facets
+    """
+    filters = {
+        name: value
+        for name, value in (("byline", byline), ("source", source), ("section", section))
+        if value
+    }
+    with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
+        results = ix.search(
+            text,
+            limit=limit,
+            page=page,
+            since=since,
+            until=until,
+            sort=sort,
+            filters=filters,
+            facets=facets,
+            collapse=not show_all,
+        )
+    if explain:
+        click.echo(f"Parsed query: {safe_text(results.parsed)}", err=True)
+    print_results(
+        results, as_json=as_json, empty=f"No articles match {safe_text(text)!r}.", per_page=limit
+    )
+
+
+@cli.command("show")
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="The article as one JSON object.")
+@pass_settings
+def show_command(settings: Settings, article_id: str, as_json: bool) -> None:
+    """Print the whole article with id ARTICLE_ID (ids: `searcher query --json`).
+
+    \b
+    Example:
+        searcher show corpus/000_15647181341936f1.txt
+    """
+    with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
+        article = ix.get(article_id)
+    print_article(article, as_json)
+
+
+@cli.command("similar")
+@click.argument("article_id")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@pass_settings
+def similar_command(settings: Settings, article_id: str, limit: int, as_json: bool) -> None:
+    """List the articles most similar to the one with id ARTICLE_ID (more like this).
+
+    \b
+    Example:
+        searcher similar corpus/000_15647181341936f1.txt -n 5
+    """
+    with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
+        results = ix.similar(article_id, limit=limit)
+    print_results(
+        results,
+        as_json=as_json,
+        empty=f"No articles like {safe_text(article_id)!r}.",
+        per_page=limit,
+    )
+
+
+@cli.command("extract")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
+def extract_command(file: Path, as_json: bool) -> None:
+    """Print what would be indexed for FILE (title, byline, date, body).
+
+    \b
+    Example:
+        searcher extract corpus/000_15647181341936f1.txt
+    """
+    with _errors():
+        articles = searcher.read_file(file)
+    for article in articles:
+        if as_json:
+            data = asdict(article)
+            data["date"] = iso(article.date)
+            click.echo(json.dumps(data))
+            continue
+        fields = [
+            ("id", article.id),
+            ("title", article.title),
+            ("byline", article.byline),
+            ("source", article.source),
+            ("date", iso(article.date) or ""),
+            ("url", article.url),
+            ("keywords", ", ".join(article.keywords)),
+        ]
+        for name, value in fields:
+            click.echo(f"{name + ':':<10}{safe_text(value)}")
+        click.echo("\n" + safe_text(article.body, keep_newlines=True) + "\n")

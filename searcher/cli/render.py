@@ -1,0 +1,125 @@
+"""Rendering results for people (terminal) and programs (JSON lines)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+import searcher
+from searcher.safetext import safe_text
+
+
+def shown_path(path: str) -> str:
+    """Show a path relative to the working folder when it lies below it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+def iso(date: datetime | None) -> str | None:
+    """ISO 8601: the day alone when no time of day is known."""
+    if date is None:
+        return None
+    return date.date().isoformat() if date.time() == datetime.min.time() else date.isoformat()
+
+
+def shown_date(date: datetime | None) -> str:
+    """A date for people: the day, and the time to the minute when known."""
+    if date is None:
+        return ""
+    return f"{date:%Y-%m-%d}" if date.time() == datetime.min.time() else f"{date:%Y-%m-%d %H:%M}"
+
+
+def hit_json(hit: searcher.SearchHit) -> dict[str, Any]:
+    data = asdict(hit)
+    data["date"] = iso(hit.date)
+    data["score"] = round(hit.score, 4)
+    return data
+
+
+def render_segments(segments: tuple[searcher.Segment, ...], color: bool) -> str:
+    parts = []
+    for segment in segments:
+        text = " ".join(safe_text(segment.text).split(" "))
+        text = re.sub(r" {2,}", " ", text)
+        if segment.matched:
+            text = click.style(text, bold=True, fg="yellow") if color else f"[{text}]"
+        parts.append(text)
+    return "…" + "".join(parts).strip() + "…"
+
+
+def render_hit(hit: searcher.SearchHit, color: bool) -> str:
+    title = safe_text(hit.title) or "(no title)"
+    head = f"{hit.rank}. " + (click.style(title, bold=True) if color else title)
+    meta = [safe_text(x) for x in (hit.byline or hit.source, shown_date(hit.date)) if x]
+    meta.append(safe_text(shown_path(hit.path)))
+    lines = [head, "   " + " | ".join(meta)]
+    lines += ["   " + render_segments(snippet, color) for snippet in hit.snippets]
+    return "\n".join(lines)
+
+
+def render_facets(facets: searcher.Facets) -> str:
+    lines = ["Sources:"]
+    lines += [f"  {count:>6}  {safe_text(name) or '(unknown)'}" for name, count in facets.sources]
+    lines.append("Months:")
+    lines += [f"  {count:>6}  {name or '(undated)'}" for name, count in facets.months]
+    return "\n".join(lines)
+
+
+def facets_json(facets: searcher.Facets) -> dict[str, Any]:
+    return {"facets": {"source": dict(facets.sources), "month": dict(facets.months)}}
+
+
+def print_results(
+    results: searcher.SearchResults, *, as_json: bool, empty: str, per_page: int
+) -> None:
+    """Print hits (and facets) to stdout, the summary and suggestion to stderr."""
+    for note in results.notes:
+        click.echo(f"note: {safe_text(note)}", err=True)
+    if results.suggestion:
+        click.echo(f"Did you mean: {safe_text(results.suggestion)}?", err=True)
+    if as_json:
+        for hit in results:
+            click.echo(json.dumps(hit_json(hit)))
+        if results.facets is not None:
+            click.echo(json.dumps(facets_json(results.facets)))
+        return
+    color = sys.stdout.isatty()
+    if not results.hits:
+        past = f"Page {results.page} is past the last of {results.total} matching articles."
+        click.echo(past if results.total else empty, err=True)
+    for hit in results:
+        text = render_hit(hit, color)
+        if hit.similar_count:
+            text += f"\n   +{hit.similar_count} similar (--all lists them)"
+        click.echo(text + "\n")
+    if results.facets is not None:
+        click.echo(render_facets(results.facets))
+    if results.hits:
+        first = (results.page - 1) * per_page + 1
+        shown = f"{first}-{first + len(results) - 1}" if results.page > 1 else str(len(results))
+        click.echo(f"{shown} of {results.total} matching articles.", err=True)
+
+
+def print_article(article: searcher.Article, as_json: bool) -> None:
+    """A reading view: headline, one line of facts, then the whole body."""
+    if as_json:
+        data = asdict(article)
+        data["date"] = iso(article.date)
+        click.echo(json.dumps(data))
+        return
+    facts = [article.byline or article.source, shown_date(article.date), article.id]
+    lines = [safe_text(article.title) or "(no title)", " | ".join(safe_text(f) for f in facts if f)]
+    if article.url:
+        lines.append(safe_text(article.url))
+    if article.keywords:
+        lines.append("Keywords: " + safe_text(", ".join(article.keywords)))
+    click.echo("\n".join(lines) + "\n\n" + safe_text(article.body, keep_newlines=True))
