@@ -46,7 +46,7 @@ from searcher.schema import build_schema
 LOGGER = logging.getLogger(__name__)
 
 #: Largest task, in bytes of corpus files; a killed run loses at most ``jobs`` tasks.
-TASK_BYTES = 4 * 1024 * 1024
+TASK_BYTES = 2 * 1024 * 1024
 #: Most files in one task.
 TASK_FILES = 2000
 #: Segments with fewer live articles than this (what small daily runs leave) are
