@@ -313,7 +313,7 @@ def run_task(task: Task) -> TaskResult:
             try:
                 articles = ingest.read_file(Path(path), doc_id, task.options)
             except IngestError as exc:
-                LOGGER.warning("skipped %s", exc)
+                LOGGER.info("skipped %s", exc)  # also in the run's report
                 result.files.append(FileResult(path, error=exc.reason))
                 continue
             except OSError as exc:

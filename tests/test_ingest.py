@@ -111,6 +111,7 @@ def test_scan_skips_hidden_docs_and_unknown_formats(tmp_path: Path) -> None:
 
 def test_txt_beside_a_collection_archive_is_documentation(tmp_path: Path) -> None:
     (tmp_path / "reut2-000.sgm").write_text("<REUTERS></REUTERS>")
+    (tmp_path / "lewis.dtd").write_text("<!ELEMENT REUTERS - - (DATE)>")
     (tmp_path / "all-topics.txt").write_text("acq\ncocoa\n")
     found = scan([tmp_path])
     reasons = {Path(s.path).name: s.reason for s in found.ignored}
@@ -140,3 +141,17 @@ def test_links_out_of_the_corpus_and_loops_are_not_followed(tmp_path: Path) -> N
     (root / "leak.txt").symlink_to(outside / "secret.txt")
     found = scan([root])
     assert [f.doc_id for f in found.files] == ["root/a.txt"]
+
+
+def test_txt_articles_beside_a_jsonl_export_are_read(tmp_path: Path) -> None:
+    (tmp_path / "export.jsonl").write_text('{"title": "A", "body": "b"}\n')
+    (tmp_path / "story.txt").write_text("Headline\n\nBody.")
+    found = scan([tmp_path])
+    assert sorted(f.path.name for f in found.files) == ["export.jsonl", "story.txt"]
+
+
+def test_txt_articles_beside_a_stray_sgml_file_are_read(tmp_path: Path) -> None:
+    (tmp_path / "wire.sgm").write_text("<REUTERS></REUTERS>")
+    (tmp_path / "story.txt").write_text("Headline\n\nBody.")
+    found = scan([tmp_path])
+    assert sorted(f.path.name for f in found.files) == ["story.txt", "wire.sgm"]

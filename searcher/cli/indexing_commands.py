@@ -145,11 +145,16 @@ def index_command(
         logging.getLogger("searcher").info(
             "not indexed: %s: %s", safe_text(duplicate.path), safe_text(duplicate.reason)
         )
+    for ignored in report.ignored:
+        logging.getLogger("searcher").info(
+            "left out: %s: %s", safe_text(ignored.path), safe_text(ignored.reason)
+        )
     rate = (report.added + report.updated) / report.seconds if report.seconds else 0.0
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} files unchanged, {len(report.skipped)} skipped, "
-        f"{len(report.duplicates)} duplicates left out (-v lists them); "
+        f"{len(report.duplicates)} duplicates and {len(report.ignored)} other files left out "
+        f"(-v lists them); "
         f"{report.articles} articles in {safe_text(str(settings.index_dir))}/ "
         f"({report.seconds:.1f} s, {rate:,.0f} articles/s)",
         err=True,

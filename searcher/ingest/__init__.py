@@ -41,9 +41,14 @@ READERS: dict[str, str] = {
     ".ndjson": "searcher.ingest.json",
 }
 
-#: Suffixes of files that hold a whole collection of articles; loose ``.txt``
-#: files beside them are the collection's documentation, not articles.
-COLLECTION_SUFFIXES = frozenset({".sgm", ".sgml", ".jsonl", ".ndjson"})
+#: Suffixes of a wire-service distribution (Reuters-21578). In a folder holding
+#: such files *and* their DTD, loose ``.txt`` files are the distribution's
+#: documentation (README, category lists), not articles. JSON Lines exports are
+#: not in this list, and a stray ``.sgm`` without its DTD changes nothing: a
+#: folder may well mix them with ``.txt`` articles.
+COLLECTION_SUFFIXES = frozenset({".sgm", ".sgml"})
+#: The suffix of the document type definition that ships with an SGML distribution.
+DTD_SUFFIX = ".dtd"
 
 #: File names (before the first dot, lower case) that are documentation.
 DOCUMENTATION_NAMES = frozenset(
@@ -99,7 +104,7 @@ def _ignore_reason(path: Path, siblings: set[str]) -> str | None:
         return "documentation, not an article"
     if suffix not in READERS:
         return f"not a supported format ({suffix or 'no suffix'})"
-    if suffix in (".txt", ".text") and siblings & COLLECTION_SUFFIXES:
+    if suffix in (".txt", ".text") and DTD_SUFFIX in siblings and siblings & COLLECTION_SUFFIXES:
         return "documentation beside a collection archive"
     return None
 
