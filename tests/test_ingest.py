@@ -155,3 +155,10 @@ def test_txt_articles_beside_a_stray_sgml_file_are_read(tmp_path: Path) -> None:
     (tmp_path / "story.txt").write_text("Headline\n\nBody.")
     found = scan([tmp_path])
     assert sorted(f.path.name for f in found.files) == ["story.txt", "wire.sgm"]
+
+
+def test_lone_cr_line_endings_split_lines(tmp_path: Path) -> None:
+    path = tmp_path / "mac.txt"
+    path.write_bytes(b"Headline\r\rBody of the story.\r")
+    [article] = read_file(path)
+    assert (article.title, article.body) == ("Headline", "Body of the story.")

@@ -60,7 +60,10 @@ def parse_text(text: str, *, path: str, doc_id: str) -> Article:
 
     :raises IngestError: the text is empty.
     """
-    lines = [clean_line(line) for line in text.replace("\r\n", "\n").split("\n")]
+    # Old Mac files end lines with a lone CR.
+    lines = [
+        clean_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ]
     start = 0
     while start < len(lines) and not lines[start]:
         start += 1
