@@ -87,11 +87,6 @@ class Manifest:
             rows = con.execute("select path, size, mtime_ns, sha1, articles from files")
             return {row[0]: FileEntry(*row) for row in rows}
 
-    def article_count(self) -> int:
-        """Return how many articles the manifest records."""
-        with self._connect() as con:
-            return int(con.execute("select count(*) from articles").fetchone()[0])
-
     def generation(self) -> int | None:
         """Return the index generation the manifest was last committed with."""
         with self._connect() as con:

@@ -20,7 +20,6 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, FileIndex
-from whoosh.writing import LockError, SegmentWriter
 
 from searcher.analysis import use_stem_table
 from searcher.errors import (
@@ -119,17 +118,6 @@ def open_existing(index_dir: Path, *, mmap: bool = True) -> FileIndex:
     except READ_ERRORS as exc:
         raise IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}") from exc
     return ix
-
-
-def writer(ix: FileIndex, index_dir: Path, **kwargs: Any) -> SegmentWriter:
-    """Return a writer, waiting up to :data:`LOCK_TIMEOUT` for another writer to finish.
-
-    :raises IndexBusyError: the lock was not released in time.
-    """
-    try:
-        return ix.writer(timeout=LOCK_TIMEOUT, **kwargs)
-    except LockError as exc:
-        raise IndexBusyError(index_dir) from exc
 
 
 @contextmanager
