@@ -14,7 +14,7 @@ from whoosh import query as wq
 from whoosh.index import FileIndex
 from whoosh.searching import Hit, Results, Searcher
 
-from searcher import deadline, guard, neardup, ranking
+from searcher import bulkscore, deadline, guard, neardup, ranking
 from searcher.clauses import (
     FIELD_ALIASES,
     FuzzyWordPlugin,
@@ -235,8 +235,9 @@ def search(
         # weights, feedback terms) only re-orders what it matches.
         asked = expand_fuzzy(query, searcher)
         guard.check_query(asked, searcher.reader(), limits=limits)
-        final = ranking.rewrite(asked, searcher)
-        run = _Run(searcher, final, restrict, sortedby)
+        scorer = bulkscore.BulkScorer(searcher) if bulkscore.supported(searcher) else None
+        final = ranking.rewrite(asked, searcher, scorer)
+        run = _Run(searcher, final, restrict, sortedby, scorer if sortedby is None else None)
         results = run.results(page * limit + (COLLAPSE_WINDOW if collapse else 0))
         # The rewrite only re-orders: counting the asked query is the same set, and
         # it stays plain Or/And/Term, which matching_docs counts from posting lists.
@@ -286,7 +287,12 @@ def _query_fields(schema: Any) -> frozenset[str]:
 
 class _Run:
     """One query's searches: the ranked hits, re-fetched deeper when collapsing
-    near-duplicates leaves too few, and the counts of respelled queries."""
+    near-duplicates leaves too few, and the counts of respelled queries.
+
+    With a ``scorer`` (ranking by relevance), the query is scored once, term by
+    term, and the hits and the matching set are read from its scores; without,
+    Whoosh's collector runs it (sorting by date).
+    """
 
     def __init__(
         self,
@@ -294,8 +300,10 @@ class _Run:
         query: wq.Query,
         restrict: wq.Query | None,
         sortedby: sorting.FacetType | None,
+        scorer: bulkscore.BulkScorer | None = None,
     ) -> None:
         self.searcher = searcher
+        self.scorer = scorer
         # The restriction as a set of docnums, and nothing to search when it is
         # empty: Whoosh's FilterCollector takes an empty allow-set for "no
         # filter" when counting, so len(results) would count everything.
@@ -304,12 +312,16 @@ class _Run:
         self.sortedby = sortedby
 
     def results(self, depth: int) -> Results:
-        results = self.searcher.search(
-            self.query,
-            limit=depth,
-            filter=self.allowed,
-            sortedby=self.sortedby,
-        )
+        if self.scorer is not None:
+            top = self.scorer.top(self.query, depth, self.allowed)
+            results = Results(self.searcher, self.query, top)
+        else:
+            results = self.searcher.search(
+                self.query,
+                limit=depth,
+                filter=self.allowed,
+                sortedby=self.sortedby,
+            )
         results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         results.formatter = SegmentFormatter()
         return results
@@ -336,13 +348,22 @@ class _Run:
         return [(hits[i], [hits[c] for c in copies]) for i, copies in grouped[:want]]
 
     def matched(self, query: wq.Query) -> set[int]:
-        """Return every article ``query`` matches under the restrictions (for the
-        total and the facets: Whoosh's own count re-runs the query doc by doc)."""
+        """Return every article ``query`` (the asked query, which the ranked query
+        rewrites) matches under the restrictions, for the total and the facets."""
         if self.allowed == set():
             return set()
-        found = matching_docs(self.searcher, query)
+        if self.scorer is not None:
+            # The rewrite matches what the asked query matches, and its scores
+            # are already at hand.
+            found = set(self.scorer.scores(self.query))
+        else:
+            # Whoosh's own count re-runs the query doc by doc.
+            found = matching_docs(self.searcher, query)
         return found if self.allowed is None else found & self.allowed
 
     def count(self, query: wq.Query) -> int:
         """Return how many articles ``query`` finds under the same restrictions."""
-        return len(self.matched(expand_fuzzy(query, self.searcher)))
+        if self.allowed == set():
+            return 0
+        found = matching_docs(self.searcher, expand_fuzzy(query, self.searcher))
+        return len(found if self.allowed is None else found & self.allowed)

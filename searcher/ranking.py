@@ -28,7 +28,7 @@ import heapq
 import logging
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from whoosh import query as wq
@@ -36,6 +36,8 @@ from whoosh import scoring
 from whoosh.matching import WrappingMatcher
 from whoosh.query.wrappers import WrappingQuery
 from whoosh.searching import Searcher
+
+from searcher.bulkscore import BulkScorer
 
 LOGGER = logging.getLogger(__name__)
 
@@ -111,6 +113,9 @@ class _Unhighlighted(WrappingQuery):  # type: ignore[misc]
     """Feedback words: they add to scores, but snippets do not highlight them,
     since the reader never typed them."""
 
+    #: Read by :mod:`searcher.bulkscore`: the words count for no coordination bonus.
+    quiet = True
+
     def leaves(self) -> Iterator[wq.Query]:
         return iter(())
 
@@ -154,13 +159,14 @@ def _query_words(query: wq.Query) -> list[str]:
     return words
 
 
-def _term_counts(searcher: Searcher, docnum: int, fields: dict[str, str]) -> Counter[str]:
+def _term_counts(searcher: Searcher, docnum: int) -> Counter[str]:
     """Body term frequencies of one article: from its term vector, else re-analysed."""
     reader = searcher.reader()
     if reader.has_vector(docnum, "body"):
         return Counter(dict(reader.vector_as("weight", docnum, "body")))
     fast = _fast_body_analyzer(searcher)
-    return Counter({term: len(at) for term, at in fast.positions(fields.get("body", "")).items()})
+    body = searcher.stored_fields(docnum).get("body", "")
+    return Counter({term: len(at) for term, at in fast.positions(body).items()})
 
 
 _FAST: dict[int, Any] = {}
@@ -183,52 +189,79 @@ def _by_weight(item: tuple[str, float]) -> float:
     return item[1]
 
 
-def _feedback(query: wq.Query, searcher: Searcher, words: list[str]) -> wq.Query | None:
+def _weigh_by_rarity(
+    candidates: list[tuple[str, float]], docs: int, frequency: Callable[[str], int]
+) -> dict[str, float]:
+    """Return ``weight * idf`` of the candidates (heaviest first) that may be among
+    the best :data:`PRF_TERMS`: once even the rarest word could not make a
+    lighter candidate beat the current last of the best, the rest are skipped
+    (the choice is the same, with fewer document frequencies to look up)."""
+    most = _idf(docs, 0)
+    scored: dict[str, float] = {}
+    best: list[float] = []
+    for term, weight in candidates:
+        if len(best) == PRF_TERMS and weight * most < best[0]:
+            break
+        score = scored[term] = weight * _idf(docs, frequency(term))
+        if len(best) < PRF_TERMS:
+            heapq.heappush(best, score)
+        elif score > best[0]:
+            heapq.heapreplace(best, score)
+    return scored
+
+
+def _feedback(
+    query: wq.Query, searcher: Searcher, words: list[str], scorer: BulkScorer | None
+) -> wq.Query | None:
     """Return the expansion words of ``query`` as a weighted ``Or``, or ``None``."""
-    # Block-quality skipping costs more than it saves on a query this long.
-    results = searcher.search(query, limit=PRF_DOCS, optimize=False)
-    if results.is_empty():
+    if scorer is not None:
+        best = scorer.top(query, PRF_DOCS)
+    else:
+        # Block-quality skipping costs more than it saves on a query this long.
+        results = searcher.search(query, limit=PRF_DOCS, optimize=False)
+        best = [(hit.score, hit.docnum) for hit in results]
+    if not best or best[0][0] <= 0:
         return None
-    top = results[0].score
-    if top <= 0:
-        return None
+    top = best[0][0]
     weights: defaultdict[str, float] = defaultdict(float)
-    for hit in results:
-        vote = math.exp(-PRF_SHARPNESS * (1 - hit.score / top))
+    for score, docnum in best:
+        vote = math.exp(-PRF_SHARPNESS * (1 - score / top))
         if vote < PRF_MIN_VOTE:
             break
-        counts = _term_counts(searcher, hit.docnum, hit.fields())
+        counts = _term_counts(searcher, docnum)
         length = sum(counts.values()) or 1
         for term, count in counts.items():
             weights[term] += vote * count / length
-    docs = searcher.doc_count_all()
-    scored = {
-        term: weight * _idf(docs, searcher.doc_frequency("body", term))
-        for term, weight in heapq.nlargest(PRF_CANDIDATES, weights.items(), key=_by_weight)
-    }
-    best = heapq.nlargest(PRF_TERMS, sorted(scored.items()), key=_by_weight)
-    total = sum(weight for _, weight in best)
+    frequency = scorer.doc_frequency if scorer is not None else searcher.doc_frequency
+    scored = _weigh_by_rarity(
+        heapq.nlargest(PRF_CANDIDATES, weights.items(), key=_by_weight),
+        searcher.doc_count_all(),
+        lambda term: frequency("body", term),
+    )
+    chosen = heapq.nlargest(PRF_TERMS, sorted(scored.items()), key=_by_weight)
+    total = sum(weight for _, weight in chosen)
     if total <= 0:
         return None
     scale = PRF_WEIGHT * len(words) / total
-    LOGGER.debug("feedback words: %s", ", ".join(term for term, _ in best))
-    terms = [wq.Term("body", term, boost=scale * weight) for term, weight in best]
+    LOGGER.debug("feedback words: %s", ", ".join(term for term, _ in chosen))
+    terms = [wq.Term("body", term, boost=scale * weight) for term, weight in chosen]
     return _Unhighlighted(_SumOr(terms))
 
 
-def rewrite(query: wq.Query, searcher: Searcher) -> wq.Query:
+def rewrite(query: wq.Query, searcher: Searcher, scorer: BulkScorer | None = None) -> wq.Query:
     """Return the query to run in place of ``query``: field weights, then feedback.
 
     The rewritten query matches the same articles as ``query``; only scores change.
 
     :param query: the parsed query.
     :param searcher: an open searcher of the index (used for the feedback pass).
+    :param scorer: scores the feedback pass when given (else Whoosh's collector does).
     """
     weighted = _fields(query)
     words = _query_words(query)
     if PRF_DOCS < 1 or len(words) < PRF_MIN_TERMS:
         return weighted
-    expansion = _feedback(weighted, searcher, words)
+    expansion = _feedback(weighted, searcher, words, scorer)
     if expansion is None:
         return weighted
     return wq.AndMaybe(weighted, expansion)

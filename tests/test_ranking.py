@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh import query as wq
 
 import searcher
@@ -111,3 +114,42 @@ def test_time_odd_queries_beat_fts5(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert mine.queries == fts.queries == 42
     assert mine.map >= fts.map + 0.04
     assert mine.ndcg10 >= fts.ndcg10 + 0.04
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.floats(0.001, 5.0), st.integers(1, 1000)),
+        min_size=1,
+        max_size=60,
+        unique_by=lambda c: c[0],
+    )
+)
+def test_feedback_skips_only_words_that_cannot_be_chosen(
+    candidates: list[tuple[int, float, int]],
+) -> None:
+    """Looking up fewer document frequencies chooses the same feedback words."""
+    docs = 1000
+    frequency = {f"w{n}": df for n, _, df in candidates}
+    heaviest = sorted(((f"w{n}", w) for n, w, _ in candidates), key=lambda c: -c[1])
+    looked_up: list[str] = []
+
+    def lookup(term: str) -> int:
+        looked_up.append(term)
+        return frequency[term]
+
+    pruned = ranking._weigh_by_rarity(heaviest, docs, lookup)
+    full = {term: w * ranking._idf(docs, frequency[term]) for term, w in heaviest}
+    assert len(looked_up) == len(pruned) <= len(full)
+    assert pruned.items() <= full.items()
+
+    def best(scored: dict[str, float]) -> list[tuple[str, float]]:
+        return heapq.nlargest(ranking.PRF_TERMS, sorted(scored.items()), key=lambda c: c[1])
+
+    assert best(pruned) == best(full)
+
+
+def test_feedback_looks_up_fewer_frequencies_for_light_words() -> None:
+    heaviest = [(f"w{i}", 100.0 / 10**i) for i in range(30)]
+    looked_up: list[str] = []
+    ranking._weigh_by_rarity(heaviest, 1000, lambda term: looked_up.append(term) or 1)
+    assert ranking.PRF_TERMS <= len(looked_up) < len(heaviest)

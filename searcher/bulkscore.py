@@ -1,0 +1,432 @@
+"""Scoring a whole query at once, term by term: Whoosh's BM25F scores without its matcher tree.
+
+Whoosh scores a query by walking a tree of matcher objects one document at a
+time, with several Python calls per posting per tree node; on Reuters that is
+most of a query's time. Here each term's posting list is read a block at a time
+(ids and weights come out of the block as arrays), scored with BM25F in one
+comprehension, and ``Or``, ``And``, ``AndNot``, ``AndMaybe`` and ``Not`` combine
+the per-term ``{docnum: score}`` maps. Other queries (phrases, wildcards,
+ranges) still run through Whoosh's own matcher, document by document, and are
+combined the same way.
+
+The scores are Whoosh's: the same BM25F (idf, average field length and quantized
+field lengths as Whoosh reads them), the same boosts, and the same coordination
+bonus (:class:`whoosh.matching.CoordMatcher`) for a scaled ``Or``, counted as
+Whoosh counts at the start of each segment. Whoosh recounts the bonus's terms
+when a sub-matcher runs out part-way through a segment, so the last articles of a
+segment may score a little differently there; here every article of a segment
+is counted alike (``tests/test_bulkscore.py`` compares with Whoosh's matchers).
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import weakref
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.codec import whoosh3
+from whoosh.matching import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.searching import Searcher
+from whoosh.util.numlists import delta_decode
+
+LOGGER = logging.getLogger(__name__)
+
+Scores = dict[int, float]
+_N = TypeVar("_N", int, float)
+#: Postings kept ready to score per open searcher (16 bytes each): the cache is
+#: emptied when it would grow past this. A Reuters index has about 2 million.
+CACHED_POSTINGS = 4_000_000
+#: Document frequencies kept per open searcher (for feedback words).
+CACHED_FREQUENCIES = 200_000
+
+
+@dataclass
+class _Part:
+    """A query's matches in one segment: global docnum → score; per document, how
+    many of its visible terms match (only when a coordination bonus needs it); and
+    how many visible terms it has (Whoosh's ``term_matchers``)."""
+
+    scores: Scores
+    counts: dict[int, int] | None
+    terms: int
+
+
+_EMPTY = _Part({}, None, 0)
+_UNREAD = (array("q"), array("d"))  # a marker: not yet looked up
+
+
+#: A term's postings in one segment, ready to score: global docnums and, per
+#: posting, its BM25 term-frequency part (its weight in an unscored field).
+_Postings = tuple["array[int]", "array[float]"]
+
+
+@dataclass
+class _Segment:
+    """One segment of a searcher: its sub-searcher, docnum offset, length norms
+    and the postings read so far."""
+
+    searcher: Searcher
+    offset: int
+    deleted: frozenset[int]
+    norms: dict[str, list[float]] = field(default_factory=dict)
+    postings: dict[tuple[str, bytes], _Postings | None] = field(default_factory=dict)
+
+
+class _SearcherData:
+    """What is kept per open searcher: its segments, their BM25 norms and the
+    postings read, up to :data:`CACHED_POSTINGS` postings in all."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.segments = [
+            _Segment(sub, offset, _deleted(sub.reader()))
+            for sub, offset in searcher.leaf_searchers()
+        ]
+        self.cached = 0
+        self.frequencies: dict[tuple[str, str], int] = {}
+
+    def remember(self, segment: _Segment, key: tuple[str, bytes], found: _Postings | None) -> None:
+        size = len(found[0]) if found else 0
+        if self.cached + size > CACHED_POSTINGS:
+            for each in self.segments:
+                each.postings.clear()
+            self.cached = 0
+        segment.postings[key] = found
+        self.cached += size
+
+
+_DATA: weakref.WeakKeyDictionary[Searcher, _SearcherData] = weakref.WeakKeyDictionary()
+
+
+def supported(searcher: Searcher) -> bool:
+    """Whether :class:`BulkScorer` scores as ``searcher`` does (its weighting is BM25F)."""
+    return isinstance(searcher.weighting, scoring.BM25F)
+
+
+class BulkScorer:
+    """Scores queries over all of ``searcher``'s articles, remembering each query's
+    scores for the life of this object (one search).
+
+    :param searcher: an open top-level searcher whose weighting is BM25F.
+    """
+
+    def __init__(self, searcher: Searcher) -> None:
+        if not supported(searcher):
+            raise ValueError("BulkScorer needs a searcher weighted by BM25F")
+        self.searcher = searcher
+        data = _DATA.get(searcher)
+        if data is None:
+            data = _DATA[searcher] = _SearcherData(searcher)
+        self._data = data
+        self._schema = searcher.schema
+        self._weighting: scoring.BM25F = searcher.weighting
+        self._context = searcher.context(needs_current=True)
+        self._memo: dict[wq.Query, Scores] = {}
+        self._parts: dict[tuple[wq.Query, int], _Part] = {}
+
+    def scores(self, query: wq.Query) -> Scores:
+        """Return ``{docnum: score}`` for every live article ``query`` matches."""
+        found = self._memo.get(query)
+        if found is None:
+            found = {}
+            for segment in self._data.segments:
+                found.update(self._segment_scores(query, segment).scores)
+            self._memo[query] = found
+        return found
+
+    def _segment_scores(self, query: wq.Query, segment: _Segment) -> _Part:
+        """A whole query's scores in one segment, remembered for this search (the
+        feedback pass scores the query that the final query then contains)."""
+        key = (query, id(segment))
+        part = self._parts.get(key)
+        if part is None:
+            part = self._parts[key] = self._part(query, segment, False)
+        return part
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """How many articles hold the term (remembered for the open searcher)."""
+        key = (fieldname, text)
+        found = self._data.frequencies.get(key)
+        if found is None:
+            if len(self._data.frequencies) >= CACHED_FREQUENCIES:
+                self._data.frequencies.clear()
+            found = self._data.frequencies[key] = self.searcher.doc_frequency(fieldname, text)
+        return found
+
+    def top(
+        self, query: wq.Query, limit: int, allowed: set[int] | None = None
+    ) -> list[tuple[float, int]]:
+        """Return the best ``limit`` ``(score, docnum)`` pairs, best first (ties by
+        docnum), of the articles in ``allowed`` (all when ``None``)."""
+        scores = self.scores(query)
+        docs: Iterable[int] = scores if allowed is None else allowed.intersection(scores)
+        best = heapq.nlargest(limit, docs, key=scores.__getitem__)
+        return sorted(((scores[d], d) for d in best), key=_rank_key)
+
+    # One segment -------------------------------------------------------------
+
+    def _part(
+        self,
+        query: wq.Query,
+        segment: _Segment,
+        counts: bool,
+        within: Scores | None = None,
+    ) -> _Part:
+        """Score ``query`` in one segment; with ``within``, a term or ``Or`` may
+        leave out the articles not in it (the caller has no use for them)."""
+        if isinstance(query, wq.Term):
+            return self._term(query, segment, counts, within)
+        if isinstance(query, wq.Or):
+            return self._or(query, segment, counts, within)
+        if type(query) is wq.And:
+            return self._and(query, segment, counts)
+        if type(query) is wq.AndNot:
+            return self._and_not(query, segment, counts)
+        if type(query) is wq.AndMaybe:
+            return self._and_maybe(query, segment, counts)
+        if query is wq.NullQuery:
+            return _EMPTY
+        if _is_quiet(query):
+            part = self._part(query.child, segment, False, within)
+            return _Part(part.scores, {} if counts else None, 0)
+        return self._by_matcher(query, segment, counts)
+
+    def _term(
+        self, query: wq.Term, segment: _Segment, counts: bool, within: Scores | None
+    ) -> _Part:
+        if query.fieldname not in self._schema or type(query) is not wq.Term:
+            return self._by_matcher(query, segment, counts)
+        fieldtype = self._schema[query.fieldname]
+        try:
+            text = fieldtype.to_bytes(query.text)
+        except ValueError:
+            return _EMPTY
+        key = (query.fieldname, text)
+        postings = segment.postings.get(key, _UNREAD)
+        if postings is _UNREAD:
+            postings = self._read(segment, query.fieldname, text, fieldtype.scorable)
+            self._data.remember(segment, key, postings)
+        if postings is None:
+            return _EMPTY
+        ids, parts = postings
+        factor = query.boost
+        if fieldtype.scorable:
+            factor *= self.searcher.idf(query.fieldname, text)
+        if within is None:
+            scores = {d: factor * p for d, p in zip(ids, parts, strict=True)}
+        else:
+            scores = {d: factor * p for d, p in zip(ids, parts, strict=True) if d in within}
+        return _Part(scores, dict.fromkeys(scores, 1) if counts else None, 1)
+
+    def _read(
+        self, segment: _Segment, fieldname: str, text: bytes, scorable: bool
+    ) -> _Postings | None:
+        """Read a term's postings in a segment, with each posting's BM25 part
+        ``w * (K1 + 1) / (w + norm)`` (``idf * part`` is Whoosh's score)."""
+        found = _postings(segment, fieldname, text)
+        if found is None:
+            return None
+        local, weights = found
+        offset = segment.offset
+        ids = array("q", [d + offset for d in local])
+        if not scorable:
+            return ids, array("d", weights)
+        k1 = self._weighting.K1 + 1
+        norms = self._norms(segment, fieldname)
+        return ids, array(
+            "d", [k1 * w / (w + norms[d]) for d, w in zip(local, weights, strict=True)]
+        )
+
+    def _or(self, query: wq.Or, segment: _Segment, counts: bool, within: Scores | None) -> _Part:
+        subs = query.subqueries
+        if not subs:
+            return _EMPTY
+        if len(subs) == 1:  # Whoosh matches the only child, boost and scale unused
+            return self._part(subs[0], segment, counts, within)
+        scale = query.scale
+        need = counts or bool(scale)
+        parts = [self._part(sub, segment, need, within) for sub in subs]
+        scores = _add([p.scores for p in parts])
+        matched = _add([p.counts for p in parts if p.counts is not None]) if need else None
+        if query.boost != 1.0:
+            boost = query.boost
+            scores = {d: s * boost for d, s in scores.items()}
+        terms = sum(p.terms for p in parts)
+        if scale and terms and matched is not None:
+            scores = _coordinate(scores, matched, terms, scale)
+        return _Part(scores, matched if counts else None, terms)
+
+    def _and(self, query: wq.And, segment: _Segment, counts: bool) -> _Part:
+        subs = query.subqueries
+        if not subs:
+            return _EMPTY
+        if len(subs) == 1:
+            return self._part(subs[0], segment, counts)
+        positive = [s for s in subs if not isinstance(s, wq.Not)]
+        if not positive:
+            return self._by_matcher(query, segment, counts)
+        parts = [self._part(sub, segment, counts) for sub in positive]
+        excluded = [self._part(s.query, segment, False) for s in subs if isinstance(s, wq.Not)]
+        smallest: Scores = min((p.scores for p in parts), key=len)
+        common = set(smallest)
+        for part in parts:
+            common.intersection_update(part.scores)
+        for part in excluded:
+            common.difference_update(part.scores)
+        # Each NOT inside an And scores 1 (the weight of Whoosh's InverseMatcher).
+        bonus = float(len(excluded))
+        boost = query.boost
+        scores = {d: (sum(p.scores[d] for p in parts) + bonus) * boost for d in common}
+        matched = None
+        if counts:
+            matched = {d: sum(p.counts[d] for p in parts if p.counts) for d in common}
+        return _Part(scores, matched, sum(p.terms for p in parts + excluded))
+
+    def _and_not(self, query: wq.AndNot, segment: _Segment, counts: bool) -> _Part:
+        kept = self._part(query.a, segment, counts)
+        dropped = self._part(query.b, segment, False)
+        scores = {d: s for d, s in kept.scores.items() if d not in dropped.scores}
+        matched = None
+        if kept.counts is not None:
+            matched = {d: kept.counts[d] for d in scores}
+        return _Part(scores, matched, kept.terms + dropped.terms)
+
+    def _and_maybe(self, query: wq.AndMaybe, segment: _Segment, counts: bool) -> _Part:
+        base = (
+            self._part(query.a, segment, True) if counts else self._segment_scores(query.a, segment)
+        )
+        extra = self._part(query.b, segment, counts, base.scores)
+        more = extra.scores
+        scores = {d: s + more[d] if d in more else s for d, s in base.scores.items()}
+        matched = None
+        if base.counts is not None and extra.counts is not None:
+            plus = extra.counts
+            matched = {d: c + plus.get(d, 0) for d, c in base.counts.items()}
+        return _Part(scores, matched, base.terms + extra.terms)
+
+    def _by_matcher(self, query: wq.Query, segment: _Segment, counts: bool) -> _Part:
+        """Any other query: Whoosh's own matcher, one document at a time."""
+        sub = segment.searcher
+        matcher = query.matcher(sub, self._context)
+        terms = sum(1 for _ in matcher.term_matchers())
+        offset = segment.offset
+        scores: Scores = {}
+        matched: dict[int, int] | None = {} if counts else None
+        while matcher.is_active():
+            docnum = matcher.id()
+            scores[docnum + offset] = matcher.score()
+            if matched is not None:
+                matched[docnum + offset] = sum(1 for _ in matcher.matching_terms(docnum))
+            matcher.next()
+        return _Part(scores, matched, terms)
+
+    def _norms(self, segment: _Segment, fieldname: str) -> list[float]:
+        """``K1 * (1 - B + B * length / average length)`` of each document of the
+        segment, by local docnum, with lengths quantized as Whoosh stores them."""
+        norms = segment.norms.get(fieldname)
+        if norms is None:
+            weighting = self._weighting
+            k1 = weighting.K1
+            b = weighting._field_B.get(fieldname, weighting.B)
+            average = self.searcher.avg_field_length(fieldname) or 1
+            table = [k1 * ((1 - b) + b * whoosh3.byte_to_length(i) / average) for i in range(256)]
+            lengths = _length_bytes(segment.searcher.reader(), fieldname)
+            norms = segment.norms[fieldname] = [table[i] for i in lengths]
+        return norms
+
+
+def _deleted(reader: Any) -> frozenset[int]:
+    if not reader.has_deletions():
+        return frozenset()
+    return frozenset(d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
+
+
+def _rank_key(item: tuple[float, int]) -> tuple[float, int]:
+    return (-item[0], item[1])
+
+
+def _is_quiet(query: wq.Query) -> bool:
+    """Whether ``query`` hides its terms from the coordination bonus and snippets
+    (:class:`searcher.ranking` marks feedback words so)."""
+    return bool(getattr(query, "quiet", False)) and hasattr(query, "child")
+
+
+def _add(maps: list[dict[int, _N]]) -> dict[int, _N]:
+    """Add up per-document values (scores, or counts of matching terms)."""
+    if not maps:
+        return {}
+    maps = sorted(maps, key=len, reverse=True)
+    total = dict(maps[0])
+    get = total.get
+    for other in maps[1:]:
+        for d, value in other.items():
+            total[d] = get(d, 0) + value
+    return total
+
+
+def _coordinate(scores: Scores, matched: dict[int, int], terms: int, scale: float) -> Scores:
+    """Whoosh's coordination bonus (``CoordMatcher._sqr``): articles matching more
+    of the query's terms gain."""
+    if terms == scale:
+        return dict.fromkeys(scores, 0.0)
+    spread = (terms - scale) ** 2
+    shrink = (terms - 1) / terms
+    return {d: (s + (matched.get(d, 0) - 1) / spread) * shrink for d, s in scores.items()}
+
+
+def _postings(
+    segment: _Segment, fieldname: str, text: bytes
+) -> tuple[list[int], list[float]] | None:
+    """Return the local docnums and weights of a term's live postings in a segment,
+    or ``None`` when the segment lacks the term."""
+    reader = segment.searcher.reader()
+    try:
+        matcher = reader.postings(fieldname, text)
+    except TermNotFound:
+        return None
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    ids: list[int] = []
+    weights: list[float] = []
+    if isinstance(matcher, whoosh3.W3LeafMatcher) and not matcher._byteids:
+        _read_blocks(matcher, ids, weights)
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    deleted = segment.deleted
+    if deleted:
+        kept = [(d, w) for d, w in zip(ids, weights, strict=True) if d not in deleted]
+        ids = [d for d, _ in kept]
+        weights = [w for _, w in kept]
+    return ids, weights
+
+
+def _read_blocks(matcher: Any, ids: list[int], weights: list[float]) -> None:
+    """Read every block of a W3 posting list: ids and weights a block at a time."""
+    while True:
+        if matcher._data is None:
+            matcher._read_data()
+        ids.extend(delta_decode(matcher._data[0]))
+        matcher._read_weights()
+        weights.extend(matcher._weights)
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
+def _length_bytes(reader: Any, fieldname: str) -> bytes:
+    """Each document's quantized length of ``fieldname`` (a byte per document)."""
+    count = reader.doc_count_all()
+    column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if column is None:
+        return bytes(count)
+    data = bytes(column._dbfile.get(column._basepos, min(column._count, count)))
+    return data.ljust(count, b"\0")
