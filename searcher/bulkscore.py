@@ -20,16 +20,19 @@ is counted alike (``tests/test_bulkscore.py`` compares with Whoosh's matchers).
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import logging
+import math
 import weakref
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, TypeVar
 
+from whoosh import formats, scoring
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.codec import whoosh3
 from whoosh.matching import FilterMatcher
 from whoosh.reading import TermNotFound
@@ -77,6 +80,8 @@ class _Segment:
     deleted: frozenset[int]
     norms: dict[str, list[float]] = field(default_factory=dict)
     postings: dict[tuple[str, bytes], _Postings | None] = field(default_factory=dict)
+    #: The largest BM25 part (or weight) of each term read, for score bounds.
+    maxima: dict[tuple[str, bytes], float] = field(default_factory=dict)
 
 
 class _SearcherData:
@@ -96,6 +101,7 @@ class _SearcherData:
         if self.cached + size > CACHED_POSTINGS:
             for each in self.segments:
                 each.postings.clear()
+                each.maxima.clear()
             self.cached = 0
         segment.postings[key] = found
         self.cached += size
@@ -164,10 +170,74 @@ class BulkScorer:
     ) -> list[tuple[float, int]]:
         """Return the best ``limit`` ``(score, docnum)`` pairs, best first (ties by
         docnum), of the articles in ``allowed`` (all when ``None``)."""
+        if type(query) is wq.AndMaybe:
+            bound = self._bound(query.b)
+            if bound is not None:
+                return self._top_maybe(query, limit, allowed, bound)
         scores = self.scores(query)
         docs: Iterable[int] = scores if allowed is None else allowed.intersection(scores)
         best = heapq.nlargest(limit, docs, key=scores.__getitem__)
         return sorted(((scores[d], d) for d in best), key=_rank_key)
+
+    def matching(self, query: wq.Query) -> set[int]:
+        """Return every live article ``query`` matches."""
+        while type(query) is wq.AndMaybe:  # it matches what its first part matches
+            query = query.a
+        return set(self.scores(query))
+
+    def _top_maybe(
+        self, query: wq.AndMaybe, limit: int, allowed: set[int] | None, bound: float
+    ) -> list[tuple[float, int]]:
+        """:meth:`top` of ``a ANDMAYBE b`` where ``b`` adds at most ``bound``: only
+        the articles whose ``a`` score comes within ``bound`` of the best
+        ``limit`` can rank among them, so ``b`` is scored for those alone (the
+        feedback words of a long query, mostly common words with long lists)."""
+        base = self.scores(query.a)
+        docs: Iterable[int] = base if allowed is None else allowed.intersection(base)
+        best = heapq.nlargest(limit, docs, key=base.__getitem__)
+        if not best:
+            return []
+        floor = base[best[-1]] - bound if len(best) == limit else -math.inf
+        candidates = {d: base[d] for d in docs if base[d] >= floor}
+        extra: Scores = {}
+        for segment in self._data.segments:
+            extra.update(self._part(query.b, segment, False, candidates).scores)
+        final = {d: s + extra[d] if d in extra else s for d, s in candidates.items()}
+        best = heapq.nlargest(limit, final, key=final.__getitem__)
+        return sorted(((final[d], d) for d in best), key=_rank_key)
+
+    def _bound(self, query: wq.Query) -> float | None:
+        """The most ``query`` can add to an article's score, when it is a sum of
+        terms (``None`` for anything else)."""
+        if _is_quiet(query):
+            return self._bound(query.child)
+        if type(query) is wq.Term and query.fieldname in self._schema:
+            fieldtype = self._schema[query.fieldname]
+            try:
+                text = fieldtype.to_bytes(query.text)
+            except ValueError:
+                return 0.0
+            most = 0.0
+            for segment in self._data.segments:
+                most = max(most, self._maximum(segment, query.fieldname, text, fieldtype.scorable))
+            idf: float = self.searcher.idf(query.fieldname, text) if fieldtype.scorable else 1.0
+            return float(query.boost) * idf * most
+        if isinstance(query, wq.Or) and not query.scale:
+            subs = query.subqueries
+            bounds = [self._bound(sub) for sub in subs]
+            if any(b is None for b in bounds):
+                return None
+            total = sum(b for b in bounds if b is not None)
+            return total if len(subs) == 1 else total * query.boost
+        return None
+
+    def _maximum(self, segment: _Segment, fieldname: str, text: bytes, scorable: bool) -> float:
+        key = (fieldname, text)
+        most = segment.maxima.get(key)
+        if most is None:
+            postings = self._term_postings(segment, fieldname, text, scorable)
+            most = segment.maxima[key] = max(postings[1], default=0.0) if postings else 0.0
+        return most
 
     # One segment -------------------------------------------------------------
 
@@ -184,6 +254,8 @@ class BulkScorer:
             return self._term(query, segment, counts, within)
         if isinstance(query, wq.Or):
             return self._or(query, segment, counts, within)
+        if type(query) is wq.Phrase:
+            return self._phrase(query, segment, counts, within)
         if type(query) is wq.And:
             return self._and(query, segment, counts)
         if type(query) is wq.AndNot:
@@ -207,11 +279,7 @@ class BulkScorer:
             text = fieldtype.to_bytes(query.text)
         except ValueError:
             return _EMPTY
-        key = (query.fieldname, text)
-        postings = segment.postings.get(key, _UNREAD)
-        if postings is _UNREAD:
-            postings = self._read(segment, query.fieldname, text, fieldtype.scorable)
-            self._data.remember(segment, key, postings)
+        postings = self._term_postings(segment, query.fieldname, text, fieldtype.scorable)
         if postings is None:
             return _EMPTY
         ids, parts = postings
@@ -223,6 +291,57 @@ class BulkScorer:
         else:
             scores = {d: factor * p for d, p in zip(ids, parts, strict=True) if d in within}
         return _Part(scores, dict.fromkeys(scores, 1) if counts else None, 1)
+
+    def _phrase(
+        self, query: wq.Phrase, segment: _Segment, counts: bool, within: Scores | None
+    ) -> _Part:
+        """Whoosh's ``Phrase``: the articles holding its words in order within
+        ``slop``, scored as the sum of the words' scores (``SpanNear2``)."""
+        fieldname = query.fieldname
+        fieldtype = self._schema[fieldname] if fieldname in self._schema else None  # noqa: SIM401 (a Schema has no get)
+        if fieldtype is None or type(fieldtype.format) is not formats.Positions:
+            return self._by_matcher(query, segment, counts)
+        words: list[bytes] = []
+        for word in query.words:
+            try:
+                words.append(fieldtype.to_bytes(word))
+            except ValueError:
+                return _EMPTY
+        lists = [
+            self._term_postings(segment, fieldname, word, fieldtype.scorable) for word in words
+        ]
+        if not lists or any(found is None for found in lists):
+            return _EMPTY
+        present = [found for found in lists if found is not None]
+        candidates = set(present[0][0]).intersection(*(ids for ids, _ in present[1:]))
+        if within is not None:
+            candidates.intersection_update(within)
+        offset = segment.offset
+        local = {d - offset for d in candidates}
+        positions = [_positions(segment, fieldname, word, local) for word in words]
+        scores: Scores = {}
+        factors = [
+            query.boost * (self.searcher.idf(fieldname, word) if fieldtype.scorable else 1.0)
+            for word in words
+        ]
+        for d in sorted(local):
+            if _in_order([at[d] for at in positions], query.slop):
+                scores[d + offset] = sum(
+                    factor * parts[bisect.bisect_left(ids, d + offset)]
+                    for factor, (ids, parts) in zip(factors, present, strict=True)
+                )
+        return _Part(scores, dict.fromkeys(scores, len(words)) if counts else None, len(words))
+
+    def _term_postings(
+        self, segment: _Segment, fieldname: str, text: bytes, scorable: bool
+    ) -> _Postings | None:
+        """A term's postings in a segment, from the cache or read and remembered."""
+        key = (fieldname, text)
+        postings = segment.postings.get(key, _UNREAD)
+        if postings is _UNREAD:
+            postings = self._read(segment, fieldname, text, scorable)
+            self._data.remember(segment, key, postings)
+        return postings
 
     def _read(
         self, segment: _Segment, fieldname: str, text: bytes, scorable: bool
@@ -407,6 +526,53 @@ def _postings(
         ids = [d for d, _ in kept]
         weights = [w for _, w in kept]
     return ids, weights
+
+
+def _positions(
+    segment: _Segment, fieldname: str, text: bytes, wanted: set[int]
+) -> dict[int, list[int]]:
+    """The positions of a term in the ``wanted`` documents (local docnums) of a
+    segment, reading only the posting blocks that can hold them."""
+    found: dict[int, list[int]] = {}
+    if not wanted:
+        return found
+    matcher = segment.searcher.reader().postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    if not isinstance(matcher, whoosh3.W3LeafMatcher) or matcher._byteids:
+        while matcher.is_active():
+            if matcher.id() in wanted:
+                found[matcher.id()] = matcher.value_as("positions")
+            matcher.next()
+        return found
+    decode = matcher.format.decode_positions
+    first, last = min(wanted), max(wanted)
+    while True:
+        if matcher._maxid >= first:
+            if matcher._data is None:
+                matcher._read_data()
+            ids = accumulate(matcher._data[0])
+            matcher._read_values()
+            for d, value in zip(ids, matcher._values, strict=True):
+                if d in wanted:
+                    found[d] = decode(value)
+        if matcher._lastblock or matcher._maxid >= last:
+            return found
+        matcher._goto(matcher._nextoffset)
+
+
+def _in_order(positions: list[list[int]], slop: int) -> bool:
+    """Whether the words (their positions, in phrase order) stand in order, each
+    1 to ``slop`` positions after the one before: what Whoosh's ``SpanNear2``
+    (``ordered``, ``mindist=1``) finds on single positions, where a chain of
+    spans only grows at its end."""
+    ends = set(positions[0])
+    gaps = range(1, slop + 1)
+    for following in positions[1:]:
+        if not ends:
+            return False
+        ends = {p for p in following if any(p - gap in ends for gap in gaps)}
+    return bool(ends)
 
 
 def _read_blocks(matcher: Any, ids: list[int], weights: list[float]) -> None:

@@ -355,7 +355,7 @@ class _Run:
         if self.scorer is not None:
             # The rewrite matches what the asked query matches, and its scores
             # are already at hand.
-            found = set(self.scorer.scores(self.query))
+            found = self.scorer.matching(self.query)
         else:
             # Whoosh's own count re-runs the query doc by doc.
             found = matching_docs(self.searcher, query)

@@ -166,7 +166,15 @@ def _term_counts(searcher: Searcher, docnum: int) -> Counter[str]:
         return Counter(dict(reader.vector_as("weight", docnum, "body")))
     fast = _fast_body_analyzer(searcher)
     body = searcher.stored_fields(docnum).get("body", "")
-    return Counter({term: len(at) for term, at in fast.positions(body).items()})
+    raws = fast.findall(body)
+    known = fast.cache.get
+    for raw in [raw for raw in set(raws) if known(raw) is None]:
+        fast._learn(raw)
+    counts: Counter[str] = Counter(map(known, raws))
+    if None in counts:  # the analyzer's word memory was emptied while learning
+        return Counter({term: len(at) for term, at in fast.positions(body).items()})
+    counts.pop("", None)  # words the filters drop
+    return counts
 
 
 _FAST: dict[int, Any] = {}

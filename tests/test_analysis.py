@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from searcher.analysis import (
     STOP_WORDS,
+    TOKEN_PATTERN,
     NltkTokenizer,
+    TokenPattern,
     analyze_text,
     name_analyzer,
     news_analyzer,
@@ -91,3 +93,28 @@ def test_schema_analyzers_survive_pickling() -> None:
     assert copy.names() == schema.names()
     for name in ("title", "body", "byline", "source"):
         assert copy[name].analyzer == schema[name].analyzer
+
+
+_ASCII_TEXT = st.text(
+    alphabet=st.sampled_from("aZ09._,'- \n\t\"()$%:;!?/&x\x01"), max_size=80
+) | st.text(alphabet=st.characters(max_codepoint=127), max_size=80)
+
+
+@given(_ASCII_TEXT)
+def test_ascii_pattern_finds_the_same_tokens(text: str) -> None:
+    """All-ASCII text takes the faster ASCII pattern, with the same spans."""
+    pattern = TokenPattern(TOKEN_PATTERN)
+    assert pattern.ascii is not None
+    expected = [m.span() for m in pattern.compiled.finditer(text)]
+    assert [m.span() for m in pattern.ascii.finditer(text)] == expected
+    assert [m.span() for m in pattern.finditer(text)] == expected
+    assert pattern.findall(text) == pattern.compiled.findall(text)
+
+
+def test_token_pattern_examples() -> None:
+    pattern = TokenPattern(TOKEN_PATTERN)
+    text = "U.S. aid of 39,000 (1.5%) for Iraq's x_y a.b.c. São Paulo’s"
+    assert pattern.findall(text) == pattern.compiled.findall(text)
+    assert pattern.findall(text.encode("ascii", "ignore").decode()) == [
+        "U.S.", "aid", "of", "39,000", "1.5", "for", "Iraq's", "x", "y", "a.b.c.", "So", "Paulos",
+    ]  # fmt: skip

@@ -19,6 +19,7 @@ QUERIES = [
     "legal immunity",
     "U.S. troops iraq",  # three words: feedback terms too
     '"sticking point"',
+    '"talks stall"~3',
     "troops NOT panetta",
     "troops AND iraq",
     "troops AND NOT panetta",
@@ -58,6 +59,14 @@ def _assert_same_scores(ix: searcher.Index, texts: list[str]) -> None:
             assert got.keys() == expected.keys(), text
             for docnum, score in expected.items():
                 assert got[docnum] == pytest.approx(score, rel=1e-9, abs=1e-12), text
+            assert bulkscore.BulkScorer(s).matching(query) == expected.keys()
+            for limit in (1, 3, 30):
+                best = bulkscore.BulkScorer(s).top(query, limit)
+                assert [score for score, _ in best] == pytest.approx(
+                    sorted(expected.values(), reverse=True)[:limit], rel=1e-9
+                ), text
+                for score, docnum in best:
+                    assert score == pytest.approx(expected[docnum], rel=1e-9)
 
 
 def test_same_scores_as_whoosh(built_index: searcher.Index) -> None:
@@ -84,6 +93,8 @@ def test_same_scores_on_news_archive(tmp_path: Path) -> None:
                 "oil prices",
                 "interest rates",
                 '"money supply"',
+                '"oil prices"~3',
+                '"the chief executive said"',
                 "oil NOT opec",
                 "bank AND rates",
                 "oil*",
