@@ -5,7 +5,9 @@ Usage: ``python benchmarks/query.py [--index DIR] [--runs N]``
 Indexes ``../shared/data/reuters21578`` with searcher (unless ``--index`` names
 a built index) and the same articles into FTS5, then times, warm, the top 10
 with snippets for the query set of ``../shared/tools/peers.py`` plus our own,
-three rounds each, and prints p50/p95 for both engines. Last, the whole-process
+three rounds each, and prints p50/p95 for both engines; then ours again with
+the index's kept postings dropped before every query (words never read
+before, as a first query on them meets). Last, the whole-process
 time of ``searcher query`` from the shell (median of ``--runs``), and of the
 bare interpreter for scale. Prints one JSON line per measurement.
 """
@@ -23,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 REUTERS = REPO.parent / "shared" / "data" / "reuters21578"
@@ -64,6 +67,16 @@ def _time(run: Callable[[str], object], queries: list[str], rounds: int = 3) -> 
             run(text)
             times.append(time.perf_counter() - started)
     return times
+
+
+def _search_unread(ix: Any, text: str) -> object:
+    """One search after dropping what the open index keeps of earlier queries
+    (posting lists, norms, document frequencies): the cost of a first query on
+    new words, the searcher itself still open."""
+    from searcher import bulkscore
+
+    bulkscore.forget(ix._current_searcher())
+    return ix.search(text, limit=10)
 
 
 def _fts5(index_dir: Path, folder: Path) -> Callable[[str], object]:
@@ -129,7 +142,12 @@ def main() -> None:
             for name, queries in (("peers.py set", PEER_QUERIES), ("own set", list(OWN_QUERIES))):
                 ours = _time(lambda text: ix.search(text, limit=10), queries)
                 theirs = _time(fts5, queries)
-                for engine, times in (("searcher", ours), ("fts5", theirs)):
+                unread = _time(lambda text: _search_unread(ix, text), queries)
+                for engine, times in (
+                    ("searcher", ours),
+                    ("fts5", theirs),
+                    ("searcher, postings never read before", unread),
+                ):
                     row = {"set": name, "engine": engine, **_percentiles(times)}
                     print(json.dumps(row), flush=True)
         print(json.dumps(_process_times(index_dir, args.runs)), flush=True)

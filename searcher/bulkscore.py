@@ -110,6 +110,12 @@ class _SearcherData:
 _DATA: weakref.WeakKeyDictionary[Searcher, _SearcherData] = weakref.WeakKeyDictionary()
 
 
+def forget(searcher: Searcher) -> None:
+    """Drop the postings, norms and frequencies kept for ``searcher`` (for
+    measuring queries on terms never read before)."""
+    _DATA.pop(searcher, None)
+
+
 def supported(searcher: Searcher) -> bool:
     """Whether :class:`BulkScorer` scores as ``searcher`` does (its weighting is BM25F)."""
     return isinstance(searcher.weighting, scoring.BM25F)
