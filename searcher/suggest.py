@@ -56,13 +56,14 @@ def respell_word(reader: Any, word: str, stem: Callable[[str], str]) -> str | No
     return min(candidates)[2] if candidates else None
 
 
-def _edits1(word: str) -> set[str]:
-    """Every string one deletion, transposition, replacement or insertion away."""
+def edits1(word: str, letters: str = _LETTERS) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion (of
+    one of ``letters``) away from ``word``."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     deletes = {a + b[1:] for a, b in splits if b}
     transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in letters}
+    inserts = {a + c + b for a, b in splits for c in letters}
     return (deletes | transposes | replaces | inserts) - {word}
 
 
@@ -70,7 +71,7 @@ def _near_words(reader: Any, word: str) -> list[tuple[str, int]]:
     """Indexed words one edit from ``word`` (looked up directly: a few hundred
     lookups beat Whoosh's automaton walk of the lexicon), else, for words of five
     letters or more, two edits away with the first two letters kept."""
-    near = [(w, 1) for w in _edits1(word) if reader.doc_frequency(WORDS_FIELD, w)]
+    near = [(w, 1) for w in edits1(word) if reader.doc_frequency(WORDS_FIELD, w)]
     if near or len(word) < 5:
         return near
     found = reader.terms_within(WORDS_FIELD, word, 2, prefix=2)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
 import searcher
+from searcher.clauses import near_words
 from searcher.cli import cli
-from tests.conftest import SEED_ID
+from searcher.suggest import WORDS_FIELD
+from tests.conftest import SEED_ID, shared_data
 
 
 def test_misspelled_query_suggests_the_words(built_index: searcher.Index) -> None:
@@ -54,3 +58,28 @@ def test_fuzzy_hits_are_highlighted(built_index: searcher.Index) -> None:
 
 def test_fuzzy_without_neighbours_finds_nothing(built_index: searcher.Index) -> None:
     assert built_index.search("zzzzqx~").hits == ()
+
+
+def _assert_near_words_as_whoosh(ix: searcher.Index, words: list[str]) -> None:
+    with ix._ix.searcher() as s:
+        reader = s.reader()
+        for word in words:
+            for prefix in (0, 1, 2):
+                for maxdist in (0, 1):
+                    expected = set(reader.terms_within(WORDS_FIELD, word, maxdist, prefix=prefix))
+                    assert near_words(reader, word, maxdist, prefix) == expected, (word, prefix)
+
+
+def test_fuzzy_neighbours_are_whooshs(built_index: searcher.Index) -> None:
+    _assert_near_words_as_whoosh(
+        built_index, ["immunty", "imunity", "troops", "panneta", "iraq", "us", "x", "39000", "sao"]
+    )
+
+
+def test_fuzzy_neighbours_are_whooshs_on_news(tmp_path: Path) -> None:
+    business = shared_data("bbc-news", "bbc", "business")
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(business)
+        _assert_near_words_as_whoosh(
+            ix, ["profti", "econmy", "japan", "bank", "rates", "opec", "yukos", "2004", "o'neill"]
+        )
