@@ -72,20 +72,20 @@ _Postings = tuple["array[int]", "array[float]"]
 
 @dataclass
 class _Segment:
-    """One segment of a searcher: its sub-searcher, docnum offset, length norms
+    """One segment of a searcher: its sub-searcher, docnum offset, field lengths
     and the postings read so far."""
 
     searcher: Searcher
     offset: int
     deleted: frozenset[int]
-    norms: dict[str, list[float]] = field(default_factory=dict)
+    lengths: dict[str, bytes] = field(default_factory=dict)
     postings: dict[tuple[str, bytes], _Postings | None] = field(default_factory=dict)
     #: The largest BM25 part (or weight) of each term read, for score bounds.
     maxima: dict[tuple[str, bytes], float] = field(default_factory=dict)
 
 
 class _SearcherData:
-    """What is kept per open searcher: its segments, their BM25 norms and the
+    """What is kept per open searcher: its segments, BM25 length norms and the
     postings read, up to :data:`CACHED_POSTINGS` postings in all."""
 
     def __init__(self, searcher: Searcher) -> None:
@@ -95,25 +95,32 @@ class _SearcherData:
         ]
         self.cached = 0
         self.frequencies: dict[tuple[str, str], int] = {}
+        self.norms: dict[str, list[float]] = {}
 
     def remember(self, segment: _Segment, key: tuple[str, bytes], found: _Postings | None) -> None:
         size = len(found[0]) if found else 0
         if self.cached + size > CACHED_POSTINGS:
-            for each in self.segments:
-                each.postings.clear()
-                each.maxima.clear()
-            self.cached = 0
+            self.drop_postings()
         segment.postings[key] = found
         self.cached += size
+
+    def drop_postings(self) -> None:
+        for segment in self.segments:
+            segment.postings.clear()
+            segment.maxima.clear()
+        self.cached = 0
 
 
 _DATA: weakref.WeakKeyDictionary[Searcher, _SearcherData] = weakref.WeakKeyDictionary()
 
 
 def forget(searcher: Searcher) -> None:
-    """Drop the postings, norms and frequencies kept for ``searcher`` (for
-    measuring queries on terms never read before)."""
-    _DATA.pop(searcher, None)
+    """Drop the postings and frequencies kept for ``searcher`` (for measuring
+    queries on words never read before); its field lengths stay."""
+    data = _DATA.get(searcher)
+    if data is not None:
+        data.drop_postings()
+        data.frequencies.clear()
 
 
 def supported(searcher: Searcher) -> bool:
@@ -363,9 +370,11 @@ class BulkScorer:
         if not scorable:
             return ids, array("d", weights)
         k1 = self._weighting.K1 + 1
-        norms = self._norms(segment, fieldname)
+        norms = self._norms(fieldname)
+        lengths = self._lengths(segment, fieldname)
         return ids, array(
-            "d", [k1 * w / (w + norms[d]) for d, w in zip(local, weights, strict=True)]
+            "d",
+            [k1 * w / (w + norms[lengths[d]]) for d, w in zip(local, weights, strict=True)],
         )
 
     def _or(self, query: wq.Or, segment: _Segment, counts: bool, within: Scores | None) -> _Part:
@@ -451,19 +460,27 @@ class BulkScorer:
             matcher.next()
         return _Part(scores, matched, terms)
 
-    def _norms(self, segment: _Segment, fieldname: str) -> list[float]:
-        """``K1 * (1 - B + B * length / average length)`` of each document of the
-        segment, by local docnum, with lengths quantized as Whoosh stores them."""
-        norms = segment.norms.get(fieldname)
+    def _norms(self, fieldname: str) -> list[float]:
+        """``K1 * (1 - B + B * length / average length)`` for each of the 256
+        quantized lengths Whoosh stores."""
+        norms = self._data.norms.get(fieldname)
         if norms is None:
             weighting = self._weighting
             k1 = weighting.K1
             b = weighting._field_B.get(fieldname, weighting.B)
             average = self.searcher.avg_field_length(fieldname) or 1
-            table = [k1 * ((1 - b) + b * whoosh3.byte_to_length(i) / average) for i in range(256)]
-            lengths = _length_bytes(segment.searcher.reader(), fieldname)
-            norms = segment.norms[fieldname] = [table[i] for i in lengths]
+            norms = self._data.norms[fieldname] = [
+                k1 * ((1 - b) + b * whoosh3.byte_to_length(i) / average) for i in range(256)
+            ]
         return norms
+
+    def _lengths(self, segment: _Segment, fieldname: str) -> bytes:
+        """Each document's quantized length of ``fieldname``, by local docnum."""
+        lengths = segment.lengths.get(fieldname)
+        if lengths is None:
+            reader = segment.searcher.reader()
+            lengths = segment.lengths[fieldname] = _length_bytes(reader, fieldname)
+        return lengths
 
 
 def _deleted(reader: Any) -> frozenset[int]:
