@@ -26,7 +26,7 @@ import logging
 import math
 import weakref
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, TypeVar
@@ -37,7 +37,6 @@ from whoosh.codec import whoosh3
 from whoosh.matching import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
-from whoosh.util.numlists import delta_decode
 
 LOGGER = logging.getLogger(__name__)
 
@@ -46,6 +45,8 @@ _N = TypeVar("_N", int, float)
 #: Postings kept ready to score per open searcher (16 bytes each): the cache is
 #: emptied when it would grow past this. A Reuters index has about 2 million.
 CACHED_POSTINGS = 4_000_000
+#: Restrictions (their sets of articles) kept per open searcher.
+CACHED_FILTERS = 16
 #: Document frequencies kept per open searcher (for feedback words).
 CACHED_FREQUENCIES = 200_000
 
@@ -96,6 +97,7 @@ class _SearcherData:
         self.cached = 0
         self.frequencies: dict[tuple[str, str], int] = {}
         self.norms: dict[str, list[float]] = {}
+        self.filters: dict[wq.Query, set[int]] = {}
 
     def remember(self, segment: _Segment, key: tuple[str, bytes], found: _Postings | None) -> None:
         size = len(found[0]) if found else 0
@@ -114,13 +116,48 @@ class _SearcherData:
 _DATA: weakref.WeakKeyDictionary[Searcher, _SearcherData] = weakref.WeakKeyDictionary()
 
 
+def term_docs(searcher: Searcher, fieldname: str, text: str | bytes) -> set[int]:
+    """Return the live articles (docnums) holding a term, its postings read a
+    block at a time (Whoosh's ``all_ids`` steps through them one by one)."""
+    data = _DATA.get(searcher)
+    if data is None:
+        data = _DATA[searcher] = _SearcherData(searcher)
+    found: set[int] = set()
+    for segment in data.segments:
+        postings = _postings(segment, fieldname, text, weights=False)
+        if postings:
+            offset = segment.offset
+            found.update([d + offset for d in postings[0]] if offset else postings[0])
+    return found
+
+
+def remembered_filter(
+    searcher: Searcher, query: wq.Query, find: Callable[[], set[int]]
+) -> set[int]:
+    """Return the articles a restriction (a date range, a source) keeps: ``find()``
+    the first time, then from memory while ``searcher`` is open (the
+    :data:`CACHED_FILTERS` latest), since readers narrow one period or source
+    query after query."""
+    data = _DATA.get(searcher)
+    if data is None:
+        data = _DATA[searcher] = _SearcherData(searcher)
+    found = data.filters.pop(query, None)
+    if found is None:
+        found = find()
+        while len(data.filters) >= CACHED_FILTERS:
+            del data.filters[next(iter(data.filters))]
+    data.filters[query] = found  # last, as the latest used
+    return set(found)
+
+
 def forget(searcher: Searcher) -> None:
-    """Drop the postings and frequencies kept for ``searcher`` (for measuring
+    """Drop the postings, frequencies and filters kept for ``searcher`` (for measuring
     queries on words never read before); its field lengths stay."""
     data = _DATA.get(searcher)
     if data is not None:
         data.drop_postings()
         data.frequencies.clear()
+        data.filters.clear()
 
 
 def supported(searcher: Searcher) -> bool:
@@ -523,10 +560,10 @@ def _coordinate(scores: Scores, matched: dict[int, int], terms: int, scale: floa
 
 
 def _postings(
-    segment: _Segment, fieldname: str, text: bytes
+    segment: _Segment, fieldname: str, text: str | bytes, *, weights: bool = True
 ) -> tuple[list[int], list[float]] | None:
-    """Return the local docnums and weights of a term's live postings in a segment,
-    or ``None`` when the segment lacks the term."""
+    """Return the local docnums and (unless ``weights`` is false: empty) weights
+    of a term's live postings in a segment, or ``None`` when it lacks the term."""
     reader = segment.searcher.reader()
     try:
         matcher = reader.postings(fieldname, text)
@@ -535,20 +572,23 @@ def _postings(
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
     ids: list[int] = []
-    weights: list[float] = []
+    found: list[float] = []
     if isinstance(matcher, whoosh3.W3LeafMatcher) and not matcher._byteids:
-        _read_blocks(matcher, ids, weights)
+        _read_blocks(matcher, ids, found if weights else None)
     else:
         while matcher.is_active():
             ids.append(matcher.id())
-            weights.append(matcher.weight())
+            if weights:
+                found.append(matcher.weight())
             matcher.next()
     deleted = segment.deleted
-    if deleted:
-        kept = [(d, w) for d, w in zip(ids, weights, strict=True) if d not in deleted]
+    if deleted and not weights:
+        ids = [d for d in ids if d not in deleted]
+    elif deleted:
+        kept = [(d, w) for d, w in zip(ids, found, strict=True) if d not in deleted]
         ids = [d for d, _ in kept]
-        weights = [w for _, w in kept]
-    return ids, weights
+        found = [w for _, w in kept]
+    return ids, found
 
 
 def _positions(
@@ -598,14 +638,15 @@ def _in_order(positions: list[list[int]], slop: int) -> bool:
     return bool(ends)
 
 
-def _read_blocks(matcher: Any, ids: list[int], weights: list[float]) -> None:
-    """Read every block of a W3 posting list: ids and weights a block at a time."""
+def _read_blocks(matcher: Any, ids: list[int], weights: list[float] | None) -> None:
+    """Read every block of a W3 posting list: ids (and weights) a block at a time."""
     while True:
         if matcher._data is None:
             matcher._read_data()
-        ids.extend(delta_decode(matcher._data[0]))
-        matcher._read_weights()
-        weights.extend(matcher._weights)
+        ids.extend(accumulate(matcher._data[0]))
+        if weights is not None:
+            matcher._read_weights()
+            weights.extend(matcher._weights)
         if matcher._lastblock:
             return
         matcher._goto(matcher._nextoffset)

@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
 from searcher.analysis import fold
+from searcher.bulkscore import term_docs
 from searcher.errors import QueryError
 from searcher.suggest import WORDS_FIELD, edits1
 
@@ -143,10 +144,9 @@ def matching_docs(searcher: Searcher, query: wq.Query) -> set[int]:
     if kind is wq.AndNot:
         return matching_docs(searcher, query.a) - matching_docs(searcher, query.b)
     if kind in (wq.Term, wq.TermRange):
-        reader = searcher.reader()
         found: set[int] = set()
-        for field, text in query.existing_terms(reader, expand=True):
-            found.update(reader.postings(field, text).all_ids())
+        for field, text in query.existing_terms(searcher.reader(), expand=True):
+            found |= term_docs(searcher, field, text)
         return found
     if query is wq.NullQuery:
         return set()

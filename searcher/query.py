@@ -307,7 +307,13 @@ class _Run:
         # The restriction as a set of docnums, and nothing to search when it is
         # empty: Whoosh's FilterCollector takes an empty allow-set for "no
         # filter" when counting, so len(results) would count everything.
-        self.allowed = matching_docs(searcher, restrict) if restrict is not None else None
+        self.allowed = (
+            bulkscore.remembered_filter(
+                searcher, restrict, lambda: matching_docs(searcher, restrict)
+            )
+            if restrict is not None
+            else None
+        )
         self.query = wq.NullQuery if self.allowed == set() else query
         self.sortedby = sortedby
 

@@ -147,3 +147,44 @@ def test_scorer_needs_bm25f(built_index: searcher.Index) -> None:
         assert not bulkscore.supported(s)
         with pytest.raises(ValueError, match="BM25F"):
             bulkscore.BulkScorer(s)
+
+
+def test_term_docs_are_the_live_postings(built_index: searcher.Index) -> None:
+    article = built_index.get(built_index.search("troops").hits[0].id)
+    built_index.add([article])  # a deleted copy in the first segment
+    with built_index._ix.searcher() as s:
+        reader = s.reader()
+        assert reader.has_deletions()
+        for field in ("body", "title", "day", "source"):
+            for text in list(reader.field_terms(field))[:40]:
+                expected = set(s.docs_for_query(wq.Term(field, text)))
+                assert bulkscore.term_docs(s, field, text) == expected, (field, text)
+        assert bulkscore.term_docs(s, "body", "zzznotaword") == set()
+
+
+def test_filters_are_remembered_per_searcher(built_index: searcher.Index) -> None:
+    calls: list[int] = []
+
+    def find() -> set[int]:
+        calls.append(1)
+        return {1, 2}
+
+    with built_index._ix.searcher() as s:
+        kept = bulkscore.remembered_filter(s, wq.Term("source", "afp"), find)
+        kept.add(99)  # the caller's copy
+        assert bulkscore.remembered_filter(s, wq.Term("source", "afp"), find) == {1, 2}
+        assert len(calls) == 1
+        for n in range(bulkscore.CACHED_FILTERS):
+            bulkscore.remembered_filter(s, wq.Term("source", f"s{n}"), find)
+        bulkscore.remembered_filter(s, wq.Term("source", "afp"), find)
+        assert len(calls) == 2 + bulkscore.CACHED_FILTERS  # the oldest was let go
+    with built_index._ix.searcher() as s:
+        bulkscore.remembered_filter(s, wq.Term("source", "afp"), find)
+        assert len(calls) == 3 + bulkscore.CACHED_FILTERS  # another searcher: read again
+
+
+def test_date_restrictions_match_after_an_update(built_index: searcher.Index) -> None:
+    before = built_index.search("troops", since="2011").total
+    article = built_index.get(built_index.search("troops").hits[0].id)
+    built_index.add([article])
+    assert built_index.search("troops", since="2011").total == before
