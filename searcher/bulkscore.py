@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, TypeVar
 
-from whoosh import formats, scoring
+from whoosh import formats, scoring, sorting
 from whoosh import query as wq
 from whoosh.codec import whoosh3
 from whoosh.matching import FilterMatcher
@@ -234,6 +234,28 @@ class BulkScorer:
         while type(query) is wq.AndMaybe:  # it matches what its first part matches
             query = query.a
         return set(self.scores(query))
+
+    def sorted_top(
+        self, query: wq.Query, sortedby: Any, limit: int, allowed: set[int] | None = None
+    ) -> list[tuple[Any, int]] | None:
+        """Return the first ``limit`` ``(sort key, docnum)`` pairs of the articles
+        ``query`` matches in ``allowed``, in the order of Whoosh's ``sortedby``
+        (sort keys from its own categorizer, ties by docnum), or ``None`` when the
+        sort needs a score."""
+        categorizer = sorting.MultiFacet.from_sortedby(sortedby).categorizer(self.searcher)
+        if categorizer.needs_current:
+            return None
+        docs = sorted(self.matching(query) if allowed is None else self.matching(query) & allowed)
+        items: list[tuple[Any, int]] = []
+        for segment in self._data.segments:
+            start = segment.offset
+            end = start + segment.searcher.doc_count_all()
+            mine = docs[bisect.bisect_left(docs, start) : bisect.bisect_left(docs, end)]
+            if mine:
+                categorizer.set_searcher(segment.searcher, start)
+                key_for = categorizer.key_for
+                items.extend((key_for(None, d - start), d) for d in mine)
+        return heapq.nsmallest(limit, items)
 
     def _top_maybe(
         self, query: wq.AndMaybe, limit: int, allowed: set[int] | None, bound: float

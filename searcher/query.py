@@ -236,8 +236,9 @@ def search(
         asked = expand_fuzzy(query, searcher)
         guard.check_query(asked, searcher.reader(), limits=limits)
         scorer = bulkscore.BulkScorer(searcher) if bulkscore.supported(searcher) else None
-        final = ranking.rewrite(asked, searcher, scorer)
-        run = _Run(searcher, final, restrict, sortedby, scorer if sortedby is None else None)
+        # Sorted by date, scores play no part: the ranking rewrite is not needed.
+        final = asked if sortedby is not None else ranking.rewrite(asked, searcher, scorer)
+        run = _Run(searcher, final, restrict, sortedby, scorer)
         results = run.results(page * limit + (COLLAPSE_WINDOW if collapse else 0))
         # The rewrite only re-orders: counting the asked query is the same set, and
         # it stays plain Or/And/Term, which matching_docs counts from posting lists.
@@ -289,9 +290,9 @@ class _Run:
     """One query's searches: the ranked hits, re-fetched deeper when collapsing
     near-duplicates leaves too few, and the counts of respelled queries.
 
-    With a ``scorer`` (ranking by relevance), the query is scored once, term by
-    term, and the hits and the matching set are read from its scores; without,
-    Whoosh's collector runs it (sorting by date).
+    With a ``scorer``, the query is scored once, term by term, and the hits (by
+    score, or sorted by date) and the matching set are read from its scores;
+    without, Whoosh's collector runs it.
     """
 
     def __init__(
@@ -318,8 +319,12 @@ class _Run:
         self.sortedby = sortedby
 
     def results(self, depth: int) -> Results:
-        if self.scorer is not None:
+        top: list[tuple[Any, int]] | None = None
+        if self.scorer is not None and self.sortedby is None:
             top = self.scorer.top(self.query, depth, self.allowed)
+        elif self.scorer is not None:
+            top = self.scorer.sorted_top(self.query, self.sortedby, depth, self.allowed)
+        if top is not None:
             results = Results(self.searcher, self.query, top)
         else:
             results = self.searcher.search(

@@ -188,3 +188,19 @@ def test_date_restrictions_match_after_an_update(built_index: searcher.Index) ->
     article = built_index.get(built_index.search("troops").hits[0].id)
     built_index.add([article])
     assert built_index.search("troops", since="2011").total == before
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_order_as_whoosh_sorts(
+    built_index: searcher.Index, monkeypatch: pytest.MonkeyPatch, sort: str
+) -> None:
+    texts = ["troops OR cocoa OR prices OR immunity OR note OR bridge", "troops"]
+    fast = [built_index.search(text, sort=sort, collapse=False, limit=50) for text in texts]
+    fast.append(built_index.search(texts[0], sort=sort, since="2011-10", collapse=False))
+    monkeypatch.setattr(bulkscore, "supported", lambda searcher: False)
+    slow = [built_index.search(text, sort=sort, collapse=False, limit=50) for text in texts]
+    slow.append(built_index.search(texts[0], sort=sort, since="2011-10", collapse=False))
+    assert any(hit.date is None for hit in fast[0].hits)  # undated articles too
+    for ours, theirs in zip(fast, slow, strict=True):
+        assert ours.total == theirs.total
+        assert [h.id for h in ours.hits] == [h.id for h in theirs.hits]
