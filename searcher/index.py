@@ -203,7 +203,7 @@ class Index:
 
         :raises ArticleNotFoundError: no such article.
         """
-        return similar.similar(self._ix, article_id, limit=limit)
+        return similar.similar(self._ix, article_id, limit=limit, searcher=self._current_searcher())
 
     def get(self, article_id: str) -> Article:
         """Return the stored article with id ``article_id``.

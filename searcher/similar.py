@@ -8,16 +8,25 @@ its terms, come out on top.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from whoosh import highlight
 from whoosh import query as wq
 from whoosh.index import FileIndex
+from whoosh.searching import Results, Searcher
 
-from searcher import ranking
+from searcher import bulkscore
 from searcher.errors import ArticleNotFoundError
 from searcher.models import SearchResults
-from searcher.query import SNIPPET_CHARS, SegmentFormatter, to_hit
+from searcher.query import (
+    SNIPPET_CHARS,
+    SNIPPETS_PER_HIT,
+    SegmentFormatter,
+    open_searcher,
+    to_hit,
+)
+from searcher.snippets import BodyHighlighter
 
 LOGGER = logging.getLogger(__name__)
 
@@ -25,14 +34,19 @@ LOGGER = logging.getLogger(__name__)
 KEY_TERMS = 15
 
 
-def similar(ix: FileIndex, article_id: str, *, limit: int = 10) -> SearchResults:
+def similar(
+    ix: FileIndex, article_id: str, *, limit: int = 10, searcher: Searcher | None = None
+) -> SearchResults:
     """Return the ``limit`` articles of ``ix`` most like the one with ``article_id``.
 
+    :param searcher: an open searcher of ``ix`` (made with
+        :func:`searcher.query.open_searcher`) to reuse; it is left open.
     :raises ArticleNotFoundError: no article has that id.
     """
     if limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
-    with ix.searcher(weighting=ranking.make_weighting()) as searcher:
+    opened = contextlib.nullcontext(searcher) if searcher is not None else open_searcher(ix)
+    with opened as searcher:
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             raise ArticleNotFoundError(article_id)
@@ -40,10 +54,23 @@ def similar(ix: FileIndex, article_id: str, *, limit: int = 10) -> SearchResults
         query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in terms])
         if not terms:
             return SearchResults(query=article_id, parsed="", total=0, hits=())
-        results = searcher.search(
-            query, limit=limit, filter=None, mask=wq.Term("id", article_id), terms=True
-        )
+        if bulkscore.supported(searcher):
+            scorer = bulkscore.BulkScorer(searcher)
+            others = scorer.matching(query) - {docnum}
+            results = Results(searcher, query, scorer.top(query, limit, others))
+            total = len(others)
+        else:
+            results = searcher.search(
+                query, limit=limit, filter=None, mask=wq.Term("id", article_id), terms=True
+            )
+            total = len(results)
         results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         results.formatter = SegmentFormatter()
-        hits = tuple(to_hit(hit, rank) for rank, hit in enumerate(results, 1))
-        return SearchResults(query=article_id, parsed=str(query), total=len(results), hits=hits)
+        cutter = BodyHighlighter(
+            results,
+            fragmenter=results.fragmenter,
+            formatter=results.formatter,
+            top=SNIPPETS_PER_HIT,
+        )
+        hits = tuple(to_hit(hit, rank, (), cutter) for rank, hit in enumerate(results, 1))
+        return SearchResults(query=article_id, parsed=str(query), total=total, hits=hits)

@@ -49,3 +49,16 @@ def test_cli_similar(runner: CliRunner, built_index: searcher.Index) -> None:
     hits = [json.loads(line) for line in result.stdout.splitlines()]
     assert hits[0]["id"] == "corpus/2011-10-21_iraq-withdrawal.txt"
     assert len(hits) <= 2
+
+
+def test_similar_ranks_as_whoosh_does(
+    built_index: searcher.Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from searcher import bulkscore
+
+    fast = built_index.similar(SEED_ID, limit=5)
+    monkeypatch.setattr(bulkscore, "supported", lambda searcher: False)
+    slow = built_index.similar(SEED_ID, limit=5)
+    assert fast.total == slow.total - 1 > 0  # Whoosh's count keeps the masked article
+    assert [(h.id, h.snippets) for h in fast.hits] == [(h.id, h.snippets) for h in slow.hits]
+    assert [h.score for h in fast.hits] == pytest.approx([h.score for h in slow.hits])
