@@ -20,7 +20,7 @@ from whoosh.util.times import long_to_datetime
 from searcher.analysis import fold
 from searcher.bulkscore import term_docs
 from searcher.errors import QueryError
-from searcher.suggest import WORDS_FIELD, edits1
+from searcher.suggest import near_words
 
 LOGGER = logging.getLogger(__name__)
 
@@ -33,8 +33,6 @@ FIELD_ALIASES_REVERSE = {alias: f for f, aliases in FIELD_ALIASES.items() for al
 FILTER_FIELDS = frozenset({"byline", "source", "keywords"})
 FILTER_NAMES = FILTER_FIELDS | FIELD_ALIASES_REVERSE.keys()
 SORTS = ("relevance", "newest", "oldest")
-#: Letters a fuzzy word's one-edit neighbours are made of (besides its own).
-_EDIT_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 class FuzzyWordPlugin(qparser.FuzzyTermPlugin):  # type: ignore[misc]
@@ -73,21 +71,6 @@ def _expand_fuzzy(
         terms = [wq.Term(query.fieldname, stem, boost=query.boost) for stem in stems]
         return terms[0] if len(terms) == 1 else wq.Or(terms)
     return query.apply(lambda q: _expand_fuzzy(q, searcher, near))
-
-
-def near_words(reader: Any, word: str, maxdist: int, prefix: int) -> set[str]:
-    """The index's words (``words`` field) within ``maxdist`` edits of ``word``
-    that keep its first ``prefix`` letters, as Whoosh's ``terms_within`` finds them.
-
-    One edit away, the few hundred strings one edit from ``word`` are looked up
-    (with letters a-z, digits and the word's own: a word one foreign letter away
-    is missed), instead of Whoosh's walk of the whole lexicon (1.9 s on Reuters).
-    """
-    if maxdist > 1:
-        return set(reader.terms_within(WORDS_FIELD, word, maxdist, prefix=prefix))
-    candidates = {word} | (edits1(word, _EDIT_LETTERS + word) if maxdist == 1 else set())
-    start = word[:prefix]
-    return {w for w in candidates if w.startswith(start) and (WORDS_FIELD, w) in reader}
 
 
 def _is_restriction(query: wq.Query) -> bool:

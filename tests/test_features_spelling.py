@@ -8,9 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 import searcher
-from searcher.clauses import near_words
 from searcher.cli import cli
-from searcher.suggest import WORDS_FIELD
+from searcher.suggest import WORDS_FIELD, near_words
 from tests.conftest import SEED_ID, shared_data
 
 
@@ -65,7 +64,7 @@ def _assert_near_words_as_whoosh(ix: searcher.Index, words: list[str]) -> None:
         reader = s.reader()
         for word in words:
             for prefix in (0, 1, 2):
-                for maxdist in (0, 1):
+                for maxdist in (0, 1, 2):
                     expected = set(reader.terms_within(WORDS_FIELD, word, maxdist, prefix=prefix))
                     assert near_words(reader, word, maxdist, prefix) == expected, (word, prefix)
 
