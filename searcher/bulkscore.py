@@ -3,11 +3,11 @@
 Whoosh scores a query by walking a tree of matcher objects one document at a
 time, with several Python calls per posting per tree node; on Reuters that is
 most of a query's time. Here each term's posting list is read a block at a time
-(ids and weights come out of the block as arrays), scored with BM25F in one
+and kept with each posting's BM25 part (:mod:`searcher.postings`), scored in one
 comprehension, and ``Or``, ``And``, ``AndNot``, ``AndMaybe`` and ``Not`` combine
-the per-term ``{docnum: score}`` maps. Other queries (phrases, wildcards,
-ranges) still run through Whoosh's own matcher, document by document, and are
-combined the same way.
+the per-term ``{docnum: score}`` maps; a phrase is checked on the positions of
+the articles holding all its words. Other queries (wildcards, ranges) still run
+through Whoosh's own matcher, document by document, and are combined the same way.
 
 The scores are Whoosh's: the same BM25F (idf, average field length and quantized
 field lengths as Whoosh reads them), the same boosts, and the same coordination
@@ -24,31 +24,21 @@ import bisect
 import heapq
 import logging
 import math
-import weakref
-from array import array
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from itertools import accumulate
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from whoosh import formats, scoring, sorting
 from whoosh import query as wq
-from whoosh.codec import whoosh3
-from whoosh.matching import FilterMatcher
-from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
+
+from searcher import postings
+from searcher.postings import Segment
 
 LOGGER = logging.getLogger(__name__)
 
 Scores = dict[int, float]
 _N = TypeVar("_N", int, float)
-#: Postings kept ready to score per open searcher (16 bytes each): the cache is
-#: emptied when it would grow past this. A Reuters index has about 2 million.
-CACHED_POSTINGS = 4_000_000
-#: Restrictions (their sets of articles) kept per open searcher.
-CACHED_FILTERS = 16
-#: Document frequencies kept per open searcher (for feedback words).
-CACHED_FREQUENCIES = 200_000
 
 
 @dataclass
@@ -63,101 +53,6 @@ class _Part:
 
 
 _EMPTY = _Part({}, None, 0)
-_UNREAD = (array("q"), array("d"))  # a marker: not yet looked up
-
-
-#: A term's postings in one segment, ready to score: global docnums and, per
-#: posting, its BM25 term-frequency part (its weight in an unscored field).
-_Postings = tuple["array[int]", "array[float]"]
-
-
-@dataclass
-class _Segment:
-    """One segment of a searcher: its sub-searcher, docnum offset, field lengths
-    and the postings read so far."""
-
-    searcher: Searcher
-    offset: int
-    deleted: frozenset[int]
-    lengths: dict[str, bytes] = field(default_factory=dict)
-    postings: dict[tuple[str, bytes], _Postings | None] = field(default_factory=dict)
-    #: The largest BM25 part (or weight) of each term read, for score bounds.
-    maxima: dict[tuple[str, bytes], float] = field(default_factory=dict)
-
-
-class _SearcherData:
-    """What is kept per open searcher: its segments, BM25 length norms and the
-    postings read, up to :data:`CACHED_POSTINGS` postings in all."""
-
-    def __init__(self, searcher: Searcher) -> None:
-        self.segments = [
-            _Segment(sub, offset, _deleted(sub.reader()))
-            for sub, offset in searcher.leaf_searchers()
-        ]
-        self.cached = 0
-        self.frequencies: dict[tuple[str, str], int] = {}
-        self.norms: dict[str, list[float]] = {}
-        self.filters: dict[wq.Query, set[int]] = {}
-
-    def remember(self, segment: _Segment, key: tuple[str, bytes], found: _Postings | None) -> None:
-        size = len(found[0]) if found else 0
-        if self.cached + size > CACHED_POSTINGS:
-            self.drop_postings()
-        segment.postings[key] = found
-        self.cached += size
-
-    def drop_postings(self) -> None:
-        for segment in self.segments:
-            segment.postings.clear()
-            segment.maxima.clear()
-        self.cached = 0
-
-
-_DATA: weakref.WeakKeyDictionary[Searcher, _SearcherData] = weakref.WeakKeyDictionary()
-
-
-def term_docs(searcher: Searcher, fieldname: str, text: str | bytes) -> set[int]:
-    """Return the live articles (docnums) holding a term, its postings read a
-    block at a time (Whoosh's ``all_ids`` steps through them one by one)."""
-    data = _DATA.get(searcher)
-    if data is None:
-        data = _DATA[searcher] = _SearcherData(searcher)
-    found: set[int] = set()
-    for segment in data.segments:
-        postings = _postings(segment, fieldname, text, weights=False)
-        if postings:
-            offset = segment.offset
-            found.update([d + offset for d in postings[0]] if offset else postings[0])
-    return found
-
-
-def remembered_filter(
-    searcher: Searcher, query: wq.Query, find: Callable[[], set[int]]
-) -> set[int]:
-    """Return the articles a restriction (a date range, a source) keeps: ``find()``
-    the first time, then from memory while ``searcher`` is open (the
-    :data:`CACHED_FILTERS` latest), since readers narrow one period or source
-    query after query."""
-    data = _DATA.get(searcher)
-    if data is None:
-        data = _DATA[searcher] = _SearcherData(searcher)
-    found = data.filters.pop(query, None)
-    if found is None:
-        found = find()
-        while len(data.filters) >= CACHED_FILTERS:
-            del data.filters[next(iter(data.filters))]
-    data.filters[query] = found  # last, as the latest used
-    return set(found)
-
-
-def forget(searcher: Searcher) -> None:
-    """Drop the postings, frequencies and filters kept for ``searcher`` (for measuring
-    queries on words never read before); its field lengths stay."""
-    data = _DATA.get(searcher)
-    if data is not None:
-        data.drop_postings()
-        data.frequencies.clear()
-        data.filters.clear()
 
 
 def supported(searcher: Searcher) -> bool:
@@ -176,10 +71,7 @@ class BulkScorer:
         if not supported(searcher):
             raise ValueError("BulkScorer needs a searcher weighted by BM25F")
         self.searcher = searcher
-        data = _DATA.get(searcher)
-        if data is None:
-            data = _DATA[searcher] = _SearcherData(searcher)
-        self._data = data
+        self._data = postings.cache_for(searcher)
         self._schema = searcher.schema
         self._weighting: scoring.BM25F = searcher.weighting
         self._context = searcher.context(needs_current=True)
@@ -196,7 +88,7 @@ class BulkScorer:
             self._memo[query] = found
         return found
 
-    def _segment_scores(self, query: wq.Query, segment: _Segment) -> _Part:
+    def _segment_scores(self, query: wq.Query, segment: Segment) -> _Part:
         """A whole query's scores in one segment, remembered for this search (the
         feedback pass scores the query that the final query then contains)."""
         key = (query, id(segment))
@@ -207,13 +99,7 @@ class BulkScorer:
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         """How many articles hold the term (remembered for the open searcher)."""
-        key = (fieldname, text)
-        found = self._data.frequencies.get(key)
-        if found is None:
-            if len(self._data.frequencies) >= CACHED_FREQUENCIES:
-                self._data.frequencies.clear()
-            found = self._data.frequencies[key] = self.searcher.doc_frequency(fieldname, text)
-        return found
+        return self._data.doc_frequency(fieldname, text)
 
     def top(
         self, query: wq.Query, limit: int, allowed: set[int] | None = None
@@ -291,7 +177,9 @@ class BulkScorer:
                 return 0.0
             most = 0.0
             for segment in self._data.segments:
-                most = max(most, self._maximum(segment, query.fieldname, text, fieldtype.scorable))
+                most = max(
+                    most, self._data.maximum(segment, query.fieldname, text, fieldtype.scorable)
+                )
             idf: float = self.searcher.idf(query.fieldname, text) if fieldtype.scorable else 1.0
             return float(query.boost) * idf * most
         if isinstance(query, wq.Or) and not query.scale:
@@ -303,20 +191,12 @@ class BulkScorer:
             return total if len(subs) == 1 else total * query.boost
         return None
 
-    def _maximum(self, segment: _Segment, fieldname: str, text: bytes, scorable: bool) -> float:
-        key = (fieldname, text)
-        most = segment.maxima.get(key)
-        if most is None:
-            postings = self._term_postings(segment, fieldname, text, scorable)
-            most = segment.maxima[key] = max(postings[1], default=0.0) if postings else 0.0
-        return most
-
     # One segment -------------------------------------------------------------
 
     def _part(
         self,
         query: wq.Query,
-        segment: _Segment,
+        segment: Segment,
         counts: bool,
         within: Scores | None = None,
     ) -> _Part:
@@ -341,9 +221,7 @@ class BulkScorer:
             return _Part(part.scores, {} if counts else None, 0)
         return self._by_matcher(query, segment, counts)
 
-    def _term(
-        self, query: wq.Term, segment: _Segment, counts: bool, within: Scores | None
-    ) -> _Part:
+    def _term(self, query: wq.Term, segment: Segment, counts: bool, within: Scores | None) -> _Part:
         if query.fieldname not in self._schema or type(query) is not wq.Term:
             return self._by_matcher(query, segment, counts)
         fieldtype = self._schema[query.fieldname]
@@ -351,7 +229,7 @@ class BulkScorer:
             text = fieldtype.to_bytes(query.text)
         except ValueError:
             return _EMPTY
-        postings = self._term_postings(segment, query.fieldname, text, fieldtype.scorable)
+        postings = self._data.scored(segment, query.fieldname, text, fieldtype.scorable)
         if postings is None:
             return _EMPTY
         ids, parts = postings
@@ -365,7 +243,7 @@ class BulkScorer:
         return _Part(scores, dict.fromkeys(scores, 1) if counts else None, 1)
 
     def _phrase(
-        self, query: wq.Phrase, segment: _Segment, counts: bool, within: Scores | None
+        self, query: wq.Phrase, segment: Segment, counts: bool, within: Scores | None
     ) -> _Part:
         """Whoosh's ``Phrase``: the articles holding its words in order within
         ``slop``, scored as the sum of the words' scores (``SpanNear2``)."""
@@ -379,9 +257,7 @@ class BulkScorer:
                 words.append(fieldtype.to_bytes(word))
             except ValueError:
                 return _EMPTY
-        lists = [
-            self._term_postings(segment, fieldname, word, fieldtype.scorable) for word in words
-        ]
+        lists = [self._data.scored(segment, fieldname, word, fieldtype.scorable) for word in words]
         if not lists or any(found is None for found in lists):
             return _EMPTY
         present = [found for found in lists if found is not None]
@@ -390,7 +266,7 @@ class BulkScorer:
             candidates.intersection_update(within)
         offset = segment.offset
         local = {d - offset for d in candidates}
-        positions = [_positions(segment, fieldname, word, local) for word in words]
+        positions = [postings.read_positions(segment, fieldname, word, local) for word in words]
         scores: Scores = {}
         factors = [
             query.boost * (self.searcher.idf(fieldname, word) if fieldtype.scorable else 1.0)
@@ -404,39 +280,7 @@ class BulkScorer:
                 )
         return _Part(scores, dict.fromkeys(scores, len(words)) if counts else None, len(words))
 
-    def _term_postings(
-        self, segment: _Segment, fieldname: str, text: bytes, scorable: bool
-    ) -> _Postings | None:
-        """A term's postings in a segment, from the cache or read and remembered."""
-        key = (fieldname, text)
-        postings = segment.postings.get(key, _UNREAD)
-        if postings is _UNREAD:
-            postings = self._read(segment, fieldname, text, scorable)
-            self._data.remember(segment, key, postings)
-        return postings
-
-    def _read(
-        self, segment: _Segment, fieldname: str, text: bytes, scorable: bool
-    ) -> _Postings | None:
-        """Read a term's postings in a segment, with each posting's BM25 part
-        ``w * (K1 + 1) / (w + norm)`` (``idf * part`` is Whoosh's score)."""
-        found = _postings(segment, fieldname, text)
-        if found is None:
-            return None
-        local, weights = found
-        offset = segment.offset
-        ids = array("q", [d + offset for d in local])
-        if not scorable:
-            return ids, array("d", weights)
-        k1 = self._weighting.K1 + 1
-        norms = self._norms(fieldname)
-        lengths = self._lengths(segment, fieldname)
-        return ids, array(
-            "d",
-            [k1 * w / (w + norms[lengths[d]]) for d, w in zip(local, weights, strict=True)],
-        )
-
-    def _or(self, query: wq.Or, segment: _Segment, counts: bool, within: Scores | None) -> _Part:
+    def _or(self, query: wq.Or, segment: Segment, counts: bool, within: Scores | None) -> _Part:
         subs = query.subqueries
         if not subs:
             return _EMPTY
@@ -455,7 +299,7 @@ class BulkScorer:
             scores = _coordinate(scores, matched, terms, scale)
         return _Part(scores, matched if counts else None, terms)
 
-    def _and(self, query: wq.And, segment: _Segment, counts: bool) -> _Part:
+    def _and(self, query: wq.And, segment: Segment, counts: bool) -> _Part:
         subs = query.subqueries
         if not subs:
             return _EMPTY
@@ -481,7 +325,7 @@ class BulkScorer:
             matched = {d: sum(p.counts[d] for p in parts if p.counts) for d in common}
         return _Part(scores, matched, sum(p.terms for p in parts + excluded))
 
-    def _and_not(self, query: wq.AndNot, segment: _Segment, counts: bool) -> _Part:
+    def _and_not(self, query: wq.AndNot, segment: Segment, counts: bool) -> _Part:
         kept = self._part(query.a, segment, counts)
         dropped = self._part(query.b, segment, False)
         scores = {d: s for d, s in kept.scores.items() if d not in dropped.scores}
@@ -490,7 +334,7 @@ class BulkScorer:
             matched = {d: kept.counts[d] for d in scores}
         return _Part(scores, matched, kept.terms + dropped.terms)
 
-    def _and_maybe(self, query: wq.AndMaybe, segment: _Segment, counts: bool) -> _Part:
+    def _and_maybe(self, query: wq.AndMaybe, segment: Segment, counts: bool) -> _Part:
         base = (
             self._part(query.a, segment, True) if counts else self._segment_scores(query.a, segment)
         )
@@ -503,7 +347,7 @@ class BulkScorer:
             matched = {d: c + plus.get(d, 0) for d, c in base.counts.items()}
         return _Part(scores, matched, base.terms + extra.terms)
 
-    def _by_matcher(self, query: wq.Query, segment: _Segment, counts: bool) -> _Part:
+    def _by_matcher(self, query: wq.Query, segment: Segment, counts: bool) -> _Part:
         """Any other query: Whoosh's own matcher, one document at a time."""
         sub = segment.searcher
         matcher = query.matcher(sub, self._context)
@@ -518,34 +362,6 @@ class BulkScorer:
                 matched[docnum + offset] = sum(1 for _ in matcher.matching_terms(docnum))
             matcher.next()
         return _Part(scores, matched, terms)
-
-    def _norms(self, fieldname: str) -> list[float]:
-        """``K1 * (1 - B + B * length / average length)`` for each of the 256
-        quantized lengths Whoosh stores."""
-        norms = self._data.norms.get(fieldname)
-        if norms is None:
-            weighting = self._weighting
-            k1 = weighting.K1
-            b = weighting._field_B.get(fieldname, weighting.B)
-            average = self.searcher.avg_field_length(fieldname) or 1
-            norms = self._data.norms[fieldname] = [
-                k1 * ((1 - b) + b * whoosh3.byte_to_length(i) / average) for i in range(256)
-            ]
-        return norms
-
-    def _lengths(self, segment: _Segment, fieldname: str) -> bytes:
-        """Each document's quantized length of ``fieldname``, by local docnum."""
-        lengths = segment.lengths.get(fieldname)
-        if lengths is None:
-            reader = segment.searcher.reader()
-            lengths = segment.lengths[fieldname] = _length_bytes(reader, fieldname)
-        return lengths
-
-
-def _deleted(reader: Any) -> frozenset[int]:
-    if not reader.has_deletions():
-        return frozenset()
-    return frozenset(d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
 
 
 def _rank_key(item: tuple[float, int]) -> tuple[float, int]:
@@ -581,71 +397,6 @@ def _coordinate(scores: Scores, matched: dict[int, int], terms: int, scale: floa
     return {d: (s + (matched.get(d, 0) - 1) / spread) * shrink for d, s in scores.items()}
 
 
-def _postings(
-    segment: _Segment, fieldname: str, text: str | bytes, *, weights: bool = True
-) -> tuple[list[int], list[float]] | None:
-    """Return the local docnums and (unless ``weights`` is false: empty) weights
-    of a term's live postings in a segment, or ``None`` when it lacks the term."""
-    reader = segment.searcher.reader()
-    try:
-        matcher = reader.postings(fieldname, text)
-    except TermNotFound:
-        return None
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    ids: list[int] = []
-    found: list[float] = []
-    if isinstance(matcher, whoosh3.W3LeafMatcher) and not matcher._byteids:
-        _read_blocks(matcher, ids, found if weights else None)
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            if weights:
-                found.append(matcher.weight())
-            matcher.next()
-    deleted = segment.deleted
-    if deleted and not weights:
-        ids = [d for d in ids if d not in deleted]
-    elif deleted:
-        kept = [(d, w) for d, w in zip(ids, found, strict=True) if d not in deleted]
-        ids = [d for d, _ in kept]
-        found = [w for _, w in kept]
-    return ids, found
-
-
-def _positions(
-    segment: _Segment, fieldname: str, text: bytes, wanted: set[int]
-) -> dict[int, list[int]]:
-    """The positions of a term in the ``wanted`` documents (local docnums) of a
-    segment, reading only the posting blocks that can hold them."""
-    found: dict[int, list[int]] = {}
-    if not wanted:
-        return found
-    matcher = segment.searcher.reader().postings(fieldname, text)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if not isinstance(matcher, whoosh3.W3LeafMatcher) or matcher._byteids:
-        while matcher.is_active():
-            if matcher.id() in wanted:
-                found[matcher.id()] = matcher.value_as("positions")
-            matcher.next()
-        return found
-    decode = matcher.format.decode_positions
-    first, last = min(wanted), max(wanted)
-    while True:
-        if matcher._maxid >= first:
-            if matcher._data is None:
-                matcher._read_data()
-            ids = accumulate(matcher._data[0])
-            matcher._read_values()
-            for d, value in zip(ids, matcher._values, strict=True):
-                if d in wanted:
-                    found[d] = decode(value)
-        if matcher._lastblock or matcher._maxid >= last:
-            return found
-        matcher._goto(matcher._nextoffset)
-
-
 def _in_order(positions: list[list[int]], slop: int) -> bool:
     """Whether the words (their positions, in phrase order) stand in order, each
     1 to ``slop`` positions after the one before: what Whoosh's ``SpanNear2``
@@ -658,27 +409,3 @@ def _in_order(positions: list[list[int]], slop: int) -> bool:
             return False
         ends = {p for p in following if any(p - gap in ends for gap in gaps)}
     return bool(ends)
-
-
-def _read_blocks(matcher: Any, ids: list[int], weights: list[float] | None) -> None:
-    """Read every block of a W3 posting list: ids (and weights) a block at a time."""
-    while True:
-        if matcher._data is None:
-            matcher._read_data()
-        ids.extend(accumulate(matcher._data[0]))
-        if weights is not None:
-            matcher._read_weights()
-            weights.extend(matcher._weights)
-        if matcher._lastblock:
-            return
-        matcher._goto(matcher._nextoffset)
-
-
-def _length_bytes(reader: Any, fieldname: str) -> bytes:
-    """Each document's quantized length of ``fieldname`` (a byte per document)."""
-    count = reader.doc_count_all()
-    column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-    if column is None:
-        return bytes(count)
-    data = bytes(column._dbfile.get(column._basepos, min(column._count, count)))
-    return data.ljust(count, b"\0")

@@ -18,8 +18,8 @@ from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
 from searcher.analysis import fold
-from searcher.bulkscore import term_docs
 from searcher.errors import QueryError
+from searcher.postings import term_docs
 from searcher.suggest import near_words
 
 LOGGER = logging.getLogger(__name__)

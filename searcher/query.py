@@ -14,7 +14,7 @@ from whoosh import query as wq
 from whoosh.index import FileIndex
 from whoosh.searching import Hit, Results, Searcher
 
-from searcher import bulkscore, deadline, guard, neardup, ranking
+from searcher import bulkscore, deadline, guard, neardup, postings, ranking
 from searcher.clauses import (
     FIELD_ALIASES,
     FuzzyWordPlugin,
@@ -309,7 +309,7 @@ class _Run:
         # empty: Whoosh's FilterCollector takes an empty allow-set for "no
         # filter" when counting, so len(results) would count everything.
         self.allowed = (
-            bulkscore.remembered_filter(
+            postings.remembered_filter(
                 searcher, restrict, lambda: matching_docs(searcher, restrict)
             )
             if restrict is not None

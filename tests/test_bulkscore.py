@@ -9,7 +9,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 import searcher
-from searcher import bulkscore, ranking
+from searcher import bulkscore, postings, ranking
 from searcher.clauses import expand_fuzzy, split_restrictions
 from searcher.query import apply_exclusions, make_parser
 from tests.conftest import shared_data
@@ -158,8 +158,8 @@ def test_term_docs_are_the_live_postings(built_index: searcher.Index) -> None:
         for field in ("body", "title", "day", "source"):
             for text in list(reader.field_terms(field))[:40]:
                 expected = set(s.docs_for_query(wq.Term(field, text)))
-                assert bulkscore.term_docs(s, field, text) == expected, (field, text)
-        assert bulkscore.term_docs(s, "body", "zzznotaword") == set()
+                assert postings.term_docs(s, field, text) == expected, (field, text)
+        assert postings.term_docs(s, "body", "zzznotaword") == set()
 
 
 def test_filters_are_remembered_per_searcher(built_index: searcher.Index) -> None:
@@ -170,17 +170,17 @@ def test_filters_are_remembered_per_searcher(built_index: searcher.Index) -> Non
         return {1, 2}
 
     with built_index._ix.searcher() as s:
-        kept = bulkscore.remembered_filter(s, wq.Term("source", "afp"), find)
+        kept = postings.remembered_filter(s, wq.Term("source", "afp"), find)
         kept.add(99)  # the caller's copy
-        assert bulkscore.remembered_filter(s, wq.Term("source", "afp"), find) == {1, 2}
+        assert postings.remembered_filter(s, wq.Term("source", "afp"), find) == {1, 2}
         assert len(calls) == 1
-        for n in range(bulkscore.CACHED_FILTERS):
-            bulkscore.remembered_filter(s, wq.Term("source", f"s{n}"), find)
-        bulkscore.remembered_filter(s, wq.Term("source", "afp"), find)
-        assert len(calls) == 2 + bulkscore.CACHED_FILTERS  # the oldest was let go
+        for n in range(postings.CACHED_FILTERS):
+            postings.remembered_filter(s, wq.Term("source", f"s{n}"), find)
+        postings.remembered_filter(s, wq.Term("source", "afp"), find)
+        assert len(calls) == 2 + postings.CACHED_FILTERS  # the oldest was let go
     with built_index._ix.searcher() as s:
-        bulkscore.remembered_filter(s, wq.Term("source", "afp"), find)
-        assert len(calls) == 3 + bulkscore.CACHED_FILTERS  # another searcher: read again
+        postings.remembered_filter(s, wq.Term("source", "afp"), find)
+        assert len(calls) == 3 + postings.CACHED_FILTERS  # another searcher: read again
 
 
 def test_date_restrictions_match_after_an_update(built_index: searcher.Index) -> None:
