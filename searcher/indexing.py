@@ -299,7 +299,9 @@ def _update_locked(
     known = manifest.entries()
     plan = _plan(found, known, roots)
     run = _Run(index_dir, manifest, {}, known)
-    run.lagging = manifest.generation() != segments.read_toc(index_dir).generation
+    toc = segments.read_toc(index_dir)
+    # An index without segments has nothing the manifest could lag behind.
+    run.lagging = bool(toc.segments) and manifest.generation() != toc.generation
     if plan.vanished:
         # First, so that files whose articles were left out as duplicates of
         # vanished ones are forgotten, and read again below.

@@ -108,6 +108,11 @@ def token_signature(tokens: list[str]) -> bytes | None:
     return bytes(map(and_, values, repeat(0xFF)))
 
 
+def forget_words() -> None:
+    """Forget the word ids learnt so far (they are learnt again as needed)."""
+    _IDS.clear()
+
+
 def _word_ids(tokens: list[str]) -> list[int]:
     """Return the id of each token's folded word, learning new ones."""
     ids = _IDS

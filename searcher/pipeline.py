@@ -264,7 +264,7 @@ class DocumentMaker:
         for name in schema.names():
             analyzer = getattr(schema[name], "analyzer", None)
             fmt = getattr(schema[name], "format", None)
-            fast_format = type(fmt) is Positions or isinstance(fmt, Frequency)
+            fast_format = type(fmt) in (Positions, Frequency)
             if not isinstance(analyzer, CompositeAnalyzer) or not fast_format:
                 continue
             # Fields of one analyzer (title, body, lead) share its term cache.
@@ -292,33 +292,33 @@ class DocumentMaker:
         # Encoded positions of a term used once, by position: most terms in an article.
         self._single = _Computed(lambda pos: Positions().encode([pos]))
         self._frequency = _Computed(pack_uint)
-        self._weights: dict[float, _Computed] = {}
         self._memo: dict[tuple[str, Any], FieldItems] = {}
+
+    def forget(self) -> None:
+        """Empty the caches of terms (stems stay cached in :mod:`searcher.analysis`),
+        so that writing a segment reuses their memory rather than adding to it."""
+        for fast in self.fast.values():
+            fast.cache.clear()
+        self._memo.clear()
+        neardup.forget_words()
 
     def take_stems(self) -> list[tuple[str, str]]:
         """Return, and forget, the (word, stem) pairs its analyzers met since the last call."""
         unique = {id(fast): fast for fast in self.fast.values()}.values()
         return [pair for fast in unique for pair in fast.take_stems()]
 
-    def _weight_table(self, boost: float) -> _Computed:
-        table = self._weights.get(boost)
-        if table is None:
-            table = self._weights[boost] = _Computed(lambda count: count * boost)
-        return table
-
     def _fast_items(self, fast: FastAnalyzer, fmt: Any, tokens: list[str]) -> FieldItems:
-        weight = self._weight_table(fmt.field_boost).__getitem__
-        if isinstance(fmt, Frequency):  # counts only, as Frequency.word_values gives
+        if type(fmt) is Frequency:  # counts only, as Frequency.word_values gives
             found = Counter(filter(None, fast.terms(tokens)))
             counts = list(found.values())
             values = list(map(self._frequency.__getitem__, counts))
-            return list(found), list(map(weight, counts)), values, sum(counts)
+            return list(found), None, values, sum(counts)  # the values give the weights
         positions = fast.token_positions(tokens)
         plists = list(positions.values())
         counts = list(map(len, plists))
         single = self._single
         values = [single[p[0]] if len(p) == 1 else _encode_positions(p) for p in plists]
-        return list(positions), list(map(weight, counts)), values, sum(counts)
+        return list(positions), None, values, sum(counts)  # the values give the weights
 
     def _generic_items(self, name: str, fieldobj: Any, value: Any) -> FieldItems:
         key: tuple[str, Any] | None = (name, value)
@@ -468,6 +468,7 @@ def _run_task(task: Task) -> TaskResult:
                 continue
             written = write_articles(builder, maker, articles, result.rejected)
             result.files.append(FileResult(path, tuple(written)))
+        maker.forget()
         result.segment = builder.finish()
         result.stems = maker.take_stems()
     except BaseException:

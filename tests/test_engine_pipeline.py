@@ -12,7 +12,7 @@ from whoosh import index as whoosh_index
 from whoosh import qparser
 
 import searcher
-from searcher import indexing
+from searcher import indexing, segments
 from searcher.analysis import name_analyzer, news_analyzer
 from searcher.indexing import make_tasks
 from searcher.ingest import CorpusFile
@@ -297,3 +297,26 @@ def test_tasks_stay_under_the_task_size(tmp_path: Path, monkeypatch: pytest.Monk
         for i in range(12)
     ]
     assert [len(t.files) for t in make_tasks(todo, tmp_path, jobs=2)] == [3, 3, 3, 3]
+
+
+def test_a_first_run_looks_up_no_old_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Looking up old copies opens every committed segment: on a fresh index
+    # there are none to replace, however many tasks the run commits.
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    for i in range(6):
+        (corpus / f"{i}.txt").write_text(f"Headline {i}\n\nA story about zebra number {i}.\n")
+    looked_up: list[str] = []
+    delete_by_path = segments.delete_by_path
+
+    def spy(index_dir: Path, schema: object, segs: list[object], paths: list[str]) -> int:
+        looked_up.extend(paths)
+        return delete_by_path(index_dir, schema, segs, paths)
+
+    monkeypatch.setattr(segments, "delete_by_path", spy)
+    monkeypatch.setattr(indexing, "TASK_BYTES", 100)
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        assert ix.update(corpus, jobs=1).added == 6
+    assert looked_up == []
