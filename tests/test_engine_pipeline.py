@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -320,3 +321,26 @@ def test_a_first_run_looks_up_no_old_documents(
     with searcher.open_index(tmp_path / "ix", create=True) as ix:
         assert ix.update(corpus, jobs=1).added == 6
     assert looked_up == []
+
+
+def test_merged_articles_keep_their_unstored_fields(tmp_path: Path) -> None:
+    # A merge rebuilds documents from their stored fields: the fields made from
+    # them (lead, words, month, day, source key, signature) must come back too.
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    body = " ".join(f"harbour{i}" for i in range(30))
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        for day in range(indexing.MAX_SMALL_SEGMENTS + 1):
+            record = {"title": f"Day {day}", "body": f"News of day{day}. {body}"}
+            record |= {"source": "AFP", "date": f"2011-10-1{day}T08:00:00"}
+            (corpus / f"{day}.json").write_text(json.dumps(record))
+            ix.update(corpus, jobs=1)
+        assert len(segments.read_toc(ix.path).segments) == 1, "merged"
+    with whoosh_index.open_dir(str(tmp_path / "ix")).reader() as reader:
+        assert reader.doc_frequency("words", "day2") == 1
+        assert reader.doc_frequency("lead", "day2") == 1
+        assert reader.doc_frequency("month", "2011-10") == 5
+        assert reader.doc_frequency("day", "20111012") == 1
+        assert reader.doc_frequency("source_key", "AFP") == 5
+        signatures = reader.column_reader("signature")
+        assert all(any(signatures[d]) for d in reader.all_doc_ids())
