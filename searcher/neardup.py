@@ -92,7 +92,8 @@ def token_signature(tokens: list[str]) -> bytes | None:
     A word's id is a hash of its folded text, learnt once per process; a
     shingle's hash is Python's hash of the tuple of its words' ids, which is
     deterministic for integers (unlike ``str`` hashes, which are salted per
-    process), so each shingle costs a few C-level steps and no digest.
+    process) on every 64-bit CPython since 3.8, so each shingle costs a few
+    C-level steps and no digest.
     """
     if len(tokens) - SHINGLE_WORDS + 1 < MIN_SHINGLES:
         return None

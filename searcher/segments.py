@@ -3,10 +3,10 @@
 Whoosh's own :class:`~whoosh.writing.SegmentWriter` costs about 4 ms an article
 on news text: every posting goes through a sorting pool, and every posting's
 field length is read back from the column just written. A
-:class:`SegmentBuilder` keeps one batch's postings in a dict and hands them to
-the codec in term order, with lengths from memory. It writes the same files
-Whoosh writes (the W3 codec, a compound ``.seg`` file), so Whoosh reads them as
-its own. Several builders run at once, one per worker process, each on a
+:class:`SegmentBuilder` keeps a task's postings in memory and writes each
+term's blocks and term info in one go, with lengths from memory. It writes
+Whoosh's own format (the W3 codec, a compound ``.seg`` file), so Whoosh reads
+its segments as its own. Several builders run at once, one per worker process, each on a
 segment of its own; only the process holding the write lock commits a table of
 contents (TOC) naming them.
 
