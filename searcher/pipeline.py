@@ -85,11 +85,13 @@ class FastAnalyzer:
         if not isinstance(tokenizer, NltkTokenizer):
             raise TypeError(f"not an NltkTokenizer analyzer: {analyzer!r}")
         self.findall = compile_pattern(tokenizer.pattern).findall
-        # On ASCII text Python's re finds what NLTK's regex engine finds (they
-        # differ on a few non-ASCII characters only), a fifth sooner.
-        self.ascii_findall = re.compile(
-            tokenizer.pattern, re.UNICODE | re.MULTILINE | re.DOTALL
-        ).findall
+        # On ASCII text Python's re finds what NLTK's regex engine finds for our
+        # pattern (the engines differ on a few non-ASCII characters), a fifth sooner.
+        self.ascii_findall = (
+            re.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL).findall
+            if tokenizer.pattern == TOKEN_PATTERN
+            else self.findall
+        )
         # Split at the stemmer, to learn which word each stem came from.
         morph = next((i for i, f in enumerate(filters) if getattr(f, "is_morph", False)), None)
         self.before = filters if morph is None else filters[:morph]

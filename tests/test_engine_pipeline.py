@@ -44,9 +44,16 @@ def test_fast_analysis_equals_the_analyzer(make: object, text: str) -> None:
 
 
 @pytest.mark.parametrize("make", [news_analyzer, name_analyzer])
-def test_fast_analysis_on_news_text(make: object) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. said it and the troops' 39,000 of São Paulo's talks: the end. " * 3,
+        "The U.S. said it_is 1.5.6 and the troops' 39,000 of Iraq's A.B talks: the end. " * 3,
+    ],
+    ids=["unicode", "ascii"],
+)
+def test_fast_analysis_on_news_text(make: object, text: str) -> None:
     analyzer = make()  # type: ignore[operator]
-    text = "The U.S. said it and the troops' 39,000 of São Paulo's talks: the end. " * 3
     fast = FastAnalyzer(analyzer)
     assert fast.positions(text) == _slow_positions(analyzer, text)
     assert fast.positions(text) == _slow_positions(analyzer, text), "cached terms"
