@@ -24,6 +24,7 @@ the manifest. Memory is bounded by the task size, whatever the corpus size.
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import os
 import signal
@@ -45,8 +46,9 @@ from searcher.schema import build_schema
 
 LOGGER = logging.getLogger(__name__)
 
-#: Largest task, in bytes of corpus files; a killed run loses at most ``jobs`` tasks.
-TASK_BYTES = 2 * 1024 * 1024
+#: Largest task, in bytes of corpus files: a worker holds its task's postings in
+#: memory until it writes its segment. A killed run loses at most ``jobs`` tasks.
+TASK_BYTES = 16 * 1024 * 1024
 #: Most files in one task.
 TASK_FILES = 2000
 #: Segments with fewer live articles than this (what small daily runs leave) are
@@ -111,19 +113,24 @@ def make_tasks(
     jobs: int,
     options: ingest.ReadOptions = ingest.DEFAULT_OPTIONS,
 ) -> list[Task]:
-    """Cut the files into tasks: at most :data:`TASK_BYTES`, and at least two per worker
-    when the corpus is small, so every worker has work."""
+    """Cut the files, in order, into tasks of about equal size: one per worker
+    (so a run adds one segment per worker), more when that would pass
+    :data:`TASK_BYTES` or :data:`TASK_FILES`."""
     total = sum(entry.size for _, entry in todo)
-    target = max(1, min(TASK_BYTES, total // max(1, 2 * jobs)))
+    count = max(jobs, math.ceil(total / TASK_BYTES), math.ceil(len(todo) / TASK_FILES))
+    target = max(1.0, total / count)
     tasks: list[Task] = []
     files: list[tuple[str, str]] = []
-    size = 0
+    done = current = 0
     for corpus_file, entry in todo:
-        files.append((str(corpus_file.path), corpus_file.doc_id))
-        size += entry.size
-        if size >= target or len(files) >= TASK_FILES:
+        # The task a file's middle falls in: tasks end near multiples of the target.
+        number = min(count - 1, int((done + entry.size / 2) // target))
+        done += entry.size
+        if files and (number != current or len(files) >= TASK_FILES):
             tasks.append(Task(len(tasks), str(index_dir), tuple(files), options))
-            files, size = [], 0
+            files = []
+        current = number
+        files.append((str(corpus_file.path), corpus_file.doc_id))
     if files:
         tasks.append(Task(len(tasks), str(index_dir), tuple(files), options))
     return tasks
@@ -292,7 +299,9 @@ def _update_locked(
     known = manifest.entries()
     plan = _plan(found, known, roots)
     run = _Run(index_dir, manifest, {}, known)
-    run.lagging = manifest.generation() != segments.read_toc(index_dir).generation
+    toc = segments.read_toc(index_dir)
+    # An index without segments has nothing the manifest could lag behind.
+    run.lagging = bool(toc.segments) and manifest.generation() != toc.generation
     if plan.vanished:
         # First, so that files whose articles were left out as duplicates of
         # vanished ones are forgotten, and read again below.

@@ -1,8 +1,9 @@
 """Merging segments: their live documents re-made from stored fields into one new segment.
 
-Every field of a searcher index is stored, so a document can be rebuilt exactly
-from its stored values; the fast pipeline then writes it again, several times
-faster than Whoosh's own merge, which re-sorts every posting through its pool.
+A document's stored fields give back its article, and the article every other
+field (lead, words, facet keys, signature); the fast pipeline then writes it
+again, several times faster than Whoosh's own merge, which re-sorts every
+posting through its pool.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
 from searcher import segments
-from searcher.pipeline import DocumentMaker
+from searcher.pipeline import DocumentMaker, article_fields, stored_article
 from searcher.segments import SegmentBuilder
 
 LOGGER = logging.getLogger(__name__)
@@ -35,7 +36,8 @@ def merge_segments(index_dir: Path, toc: Any, chosen: list[Any]) -> None:
             try:
                 for docnum in range(segment.doc_count_all()):
                     if not segment.is_deleted(docnum):
-                        builder.add(*maker.make(reader.stored_fields(docnum)))
+                        article = stored_article(reader.stored_fields(docnum))
+                        builder.add(*maker.make(article_fields(article, signature=False)))
             finally:
                 reader.close()
         merged = builder.finish()

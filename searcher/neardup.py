@@ -22,12 +22,13 @@ True
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Hashable, Sequence
 from hashlib import blake2b
+from itertools import repeat
+from operator import and_, rshift
 from typing import TypeVar
 
-from searcher.analysis import fold
+from searcher.analysis import TOKEN_PATTERN, compile_pattern, fold
 
 LOGGER = logging.getLogger(__name__)
 
@@ -52,13 +53,20 @@ _CHANCE = 1 / 256
 
 Key = TypeVar("Key", bound=Hashable)
 
-_WORD = re.compile(r"[^\W_]+")
 #: Bytes of a signature; a column holds zeros for articles without one.
 SIGNATURE_BYTES = BINS
-_EMPTY = 0xFFFFFFFF
-_MASK = 0xFFFFFFFF
+# The low bits of a shingle's hash pick its bin, the others are its value.
+_BIN_BITS = BINS.bit_length() - 1
+# Each token's word id (see token_signature()).
+_IDS: dict[str, int] = {}
+#: The word ids are forgotten when there are more than this many.
+_MAX_IDS = 500_000
 # Added per step when an empty bin borrows a neighbour's value (densification).
 _STEP = 0x9E3779B1
+
+
+def _tokens(text: str) -> list[str]:
+    return list(compile_pattern(TOKEN_PATTERN).findall(text))
 
 
 def shingles(text: str) -> set[str]:
@@ -67,40 +75,74 @@ def shingles(text: str) -> set[str]:
     >>> sorted(shingles("One two three four five six"))
     ['one two three four five', 'two three four five six']
     """
-    words = [fold(w) for w in _WORD.findall(text)]
+    words = [fold(token) for token in _tokens(text)]
     return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
 def signature(text: str) -> bytes | None:
     """Return the MinHash signature of a body (``BINS`` one-byte values), or
     ``None`` when it has fewer than :data:`MIN_SHINGLES` shingles."""
-    grams = shingles(text)
+    return token_signature(_tokens(text))
+
+
+def token_signature(tokens: list[str]) -> bytes | None:
+    """Return the signature of a body from its tokens (the body analyzer's
+    tokenizer's, before any filter: the indexer has them already).
+
+    A word's id is a hash of its folded text, learnt once per process; a
+    shingle's hash is Python's hash of the tuple of its words' ids, which is
+    deterministic for integers (unlike ``str`` hashes, which are salted per
+    process) on every 64-bit CPython since 3.8, so each shingle costs a few
+    C-level steps and no digest.
+    """
+    if len(tokens) - SHINGLE_WORDS + 1 < MIN_SHINGLES:
+        return None
+    ids = _word_ids(tokens)
+    grams = set(map(hash, zip(*(ids[i:] for i in range(SHINGLE_WORDS)), strict=False)))
     if len(grams) < MIN_SHINGLES:
         return None
-    values = [_EMPTY] * BINS
-    for gram in grams:
-        h = int.from_bytes(blake2b(gram.encode(), digest_size=8).digest(), "little")
-        slot, value = h % BINS, (h // BINS) & _MASK
-        if value < values[slot]:
-            values[slot] = value
-    return bytes(value & 0xFF for value in _densify(values))
+    # Largest first, so each bin keeps its smallest hash (the last one written).
+    distinct = sorted(grams, reverse=True)
+    least = dict(zip(map(and_, distinct, repeat(BINS - 1)), distinct, strict=True))
+    hashes = list(map(least.get, range(BINS)))
+    values = map(rshift, hashes, repeat(_BIN_BITS)) if len(least) == BINS else _densify(hashes)
+    return bytes(map(and_, values, repeat(0xFF)))
 
 
-def _densify(values: list[int]) -> list[int]:
-    """Fill each empty bin from the next filled one to its right (rotation
-    densification), so two signatures compare bin by bin."""
-    filled = [i for i, v in enumerate(values) if v != _EMPTY]
-    if len(filled) == BINS:
-        return values
-    result = list(values)
-    for i, value in enumerate(values):
-        if value != _EMPTY:
-            continue
-        step = 1
-        while values[(i + step) % BINS] == _EMPTY:
+def forget_words() -> None:
+    """Forget the word ids learnt so far (they are learnt again as needed)."""
+    _IDS.clear()
+
+
+def _word_ids(tokens: list[str]) -> list[int]:
+    """Return the id of each token's folded word, learning new ones."""
+    ids = _IDS
+    found = list(map(ids.get, tokens))
+    if None not in found:
+        return found  # type: ignore[return-value]
+    if len(ids) > _MAX_IDS:
+        ids.clear()
+    for token in set(tokens).difference(ids):
+        digest = blake2b(fold(token).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        ids[token] = int.from_bytes(digest, "little")
+    return list(map(ids.__getitem__, tokens))
+
+
+def _densify(hashes: list[int | None]) -> list[int]:
+    """Return the bins' values, each empty bin filled from the next filled one to
+    its right (rotation densification), so two signatures compare bin by bin."""
+    values = [0] * BINS
+    start = next(i for i, h in enumerate(hashes) if h is not None)
+    value = step = 0
+    for i in range(start, start - BINS, -1):  # leftwards, wrapping round
+        found = hashes[i]
+        if found is None:
             step += 1
-        result[i] = (values[(i + step) % BINS] + step * _STEP) & _MASK
-    return result
+            values[i] = value + step * _STEP
+        else:
+            value, step = found >> _BIN_BITS, 0
+            values[i] = value
+    return values
 
 
 def band_keys(sig: bytes) -> list[bytes]:

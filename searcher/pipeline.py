@@ -19,23 +19,31 @@ map each distinct token to its term once, and positions follow Whoosh's
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import compress, repeat
+from operator import is_, sub
 from pathlib import Path
 from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, StopFilter, Token
-from whoosh.formats import Frequency
+from whoosh.compat import dumps
+from whoosh.fields import NUMERIC
+from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
 from searcher import ingest, neardup
-from searcher.analysis import NltkTokenizer, compile_pattern
+from searcher.analysis import TOKEN_PATTERN, NltkTokenizer, compile_pattern
 from searcher.errors import IngestError
 from searcher.models import Article, Skipped
 from searcher.schema import lead_text
-from searcher.segments import SegmentBuilder, read_toc
+from searcher.segments import FieldItems, SegmentBuilder, read_toc
 
 LOGGER = logging.getLogger(__name__)
 
@@ -43,11 +51,26 @@ LOGGER = logging.getLogger(__name__)
 TOKEN_CACHE_SIZE = 500_000
 
 
-def _run_filters(filters: list[Any], token: Token) -> str:
-    stream: Any = iter([token])
+def _run_filters(filters: list[Any], texts: list[str]) -> list[str]:
+    """Run ``texts`` through ``filters`` as one token stream (one generator chain
+    for all, not one per token); return each one's output, ``""`` when dropped."""
+    found = [""] * len(texts)
+    current = 0
+    token = Token(positions=True, chars=False, removestops=True, mode="index")
+
+    def feed() -> Iterator[Token]:
+        nonlocal current
+        for current, text in enumerate(texts):  # noqa: B007  # read as each output comes
+            token.text, token.boost, token.stopped, token.pos = text, 1.0, False, 0
+            yield token
+
+    stream: Any = feed()
     for item in filters:
         stream = item(stream)
-    return str(next((t.text for t in stream if not t.stopped), ""))
+    for out in stream:  # filters pass a token on before taking the next one
+        if not out.stopped and not found[current]:
+            found[current] = str(out.text)
+    return found
 
 
 class FastAnalyzer:
@@ -62,6 +85,13 @@ class FastAnalyzer:
         if not isinstance(tokenizer, NltkTokenizer):
             raise TypeError(f"not an NltkTokenizer analyzer: {analyzer!r}")
         self.findall = compile_pattern(tokenizer.pattern).findall
+        # On ASCII text Python's re finds what NLTK's regex engine finds for our
+        # pattern (the engines differ on a few non-ASCII characters), a fifth sooner.
+        self.ascii_findall = (
+            re.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL).findall
+            if tokenizer.pattern == TOKEN_PATTERN
+            else self.findall
+        )
         # Split at the stemmer, to learn which word each stem came from.
         morph = next((i for i, f in enumerate(filters) if getattr(f, "is_morph", False)), None)
         self.before = filters if morph is None else filters[:morph]
@@ -71,41 +101,57 @@ class FastAnalyzer:
         #: (word, stem) pairs met since :meth:`take_stems` was last called.
         self.stems: list[tuple[str, str]] = []
 
-    def _learn(self, raw: str) -> str:
-        """Run the filters on one token; return its term, or ``""`` when dropped."""
-        token = Token(positions=True, chars=False, removestops=True, mode="index")
-        token.text, token.boost, token.stopped, token.pos = raw, 1.0, False, 0
-        term = _run_filters(self.before, token)
-        if term and self.after:
-            word = term
-            token.text, token.stopped = word, False
-            term = _run_filters(self.after, token)
-            if term:
-                self.stems.append((word, term))
-        if len(self.cache) >= TOKEN_CACHE_SIZE:
-            self.cache.clear()
-        self.cache[raw] = term
-        return term
+    def _learn(self, raws: Iterable[str]) -> None:
+        """Run the filters on tokens not in the cache, and cache their terms."""
+        raws = list(dict.fromkeys(raws))
+        terms = _run_filters(self.before, raws)
+        if self.after:
+            words = [w for w in dict.fromkeys(terms) if w]
+            stems = dict(zip(words, _run_filters(self.after, words), strict=True))
+            self.stems += [(w, stem) for w, stem in stems.items() if stem]
+            terms = [stems[w] if w else "" for w in terms]
+        self.cache.update(zip(raws, terms, strict=True))
 
     def take_stems(self) -> list[tuple[str, str]]:
         """Return, and forget, the (word, stem) pairs met since the last call."""
         stems, self.stems = self.stems, []
         return stems
 
+    def tokens(self, text: str) -> list[str]:
+        """Return the raw tokens of ``text``, before any filter."""
+        found: list[str] = (self.ascii_findall if text.isascii() else self.findall)(text)
+        return found
+
+    def terms(self, tokens: list[str]) -> list[str]:
+        """Return each token's term, ``""`` for a dropped one."""
+        terms = list(map(self.cache.get, tokens))
+        if None not in terms:
+            return terms  # type: ignore[return-value]
+        if len(self.cache) >= TOKEN_CACHE_SIZE:
+            self.cache.clear()
+            self._learn(tokens)
+        else:
+            self._learn(compress(tokens, map(is_, terms, repeat(None))))
+        return list(map(self.cache.__getitem__, tokens))
+
     def positions(self, text: str) -> dict[str, list[int]]:
         """Return each term of ``text`` with its positions, in order of first use."""
+        return self.token_positions(self.tokens(text))
+
+    def token_positions(self, tokens: list[str]) -> dict[str, list[int]]:
+        """Return each term of ``tokens`` with its positions, in order of first use."""
+        terms = self.terms(tokens)
+        kept = list(filter(None, terms))
+        if len(kept) == len(terms):
+            numbered: Any = enumerate(kept)
+        elif self.renumber:  # Whoosh's StopFilter: the first kept token keeps its place
+            numbered = enumerate(kept, next((i for i, t in enumerate(terms) if t), 0))
+        else:
+            numbered = ((i, t) for i, t in enumerate(terms) if t)
         found: dict[str, list[int]] = {}
-        get = self.cache.get
-        renumber = self.renumber
-        pos = -1
-        for index, raw in enumerate(self.findall(text)):
-            term = get(raw)
-            if term is None:
-                term = self._learn(raw)
-            if not term:
-                continue
-            pos = (index if pos < 0 else pos + 1) if renumber else index
-            plist = found.get(term)
+        get = found.get
+        for pos, term in numbered:
+            plist = get(term)
             if plist is None:
                 found[term] = [pos]
             else:
@@ -187,65 +233,174 @@ def check_article(article: Article) -> None:
             raise ValueError(f"its text cannot be stored as UTF-8 ({exc.reason})") from exc
 
 
+#: Fields whose value is other fields' values joined by newlines: their tokens
+#: are those fields' tokens one after the other, so they are not tokenized again.
+JOINED_FIELDS = {"words": ("title", "body")}
+#: The column made from the body's tokens when the values do not give it.
+SIGNATURE_FIELD = "signature"
+#: Entries of the memo of generic fields' terms (paths, months, keywords repeat;
+#: dates, to the second, seldom do and are not kept).
+GENERIC_MEMO_SIZE = 10_000
+
+
+class _Computed(dict[Any, Any]):
+    """A dict that computes, and keeps, the value of a missing key."""
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.compute(key)
+        return value
+
+
+def _encode_positions(positions: list[int]) -> bytes:
+    """Return what ``whoosh.formats.Positions.encode`` does, with C-level deltas."""
+    encoded: bytes = pack_uint(len(positions)) + dumps(
+        list(map(sub, positions, [0, *positions])), 2
+    )
+    return encoded
+
+
+def _numeric_postings(fieldobj: Any, value: Any) -> list[tuple[bytes, int, float, bytes]]:
+    """Return what ``NUMERIC.index`` (dates too) yields for one value, with the value
+    made sortable once rather than once per shift; ``[]`` for other fields."""
+    if (
+        not isinstance(fieldobj, NUMERIC)
+        or not fieldobj.shift_step
+        or isinstance(value, list | tuple)
+    ):
+        return []
+    first = fieldobj.to_bytes(value)
+    sortable = fieldobj._struct.unpack(first[1:])[0]
+    shifts = range(fieldobj.shift_step, fieldobj.bits, fieldobj.shift_step)
+    terms = [first, *(fieldobj.sortable_to_bytes(sortable, shift) for shift in shifts)]
+    return [(term, 1, 1.0, b"") for term in terms]
+
+
 class DocumentMaker:
     """Turns articles into the stored values, postings and columns of one document."""
 
     def __init__(self, schema: Any) -> None:
         self.schema = schema
-        # Encoded positions of a term used once, by position: most terms in an article.
-        self._single: dict[int, bytes] = {}
         self.fast: dict[str, FastAnalyzer] = {}
+        analyzers: list[tuple[Any, FastAnalyzer]] = []
         for name in schema.names():
             analyzer = getattr(schema[name], "analyzer", None)
             fmt = getattr(schema[name], "format", None)
-            fast_format = hasattr(fmt, "encode") or isinstance(fmt, Frequency)
-            if isinstance(analyzer, CompositeAnalyzer) and fast_format:
+            fast_format = type(fmt) in (Positions, Frequency)
+            if not isinstance(analyzer, CompositeAnalyzer) or not fast_format:
+                continue
+            # Fields of one analyzer (title, body, lead) share its term cache.
+            fast = next((f for a, f in analyzers if a == analyzer), None)
+            if fast is None:
                 with contextlib.suppress(TypeError):  # not an NltkTokenizer chain
-                    self.fast[name] = FastAnalyzer(analyzer)
+                    fast = FastAnalyzer(analyzer)
+                    analyzers.append((analyzer, fast))
+            if fast is not None:
+                self.fast[name] = fast
+        self._joined = {
+            name: parts
+            for name, parts in JOINED_FIELDS.items()
+            if name in self.fast
+            and all(
+                p in self.fast and self.fast[p].findall == self.fast[name].findall for p in parts
+            )
+        }
+        # neardup.signature() tokenizes as the body analyzer does: its tokens will do.
+        self._signature = (
+            SIGNATURE_FIELD in schema.names()
+            and "body" in self.fast
+            and self.fast["body"].findall == compile_pattern(TOKEN_PATTERN).findall
+        )
+        # Encoded positions of a term used once, by position: most terms in an article.
+        self._single = _Computed(lambda pos: Positions().encode([pos]))
+        self._frequency = _Computed(pack_uint)
+        self._memo: dict[tuple[str, Any], FieldItems] = {}
+
+    def forget(self) -> None:
+        """Empty the caches of terms (stems stay cached in :mod:`searcher.analysis`),
+        so that writing a segment reuses their memory rather than adding to it."""
+        for fast in self.fast.values():
+            fast.cache.clear()
+        self._memo.clear()
+        neardup.forget_words()
 
     def take_stems(self) -> list[tuple[str, str]]:
         """Return, and forget, the (word, stem) pairs its analyzers met since the last call."""
-        return [pair for fast in self.fast.values() for pair in fast.take_stems()]
+        unique = {id(fast): fast for fast in self.fast.values()}.values()
+        return [pair for fast in unique for pair in fast.take_stems()]
 
-    def _fast_items(
-        self, fast: FastAnalyzer, fmt: Any, value: str
-    ) -> list[tuple[bytes, int, float, bytes]]:
-        boost = fmt.field_boost
-        if isinstance(fmt, Frequency):  # counts only, as Frequency.word_values gives
-            return [
-                (term.encode("utf-8"), len(plist), len(plist) * boost, pack_uint(len(plist)))
-                for term, plist in fast.positions(value).items()
-            ]
+    def _fast_items(self, fast: FastAnalyzer, fmt: Any, tokens: list[str]) -> FieldItems:
+        if type(fmt) is Frequency:  # counts only, as Frequency.word_values gives
+            found = Counter(filter(None, fast.terms(tokens)))
+            counts = list(found.values())
+            values = list(map(self._frequency.__getitem__, counts))
+            return list(found), None, values, sum(counts)  # the values give the weights
+        positions = fast.token_positions(tokens)
+        plists = list(positions.values())
+        counts = list(map(len, plists))
         single = self._single
-        items = []
-        for term, plist in fast.positions(value).items():
-            count = len(plist)
-            if count == 1:
-                vbytes = single.get(plist[0])
-                if vbytes is None:
-                    vbytes = single[plist[0]] = fmt.encode(plist)
-            else:
-                vbytes = fmt.encode(plist)
-            items.append((term.encode("utf-8"), count, count * boost, vbytes))
-        return items
+        values = [single[p[0]] if len(p) == 1 else _encode_positions(p) for p in plists]
+        return list(positions), None, values, sum(counts)  # the values give the weights
+
+    def _generic_items(self, name: str, fieldobj: Any, value: Any) -> FieldItems:
+        key: tuple[str, Any] | None = (name, value)
+        try:
+            found = self._memo.get((name, value))
+        except TypeError:  # an unhashable value
+            key, found = None, None
+        if found is None:
+            postings = _numeric_postings(fieldobj, value) or list(fieldobj.index(value))
+            found = (
+                [p[0] for p in postings],
+                [p[2] for p in postings],
+                [p[3] for p in postings],
+                sum(p[1] for p in postings),
+            )
+            if key is not None and not fieldobj.unique and not isinstance(fieldobj, NUMERIC):
+                if len(self._memo) >= GENERIC_MEMO_SIZE:
+                    self._memo.clear()
+                self._memo[key] = found
+        return found
+
+    def _tokens(
+        self, name: str, value: str, values: dict[str, Any], tokens: dict[str, list[str]]
+    ) -> list[str]:
+        parts = self._joined.get(name)
+        if (
+            parts
+            and all(p in tokens for p in parts)
+            and value == "\n".join(values[p] for p in parts)
+        ):
+            return [token for p in parts for token in tokens[p]]
+        return self.fast[name].tokens(value)
 
     def make(
         self, values: dict[str, Any]
-    ) -> tuple[dict[str, Any], dict[str, list[tuple[bytes, int, float, bytes]]], dict[str, Any]]:
-        """Return ``(stored, items, columns)`` for a document's field values."""
+    ) -> tuple[dict[str, Any], dict[str, FieldItems], dict[str, Any]]:
+        """Return ``(values, items, columns)`` for a document's field values; the
+        body's near-duplicate signature is made here when ``values`` lacks it."""
         schema = self.schema
-        items: dict[str, list[tuple[bytes, int, float, bytes]]] = {}
+        items: dict[str, FieldItems] = {}
         columns: dict[str, Any] = {}
+        tokens: dict[str, list[str]] = {}
         for name, value in values.items():
             fieldobj = schema[name]
             if fieldobj.indexed:
                 fast = self.fast.get(name)
                 if fast is None:
-                    items[name] = list(fieldobj.index(value))
+                    items[name] = self._generic_items(name, fieldobj, value)
                 else:
-                    items[name] = self._fast_items(fast, fieldobj.format, value)
+                    found = tokens[name] = self._tokens(name, value, values, tokens)
+                    items[name] = self._fast_items(fast, fieldobj.format, found)
             if fieldobj.column_type is not None:
                 columns[name] = fieldobj.to_column_value(value)
+        if self._signature and SIGNATURE_FIELD not in values and "body" in tokens:
+            sig = neardup.token_signature(tokens["body"])
+            if sig is not None:
+                columns[SIGNATURE_FIELD] = schema[SIGNATURE_FIELD].to_column_value(sig)
         return values, items, columns
 
 
@@ -260,8 +415,12 @@ def maker_for(index_dir: str) -> DocumentMaker:
     return maker
 
 
-def article_fields(article: Article) -> dict[str, Any]:
-    """Return the Whoosh field values of one article."""
+def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any]:
+    """Return the Whoosh field values of one article.
+
+    :param signature: include the near-duplicate signature (the indexer leaves it
+        to :class:`DocumentMaker`, which makes it from the body's tokens).
+    """
     fields: dict[str, Any] = {
         "id": article.id,
         "path": article.path,
@@ -273,15 +432,32 @@ def article_fields(article: Article) -> dict[str, Any]:
         "url": article.url,
         "keywords": ",".join(article.keywords),
         # Search features: the unstemmed word list, facet keys, near-duplicate keys.
-        "words": f"{article.title}\n{article.body}",
+        "words": "\n".join((article.title, article.body)),  # see JOINED_FIELDS
         "source_key": article.source.strip(),
-        **neardup.signature_fields(article.body),
     }
+    if signature:
+        fields.update(neardup.signature_fields(article.body))
     if article.date is not None:
         fields["date"] = article.date
         fields["month"] = f"{article.date:%Y-%m}"
         fields["day"] = f"{article.date:%Y%m%d}"
     return fields
+
+
+def stored_article(stored: dict[str, Any]) -> Article:
+    """Return the article whose document has the stored fields ``stored``: every
+    other field is made from these (see :func:`article_fields`)."""
+    return Article(
+        id=stored["id"],
+        path=stored["path"],
+        title=stored.get("title", ""),
+        body=stored.get("body", ""),
+        byline=stored.get("byline", ""),
+        source=stored.get("source", ""),
+        date=stored.get("date"),
+        url=stored.get("url", ""),
+        keywords=tuple(k for k in stored.get("keywords", "").split(",") if k),
+    )
 
 
 def write_articles(
@@ -292,7 +468,7 @@ def write_articles(
     for article in articles:
         try:
             check_article(article)
-            stored, items, columns = maker.make(article_fields(article))
+            stored, items, columns = maker.make(article_fields(article, signature=False))
         except Exception as exc:  # one bad article must not stop the others
             LOGGER.warning("article %s not indexed: %s", article.id, exc)
             rejected.append(Skipped(f"{article.path} ({article.id})", f"not indexed: {exc}"))
@@ -305,6 +481,18 @@ def write_articles(
 
 def run_task(task: Task) -> TaskResult:
     """Read the task's files and write their articles into one new segment."""
+    # A task builds millions of postings and frees none: the cyclic collector
+    # would walk them again and again (about 10% of the time) for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_task(task)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run_task(task: Task) -> TaskResult:
     maker = maker_for(task.index_dir)
     builder = SegmentBuilder(Path(task.index_dir), maker.schema)
     result = TaskResult(task.number, None)
@@ -321,6 +509,7 @@ def run_task(task: Task) -> TaskResult:
                 continue
             written = write_articles(builder, maker, articles, result.rejected)
             result.files.append(FileResult(path, tuple(written)))
+        maker.forget()
         result.segment = builder.finish()
         result.stems = maker.take_stems()
     except BaseException:

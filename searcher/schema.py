@@ -11,7 +11,7 @@ from searcher.neardup import SIGNATURE_BYTES
 
 #: Bumped whenever the schema or the analyzers change what is stored or indexed;
 #: an index of another version must be rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 #: Weight of a headline match relative to a body match.
 TITLE_BOOST = 2.0
@@ -35,7 +35,8 @@ def lead_text(title: str, body: str, *, words: int | None = None) -> str:
     >>> lead_text("Talks stall", "Iraq and the US failed to agree.", words=5)
     'Talks stall Iraq and the'
     """
-    return " ".join(f"{title} {body}".split()[: words or LEAD_WORDS])
+    count = words or LEAD_WORDS
+    return " ".join(f"{title} {body}".split(None, count)[:count])
 
 
 def build_schema() -> Schema:

@@ -63,8 +63,8 @@ def _index_ids(index_dir: Path) -> Counter[str]:
             for docnum in range(segment.doc_count_all()):
                 if not segment.is_deleted(docnum):
                     ids[reader.stored_fields(docnum)["id"]] += 1
-            for _ in reader.lexicon("body"):
-                pass  # reads the term table
+            for _ in reader.all_terms():
+                pass  # reads the whole term table, every field's
         finally:
             reader.close()
     return ids

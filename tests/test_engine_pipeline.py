@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +13,11 @@ from whoosh import index as whoosh_index
 from whoosh import qparser
 
 import searcher
+from searcher import indexing, segments
 from searcher.analysis import name_analyzer, news_analyzer
+from searcher.indexing import make_tasks
+from searcher.ingest import CorpusFile
+from searcher.manifest import FileEntry
 from searcher.pipeline import FastAnalyzer, article_fields, duplicate_key
 from searcher.schema import build_schema
 
@@ -39,9 +44,16 @@ def test_fast_analysis_equals_the_analyzer(make: object, text: str) -> None:
 
 
 @pytest.mark.parametrize("make", [news_analyzer, name_analyzer])
-def test_fast_analysis_on_news_text(make: object) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. said it and the troops' 39,000 of São Paulo's talks: the end. " * 3,
+        "The U.S. said it_is 1.5.6 and the troops' 39,000 of Iraq's A.B talks: the end. " * 3,
+    ],
+    ids=["unicode", "ascii"],
+)
+def test_fast_analysis_on_news_text(make: object, text: str) -> None:
     analyzer = make()  # type: ignore[operator]
-    text = "The U.S. said it and the troops' 39,000 of São Paulo's talks: the end. " * 3
     fast = FastAnalyzer(analyzer)
     assert fast.positions(text) == _slow_positions(analyzer, text)
     assert fast.positions(text) == _slow_positions(analyzer, text), "cached terms"
@@ -88,21 +100,70 @@ def _hits(ix: object, text: str) -> list[tuple[str, float]]:
         return sorted((hit["id"], round(hit.score, 4)) for hit in results)
 
 
-def test_engine_index_answers_like_a_whoosh_index(tmp_path: Path) -> None:
-    articles = _articles(400)
-    (tmp_path / "plain").mkdir()
-    plain = whoosh_index.create_in(str(tmp_path / "plain"), build_schema())
+def _both_indexes(folder: Path, articles: list[searcher.Article]) -> tuple[object, object]:
+    """Index ``articles`` with Whoosh's own writer and with the engine."""
+    (folder / "plain").mkdir()
+    plain = whoosh_index.create_in(str(folder / "plain"), build_schema())
     with plain.writer() as writer:
         for article in articles:
             writer.add_document(**article_fields(article))
-    with searcher.open_index(tmp_path / "engine", create=True) as ix:
+    with searcher.open_index(folder / "engine", create=True) as ix:
         assert ix.add(articles) == len(articles)
-        engine = whoosh_index.open_dir(str(tmp_path / "engine"))
+    return plain, whoosh_index.open_dir(str(folder / "engine"))
+
+
+def test_engine_index_answers_like_a_whoosh_index(tmp_path: Path) -> None:
+    articles = _articles(400)
+    plain, engine = _both_indexes(tmp_path, articles)
+    with searcher.open_index(tmp_path / "engine") as ix:
         for text in QUERIES:
             expected = _hits(plain, text)
             assert expected, text
             assert _hits(engine, text) == expected, text
         assert ix.get("c/7.txt") == articles[7]
+
+
+def _contents(ix: object) -> dict[str, object]:
+    """Every term's postings, field length and column value of an index, by article id."""
+    found: dict[str, object] = {}
+    with ix.searcher() as s:  # type: ignore[attr-defined]
+        for reader, _ in s.reader().leaf_readers():
+            ids = {d: reader.stored_fields(d)["id"] for d in reader.all_doc_ids()}
+            for field, term in reader.all_terms():
+                matcher = reader.postings(field, term)
+                postings = []
+                while matcher.is_active():
+                    postings.append((ids[matcher.id()], matcher.weight(), matcher.value() or b""))
+                    matcher.next()
+                found.setdefault(f"{field}:{term!r}", []).extend(postings)  # type: ignore[attr-defined]
+            for name in reader.schema.names():
+                field = reader.schema[name]
+                for docnum, article_id in ids.items():
+                    if field.scorable:
+                        found[f"len {name} {article_id}"] = reader.doc_field_length(docnum, name)
+                    if field.column_type is not None and reader.has_column(name):
+                        found[f"col {name} {article_id}"] = reader.column_reader(
+                            name, translate=False
+                        )[docnum]
+                    found[f"stored {article_id}"] = reader.stored_fields(docnum)
+        for name in s.schema.names():
+            found[f"total {name}"] = s.field_length(name)
+    return {k: sorted(v) if isinstance(v, list) else v for k, v in found.items()}
+
+
+def test_engine_index_holds_what_whoosh_writes(tmp_path: Path) -> None:
+    articles = _articles(300)
+    articles[3] = searcher.Article(
+        id="c/long.txt",
+        path="/c/long.txt",
+        title="U.S. troops and the São Paulo talks",
+        body=" ".join(WORDS * 40),  # blocks of postings, repeated terms, a signature
+        date=datetime(1987, 2, 26, 15, 1),
+    )
+    plain, engine = _both_indexes(tmp_path, articles)
+    expected, got = _contents(plain), _contents(engine)
+    assert got.keys() == expected.keys()
+    assert [k for k in expected if got[k] != expected[k]] == []
 
 
 def test_duplicate_key_needs_a_body_and_names_title_body_and_date() -> None:
@@ -218,3 +279,75 @@ def test_small_daily_runs_are_merged(tmp_path: Path) -> None:
         assert len(segments.read_toc(ix.path).segments) == 1
         assert len(ix) == indexing.MAX_SMALL_SEGMENTS + 1
         assert [h.id for h in ix.search("day2")] == ["news/2.txt"]
+
+
+def test_a_cold_run_cuts_one_task_per_worker_of_about_equal_size(tmp_path: Path) -> None:
+    sizes = [1_300_000] * 21 + [20_000]  # Reuters: 21 large files and a small one
+    todo = [
+        (CorpusFile(tmp_path / f"{i}.sgm", f"c/{i}.sgm"), FileEntry(f"{i}.sgm", n, 0, "", 0))
+        for i, n in enumerate(sizes)
+    ]
+    tasks = make_tasks(todo, tmp_path, jobs=2)
+    assert [len(t.files) for t in tasks] == [11, 11]
+    assert [f for t in tasks for f in t.files] == [(str(c.path), c.doc_id) for c, _ in todo]
+    assert len(make_tasks(todo, tmp_path, jobs=3)) == 3
+    assert len(make_tasks(todo[:1], tmp_path, jobs=2)) == 1
+    assert make_tasks([], tmp_path, jobs=2) == []
+
+
+def test_tasks_stay_under_the_task_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(indexing, "TASK_BYTES", 3_000_000)
+    todo = [
+        (
+            CorpusFile(tmp_path / f"{i}.sgm", f"c/{i}.sgm"),
+            FileEntry(f"{i}.sgm", 1_000_000, 0, "", 0),
+        )
+        for i in range(12)
+    ]
+    assert [len(t.files) for t in make_tasks(todo, tmp_path, jobs=2)] == [3, 3, 3, 3]
+
+
+def test_a_first_run_looks_up_no_old_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Looking up old copies opens every committed segment: on a fresh index
+    # there are none to replace, however many tasks the run commits.
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    for i in range(6):
+        (corpus / f"{i}.txt").write_text(f"Headline {i}\n\nA story about zebra number {i}.\n")
+    looked_up: list[str] = []
+    delete_by_path = segments.delete_by_path
+
+    def spy(index_dir: Path, schema: object, segs: list[object], paths: list[str]) -> int:
+        looked_up.extend(paths)
+        return delete_by_path(index_dir, schema, segs, paths)
+
+    monkeypatch.setattr(segments, "delete_by_path", spy)
+    monkeypatch.setattr(indexing, "TASK_BYTES", 100)
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        assert ix.update(corpus, jobs=1).added == 6
+    assert looked_up == []
+
+
+def test_merged_articles_keep_their_unstored_fields(tmp_path: Path) -> None:
+    # A merge rebuilds documents from their stored fields: the fields made from
+    # them (lead, words, month, day, source key, signature) must come back too.
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    body = " ".join(f"harbour{i}" for i in range(30))
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        for day in range(indexing.MAX_SMALL_SEGMENTS + 1):
+            record = {"title": f"Day {day}", "body": f"News of day{day}. {body}"}
+            record |= {"source": "AFP", "date": f"2011-10-1{day}T08:00:00"}
+            (corpus / f"{day}.json").write_text(json.dumps(record))
+            ix.update(corpus, jobs=1)
+        assert len(segments.read_toc(ix.path).segments) == 1, "merged"
+    with whoosh_index.open_dir(str(tmp_path / "ix")).reader() as reader:
+        assert reader.doc_frequency("words", "day2") == 1
+        assert reader.doc_frequency("lead", "day2") == 1
+        assert reader.doc_frequency("month", "2011-10") == 5
+        assert reader.doc_frequency("day", "20111012") == 1
+        assert reader.doc_frequency("source_key", "AFP") == 5
+        signatures = reader.column_reader("signature")
+        assert all(any(signatures[d]) for d in reader.all_doc_ids())
