@@ -22,7 +22,6 @@ import contextlib
 import gc
 import hashlib
 import logging
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -84,14 +83,8 @@ class FastAnalyzer:
         tokenizer, *filters = analyzer.items
         if not isinstance(tokenizer, NltkTokenizer):
             raise TypeError(f"not an NltkTokenizer analyzer: {analyzer!r}")
+        # All-ASCII text of our own pattern takes its faster ASCII form.
         self.findall = compile_pattern(tokenizer.pattern).findall
-        # On ASCII text Python's re finds what NLTK's regex engine finds for our
-        # pattern (the engines differ on a few non-ASCII characters), a fifth sooner.
-        self.ascii_findall = (
-            re.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL).findall
-            if tokenizer.pattern == TOKEN_PATTERN
-            else self.findall
-        )
         # Split at the stemmer, to learn which word each stem came from.
         morph = next((i for i, f in enumerate(filters) if getattr(f, "is_morph", False)), None)
         self.before = filters if morph is None else filters[:morph]
@@ -119,7 +112,7 @@ class FastAnalyzer:
 
     def tokens(self, text: str) -> list[str]:
         """Return the raw tokens of ``text``, before any filter."""
-        found: list[str] = (self.ascii_findall if text.isascii() else self.findall)(text)
+        found: list[str] = self.findall(text)
         return found
 
     def terms(self, tokens: list[str]) -> list[str]:

@@ -166,13 +166,7 @@ def _term_counts(searcher: Searcher, docnum: int) -> Counter[str]:
         return Counter(dict(reader.vector_as("weight", docnum, "body")))
     fast = _fast_body_analyzer(searcher)
     body = searcher.stored_fields(docnum).get("body", "")
-    raws = fast.findall(body)
-    known = fast.cache.get
-    for raw in [raw for raw in set(raws) if known(raw) is None]:
-        fast._learn(raw)
-    counts: Counter[str] = Counter(map(known, raws))
-    if None in counts:  # the analyzer's word memory was emptied while learning
-        return Counter({term: len(at) for term, at in fast.positions(body).items()})
+    counts = Counter(fast.terms(fast.tokens(body)))
     counts.pop("", None)  # words the filters drop
     return counts
 
