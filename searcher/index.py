@@ -214,18 +214,7 @@ class Index:
             fields = searcher.document(id=article_id)
         if fields is None:
             raise ArticleNotFoundError(article_id)
-        keywords = tuple(k for k in fields.get("keywords", "").split(",") if k)
-        return Article(
-            id=fields["id"],
-            path=fields["path"],
-            title=fields.get("title", ""),
-            body=fields.get("body", ""),
-            byline=fields.get("byline", ""),
-            source=fields.get("source", ""),
-            date=fields.get("date"),
-            url=fields.get("url", ""),
-            keywords=keywords,
-        )
+        return Article.from_stored(fields)
 
 
 def open_index(path: PathLike | None = None, *, create: bool = False, mmap: bool = True) -> Index:

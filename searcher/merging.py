@@ -16,7 +16,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
 from searcher import segments
-from searcher.pipeline import DocumentMaker, article_fields, stored_article
+from searcher.models import Article
+from searcher.pipeline import DocumentMaker, article_fields
 from searcher.segments import SegmentBuilder
 
 LOGGER = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def merge_segments(index_dir: Path, toc: Any, chosen: list[Any]) -> None:
             try:
                 for docnum in range(segment.doc_count_all()):
                     if not segment.is_deleted(docnum):
-                        article = stored_article(reader.stored_fields(docnum))
+                        article = Article.from_stored(reader.stored_fields(docnum))
                         builder.add(*maker.make(article_fields(article, signature=False)))
             finally:
                 reader.close()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,22 @@ class Article:
     date: datetime | None = None
     url: str = ""
     keywords: tuple[str, ...] = ()
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, Any]) -> Article:
+        """The article of an index document, from its stored fields (every other
+        field of the document is made from these)."""
+        return cls(
+            id=stored["id"],
+            path=stored["path"],
+            title=stored.get("title", ""),
+            body=stored.get("body", ""),
+            byline=stored.get("byline", ""),
+            source=stored.get("source", ""),
+            date=stored.get("date"),
+            url=stored.get("url", ""),
+            keywords=tuple(k for k in stored.get("keywords", "").split(",") if k),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -437,22 +437,6 @@ def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any
     return fields
 
 
-def stored_article(stored: dict[str, Any]) -> Article:
-    """Return the article whose document has the stored fields ``stored``: every
-    other field is made from these (see :func:`article_fields`)."""
-    return Article(
-        id=stored["id"],
-        path=stored["path"],
-        title=stored.get("title", ""),
-        body=stored.get("body", ""),
-        byline=stored.get("byline", ""),
-        source=stored.get("source", ""),
-        date=stored.get("date"),
-        url=stored.get("url", ""),
-        keywords=tuple(k for k in stored.get("keywords", "").split(",") if k),
-    )
-
-
 def write_articles(
     builder: SegmentBuilder, maker: DocumentMaker, articles: list[Article], rejected: list[Skipped]
 ) -> list[Written]:
