@@ -37,7 +37,7 @@ from typing import Any
 
 from whoosh.index import FileIndex
 
-from searcher import ingest, segments, storage
+from searcher import ingest, pipeline, segments, storage
 from searcher.errors import SearcherError
 from searcher.manifest import FileEntry, Manifest, Transaction, file_hash
 from searcher.models import IndexProgress, Skipped, UpdateReport
@@ -49,6 +49,8 @@ LOGGER = logging.getLogger(__name__)
 #: Largest task, in bytes of corpus files: a worker holds its task's postings in
 #: memory until it writes its segment. A killed run loses at most ``jobs`` tasks.
 TASK_BYTES = 16 * 1024 * 1024
+#: How often, in seconds, the progress callback hears how far the workers are.
+PROGRESS_SECONDS = 0.5
 #: Most files in one task.
 TASK_FILES = 2000
 #: Segments with fewer live articles than this (what small daily runs leave) are
@@ -136,9 +138,10 @@ def make_tasks(
     return tasks
 
 
-def _worker_init() -> None:
+def _worker_init(progress: Any = None) -> None:
     # Ctrl-C reaches the whole process group: only the parent acts on it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    pipeline.report_progress_to(progress)
     try:  # die with the parent, so a killed run leaves no worker writing on
         import ctypes
 
@@ -224,11 +227,22 @@ class _Run:
             txn.set_generation(toc.generation + 1)
 
 
-def _results(tasks: list[Task], pool: Any) -> Iterator[TaskResult]:
+def _results(tasks: list[Task], pool: Any, on_wait: Callable[[], None]) -> Iterator[TaskResult]:
+    """The tasks' results in order; while a worker is busy, ``on_wait`` is
+    called every :data:`PROGRESS_SECONDS`."""
     if pool is None:
         yield from map(run_task, tasks)
-    else:
-        yield from pool.imap(run_task, tasks)
+        return
+    pending = pool.imap(run_task, tasks)
+    for _ in tasks:
+        while True:
+            try:
+                result = pending.next(timeout=PROGRESS_SECONDS)
+            except multiprocessing.TimeoutError:
+                on_wait()
+                continue
+            break
+        yield result
 
 
 def update(
@@ -254,7 +268,9 @@ def update(
     roots = [root.resolve() for root in roots]
     found = ingest.scan(roots)
     # Workers are forked before the lock is taken, so none inherits it.
-    pool = multiprocessing.get_context("fork").Pool(jobs, _worker_init) if jobs > 1 else None
+    context = multiprocessing.get_context("fork")
+    progress = context.Array("q", 3)  # files, bytes, articles read by the workers
+    pool = context.Pool(jobs, _worker_init, (progress,)) if jobs > 1 else None
     try:
         with storage.write_lock(ix, index_dir), _write_errors(index_dir):
             if rebuild:
@@ -264,7 +280,7 @@ def update(
                 storage.write_version(index_dir)
             segments.remove_orphans(index_dir)
             report = _update_locked(
-                index_dir, roots, found, jobs, pool, on_progress, started, options
+                index_dir, roots, found, jobs, pool, on_progress, started, options, progress
             )
     finally:
         if pool is not None:
@@ -294,6 +310,7 @@ def _update_locked(
     on_progress: ProgressCallback | None,
     started: float,
     options: ingest.ReadOptions,
+    progress: Any,
 ) -> UpdateReport:
     manifest = Manifest(index_dir)
     known = manifest.entries()
@@ -316,22 +333,28 @@ def _update_locked(
     tasks = make_tasks(plan.todo, index_dir, jobs, options)
     sizes = {str(c.path): e.size for c, e in plan.todo}
     bytes_total, bytes_done, files_done, articles = sum(sizes.values()), 0, 0, 0
+
+    def report() -> None:
+        # Committed work, or what the workers have read when that is further.
+        if on_progress is not None:
+            files, size, read = progress[:]
+            on_progress(
+                IndexProgress(
+                    max(files_done, files),
+                    len(plan.todo),
+                    max(bytes_done, min(size, bytes_total)),
+                    bytes_total,
+                    max(articles, read),
+                    time.perf_counter() - started,
+                )
+            )
+
     try:
-        for result in _results(tasks, pool):
+        for result in _results(tasks, pool, report):
             articles += run.apply(result)
             files_done += len(result.files)
             bytes_done += sum(sizes[f.path] for f in result.files)
-            if on_progress is not None:
-                on_progress(
-                    IndexProgress(
-                        files_done,
-                        len(plan.todo),
-                        bytes_done,
-                        bytes_total,
-                        articles,
-                        time.perf_counter() - started,
-                    )
-                )
+            report()
         merge_small_segments(index_dir)
         if pool is not None:
             pool.terminate()

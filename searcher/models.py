@@ -152,8 +152,9 @@ class IndexReport:
 class IndexProgress:
     """How far an indexing run has got, passed to its ``on_progress`` callback.
 
-    ``bytes_done``/``bytes_total`` measure the corpus files to read, the best
-    guide to the time left; ``articles`` counts articles committed so far.
+    ``bytes_done``/``bytes_total`` measure the corpus files read, the best guide
+    to the time left; ``articles`` counts the articles read so far (each is
+    committed with the rest of its batch).
     """
 
     files_done: int

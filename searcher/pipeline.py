@@ -456,6 +456,32 @@ def write_articles(
     return written
 
 
+#: Where a worker process adds up what it has read, for the parent's progress
+#: bar while tasks run: ``[files, bytes, articles]`` (a shared array), or None.
+_PROGRESS: Any = None
+
+
+def report_progress_to(shared: Any) -> None:
+    """Make this process add up the files, bytes and articles it reads in
+    ``shared`` (a ``multiprocessing`` array of three integers)."""
+    global _PROGRESS
+    _PROGRESS = shared
+
+
+def _count_file(path: str, articles: int) -> None:
+    shared = _PROGRESS
+    if shared is None:
+        return
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        size = 0
+    with shared.get_lock():
+        shared[0] += 1
+        shared[1] += size
+        shared[2] += articles
+
+
 def run_task(task: Task) -> TaskResult:
     """Read the task's files and write their articles into one new segment."""
     # A task builds millions of postings and frees none: the cyclic collector
@@ -480,12 +506,15 @@ def _run_task(task: Task) -> TaskResult:
             except IngestError as exc:
                 LOGGER.info("skipped %s", exc)  # also in the run's report
                 result.files.append(FileResult(path, error=exc.reason))
+                _count_file(path, 0)
                 continue
             except OSError as exc:
                 result.files.append(FileResult(path, error=f"cannot read the file ({exc})"))
+                _count_file(path, 0)
                 continue
             written = write_articles(builder, maker, articles, result.rejected)
             result.files.append(FileResult(path, tuple(written)))
+            _count_file(path, len(written))
         maker.forget()
         result.segment = builder.finish()
         result.stems = maker.take_stems()

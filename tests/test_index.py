@@ -125,3 +125,36 @@ def test_index_path_moves_with_copy(built_index: searcher.Index, tmp_path: Path)
     shutil.copytree(built_index.path, copy)
     with searcher.open_index(copy) as ix:
         assert len(ix) == len(built_index)
+
+
+def test_progress_is_reported_while_workers_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A task can be a whole worker's share of the corpus: the bar moves with
+    every file read, not only when a task is committed."""
+    import time
+
+    from searcher import indexing, pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(12):
+        (corpus / f"story{n:02d}.txt").write_text(f"Headline {n}\n\nBody of story {n}.\n")
+    write = pipeline.write_articles
+
+    def slow_write(*args: object, **kwargs: object) -> object:
+        time.sleep(0.15)  # in the forked workers too
+        return write(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "write_articles", slow_write)
+    monkeypatch.setattr(indexing, "PROGRESS_SECONDS", 0.05)
+    seen: list[searcher.IndexProgress] = []
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        report = ix.update(corpus, jobs=2, on_progress=seen.append)
+    assert report.added == 12
+    during = [p for p in seen if 0 < p.files_done < p.files_total]
+    assert len({p.files_done for p in during}) >= 3  # several steps within two tasks
+    assert [p.bytes_done for p in seen] == sorted(p.bytes_done for p in seen)
+    assert seen[-1].files_done == seen[-1].files_total == 12
+    assert seen[-1].bytes_done == seen[-1].bytes_total
+    assert seen[-1].articles == 12
