@@ -50,17 +50,29 @@ class FuzzyWordPlugin(qparser.FuzzyTermPlugin):  # type: ignore[misc]
             )
 
 
-def expand_fuzzy(query: wq.Query, searcher: Searcher) -> wq.Query:
+def expand_fuzzy(query: wq.Query, searcher: Searcher, *, max_edits: int = 2) -> wq.Query:
     """Replace fuzzy terms on stemmed fields by the stems of the index's words
     within the edit distance: ``immunty~`` finds "immunity" though its stem
-    (``immun``) is two edits from the misspelling's (``immunti``)."""
-    return _expand_fuzzy(query, searcher, {})
+    (``immun``) is two edits from the misspelling's (``immunti``).
+
+    :param max_edits: fuzzy terms allowing more edits are left as they are, for
+        :func:`searcher.guard.check_query` to refuse (looking for words ``oil~9``
+        away would read every word of the index first).
+    """
+    return _expand_fuzzy(query, searcher, {}, max_edits)
 
 
 def _expand_fuzzy(
-    query: wq.Query, searcher: Searcher, near: dict[tuple[str, int, int], set[str]]
+    query: wq.Query,
+    searcher: Searcher,
+    near: dict[tuple[str, int, int], set[str]],
+    max_edits: int,
 ) -> wq.Query:
-    if isinstance(query, wq.FuzzyTerm) and query.fieldname in STEMMED_FIELDS:
+    if (
+        isinstance(query, wq.FuzzyTerm)
+        and query.fieldname in STEMMED_FIELDS
+        and query.maxdist <= max_edits
+    ):
         key = (query.text, query.maxdist, query.prefixlength)
         if key not in near:  # title:word~ and body:word~ ask for the same words
             near[key] = near_words(searcher.reader(), *key)
@@ -70,7 +82,7 @@ def _expand_fuzzy(
             return wq.NullQuery
         terms = [wq.Term(query.fieldname, stem, boost=query.boost) for stem in stems]
         return terms[0] if len(terms) == 1 else wq.Or(terms)
-    return query.apply(lambda q: _expand_fuzzy(q, searcher, near))
+    return query.apply(lambda q: _expand_fuzzy(q, searcher, near, max_edits))
 
 
 def _is_restriction(query: wq.Query) -> bool:

@@ -233,7 +233,7 @@ def search(
         )
         # The user's query is checked and shown; the ranking rewrite (field
         # weights, feedback terms) only re-orders what it matches.
-        asked = expand_fuzzy(query, searcher)
+        asked = expand_fuzzy(query, searcher, max_edits=limits.max_fuzzy_edits)
         guard.check_query(asked, searcher.reader(), limits=limits)
         scorer = bulkscore.BulkScorer(searcher) if bulkscore.supported(searcher) else None
         # Sorted by date, scores play no part: the ranking rewrite is not needed.

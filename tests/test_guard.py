@@ -235,3 +235,19 @@ def test_cli_maps_guard_errors_to_exit_2(
     assert "NOT at character 5" in result.stderr and "Traceback" not in result.output
     result = runner.invoke(cli, ["query", "legal immunity"])
     assert result.exit_code == 0 and "immunity" in result.stdout
+
+
+def test_too_many_fuzzy_edits_are_refused_before_any_word_is_read(
+    ix: FileIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``oil~9`` on title and body once walked the whole word list before the
+    edit limit refused it."""
+    from searcher import suggest
+
+    def walk(*args: object) -> set[str]:
+        raise AssertionError("the word list was read")
+
+    monkeypatch.setattr(suggest, "near_words", walk)
+    monkeypatch.setattr("searcher.clauses.near_words", walk)
+    with pytest.raises(QueryError, match="allows 9 edits; the limit is 2"):
+        guarded_search(ix, "troops~9")
