@@ -368,7 +368,7 @@ class _Run:
             # are already at hand.
             found = self.scorer.matching(self.query)
         else:
-            # Whoosh's own count re-runs the query doc by doc.
+            # Sets from posting lists: Whoosh's own count re-runs the query doc by doc.
             found = matching_docs(self.searcher, query)
         return found if self.allowed is None else found & self.allowed
 
