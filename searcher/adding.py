@@ -9,9 +9,10 @@ from pathlib import Path
 from whoosh.index import FileIndex
 
 from searcher import segments, storage
+from searcher.documents import maker_for
 from searcher.manifest import Manifest
 from searcher.models import Article, Skipped
-from searcher.pipeline import maker_for, write_articles
+from searcher.pipeline import write_articles
 from searcher.segments import SegmentBuilder
 
 #: Articles per commit.

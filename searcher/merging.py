@@ -16,8 +16,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
 from searcher import segments
+from searcher.documents import DocumentMaker, article_fields
 from searcher.models import Article
-from searcher.pipeline import DocumentMaker, article_fields
 from searcher.segments import SegmentBuilder
 
 LOGGER = logging.getLogger(__name__)

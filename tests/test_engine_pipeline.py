@@ -15,10 +15,11 @@ from whoosh import qparser
 import searcher
 from searcher import indexing, segments
 from searcher.analysis import name_analyzer, news_analyzer
+from searcher.documents import FastAnalyzer, article_fields
 from searcher.indexing import make_tasks
 from searcher.ingest import CorpusFile
 from searcher.manifest import FileEntry
-from searcher.pipeline import FastAnalyzer, article_fields, duplicate_key
+from searcher.pipeline import duplicate_key
 from searcher.schema import build_schema
 
 WORDS = (

@@ -14,7 +14,7 @@ from whoosh import query as wq
 
 import searcher
 from searcher import query, ranking
-from searcher.pipeline import article_fields
+from searcher.documents import article_fields
 from searcher.schema import lead_text
 from tests.conftest import SEED_ID, shared_data
 

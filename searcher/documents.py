@@ -1,0 +1,355 @@
+"""Turning articles into index documents: field values, terms, postings and columns.
+
+:class:`DocumentMaker` makes, from an article's field values, what a
+:class:`~searcher.segments.SegmentBuilder` writes: the stored values, each
+indexed field's terms with their posting values, and the columns (with the
+body's near-duplicate signature).
+
+Analysis takes the fast path of :class:`FastAnalyzer`: the analyzer's filters
+map each distinct token to its term once, and positions follow Whoosh's
+``StopFilter`` renumbering, so the terms are the ones the analyzer produces
+(``tests/test_engine_pipeline.py`` checks this against the analyzer itself).
+Words the Snowball stemmer met are collected (:meth:`DocumentMaker.take_stems`)
+for the index's stem file, so a query of known words never imports nltk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from itertools import compress, repeat
+from operator import is_, sub
+from pathlib import Path
+from typing import Any
+
+from whoosh.analysis import CompositeAnalyzer, StopFilter, Token
+from whoosh.compat import dumps
+from whoosh.fields import NUMERIC
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
+
+from searcher import neardup
+from searcher.analysis import TOKEN_PATTERN, NltkTokenizer, compile_pattern
+from searcher.models import Article
+from searcher.schema import lead_text
+from searcher.segments import FieldItems, read_toc
+
+LOGGER = logging.getLogger(__name__)
+
+#: The raw-token cache of one analyzer is cleared when it grows past this.
+TOKEN_CACHE_SIZE = 500_000
+
+
+def _run_filters(filters: list[Any], texts: list[str]) -> list[str]:
+    """Run ``texts`` through ``filters`` as one token stream (one generator chain
+    for all, not one per token); return each one's output, ``""`` when dropped."""
+    found = [""] * len(texts)
+    current = 0
+    token = Token(positions=True, chars=False, removestops=True, mode="index")
+
+    def feed() -> Iterator[Token]:
+        nonlocal current
+        for current, text in enumerate(texts):  # noqa: B007  # read as each output comes
+            token.text, token.boost, token.stopped, token.pos = text, 1.0, False, 0
+            yield token
+
+    stream: Any = feed()
+    for item in filters:
+        stream = item(stream)
+    for out in stream:  # filters pass a token on before taking the next one
+        if not out.stopped and not found[current]:
+            found[current] = str(out.text)
+    return found
+
+
+class FastAnalyzer:
+    """Index terms and positions of a ``NltkTokenizer | filters...`` analyzer, fast.
+
+    :param analyzer: the field's analyzer; its first item must be an
+        :class:`~searcher.analysis.NltkTokenizer`.
+    """
+
+    def __init__(self, analyzer: CompositeAnalyzer) -> None:
+        tokenizer, *filters = analyzer.items
+        if not isinstance(tokenizer, NltkTokenizer):
+            raise TypeError(f"not an NltkTokenizer analyzer: {analyzer!r}")
+        # All-ASCII text of our own pattern takes its faster ASCII form.
+        self.findall = compile_pattern(tokenizer.pattern).findall
+        # Split at the stemmer, to learn which word each stem came from.
+        morph = next((i for i, f in enumerate(filters) if getattr(f, "is_morph", False)), None)
+        self.before = filters if morph is None else filters[:morph]
+        self.after = [] if morph is None else filters[morph:]
+        self.renumber = any(isinstance(f, StopFilter) and f.renumber for f in filters)
+        self.cache: dict[str, str] = {}
+        #: (word, stem) pairs met since :meth:`take_stems` was last called.
+        self.stems: list[tuple[str, str]] = []
+
+    def _learn(self, raws: Iterable[str]) -> None:
+        """Run the filters on tokens not in the cache, and cache their terms."""
+        raws = list(dict.fromkeys(raws))
+        terms = _run_filters(self.before, raws)
+        if self.after:
+            words = [w for w in dict.fromkeys(terms) if w]
+            stems = dict(zip(words, _run_filters(self.after, words), strict=True))
+            self.stems += [(w, stem) for w, stem in stems.items() if stem]
+            terms = [stems[w] if w else "" for w in terms]
+        self.cache.update(zip(raws, terms, strict=True))
+
+    def take_stems(self) -> list[tuple[str, str]]:
+        """Return, and forget, the (word, stem) pairs met since the last call."""
+        stems, self.stems = self.stems, []
+        return stems
+
+    def tokens(self, text: str) -> list[str]:
+        """Return the raw tokens of ``text``, before any filter."""
+        found: list[str] = self.findall(text)
+        return found
+
+    def terms(self, tokens: list[str]) -> list[str]:
+        """Return each token's term, ``""`` for a dropped one."""
+        terms = list(map(self.cache.get, tokens))
+        if None not in terms:
+            return terms  # type: ignore[return-value]
+        if len(self.cache) >= TOKEN_CACHE_SIZE:
+            self.cache.clear()
+            self._learn(tokens)
+        else:
+            self._learn(compress(tokens, map(is_, terms, repeat(None))))
+        return list(map(self.cache.__getitem__, tokens))
+
+    def positions(self, text: str) -> dict[str, list[int]]:
+        """Return each term of ``text`` with its positions, in order of first use."""
+        return self.token_positions(self.tokens(text))
+
+    def token_positions(self, tokens: list[str]) -> dict[str, list[int]]:
+        """Return each term of ``tokens`` with its positions, in order of first use."""
+        terms = self.terms(tokens)
+        kept = list(filter(None, terms))
+        if len(kept) == len(terms):
+            numbered: Any = enumerate(kept)
+        elif self.renumber:  # Whoosh's StopFilter: the first kept token keeps its place
+            numbered = enumerate(kept, next((i for i, t in enumerate(terms) if t), 0))
+        else:
+            numbered = ((i, t) for i, t in enumerate(terms) if t)
+        found: dict[str, list[int]] = {}
+        get = found.get
+        for pos, term in numbered:
+            plist = get(term)
+            if plist is None:
+                found[term] = [pos]
+            else:
+                plist.append(pos)
+        return found
+
+
+#: Fields whose value is other fields' values joined by newlines: their tokens
+#: are those fields' tokens one after the other, so they are not tokenized again.
+JOINED_FIELDS = {"words": ("title", "body")}
+#: The column made from the body's tokens when the values do not give it.
+SIGNATURE_FIELD = "signature"
+#: Entries of the memo of generic fields' terms (paths, months, keywords repeat;
+#: dates, to the second, seldom do and are not kept).
+GENERIC_MEMO_SIZE = 10_000
+
+
+class _Computed(dict[Any, Any]):
+    """A dict that computes, and keeps, the value of a missing key."""
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.compute(key)
+        return value
+
+
+def _encode_positions(positions: list[int]) -> bytes:
+    """Return what ``whoosh.formats.Positions.encode`` does, with C-level deltas."""
+    encoded: bytes = pack_uint(len(positions)) + dumps(
+        list(map(sub, positions, [0, *positions])), 2
+    )
+    return encoded
+
+
+def _numeric_postings(fieldobj: Any, value: Any) -> list[tuple[bytes, int, float, bytes]]:
+    """Return what ``NUMERIC.index`` (dates too) yields for one value, with the value
+    made sortable once rather than once per shift; ``[]`` for other fields."""
+    if (
+        not isinstance(fieldobj, NUMERIC)
+        or not fieldobj.shift_step
+        or isinstance(value, list | tuple)
+    ):
+        return []
+    first = fieldobj.to_bytes(value)
+    sortable = fieldobj._struct.unpack(first[1:])[0]
+    shifts = range(fieldobj.shift_step, fieldobj.bits, fieldobj.shift_step)
+    terms = [first, *(fieldobj.sortable_to_bytes(sortable, shift) for shift in shifts)]
+    return [(term, 1, 1.0, b"") for term in terms]
+
+
+class DocumentMaker:
+    """Turns articles into the stored values, postings and columns of one document."""
+
+    def __init__(self, schema: Any) -> None:
+        self.schema = schema
+        self.fast: dict[str, FastAnalyzer] = {}
+        analyzers: list[tuple[Any, FastAnalyzer]] = []
+        for name in schema.names():
+            analyzer = getattr(schema[name], "analyzer", None)
+            fmt = getattr(schema[name], "format", None)
+            fast_format = type(fmt) in (Positions, Frequency)
+            if not isinstance(analyzer, CompositeAnalyzer) or not fast_format:
+                continue
+            # Fields of one analyzer (title, body, lead) share its term cache.
+            fast = next((f for a, f in analyzers if a == analyzer), None)
+            if fast is None:
+                with contextlib.suppress(TypeError):  # not an NltkTokenizer chain
+                    fast = FastAnalyzer(analyzer)
+                    analyzers.append((analyzer, fast))
+            if fast is not None:
+                self.fast[name] = fast
+        self._joined = {
+            name: parts
+            for name, parts in JOINED_FIELDS.items()
+            if name in self.fast
+            and all(
+                p in self.fast and self.fast[p].findall == self.fast[name].findall for p in parts
+            )
+        }
+        # neardup.signature() tokenizes as the body analyzer does: its tokens will do.
+        self._signature = (
+            SIGNATURE_FIELD in schema.names()
+            and "body" in self.fast
+            and self.fast["body"].findall == compile_pattern(TOKEN_PATTERN).findall
+        )
+        # Encoded positions of a term used once, by position: most terms in an article.
+        self._single = _Computed(lambda pos: Positions().encode([pos]))
+        self._frequency = _Computed(pack_uint)
+        self._memo: dict[tuple[str, Any], FieldItems] = {}
+
+    def forget(self) -> None:
+        """Empty the caches of terms (stems stay cached in :mod:`searcher.analysis`),
+        so that writing a segment reuses their memory rather than adding to it."""
+        for fast in self.fast.values():
+            fast.cache.clear()
+        self._memo.clear()
+        neardup.forget_words()
+
+    def take_stems(self) -> list[tuple[str, str]]:
+        """Return, and forget, the (word, stem) pairs its analyzers met since the last call."""
+        unique = {id(fast): fast for fast in self.fast.values()}.values()
+        return [pair for fast in unique for pair in fast.take_stems()]
+
+    def _fast_items(self, fast: FastAnalyzer, fmt: Any, tokens: list[str]) -> FieldItems:
+        if type(fmt) is Frequency:  # counts only, as Frequency.word_values gives
+            found = Counter(filter(None, fast.terms(tokens)))
+            counts = list(found.values())
+            values = list(map(self._frequency.__getitem__, counts))
+            return list(found), None, values, sum(counts)  # the values give the weights
+        positions = fast.token_positions(tokens)
+        plists = list(positions.values())
+        counts = list(map(len, plists))
+        single = self._single
+        values = [single[p[0]] if len(p) == 1 else _encode_positions(p) for p in plists]
+        return list(positions), None, values, sum(counts)  # the values give the weights
+
+    def _generic_items(self, name: str, fieldobj: Any, value: Any) -> FieldItems:
+        key: tuple[str, Any] | None = (name, value)
+        try:
+            found = self._memo.get((name, value))
+        except TypeError:  # an unhashable value
+            key, found = None, None
+        if found is None:
+            postings = _numeric_postings(fieldobj, value) or list(fieldobj.index(value))
+            found = (
+                [p[0] for p in postings],
+                [p[2] for p in postings],
+                [p[3] for p in postings],
+                sum(p[1] for p in postings),
+            )
+            if key is not None and not fieldobj.unique and not isinstance(fieldobj, NUMERIC):
+                if len(self._memo) >= GENERIC_MEMO_SIZE:
+                    self._memo.clear()
+                self._memo[key] = found
+        return found
+
+    def _tokens(
+        self, name: str, value: str, values: dict[str, Any], tokens: dict[str, list[str]]
+    ) -> list[str]:
+        parts = self._joined.get(name)
+        if (
+            parts
+            and all(p in tokens for p in parts)
+            and value == "\n".join(values[p] for p in parts)
+        ):
+            return [token for p in parts for token in tokens[p]]
+        return self.fast[name].tokens(value)
+
+    def make(
+        self, values: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, FieldItems], dict[str, Any]]:
+        """Return ``(values, items, columns)`` for a document's field values; the
+        body's near-duplicate signature is made here when ``values`` lacks it."""
+        schema = self.schema
+        items: dict[str, FieldItems] = {}
+        columns: dict[str, Any] = {}
+        tokens: dict[str, list[str]] = {}
+        for name, value in values.items():
+            fieldobj = schema[name]
+            if fieldobj.indexed:
+                fast = self.fast.get(name)
+                if fast is None:
+                    items[name] = self._generic_items(name, fieldobj, value)
+                else:
+                    found = tokens[name] = self._tokens(name, value, values, tokens)
+                    items[name] = self._fast_items(fast, fieldobj.format, found)
+            if fieldobj.column_type is not None:
+                columns[name] = fieldobj.to_column_value(value)
+        if self._signature and SIGNATURE_FIELD not in values and "body" in tokens:
+            sig = neardup.token_signature(tokens["body"])
+            if sig is not None:
+                columns[SIGNATURE_FIELD] = schema[SIGNATURE_FIELD].to_column_value(sig)
+        return values, items, columns
+
+
+_MAKERS: dict[str, DocumentMaker] = {}
+
+
+def maker_for(index_dir: str) -> DocumentMaker:
+    # One per process and index: the schema is read from the index once.
+    maker = _MAKERS.get(index_dir)
+    if maker is None:
+        maker = _MAKERS[index_dir] = DocumentMaker(read_toc(Path(index_dir)).schema)
+    return maker
+
+
+def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any]:
+    """Return the Whoosh field values of one article.
+
+    :param signature: include the near-duplicate signature (the indexer leaves it
+        to :class:`DocumentMaker`, which makes it from the body's tokens).
+    """
+    fields: dict[str, Any] = {
+        "id": article.id,
+        "path": article.path,
+        "title": article.title,
+        "byline": article.byline,
+        "source": article.source,
+        "body": article.body,
+        "lead": lead_text(article.title, article.body),
+        "url": article.url,
+        "keywords": ",".join(article.keywords),
+        # Search features: the unstemmed word list, facet keys, near-duplicate keys.
+        "words": "\n".join((article.title, article.body)),  # see JOINED_FIELDS
+        "source_key": article.source.strip(),
+    }
+    if signature:
+        fields.update(neardup.signature_fields(article.body))
+    if article.date is not None:
+        fields["date"] = article.date
+        fields["month"] = f"{article.date:%Y-%m}"
+        fields["day"] = f"{article.date:%Y%m%d}"
+    return fields
