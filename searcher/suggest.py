@@ -69,7 +69,9 @@ def edits1(word: str, letters: str = _LETTERS) -> set[str]:
     return (deletes | transposes | replaces | inserts) - {word}
 
 
-def near_words(reader: Any, word: str, maxdist: int, prefix: int) -> set[str]:
+def near_words(
+    reader: Any, word: str, maxdist: int, prefix: int, *, letters: str | None = None
+) -> set[str]:
     """The index's words (``words`` field) within ``maxdist`` edits of ``word``
     that keep its first ``prefix`` letters, as Whoosh's ``terms_within`` finds them.
 
@@ -77,9 +79,12 @@ def near_words(reader: Any, word: str, maxdist: int, prefix: int) -> set[str]:
     (with letters a-z, digits and the word's own: a word one foreign letter away
     is missed), instead of Whoosh's walk of the whole lexicon (1.9 s on Reuters).
     Further away, the walk measures only words of a length within reach.
+
+    :param letters: the letters of one-edit strings, instead of those.
     """
     if maxdist <= 1:
-        candidates = {word} | (edits1(word, _EDIT_LETTERS + word) if maxdist == 1 else set())
+        alphabet = _EDIT_LETTERS + word if letters is None else letters
+        candidates = {word} | (edits1(word, alphabet) if maxdist == 1 else set())
         start = word[:prefix]
         return {w for w in candidates if w.startswith(start) and (WORDS_FIELD, w) in reader}
     field = reader.schema[WORDS_FIELD]
@@ -96,7 +101,7 @@ def _near_words(reader: Any, word: str) -> list[tuple[str, int]]:
     """Indexed words one edit from ``word`` (looked up directly: a few hundred
     lookups beat Whoosh's automaton walk of the lexicon), else, for words of five
     letters or more, two edits away with the first two letters kept."""
-    near = [(w, 1) for w in edits1(word) if reader.doc_frequency(WORDS_FIELD, w)]
+    near = [(w, 1) for w in near_words(reader, word, 1, 0, letters=_LETTERS) - {word}]
     if near or len(word) < 5:
         return near
     found = near_words(reader, word, 2, 2)
