@@ -119,13 +119,21 @@ def apply_exclusions(query: wq.Query) -> wq.Query:
     return query
 
 
+def snippet_cutter(results: Results) -> BodyHighlighter:
+    """Return what cuts the snippets of ``results``' hits: up to
+    :data:`SNIPPETS_PER_HIT` fragments of about :data:`SNIPPET_CHARS` characters."""
+    return BodyHighlighter(
+        results,
+        fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
+        formatter=SegmentFormatter(),
+        top=SNIPPETS_PER_HIT,
+    )
+
+
 def _snippets(
-    hit: Hit, highlighter: Callable[[Hit], list[tuple[Segment, ...]]] | None = None
+    hit: Hit, highlighter: Callable[[Hit], list[tuple[Segment, ...]]]
 ) -> tuple[tuple[Segment, ...], ...]:
-    if highlighter is None:
-        fragments: list[tuple[Segment, ...]] = hit.highlights("body", top=SNIPPETS_PER_HIT) or []
-    else:
-        fragments = highlighter(hit)
+    fragments = highlighter(hit)
     if fragments:
         return tuple(fragments)
     body: str = hit.get("body", "")
@@ -138,11 +146,11 @@ def _snippets(
 def to_hit(
     hit: Hit,
     rank: int,
+    highlighter: Callable[[Hit], list[tuple[Segment, ...]]],
     similar_ids: tuple[str, ...] = (),
-    highlighter: Callable[[Hit], list[tuple[Segment, ...]]] | None = None,
 ) -> SearchHit:
     """Convert a Whoosh hit to a :class:`SearchHit` ranked ``rank``, with snippets
-    (cut by ``highlighter``, default Whoosh's ``Hit.highlights``)."""
+    cut by ``highlighter`` (see :func:`snippet_cutter`)."""
     title = hit.get("title") or hit.get("body", "")[:80]
     return SearchHit(
         rank=rank,
@@ -245,14 +253,9 @@ def search(
         matched = run.matched(asked)
         total = len(matched)
         leaders = run.leaders(results, page * limit, collapse, total)
-        highlighter = BodyHighlighter(
-            results,
-            fragmenter=results.fragmenter,
-            formatter=results.formatter,
-            top=SNIPPETS_PER_HIT,
-        )
+        highlighter = snippet_cutter(results)
         hits = tuple(
-            to_hit(hit, rank, tuple(copy["id"] for copy in copies), highlighter)
+            to_hit(hit, rank, highlighter, tuple(copy["id"] for copy in copies))
             for rank, (hit, copies) in enumerate(leaders, 1)
             if rank > (page - 1) * limit
         )
@@ -325,17 +328,10 @@ class _Run:
         elif self.scorer is not None:
             top = self.scorer.sorted_top(self.query, self.sortedby, depth, self.allowed)
         if top is not None:
-            results = Results(self.searcher, self.query, top)
-        else:
-            results = self.searcher.search(
-                self.query,
-                limit=depth,
-                filter=self.allowed,
-                sortedby=self.sortedby,
-            )
-        results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        results.formatter = SegmentFormatter()
-        return results
+            return Results(self.searcher, self.query, top)
+        return self.searcher.search(
+            self.query, limit=depth, filter=self.allowed, sortedby=self.sortedby
+        )
 
     def leaders(
         self, results: Results, want: int, collapse: bool, total: int

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from whoosh import highlight
 from whoosh import query as wq
 from whoosh.index import FileIndex
 from whoosh.searching import Results, Searcher
@@ -19,14 +18,7 @@ from whoosh.searching import Results, Searcher
 from searcher import bulkscore
 from searcher.errors import ArticleNotFoundError
 from searcher.models import SearchResults
-from searcher.query import (
-    SNIPPET_CHARS,
-    SNIPPETS_PER_HIT,
-    SegmentFormatter,
-    open_searcher,
-    to_hit,
-)
-from searcher.snippets import BodyHighlighter
+from searcher.query import open_searcher, snippet_cutter, to_hit
 
 LOGGER = logging.getLogger(__name__)
 
@@ -64,13 +56,6 @@ def similar(
                 query, limit=limit, filter=None, mask=wq.Term("id", article_id), terms=True
             )
             total = len(results)
-        results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        results.formatter = SegmentFormatter()
-        cutter = BodyHighlighter(
-            results,
-            fragmenter=results.fragmenter,
-            formatter=results.formatter,
-            top=SNIPPETS_PER_HIT,
-        )
-        hits = tuple(to_hit(hit, rank, (), cutter) for rank, hit in enumerate(results, 1))
+        cutter = snippet_cutter(results)
+        hits = tuple(to_hit(hit, rank, cutter) for rank, hit in enumerate(results, 1))
         return SearchResults(query=article_id, parsed=str(query), total=total, hits=hits)
