@@ -212,16 +212,13 @@ def read_postings(
 ) -> tuple[list[int], list[float]] | None:
     """Return the local docnums and (unless ``weights`` is false: empty) weights
     of a term's live postings in a segment, or ``None`` when it lacks the term."""
-    reader = segment.searcher.reader()
-    try:
-        matcher = reader.postings(fieldname, text)
-    except TermNotFound:
+    opened = _matcher(segment, fieldname, text)
+    if opened is None:
         return None
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
+    matcher, by_block = opened
     ids: list[int] = []
     found: list[float] = []
-    if isinstance(matcher, whoosh3.W3LeafMatcher) and not matcher._byteids:
+    if by_block:
         _read_blocks(matcher, ids, found if weights else None)
     else:
         while matcher.is_active():
@@ -245,12 +242,11 @@ def read_positions(
     """The positions of a term in the ``wanted`` documents (local docnums) of a
     segment, reading only the posting blocks that can hold them."""
     found: dict[int, list[int]] = {}
-    if not wanted:
+    opened = _matcher(segment, fieldname, text) if wanted else None
+    if opened is None:
         return found
-    matcher = segment.searcher.reader().postings(fieldname, text)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if not isinstance(matcher, whoosh3.W3LeafMatcher) or matcher._byteids:
+    matcher, by_block = opened
+    if not by_block:
         while matcher.is_active():
             if matcher.id() in wanted:
                 found[matcher.id()] = matcher.value_as("positions")
@@ -270,6 +266,19 @@ def read_positions(
         if matcher._lastblock or matcher._maxid >= last:
             return found
         matcher._goto(matcher._nextoffset)
+
+
+def _matcher(segment: Segment, fieldname: str, text: str | bytes) -> tuple[Any, bool] | None:
+    """A term's matcher in a segment, deleted documents not left out (callers do
+    that), and whether it is a W3 posting list whose blocks can be read whole;
+    ``None`` when the segment lacks the term."""
+    try:
+        matcher = segment.searcher.reader().postings(fieldname, text)
+    except TermNotFound:
+        return None
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    return matcher, isinstance(matcher, whoosh3.W3LeafMatcher) and not matcher._byteids
 
 
 def _read_blocks(matcher: Any, ids: list[int], weights: list[float] | None) -> None:
