@@ -4,7 +4,8 @@ Whoosh's own :class:`~whoosh.writing.SegmentWriter` costs about 4 ms an article
 on news text: every posting goes through a sorting pool, and every posting's
 field length is read back from the column just written. A
 :class:`SegmentBuilder` keeps a task's postings in memory and writes each
-term's blocks and term info in one go, with lengths from memory. It writes
+term's blocks and term info in one go (:mod:`searcher.termwriter`), with
+lengths from memory. It writes
 Whoosh's own format (the W3 codec, a compound ``.seg`` file), so Whoosh reads
 its segments as its own. Several builders run at once, one per worker process, each on a
 segment of its own; only the process holding the write lock commits a table of
@@ -22,24 +23,18 @@ import logging
 import os
 import re
 import shutil
-import struct
-import zlib
-from array import array
 from collections.abc import Iterable
-from itertools import repeat
-from operator import itemgetter, mul, sub
 from pathlib import Path
 from typing import Any
 
 from whoosh.codec import default_codec
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC
-from whoosh.compat import dumps
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.filedb.filestore import FileStorage
-from whoosh.formats import Frequency, Positions
 from whoosh.index import TOC
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
+
+from searcher.termwriter import counted, write_terms
 
 LOGGER = logging.getLogger(__name__)
 
@@ -69,31 +64,11 @@ class DurableStorage(FileStorage):  # type: ignore[misc]
         fsync_path(Path(self.folder), directory=True)
 
 
-#: Terms with at most this many postings keep them in the term table (no block).
-INLINE_POSTINGS = 4
-#: Postings per block, as Whoosh writes them.
-BLOCK_POSTINGS = 128
-#: zlib level of posting blocks (0: none); blocks shorter than COMPRESS_FROM stay
-#: plain. Whoosh compresses at level 3. Not compressing makes a cold Reuters run
-#: about 1.5 s of CPU cheaper (of 25) and spares queries a decompression per
-#: block read, for an index of 155 MB rather than 105 (two segments).
-COMPRESSION = 0
-COMPRESS_FROM = 512
-
 #: One document's terms in one field: ``(terms, weights, encoded values, field length)``;
 #: terms are ``str`` (encoded when written) or ``bytes``, one type per field. The
-#: weights may be ``None`` in fields whose weights the values give (see _counted).
+#: weights may be ``None`` in fields whose weights the values give
+#: (:func:`searcher.termwriter.counted`).
 FieldItems = tuple[list[Any], list[float] | None, list[bytes], int]
-
-# W3TermInfo's layout: flags, total weight, doc freq, min and max length bytes,
-# max weight, first and last id.
-_TERMINFO = struct.Struct("!BfIBBfII")
-# Key and value lengths before each entry of Whoosh's hash file.
-_ENTRY_LENGTHS = struct.Struct("!ii")
-# The count at the start of a Frequency or Positions posting value.
-_COUNT = struct.Struct("!I")
-# A slot of one of its hash tables: the key's hash and position.
-_HASH_POINTER = struct.Struct("!Iq")
 
 
 class SegmentBuilder:
@@ -101,8 +76,8 @@ class SegmentBuilder:
 
     Postings stay in memory until :meth:`finish`, each term's as one flat list
     ``[docnum, value, docnum, value, ...]`` in fields whose values give the
-    weights (see :func:`_counted`), ``[docnum, weight, value, ...]`` in others:
-    about 20 bytes a posting.
+    weights (see :func:`~searcher.termwriter.counted`), ``[docnum, weight,
+    value, ...]`` in others: about 20 bytes a posting.
 
     :param index_dir: the index folder.
     :param schema: the index's schema.
@@ -122,7 +97,7 @@ class SegmentBuilder:
         self.docnum = 0
         self._stored = [n for n in sorted(schema.names()) if schema[n].stored]
         self._scorable = {n for n in schema.names() if schema[n].scorable}
-        self._counted = {n for n in schema.names() if _counted(schema[n].format)}
+        self._counted = {n for n in schema.names() if counted(schema[n].format)}
 
     def add(
         self,
@@ -215,175 +190,6 @@ class SegmentBuilder:
         if not self.perdoc.is_closed:
             self.perdoc.close()
         delete_segment_files(Path(self.storage.folder), [self.segment.segment_id()])
-
-
-def write_terms(fieldwriter: Any, postings: dict[Any, list[Any]], lengths: bytes | None) -> None:
-    """Write the terms of the field ``fieldwriter`` is in, in order, with their postings.
-
-    The bytes are those of Whoosh's ``W3PostingsWriter`` (blocks of 128 pickled,
-    zlib-compressed postings; the per-block compression flag lets short blocks
-    stay plain) and of its term table, built per term and block with C-level
-    slices and maps rather than per posting. Terms with few postings are
-    inlined into the term table, a layout Whoosh 2.7 reads (``ListMatcher``) but
-    its writer fails to produce (it calls ``set_inline``, the method is ``set_inlined``).
-
-    :param postings: each term's flat ``[docnum, weight, value, ...]`` list, or
-        ``[docnum, value, ...]`` when the field's values give the weights.
-    :param lengths: the field's length byte per document (``None``: not scorable).
-    """
-    fmt = fieldwriter._format
-    fixed = fmt.fixed_value_size()
-    counted = _counted(fmt)
-    boost = float(fmt.field_boost)
-    postfile = fieldwriter._postfile
-    prefix = pack_ushort(fieldwriter._fieldid)
-    length_of = lengths.__getitem__ if lengths is not None else None
-    offset = postfile.tell()
-    keys: list[bytes] = []
-    infos: list[bytes] = []
-    stride = 2 if counted else 3
-    for term in sorted(postings):
-        flat = postings.pop(term)  # freed as written
-        keys.append(prefix + (term.encode("utf-8") if isinstance(term, str) else term))
-        if len(flat) == stride:  # one posting, as most terms have: the same bytes, sooner
-            docnum, value = flat[0], flat[-1]
-            weight = _COUNT.unpack_from(value)[0] * boost if counted else flat[1]
-            length = lengths[docnum] if lengths is not None else 0
-            head = _TERMINFO.pack(True, float(weight), 1, length, length, weight, docnum, docnum)
-            infos.append(head + dumps(((docnum,), (weight,), (value,) if value else ()), 2))
-            continue
-        if counted:
-            ids, values = flat[0::2], flat[1::2]
-            counts = map(itemgetter(0), map(_COUNT.unpack_from, values))
-            weights = list(map(mul, counts, repeat(boost)))
-        else:
-            ids, weights, values = flat[0::3], flat[1::3], flat[2::3]
-        if length_of is not None:
-            doc_lengths = bytes(map(length_of, ids))
-            min_length, max_length = min(doc_lengths), max(doc_lengths)
-        else:
-            min_length = max_length = 0
-        count = len(ids)
-        head = _TERMINFO.pack(
-            count <= INLINE_POSTINGS,
-            float(sum(weights)),
-            count,
-            min_length,
-            max_length,
-            max(weights),
-            ids[0],
-            ids[-1],
-        )
-        if count <= INLINE_POSTINGS:
-            inlined = (tuple(ids), tuple(weights), tuple(filter(None, values)))
-            infos.append(head + dumps(inlined, 2))
-        else:
-            blocks = [WHOOSH3_HEADER_MAGIC]
-            for first in range(0, count, BLOCK_POSTINGS):
-                blocks.append(
-                    _block(
-                        fixed,
-                        ids[first : first + BLOCK_POSTINGS],
-                        weights[first : first + BLOCK_POSTINGS],
-                        values[first : first + BLOCK_POSTINGS],
-                        doc_lengths[first : first + BLOCK_POSTINGS] if length_of else None,
-                        first + BLOCK_POSTINGS >= count,
-                    )
-                )
-            data = b"".join(blocks)
-            postfile.write(data)
-            infos.append(head + pack_long(offset) + pack_int(len(data)))
-            offset += len(data)
-    _add_terms(fieldwriter._tindex, keys, infos)
-
-
-def _counted(fmt: Any) -> bool:
-    """Whether a field's posting values start with the count its weights come from:
-    ``Frequency`` values are the count, ``Positions`` ones the count and positions;
-    the weight is the count times the field's boost (all tokens weigh 1)."""
-    return type(fmt) in (Frequency, Positions)
-
-
-def _block(
-    fixed: int | None,
-    ids: list[int],
-    weights: list[float],
-    values: list[bytes],
-    doc_lengths: bytes | None,
-    last: bool,
-) -> bytes:
-    """Return one posting block as ``W3PostingsWriter`` writes it: its size (negative
-    for a term's last block), its pickled summary, and its pickled postings."""
-    deltas = tuple(map(sub, ids, [0, *ids[:-1]]))
-    low, high = min(weights), max(weights)
-    if low == high == 1.0:
-        mini_weights: Any = None
-    elif low == high:
-        mini_weights = weights[0]
-    else:
-        mini_weights = tuple(weights)
-    if fixed is None or fixed < 0:
-        mini_values: Any = tuple(filter(None, values))
-    else:
-        mini_values = None if fixed == 0 else b"".join(values)
-    data = dumps((deltas, mini_weights, mini_values), 2)
-    comp = COMPRESSION if len(data) >= COMPRESS_FROM else 0
-    if comp:
-        data = zlib.compress(data, comp)
-    min_length = min(doc_lengths) if doc_lengths else 0
-    max_length = max(doc_lengths) if doc_lengths else 0
-    info = dumps((len(ids), ids[-1], high, comp, min_length, max_length), 2)
-    size = len(info) + len(data)
-    return b"".join((pack_int(-size if last else size), info, data))
-
-
-def _add_terms(tindex: Any, keys: list[bytes], infos: list[bytes]) -> None:
-    """Add sorted ``keys`` and their term infos to Whoosh's ordered hash file in one
-    write: what ``OrderedHashWriter.add`` does per key, without its per-key writes,
-    keeping each key's hash and position in two arrays rather than a tuple in a
-    bucket (:func:`_write_hash_tables` writes them)."""
-    if not keys:
-        return
-    if keys[0] <= tindex.lastkey:
-        raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{keys[0]!r}")
-    compact = tindex.__dict__.get("compact")
-    if compact is None:
-        compact = tindex.compact = (array("I"), array("q"))
-        tindex._write_hashes = lambda: _write_hash_tables(tindex)
-    hashes, positions = compact
-    dbfile = tindex.dbfile
-    position = dbfile.tell()
-    index = tindex.index
-    chunks: list[bytes] = []
-    for key, info in zip(keys, infos, strict=True):
-        index.append(position)
-        positions.append(position)
-        chunks += (_ENTRY_LENGTHS.pack(len(key), len(info)), key, info)
-        position += 8 + len(key) + len(info)
-    hashes.extend(map(tindex.hashfn, keys))
-    dbfile.write(b"".join(chunks))
-    tindex.lastkey = keys[-1]
-
-
-def _write_hash_tables(tindex: Any) -> None:
-    """Write the 256 hash tables of Whoosh's hash file, as ``HashWriter._write_hashes``
-    does from its buckets (same slots, same probing, same bytes)."""
-    hashes, positions = tindex.compact
-    buckets: list[list[int]] = [[] for _ in range(256)]
-    for entry, digest in enumerate(hashes):
-        buckets[digest & 255].append(entry)
-    dbfile = tindex.dbfile
-    for entries in buckets:
-        slots = 2 * len(entries)
-        tindex.directory.append((dbfile.tell(), slots))
-        slot_hashes, slot_positions = [0] * slots, [0] * slots
-        for entry in entries:
-            digest = hashes[entry]
-            slot = (digest >> 8) % slots
-            while slot_positions[slot]:  # no key is at position 0 (the header is)
-                slot = (slot + 1) % slots
-            slot_hashes[slot], slot_positions[slot] = digest, positions[entry]
-        dbfile.write(b"".join(map(_HASH_POINTER.pack, slot_hashes, slot_positions)))
 
 
 def delete_segment_files(index_dir: Path, segment_ids: Iterable[str]) -> None:
