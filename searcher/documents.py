@@ -19,7 +19,7 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import is_, sub
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from whoosh.system import pack_uint
 from searcher import neardup
 from searcher.analysis import TOKEN_PATTERN, NltkTokenizer, compile_pattern
 from searcher.models import Article
-from searcher.schema import lead_text
+from searcher.schema import LEXICON, lead_text
 from searcher.segments import FieldItems, read_toc
 
 LOGGER = logging.getLogger(__name__)
@@ -229,6 +229,7 @@ class DocumentMaker:
         self._single = _Computed(lambda pos: Positions().encode([pos]))
         self._frequency = _Computed(pack_uint)
         self._memo: dict[tuple[str, Any], FieldItems] = {}
+        self._lexicons = {n for n in schema.names() if isinstance(schema[n], LEXICON)}
 
     def forget(self) -> None:
         """Empty the caches of terms (stems stay cached in :mod:`searcher.analysis`),
@@ -276,17 +277,35 @@ class DocumentMaker:
                 self._memo[key] = found
         return found
 
-    def _tokens(
+    def _joined_tokens(
         self, name: str, value: str, values: dict[str, Any], tokens: dict[str, list[str]]
-    ) -> list[str]:
+    ) -> list[list[str]] | None:
+        """The token lists of the fields ``value`` joins, when they are known."""
         parts = self._joined.get(name)
         if (
             parts
             and all(p in tokens for p in parts)
             and value == "\n".join(values[p] for p in parts)
         ):
-            return [token for p in parts for token in tokens[p]]
-        return self.fast[name].tokens(value)
+            return [tokens[p] for p in parts]
+        return None
+
+    def _tokens(
+        self, name: str, value: str, values: dict[str, Any], tokens: dict[str, list[str]]
+    ) -> list[str]:
+        joined = self._joined_tokens(name, value, values, tokens)
+        if joined is None:
+            return self.fast[name].tokens(value)
+        return list(chain.from_iterable(joined))
+
+    def _words(
+        self, name: str, value: str, values: dict[str, Any], tokens: dict[str, list[str]]
+    ) -> FieldItems:
+        """The items of a :class:`LEXICON` field: its distinct words, for
+        :class:`~searcher.segments.SegmentBuilder` to count."""
+        joined = self._joined_tokens(name, value, values, tokens)
+        distinct = set(self.fast[name].tokens(value)) if joined is None else set().union(*joined)
+        return list(set(filter(None, self.fast[name].terms(list(distinct))))), None, [], 0
 
     def make(
         self, values: dict[str, Any]
@@ -303,6 +322,8 @@ class DocumentMaker:
                 fast = self.fast.get(name)
                 if fast is None:
                     items[name] = self._generic_items(name, fieldobj, value)
+                elif name in self._lexicons:
+                    items[name] = self._words(name, value, values, tokens)
                 else:
                     found = tokens[name] = self._tokens(name, value, values, tokens)
                     items[name] = self._fast_items(fast, fieldobj.format, found)

@@ -39,6 +39,7 @@ from whoosh.reading import IndexReader
 
 from searcher.errors import QueryError
 from searcher.safetext import safe_text
+from searcher.schema import LEXICON
 
 LOGGER = logging.getLogger(__name__)
 
@@ -329,8 +330,13 @@ def _depths(root: wq.Query) -> Iterator[tuple[wq.Query, int]]:
 
 
 def searchable_fields(schema: Schema) -> frozenset[str]:
-    """Return the names of the fields a query may search (stored-only ones excluded)."""
-    return frozenset(name for name in schema.names() if schema[name].indexed)
+    """Return the names of the fields a query may search (stored-only ones and
+    word lists excluded)."""
+    return frozenset(
+        name
+        for name in schema.names()
+        if schema[name].indexed and not isinstance(schema[name], LEXICON)
+    )
 
 
 def check_query(

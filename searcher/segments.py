@@ -23,6 +23,7 @@ import logging
 import os
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,8 +33,10 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.reading import SegmentReader
+from whoosh.system import pack_uint
 from whoosh.util.numeric import length_to_byte
 
+from searcher.schema import LEXICON
 from searcher.termwriter import counted, write_terms
 
 LOGGER = logging.getLogger(__name__)
@@ -98,6 +101,12 @@ class SegmentBuilder:
         self._stored = [n for n in sorted(schema.names()) if schema[n].stored]
         self._scorable = {n for n in schema.names() if schema[n].scorable}
         self._counted = {n for n in schema.names() if counted(schema[n].format)}
+        #: Per LEXICON field: each word's first document, and how many have it.
+        self.first_docs: dict[str, dict[Any, int]] = {}
+        self.word_counts: dict[str, Counter[Any]] = {}
+        for name in schema.names():
+            if isinstance(schema[name], LEXICON):
+                self.first_docs[name], self.word_counts[name] = {}, Counter()
 
     def add(
         self,
@@ -114,6 +123,11 @@ class SegmentBuilder:
         docnum = self.docnum
         for name, (terms, weights, values, length) in items.items():
             if not terms:
+                continue
+            if name in self.word_counts:  # distinct words: counted, not posted
+                firsts = self.first_docs[name]
+                firsts.update(dict.fromkeys(set(terms).difference(firsts), docnum))
+                self.word_counts[name].update(terms)
                 continue
             field_postings = self.postings.get(name)
             if field_postings is None:
@@ -175,6 +189,10 @@ class SegmentBuilder:
         length_bytes = self._length_bytes()
         self.perdoc.close()
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
+        for name, counts in self.word_counts.items():
+            firsts = self.first_docs[name]
+            if counts:  # one posting a word: its first document, weighed by its count
+                self.postings[name] = {w: [firsts[w], pack_uint(n)] for w, n in counts.items()}
         for name in sorted(self.postings):
             fieldwriter.start_field(name, self.schema[name])
             write_terms(fieldwriter, self.postings.pop(name), length_bytes.get(name))

@@ -1,7 +1,8 @@
 """'Did you mean': respelling rare query words from the unstemmed ``words`` field.
 
 The body field is stemmed, so its terms (``immun``) are not words to suggest;
-the ``words`` field holds every title and body word folded but unstemmed. A
+the ``words`` field (a :class:`~searcher.schema.LEXICON`) holds every title and
+body word folded but unstemmed, with the number of articles that have it. A
 query word is respelled only when it is rare (in at most :data:`RARE_DOCS`
 articles) and a word within one or two edits is in at least
 :data:`FREQUENCY_FACTOR` times as many. The caller shows the suggestion only
@@ -46,16 +47,23 @@ def respell_word(reader: Any, word: str, stem: Callable[[str], str]) -> str | No
     :param stem: maps a word to its body term; a candidate with the same stem
         would find the same articles, so it is no suggestion.
     """
-    frequency = reader.doc_frequency(WORDS_FIELD, word)
+    frequency = articles_with(reader, word)
     if frequency > RARE_DOCS:
         return None
     candidates = []
     for candidate, edits in _near_words(reader, word):
-        found = reader.doc_frequency(WORDS_FIELD, candidate)
+        found = articles_with(reader, candidate)
         if found < max(1, frequency * FREQUENCY_FACTOR) or stem(candidate) == stem(word):
             continue
         candidates.append((edits, -found, candidate))
     return min(candidates)[2] if candidates else None
+
+
+def articles_with(reader: Any, word: str) -> int:
+    """How many articles have ``word`` (folded), from the ``words`` lexicon (an
+    article deleted since its segment was written still counts, as in Whoosh's
+    document frequencies)."""
+    return int(reader.frequency(WORDS_FIELD, word))
 
 
 def edits1(word: str, letters: str = _LETTERS) -> set[str]:

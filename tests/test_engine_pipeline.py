@@ -20,7 +20,7 @@ from searcher.indexing import make_tasks
 from searcher.ingest import CorpusFile
 from searcher.manifest import FileEntry
 from searcher.pipeline import duplicate_key
-from searcher.schema import build_schema
+from searcher.schema import LEXICON, build_schema
 
 WORDS = (
     "troops Iraq's U.S. 39,000 São Paulo talks immunity legal the of and to news "
@@ -125,12 +125,15 @@ def test_engine_index_answers_like_a_whoosh_index(tmp_path: Path) -> None:
 
 
 def _contents(ix: object) -> dict[str, object]:
-    """Every term's postings, field length and column value of an index, by article id."""
+    """Every term's postings, field length and column value of an index, by article
+    id (word lists aside: see :func:`_lexicon`)."""
     found: dict[str, object] = {}
     with ix.searcher() as s:  # type: ignore[attr-defined]
         for reader, _ in s.reader().leaf_readers():
             ids = {d: reader.stored_fields(d)["id"] for d in reader.all_doc_ids()}
             for field, term in reader.all_terms():
+                if isinstance(reader.schema[field], LEXICON):
+                    continue
                 matcher = reader.postings(field, term)
                 postings = []
                 while matcher.is_active():
@@ -165,6 +168,35 @@ def test_engine_index_holds_what_whoosh_writes(tmp_path: Path) -> None:
     expected, got = _contents(plain), _contents(engine)
     assert got.keys() == expected.keys()
     assert [k for k in expected if got[k] != expected[k]] == []
+
+
+def _lexicon(ix: object, *, posted: bool) -> dict[str, tuple[int, str]]:
+    """Each word of the ``words`` field: how many articles have it, and the first.
+
+    :param posted: read the counts from one posting per article (as Whoosh's own
+        writer posts them), else from the word's one posting (a LEXICON's).
+    """
+    found = {}
+    with ix.searcher() as s:  # type: ignore[attr-defined]
+        (reader, _), *others = s.reader().leaf_readers()
+        assert not others, "one segment"
+        for term in reader.lexicon("words"):
+            docs = list(reader.postings("words", term).all_ids())
+            count = len(docs) if posted else reader.frequency("words", term)
+            found[term.decode()] = (count, reader.stored_fields(docs[0])["id"])
+    return found
+
+
+def test_the_words_field_lists_each_word_with_its_article_count(tmp_path: Path) -> None:
+    # What "did you mean" reads: the words Whoosh would index, and in how many
+    # articles; one posting per word, on its first article.
+    plain, engine = _both_indexes(tmp_path, _articles(300))
+    expected = _lexicon(plain, posted=True)
+    assert len(expected) > 30
+    assert max(count for count, _ in expected.values()) > 50
+    assert _lexicon(engine, posted=False) == expected
+    with engine.searcher() as s:
+        assert all(s.doc_frequency("words", word) == 1 for word in expected)
 
 
 def test_duplicate_key_needs_a_body_and_names_title_body_and_date() -> None:
@@ -345,7 +377,8 @@ def test_merged_articles_keep_their_unstored_fields(tmp_path: Path) -> None:
             ix.update(corpus, jobs=1)
         assert len(segments.read_toc(ix.path).segments) == 1, "merged"
     with whoosh_index.open_dir(str(tmp_path / "ix")).reader() as reader:
-        assert reader.doc_frequency("words", "day2") == 1
+        assert reader.frequency("words", "day2") == 1
+        assert reader.frequency("words", "harbour3") == 5
         assert reader.doc_frequency("lead", "day2") == 1
         assert reader.doc_frequency("month", "2011-10") == 5
         assert reader.doc_frequency("day", "20111012") == 1

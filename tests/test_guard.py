@@ -57,6 +57,7 @@ REJECTED = {
     " ".join(f"w{i}" for i in range(200)): "more than 256 clauses",
     "nosuch:troops": "Unknown field 'nosuch' at character 1",
     "troops url:x": "Unknown field 'url'",
+    "words:immunity": "Unknown field 'words'",  # a word list, not a field to search
     "troops -nosuch:x": "Unknown field 'nosuch' at character 8",
     "title:": "Nothing follows 'title:'",
     "\x1b[31mtroops": r"control character (\x1b) at character 1",
