@@ -44,6 +44,10 @@ LOGGER = logging.getLogger(__name__)
 INDEX_NAME = "MAIN"
 #: Whether commits are synced to disk (tests of logic may turn it off for speed).
 DURABLE = True
+#: zlib level of each document's stored fields. Whoosh uses 3; level 0 (zlib's
+#: stored blocks) takes 3 µs a Reuters story rather than 40, about 0.8 s of CPU
+#: on the whole set, for about 9 MB more on disk; reading a hit back is faster too.
+STORED_COMPRESSION = 0
 
 
 def fsync_path(path: Path, *, directory: bool = False) -> None:
@@ -92,9 +96,8 @@ class SegmentBuilder:
         self.codec = default_codec()
         self.segment = self.codec.new_segment(self.storage, INDEX_NAME)
         self.perdoc = self.codec.per_document_writer(self.storage, self.segment)
-        # Stored fields are zlib-compressed per document; level 1 rather than
-        # Whoosh's 3 (readers decompress any level): a sixth of add()'s time.
-        self.perdoc._colwriters["_stored"]._child._level = 1
+        # Whoosh zlib-compresses each document's stored fields (readers take any level).
+        self.perdoc._colwriters["_stored"]._child._level = STORED_COMPRESSION
         self.postings: dict[str, dict[Any, list[Any]]] = {}
         self.lengths: dict[str, dict[int, int]] = {}
         self.docnum = 0
