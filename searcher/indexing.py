@@ -37,7 +37,7 @@ from typing import Any
 
 from whoosh.index import FileIndex
 
-from searcher import ingest, pipeline, segments, storage
+from searcher import analysis, ingest, pipeline, segments, storage
 from searcher.errors import SearcherError
 from searcher.manifest import FileEntry, Manifest, Transaction, file_hash
 from searcher.models import IndexProgress, Skipped, UpdateReport
@@ -142,6 +142,7 @@ def _worker_init(progress: Any = None) -> None:
     # Ctrl-C reaches the whole process group: only the parent acts on it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     pipeline.report_progress_to(progress)
+    analysis.forget_stem_tables()
     try:  # die with the parent, so a killed run leaves no worker writing on
         import ctypes
 

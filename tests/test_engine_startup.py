@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import searcher
+from searcher import analysis
 from tests.conftest import REPO
 
 PROBE = """
@@ -45,3 +46,23 @@ def test_query_of_known_words_skips_nltk(tmp_path: Path) -> None:
     assert _query(tmp_path / "ix", "harbours closed") == "['news/a.txt'] False"
     # A word never indexed still works: the stemmer is imported for it.
     assert _query(tmp_path / "ix", "zeppelins") == "[] True"
+
+
+def test_indexing_workers_stem_without_asking_the_stem_table(tmp_path: Path) -> None:
+    # A worker meets tens of thousands of words, on a new index none of them in
+    # the table: it stems them rather than looking each one up first.
+    table = tmp_path / "stems.sqlite3"
+    with sqlite3.connect(table) as con:
+        con.execute("create table stems (word text primary key, stem text)")
+        con.execute("insert into stems values ('zeppelins', 'from-the-table')")
+    con.close()
+    stem = analysis.SnowballStemFilter().stem
+    analysis.use_stem_table(table)
+    try:
+        assert stem("zeppelins") == "from-the-table"
+        analysis._STEMS.pop("zeppelins")
+        analysis.forget_stem_tables()
+        assert stem("zeppelins") == "zeppelin"
+    finally:
+        analysis._STEMS.pop("zeppelins", None)
+        analysis.forget_stem_tables()
