@@ -244,7 +244,14 @@ _STEMMER: list[Any] = []
 _STEM_DBS: dict[Path, sqlite3.Connection | None] = {}
 
 
+#: Numbers (``39000``, ``5.93``, ``1,5``): the Snowball stemmer changes only
+#: letters and apostrophes, and a third of Reuters' distinct words are numbers.
+_NUMBER = re.compile(r"[\d.,]+")
+
+
 def _stem_uncached(word: str, cachesize: int) -> str:
+    if _NUMBER.fullmatch(word):
+        return word
     known = _stored_stem(word)
     if known is not None:
         _STEMS[word] = known

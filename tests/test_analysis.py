@@ -11,6 +11,7 @@ from searcher.analysis import (
     STOP_WORDS,
     TOKEN_PATTERN,
     NltkTokenizer,
+    SnowballStemFilter,
     TokenPattern,
     analyze_text,
     name_analyzer,
@@ -118,3 +119,10 @@ def test_token_pattern_examples() -> None:
     assert pattern.findall(text.encode("ascii", "ignore").decode()) == [
         "U.S.", "aid", "of", "39,000", "1.5", "for", "Iraq's", "x", "y", "a.b.c.", "So", "Paulos",
     ]  # fmt: skip
+
+
+@given(st.text(alphabet="0123456789٣.,", min_size=1, max_size=12))
+def test_numbers_skip_the_stemmer_as_it_would_leave_them(word: str) -> None:
+    from nltk.stem.snowball import SnowballStemmer
+
+    assert SnowballStemFilter().stem(word) == SnowballStemmer("english").stem(word) == word
