@@ -83,6 +83,11 @@ class FastAnalyzer:
         self.after = [] if morph is None else filters[morph:]
         self.renumber = any(isinstance(f, StopFilter) and f.renumber for f in filters)
         self.cache: dict[str, str] = {}
+        #: The analyzer without its stemmer (``None`` if it has none), whose
+        #: terms :meth:`words` gives from this one's cache.
+        self.unstemmed = CompositeAnalyzer(tokenizer, *self.before) if self.after else None
+        #: Each token's word before stemming, ``""`` for a dropped one.
+        self.unstemmed_cache: dict[str, str] = {}
         #: (word, stem) pairs met since :meth:`take_stems` was last called.
         self.stems: list[tuple[str, str]] = []
 
@@ -91,11 +96,26 @@ class FastAnalyzer:
         raws = list(dict.fromkeys(raws))
         terms = _run_filters(self.before, raws)
         if self.after:
+            self.unstemmed_cache.update(zip(raws, terms, strict=True))
             words = [w for w in dict.fromkeys(terms) if w]
             stems = dict(zip(words, _run_filters(self.after, words), strict=True))
             self.stems += [(w, stem) for w, stem in stems.items() if stem]
             terms = [stems[w] if w else "" for w in terms]
         self.cache.update(zip(raws, terms, strict=True))
+
+    def forget(self) -> None:
+        """Empty the caches of tokens' terms and words."""
+        self.cache.clear()
+        self.unstemmed_cache.clear()
+
+    def words(self, tokens: list[str]) -> list[str]:
+        """Return each token's term under :attr:`unstemmed` (the word before
+        stemming), ``""`` for a dropped one."""
+        words = list(map(self.unstemmed_cache.get, tokens))
+        if None in words:
+            self.terms(tokens)  # learns them
+            words = list(map(self.unstemmed_cache.__getitem__, tokens))
+        return words  # type: ignore[return-value]
 
     def take_stems(self) -> list[tuple[str, str]]:
         """Return, and forget, the (word, stem) pairs met since the last call."""
@@ -113,7 +133,7 @@ class FastAnalyzer:
         if None not in terms:
             return terms  # type: ignore[return-value]
         if len(self.cache) >= TOKEN_CACHE_SIZE:
-            self.cache.clear()
+            self.forget()
             self._learn(tokens)
         else:
             self._learn(compress(tokens, map(is_, terms, repeat(None))))
@@ -211,6 +231,14 @@ class DocumentMaker:
                     analyzers.append((analyzer, fast))
             if fast is not None:
                 self.fast[name] = fast
+        # A field whose analyzer is another's without the stemmer (the words of a
+        # LEXICON) takes its words from that one's cache rather than its own.
+        self._unstemmed = {
+            name: source
+            for name, fast in self.fast.items()
+            for source in self.fast.values()
+            if source.unstemmed is not None and source.unstemmed == schema[name].analyzer
+        }
         self._joined = {
             name: parts
             for name, parts in JOINED_FIELDS.items()
@@ -235,7 +263,7 @@ class DocumentMaker:
         """Empty the caches of terms (stems stay cached in :mod:`searcher.analysis`),
         so that writing a segment reuses their memory rather than adding to it."""
         for fast in self.fast.values():
-            fast.cache.clear()
+            fast.forget()
         self._memo.clear()
         neardup.forget_words()
 
@@ -305,7 +333,12 @@ class DocumentMaker:
         :class:`~searcher.segments.SegmentBuilder` to count."""
         joined = self._joined_tokens(name, value, values, tokens)
         distinct = set(self.fast[name].tokens(value)) if joined is None else set().union(*joined)
-        return list(set(filter(None, self.fast[name].terms(list(distinct))))), None, [], 0
+        source = self._unstemmed.get(name)
+        if source is None:
+            words = self.fast[name].terms(list(distinct))
+        else:
+            words = source.words(list(distinct))
+        return list(set(filter(None, words))), None, [], 0
 
     def make(
         self, values: dict[str, Any]

@@ -95,5 +95,6 @@ class LEXICON(TEXT):  # type: ignore[misc]  # whoosh is untyped
 
 def spelling_analyzer() -> CompositeAnalyzer:
     """The analyzer of the ``words`` field: whole words, folded, never stemmed,
-    so suggestions are words a reader would type."""
-    return name_analyzer() | StopFilter(STOP_WORDS, minsize=2)
+    so suggestions are words a reader would type. It is the headline and body
+    analyzer without its stemmer, so indexing takes the words from its cache."""
+    return name_analyzer() | StopFilter(STOP_WORDS, minsize=1)
