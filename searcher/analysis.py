@@ -249,8 +249,14 @@ _STEM_DBS: dict[Path, sqlite3.Connection | None] = {}
 _NUMBER = re.compile(r"[\d.,]+")
 
 
+def is_number(word: str) -> bool:
+    """Whether ``word`` is a number, which the stemmer leaves as it is (and a stem
+    table need not hold)."""
+    return _NUMBER.fullmatch(word) is not None
+
+
 def _stem_uncached(word: str, cachesize: int) -> str:
-    if _NUMBER.fullmatch(word):
+    if is_number(word):
         return word
     known = _stored_stem(word)
     if known is not None:

@@ -31,7 +31,7 @@ from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
 from searcher import neardup
-from searcher.analysis import TOKEN_PATTERN, NltkTokenizer, compile_pattern
+from searcher.analysis import TOKEN_PATTERN, NltkTokenizer, compile_pattern, is_number
 from searcher.models import Article
 from searcher.schema import LEXICON, lead_text
 from searcher.segments import FieldItems, read_toc
@@ -99,7 +99,7 @@ class FastAnalyzer:
             self.unstemmed_cache.update(zip(raws, terms, strict=True))
             words = [w for w in dict.fromkeys(terms) if w]
             stems = dict(zip(words, _run_filters(self.after, words), strict=True))
-            self.stems += [(w, stem) for w, stem in stems.items() if stem]
+            self.stems += [(w, stem) for w, stem in stems.items() if stem and not is_number(w)]
             terms = [stems[w] if w else "" for w in terms]
         self.cache.update(zip(raws, terms, strict=True))
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MANIFEST_NAME = "manifest.sqlite3"
 
@@ -36,7 +37,8 @@ _SCHEMA = (
     "create table if not exists left_out (path text not null, because_of text not null)",
     "create index if not exists left_out_because on left_out (because_of)",
     "create table if not exists meta (name text primary key, value)",
-    "create table if not exists stems (word text primary key, stem text not null)",
+    # Without rowid: one b-tree to insert each of a run's tens of thousands of words into.
+    "create table if not exists stems (word text primary key, stem text not null) without rowid",
 )
 
 
@@ -156,13 +158,6 @@ class Transaction:
         """Record that an article of ``path`` was left out because of the file ``because_of``."""
         self.con.execute("insert into left_out values (?, ?)", (path, because_of))
 
-    def owner_of_key(self, key: int) -> str | None:
-        """Return the file of the indexed article with duplicate key ``key``, if any."""
-        row = self.con.execute(
-            "select path from articles where key = ? and key != 0", (key,)
-        ).fetchone()
-        return None if row is None else str(row[0])
-
     def put_files(self, entries: Iterable[FileEntry]) -> None:
         """Insert or replace file entries."""
         self.con.executemany(
@@ -170,24 +165,32 @@ class Transaction:
             [(e.path, e.size, e.mtime_ns, e.sha1, e.articles) for e in entries],
         )
 
-    def owner(self, article_id: str) -> str | None:
-        """Return the file the article ``article_id`` was indexed from, if any."""
-        row = self.con.execute("select path from articles where id = ?", (article_id,)).fetchone()
-        return None if row is None else str(row[0])
+    def owners(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Return the file each of ``article_ids`` was indexed from, for those indexed."""
+        rows = self._select("select id, path from articles where id in ({})", article_ids)
+        return {str(article_id): str(path) for article_id, path in rows}
 
-    def original(self, key: int) -> str | None:
-        """Return the id of the indexed article with duplicate key ``key``, if any."""
-        if not key:
-            return None
-        row = self.con.execute(
-            "select id from articles where key = ? and key != 0", (key,)
-        ).fetchone()
-        return None if row is None else str(row[0])
+    def originals(self, keys: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """Return the id and file of the indexed article with each of the duplicate
+        ``keys``, for those indexed (key 0, "never a duplicate", has none)."""
+        rows = self._select(
+            "select key, id, path from articles where key != 0 and key in ({})", keys
+        )
+        return {int(key): (str(i), str(path)) for key, i, path in rows if key}
+
+    def _select(self, sql: str, values: Iterable[object], chunk: int = 500) -> Iterator[Any]:
+        """Run ``sql`` (with ``{}`` for a list of parameters) for ``values`` a chunk at a time."""
+        distinct = list(dict.fromkeys(values))
+        for start in range(0, len(distinct), chunk):
+            part = distinct[start : start + chunk]
+            yield from self.con.execute(sql.format(",".join("?" * len(part))), part)
+
+    def add_articles(self, rows: Iterable[tuple[str, str, int, str, str | None]]) -> None:
+        """Record indexed articles: (id, file, duplicate key, source, ISO 8601 date or None)."""
+        self.con.executemany("insert into articles values (?, ?, ?, ?, ?)", rows)
 
     def add_article(
         self, article_id: str, path: str, key: int, source: str = "", date: str | None = None
     ) -> None:
         """Record one indexed article (``date`` in ISO 8601, for statistics)."""
-        self.con.execute(
-            "insert into articles values (?, ?, ?, ?, ?)", (article_id, path, key, source, date)
-        )
+        self.add_articles([(article_id, path, key, source, date)])

@@ -35,15 +35,18 @@ def _query(index_dir: Path, text: str) -> str:
 def test_query_of_known_words_skips_nltk(tmp_path: Path) -> None:
     corpus = tmp_path / "news"
     corpus.mkdir()
-    (corpus / "a.txt").write_text("Harbour talks\n\nThe harbours were closed during talks.\n")
+    (corpus / "a.txt").write_text("Harbour talks\n\nThe harbours were closed in 1987.\n")
     with searcher.open_index(tmp_path / "ix", create=True) as ix:
         ix.update(corpus, jobs=1)
     with sqlite3.connect(tmp_path / "ix" / "manifest.sqlite3") as con:
         assert con.execute("select stem from stems where word = 'harbours'").fetchone() == (
             "harbour",
         )
+        # Numbers are not in the table: they need no stemmer.
+        assert con.execute("select count(*) from stems where word = '1987'").fetchone() == (0,)
     con.close()
     assert _query(tmp_path / "ix", "harbours closed") == "['news/a.txt'] False"
+    assert _query(tmp_path / "ix", "harbours 1987") == "['news/a.txt'] False"
     # A word never indexed still works: the stemmer is imported for it.
     assert _query(tmp_path / "ix", "zeppelins") == "[] True"
 
