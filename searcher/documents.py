@@ -20,7 +20,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, compress, repeat
-from operator import is_, sub
+from operator import add, is_, rshift, sub
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from whoosh.analysis import CompositeAnalyzer, StopFilter, Token
 from whoosh.compat import dumps
 from whoosh.fields import NUMERIC
 from whoosh.formats import Frequency, Positions
-from whoosh.system import pack_uint
+from whoosh.system import pack_byte, pack_uint
 
 from searcher import neardup
 from searcher.analysis import TOKEN_PATTERN, NltkTokenizer, compile_pattern, is_number
@@ -194,20 +194,23 @@ def _encode_positions(positions: list[int]) -> bytes:
     return encoded
 
 
-def _numeric_postings(fieldobj: Any, value: Any) -> list[tuple[bytes, int, float, bytes]]:
-    """Return what ``NUMERIC.index`` (dates too) yields for one value, with the value
-    made sortable once rather than once per shift; ``[]`` for other fields."""
+def _numeric_items(fieldobj: Any, value: Any) -> FieldItems | None:
+    """Return the items of what ``NUMERIC.index`` (dates too) yields for one value:
+    the value made sortable once, and each shifted term (one byte of shift, then
+    the shifted value) packed at C level; ``None`` for other fields."""
     if (
         not isinstance(fieldobj, NUMERIC)
         or not fieldobj.shift_step
         or isinstance(value, list | tuple)
     ):
-        return []
+        return None
     first = fieldobj.to_bytes(value)
     sortable = fieldobj._struct.unpack(first[1:])[0]
     shifts = range(fieldobj.shift_step, fieldobj.bits, fieldobj.shift_step)
-    terms = [first, *(fieldobj.sortable_to_bytes(sortable, shift) for shift in shifts)]
-    return [(term, 1, 1.0, b"") for term in terms]
+    prefixes = map(pack_byte, shifts)
+    shifted = map(fieldobj._struct.pack, map(rshift, repeat(sortable), shifts))
+    terms = [first, *map(add, prefixes, shifted)]
+    return terms, [1.0] * len(terms), [b""] * len(terms), len(terms)
 
 
 class DocumentMaker:
@@ -292,7 +295,9 @@ class DocumentMaker:
         except TypeError:  # an unhashable value
             key, found = None, None
         if found is None:
-            postings = _numeric_postings(fieldobj, value) or list(fieldobj.index(value))
+            found = _numeric_items(fieldobj, value)
+        if found is None:
+            postings = list(fieldobj.index(value))
             found = (
                 [p[0] for p in postings],
                 [p[2] for p in postings],
