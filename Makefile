@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CORPUS ?= corpus/
 QUERY ?= legal immunity
 
-.PHONY: run test lint typecheck clean
+.PHONY: run test lint typecheck bytecode clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "searcher needs Python 3.11 or newer"'
@@ -20,7 +20,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+# Bytecode for the package, as a regular install compiles it: an editable
+# install has none, and where PYTHONDONTWRITEBYTECODE is set Python never
+# writes it, so every `searcher` process compiled the package again (~0.13 s).
+bytecode: $(VENV)/.installed
+	$(BIN)/python -m compileall -q searcher
+
+run: $(VENV)/.installed bytecode
 	$(BIN)/searcher index $(CORPUS)
 	$(BIN)/searcher query "$(QUERY)"
 
@@ -31,7 +37,7 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy searcher
 
-test: lint typecheck
+test: lint typecheck bytecode
 	$(BIN)/python -m pytest
 
 clean:
