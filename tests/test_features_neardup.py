@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import searcher
 from searcher import neardup
@@ -179,3 +181,35 @@ def test_signature_is_fixed_width_and_stable() -> None:
     assert len(sig) == neardup.SIGNATURE_BYTES
     assert sig == _sig(WIRE.upper()), "case-folded words"
     assert len(neardup.band_keys(sig)) == neardup.BANDS
+
+
+def _plain_signature(tokens: list[str]) -> bytes | None:
+    """The signature's algorithm in plain Python: 5-shingle hashes from word ids
+    (mod 2**64), each bin's smallest, empty bins filled from the right."""
+    mask = 2**64 - 1
+    ids = neardup._word_ids(tokens)
+    hashes = set()
+    for i in range(len(ids) - neardup.SHINGLE_WORDS + 1):
+        h = sum(w * m for w, m in zip(ids[i:], neardup._SHINGLE_MULTIPLIERS, strict=False))
+        h &= mask
+        for mix in (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53):
+            h ^= h >> 33
+            h = (h * mix) & mask
+        h ^= h >> 33
+        hashes.add(h)
+    if len(hashes) < neardup.MIN_SHINGLES:
+        return None
+    least: dict[int, int] = {}
+    for h in sorted(hashes):
+        least.setdefault(h % neardup.BINS, h >> 7)
+    out = []
+    for i in range(neardup.BINS):
+        step = next(s for s in range(neardup.BINS) if (i + s) % neardup.BINS in least)
+        out.append((least[(i + step) % neardup.BINS] + step * neardup._STEP) & 0xFF)
+    return bytes(out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("cocoa crop bahia rain dry the of showers".split()), max_size=300))
+def test_the_signature_is_its_algorithm(words: list[str]) -> None:
+    assert neardup.token_signature(words) == _plain_signature(words)
