@@ -19,15 +19,15 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, compress, repeat
-from operator import add, is_, rshift, sub
+from itertools import chain, filterfalse, repeat
+from operator import add, rshift, sub
 from pathlib import Path
 from typing import Any
 
-from whoosh.analysis import CompositeAnalyzer, StopFilter, Token
+from whoosh.analysis import CompositeAnalyzer, IDTokenizer, StopFilter, Token
 from whoosh.compat import dumps
 from whoosh.fields import NUMERIC
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Existence, Frequency, Positions
 from whoosh.system import pack_byte, pack_uint
 
 from searcher import neardup
@@ -111,11 +111,11 @@ class FastAnalyzer:
     def words(self, tokens: list[str]) -> list[str]:
         """Return each token's term under :attr:`unstemmed` (the word before
         stemming), ``""`` for a dropped one."""
-        words = list(map(self.unstemmed_cache.get, tokens))
-        if None in words:
+        try:
+            return list(map(self.unstemmed_cache.__getitem__, tokens))
+        except KeyError:
             self.terms(tokens)  # learns them
-            words = list(map(self.unstemmed_cache.__getitem__, tokens))
-        return words  # type: ignore[return-value]
+        return list(map(self.unstemmed_cache.__getitem__, tokens))
 
     def take_stems(self) -> list[tuple[str, str]]:
         """Return, and forget, the (word, stem) pairs met since the last call."""
@@ -129,15 +129,17 @@ class FastAnalyzer:
 
     def terms(self, tokens: list[str]) -> list[str]:
         """Return each token's term, ``""`` for a dropped one."""
-        terms = list(map(self.cache.get, tokens))
-        if None not in terms:
-            return terms  # type: ignore[return-value]
-        if len(self.cache) >= TOKEN_CACHE_SIZE:
+        cache = self.cache
+        try:  # most texts' tokens are all known: one pass, no test for misses
+            return list(map(cache.__getitem__, tokens))
+        except KeyError:
+            pass
+        if len(cache) >= TOKEN_CACHE_SIZE:
             self.forget()
             self._learn(tokens)
         else:
-            self._learn(compress(tokens, map(is_, terms, repeat(None))))
-        return list(map(self.cache.__getitem__, tokens))
+            self._learn(filterfalse(cache.__contains__, tokens))
+        return list(map(cache.__getitem__, tokens))
 
     def positions(self, text: str) -> dict[str, list[int]]:
         """Return each term of ``text`` with its positions, in order of first use."""
@@ -192,6 +194,16 @@ def _encode_positions(positions: list[int]) -> bytes:
         list(map(sub, positions, [0, *positions])), 2
     )
     return encoded
+
+
+def _id_items(fieldobj: Any, value: Any) -> FieldItems | None:
+    """Return what ``ID.index`` yields for one text, the text as the one term
+    (an ``IDTokenizer`` without filters, in an ``Existence`` format); ``None``
+    for other fields."""
+    analyzer, fmt = getattr(fieldobj, "analyzer", None), fieldobj.format
+    if type(analyzer) is not IDTokenizer or type(fmt) is not Existence or type(value) is not str:
+        return None
+    return [value.encode("utf-8")], [float(fmt.field_boost)], [b""], 1
 
 
 def _numeric_items(fieldobj: Any, value: Any) -> FieldItems | None:
@@ -295,7 +307,7 @@ class DocumentMaker:
         except TypeError:  # an unhashable value
             key, found = None, None
         if found is None:
-            found = _numeric_items(fieldobj, value)
+            found = _numeric_items(fieldobj, value) or _id_items(fieldobj, value)
         if found is None:
             postings = list(fieldobj.index(value))
             found = (
