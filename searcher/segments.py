@@ -37,7 +37,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import length_to_byte
 
 from searcher.schema import LEXICON
-from searcher.termwriter import counted, write_terms
+from searcher.termwriter import counted, field_writer, write_terms
 
 LOGGER = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ class SegmentBuilder:
             return None
         length_bytes = self._length_bytes()
         self.perdoc.close()
-        fieldwriter = self.codec.field_writer(self.storage, self.segment)
+        fieldwriter = field_writer(self.codec, self.storage, self.segment)
         for name, counts in self.word_counts.items():
             firsts = self.first_docs[name]
             if counts:  # one posting a word: its first document, weighed by its count

@@ -122,6 +122,10 @@ def test_engine_index_answers_like_a_whoosh_index(tmp_path: Path) -> None:
             assert expected, text
             assert _hits(engine, text) == expected, text
         assert ix.get("c/7.txt") == articles[7]
+    with engine.reader() as reader:  # type: ignore[attr-defined]
+        # The term tables hash with CRC-32 (Whoosh's type 1), which its reader takes.
+        leaves = [leaf for leaf, _ in reader.leaf_readers()]
+        assert {leaf._terms._tindex.hashtype for leaf in leaves} == {1}
 
 
 def _contents(ix: object) -> dict[str, object]:
