@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -92,13 +92,46 @@ def test_date_clauses(clause: str, first: str | None, last: str | None) -> None:
     assert (query.fieldname, query.start, query.end) == ("day", first, last)
 
 
-def test_date_clause_with_a_time_uses_the_timestamp() -> None:
+def test_date_clause_with_a_time_uses_the_timestamp_within_its_day() -> None:
+    # The rest of the day by timestamp, the days after by day terms.
     query = clause_query(">=2011-10-17T14:30", now=NOW)
-    assert (query.fieldname, query.startdate, query.enddate) == (
+    timestamps, days = query.subqueries
+    assert (timestamps.fieldname, timestamps.startdate, timestamps.enddate) == (
         "date",
         datetime(2011, 10, 17, 14, 30),
-        None,
+        datetime(2011, 10, 17, 23, 59, 59, 999999),
     )
+    assert (days.fieldname, days.start, days.end) == ("day", "20111018", None)
+
+
+STAMPS = [datetime(1987, 2, 25) + timedelta(minutes=53 * i, seconds=i % 50) for i in range(120)]
+
+
+@pytest.mark.parametrize(
+    ("since", "until"),
+    [
+        ("1987-02-26T14:30", None),
+        (None, "1987-02-27T09:14"),
+        ("1987-02-25T23:10", "1987-02-28T01:01"),
+        ("1987-02-26T10:00", "1987-02-26T10:59"),
+        ("1987-02-26T10:00", "1987-02-27T03:05"),
+        ("1987-02-26", "1987-02-27T00:30"),
+        ("1987-02-26T05:20", "1987-02-28"),
+    ],
+)
+def test_bounds_inside_days_select_by_timestamp(
+    index_env: Path, since: str | None, until: str | None
+) -> None:
+    with searcher.open_index(index_env, create=True) as ix:
+        ix.add(
+            searcher.Article(id=f"s{i}", path="s.json", title="Cocoa", body="Cocoa.", date=stamp)
+            for i, stamp in enumerate(STAMPS)
+        )
+        first = date_range(since)[0] if since else datetime.min
+        end = date_range(until)[1] if until else datetime.max
+        expected = {f"s{i}" for i, stamp in enumerate(STAMPS) if first <= stamp < end}
+        found = ix.search("cocoa", since=since, until=until, limit=len(STAMPS))
+        assert expected and {hit.id for hit in found} == expected
 
 
 @pytest.mark.parametrize(
