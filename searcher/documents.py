@@ -19,6 +19,7 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import chain, filterfalse, repeat
 from operator import add, rshift, sub
 from pathlib import Path
@@ -31,7 +32,15 @@ from whoosh.formats import Existence, Frequency, Positions
 from whoosh.system import pack_byte, pack_uint
 
 from searcher import neardup
-from searcher.analysis import TOKEN_PATTERN, NltkTokenizer, compile_pattern, is_number
+from searcher.analysis import (
+    TOKEN_PATTERN,
+    NewsNormalizeFilter,
+    NltkTokenizer,
+    SnowballStemFilter,
+    compile_pattern,
+    is_number,
+    normalize_word,
+)
 from searcher.models import Article
 from searcher.schema import LEXICON, lead_text
 from searcher.segments import FieldItems, read_toc
@@ -64,6 +73,44 @@ def _run_filters(filters: list[Any], texts: list[str]) -> list[str]:
     return found
 
 
+def _direct(filters: list[Any]) -> Callable[[list[str]], list[str]] | None:
+    """``filters`` as one function of a list of texts (``""`` for a dropped one),
+    when each is one of ours or a ``StopFilter``; ``None`` otherwise. What
+    :func:`_run_filters` gives, without a generator and a token per text."""
+    steps: list[Callable[[list[str]], list[str]]] = []
+    for item in filters:
+        if type(item) is NewsNormalizeFilter:
+            steps.append(_normalize_all)
+        elif type(item) is StopFilter:
+            steps.append(partial(_unstopped, item.stops, item.min, item.max))
+        elif type(item) is SnowballStemFilter:
+            steps.append(partial(_stemmed, item.stem))
+        else:
+            return None
+
+    def run(texts: list[str]) -> list[str]:
+        for step in steps:
+            texts = step(texts)
+        return texts
+
+    return run
+
+
+def _normalize_all(texts: list[str]) -> list[str]:
+    return [normalize_word(t) if t else "" for t in texts]
+
+
+def _unstopped(stops: frozenset[str], low: int, high: int | None, texts: list[str]) -> list[str]:
+    return [
+        t if len(t) >= low and (high is None or len(t) <= high) and t not in stops else ""
+        for t in texts
+    ]
+
+
+def _stemmed(stem: Callable[[str], str], texts: list[str]) -> list[str]:
+    return [stem(t) if t else "" for t in texts]
+
+
 class FastAnalyzer:
     """Index terms and positions of a ``NltkTokenizer | filters...`` analyzer, fast.
 
@@ -82,6 +129,8 @@ class FastAnalyzer:
         self.before = filters if morph is None else filters[:morph]
         self.after = [] if morph is None else filters[morph:]
         self.renumber = any(isinstance(f, StopFilter) and f.renumber for f in filters)
+        self._run_before = _direct(self.before) or partial(_run_filters, self.before)
+        self._run_after = _direct(self.after) or partial(_run_filters, self.after)
         self.cache: dict[str, str] = {}
         #: The analyzer without its stemmer (``None`` if it has none), whose
         #: terms :meth:`words` gives from this one's cache.
@@ -94,11 +143,11 @@ class FastAnalyzer:
     def _learn(self, raws: Iterable[str]) -> None:
         """Run the filters on tokens not in the cache, and cache their terms."""
         raws = list(dict.fromkeys(raws))
-        terms = _run_filters(self.before, raws)
+        terms = self._run_before(raws)
         if self.after:
             self.unstemmed_cache.update(zip(raws, terms, strict=True))
             words = [w for w in dict.fromkeys(terms) if w]
-            stems = dict(zip(words, _run_filters(self.after, words), strict=True))
+            stems = dict(zip(words, self._run_after(words), strict=True))
             self.stems += [(w, stem) for w, stem in stems.items() if stem and not is_number(w)]
             terms = [stems[w] if w else "" for w in terms]
         self.cache.update(zip(raws, terms, strict=True))

@@ -143,6 +143,7 @@ def _worker_init(progress: Any = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     pipeline.report_progress_to(progress)
     analysis.forget_stem_tables()
+    pipeline.warm_up()
     try:  # die with the parent, so a killed run leaves no worker writing on
         import ctypes
 

@@ -94,7 +94,7 @@ def token_signature(tokens: list[str]) -> bytes | None:
     """
     if len(tokens) - SHINGLE_WORDS + 1 < MIN_SHINGLES:
         return None
-    np = _numpy()
+    np = load_numpy()
     ids = np.array(_word_ids(tokens), dtype=np.uint64)
     count = len(tokens) - SHINGLE_WORDS + 1
     # Each shingle: its words' ids times odd constants, summed (mod 2**64), then
@@ -135,8 +135,8 @@ def token_signature(tokens: list[str]) -> bytes | None:
     return bytes(out.tobytes())
 
 
-def _numpy() -> Any:
-    """NumPy, imported on the first signature (queries never make one)."""
+def load_numpy() -> Any:
+    """Return NumPy, imported on the first signature (queries never make one)."""
     import numpy
 
     if not _CONSTANTS:

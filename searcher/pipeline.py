@@ -149,6 +149,15 @@ def _count_file(path: str, articles: int) -> None:
         shared[2] += articles
 
 
+def warm_up() -> None:
+    """Import what analysing articles needs (NLTK's stemmer, NumPy), so that a
+    worker does it while the parent still plans the run."""
+    from searcher import analysis, neardup
+
+    analysis.load_stemmer()
+    neardup.load_numpy()
+
+
 def run_task(task: Task) -> TaskResult:
     """Read the task's files and write their articles into one new segment."""
     # A task builds millions of postings and frees none: the cyclic collector
