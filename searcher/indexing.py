@@ -117,7 +117,9 @@ def make_tasks(
 ) -> list[Task]:
     """Cut the files, in order, into tasks of about equal size: one per worker
     (so a run adds one segment per worker), more when that would pass
-    :data:`TASK_BYTES` or :data:`TASK_FILES`."""
+    :data:`TASK_BYTES` or :data:`TASK_FILES`. A file goes to the task its last
+    byte falls in, so the first tasks are the smaller ones: tasks are committed
+    in order, and the first is then committed while the others still run."""
     total = sum(entry.size for _, entry in todo)
     count = max(jobs, math.ceil(total / TASK_BYTES), math.ceil(len(todo) / TASK_FILES))
     target = max(1.0, total / count)
@@ -125,8 +127,8 @@ def make_tasks(
     files: list[tuple[str, str]] = []
     done = current = 0
     for corpus_file, entry in todo:
-        # The task a file's middle falls in: tasks end near multiples of the target.
-        number = min(count - 1, int((done + entry.size / 2) // target))
+        # The task a file's last byte falls in: tasks end at or before multiples of the target.
+        number = min(count - 1, int((done + entry.size - 1) // target))
         done += entry.size
         if files and (number != current or len(files) >= TASK_FILES):
             tasks.append(Task(len(tasks), str(index_dir), tuple(files), options))

@@ -319,13 +319,14 @@ def test_small_daily_runs_are_merged(tmp_path: Path) -> None:
 
 
 def test_a_cold_run_cuts_one_task_per_worker_of_about_equal_size(tmp_path: Path) -> None:
-    sizes = [1_300_000] * 21 + [20_000]  # Reuters: 21 large files and a small one
+    sizes = [1_300_000] * 21 + [620_000]  # Reuters: 21 large files and a small one
     todo = [
         (CorpusFile(tmp_path / f"{i}.sgm", f"c/{i}.sgm"), FileEntry(f"{i}.sgm", n, 0, "", 0))
         for i, n in enumerate(sizes)
     ]
     tasks = make_tasks(todo, tmp_path, jobs=2)
-    assert [len(t.files) for t in tasks] == [11, 11]
+    # The first task is the smaller: it is committed while the second still runs.
+    assert [len(t.files) for t in tasks] == [10, 12]
     assert [f for t in tasks for f in t.files] == [(str(c.path), c.doc_id) for c, _ in todo]
     assert len(make_tasks(todo, tmp_path, jobs=3)) == 3
     assert len(make_tasks(todo[:1], tmp_path, jobs=2)) == 1
