@@ -4,21 +4,24 @@ A file is read again only when its size or mtime changed *and* its content hash
 differs from the manifest's; articles of changed files are replaced, those of
 files gone from the corpus removed.
 
-The files to read are cut into tasks of a few megabytes. Worker processes
-(``jobs`` of them) each turn a task into a Whoosh segment
-(:mod:`searcher.pipeline`); the parent, which holds the write lock for the
-whole run, takes the results in task order and for each one, in this order:
+The files to read are cut into rounds of at most :data:`TASK_BYTES` a worker.
+The worker processes (``jobs`` of them) share each round's files out as they
+go, each turning what it reads into a Whoosh segment (:mod:`searcher.pipeline`);
+the parent, which holds the write lock for the whole run, takes the rounds in
+order and for each one, in this order:
 
-1. marks deleted the old documents of the task's files (by path);
-2. leaves out, by marking them deleted in the new segment, articles whose id is
-   already indexed from another file and exact duplicates of an indexed story;
-3. writes a new table of contents naming the new segment, durably;
+1. marks deleted the old documents of the round's files (by path);
+2. leaves out, by marking them deleted in their new segment, articles whose id
+   is already indexed from another file and exact duplicates of an indexed
+   story, going through the round's files in corpus order (so the same copy
+   is kept whichever worker read which file);
+3. writes a new table of contents naming the new segments, durably;
 4. commits the manifest (files and article ids) in one SQLite transaction.
 
 A run killed at any point leaves the index at its last TOC; the next run
 deletes the orphan files, re-reads what the manifest does not hold, and
 replaces (never doubles) whatever was committed to the index but not yet to
-the manifest. Memory is bounded by the task size, whatever the corpus size.
+the manifest. Memory is bounded by the round size, whatever the corpus size.
 """
 
 from __future__ import annotations
@@ -41,17 +44,18 @@ from searcher import analysis, ingest, pipeline, segments, storage
 from searcher.errors import SearcherError
 from searcher.manifest import FileEntry, Manifest, Transaction, file_hash
 from searcher.models import IndexProgress, Skipped, UpdateReport
-from searcher.pipeline import Task, TaskResult, run_task
+from searcher.pipeline import FileResult, Task, TaskResult, run_task
 from searcher.schema import build_schema
 
 LOGGER = logging.getLogger(__name__)
 
-#: Largest task, in bytes of corpus files: a worker holds its task's postings in
-#: memory until it writes its segment. A killed run loses at most ``jobs`` tasks.
+#: Largest round, in bytes of corpus files a worker: a worker holds the postings
+#: of what it reads until it writes its segment (one that takes over a slow
+#: worker's files holds more). A killed run loses at most the round it was in.
 TASK_BYTES = 16 * 1024 * 1024
 #: How often, in seconds, the progress callback hears how far the workers are.
 PROGRESS_SECONDS = 0.5
-#: Most files in one task.
+#: Most files in one round, a worker.
 TASK_FILES = 2000
 #: Segments with fewer live articles than this (what small daily runs leave) are
 #: merged at the end of a run; full-size task segments are left alone, as merging
@@ -115,35 +119,41 @@ def make_tasks(
     jobs: int,
     options: ingest.ReadOptions = ingest.DEFAULT_OPTIONS,
 ) -> list[Task]:
-    """Cut the files, in order, into tasks of about equal size: one per worker
-    (so a run adds one segment per worker), more when that would pass
-    :data:`TASK_BYTES` or :data:`TASK_FILES`. A file goes to the task its last
-    byte falls in, so the first tasks are the smaller ones: tasks are committed
-    in order, and the first is then committed while the others still run."""
+    """Cut the files, in order, into rounds of about equal size: one when they
+    fit in :data:`TASK_BYTES` and :data:`TASK_FILES` a worker, more otherwise.
+    A file goes to the round its last byte falls in.
+
+    A round becomes one task per worker (each adds a segment), all holding the
+    round's files: each worker reads a run of neighbouring files, then helps
+    with what is left of the others' (:class:`~searcher.pipeline.Task`), so the
+    workers end a round within about one file of each other, whatever the
+    files' sizes. A round is committed as a whole, its files in corpus order.
+    """
     total = sum(entry.size for _, entry in todo)
-    count = max(jobs, math.ceil(total / TASK_BYTES), math.ceil(len(todo) / TASK_FILES))
-    target = max(1.0, total / count)
-    tasks: list[Task] = []
-    files: list[tuple[str, str]] = []
-    done = current = 0
+    rounds = max(
+        1, math.ceil(total / (TASK_BYTES * jobs)), math.ceil(len(todo) / (TASK_FILES * jobs))
+    )
+    target = max(1.0, total / rounds)
+    grouped: list[list[tuple[ingest.CorpusFile, FileEntry]]] = [[] for _ in range(rounds)]
+    done = 0
     for corpus_file, entry in todo:
-        # The task a file's last byte falls in: tasks end at or before multiples of the target.
-        number = min(count - 1, int((done + entry.size - 1) // target))
+        last_byte = done + entry.size - 1
+        grouped[min(rounds - 1, int(last_byte // target))].append((corpus_file, entry))
         done += entry.size
-        if files and (number != current or len(files) >= TASK_FILES):
-            tasks.append(Task(len(tasks), str(index_dir), tuple(files), options))
-            files = []
-        current = number
-        files.append((str(corpus_file.path), corpus_file.doc_id))
-    if files:
-        tasks.append(Task(len(tasks), str(index_dir), tuple(files), options))
+    tasks: list[Task] = []
+    for number, group in enumerate(filter(None, grouped)):
+        files = tuple((str(c.path), c.doc_id) for c, _ in group)
+        shares = min(jobs, len(files))
+        for share in range(shares):
+            tasks.append(Task(len(tasks), str(index_dir), files, options, number, share, shares))
     return tasks
 
 
-def _worker_init(progress: Any = None) -> None:
+def _worker_init(progress: Any = None, shared: Any = None) -> None:
     # Ctrl-C reaches the whole process group: only the parent acts on it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     pipeline.report_progress_to(progress)
+    pipeline.share_files(shared)
     analysis.forget_stem_tables()
     pipeline.warm_up()
     try:  # die with the parent, so a killed run leaves no worker writing on
@@ -172,18 +182,23 @@ class _Run:
     #: Words whose stems this run has recorded (each worker meets the common ones).
     stemmed: set[str] = field(default_factory=set)
 
-    def _keep(self, txn: Transaction, result: TaskResult) -> dict[str, int]:
-        """Record the task's articles in the manifest, leaving out (deleting from its
-        segment) those whose id is indexed already and duplicates of indexed
-        stories, the task's own earlier articles included; return how many each
-        file keeps. Looked up for the whole task at once: a query per article
-        cost a cold Reuters run a fifth of a second."""
-        arts = [a for f in result.files for a in f.articles]
+    @property
+    def order(self) -> dict[str, int]:
+        """Each file to read, by path: its place in the corpus."""
+        return {path: number for number, path in enumerate(self.entries)}
+
+    def _keep(self, txn: Transaction, files: list[tuple[FileResult, Any]]) -> dict[str, int]:
+        """Record the round's articles in the manifest, file by file in corpus
+        order, leaving out (deleting from its segment) those whose id is indexed
+        already and duplicates of indexed stories, the round's earlier articles
+        included; return how many each file keeps. Looked up for the whole round
+        at once: a query per article cost a cold Reuters run a fifth of a second."""
+        arts = [a for f, _ in files for a in f.articles]
         owners = txn.owners(a[0] for a in arts)
         originals = txn.originals(a[2] for a in arts if a[2])
         rows = []
         kept: dict[str, int] = {}
-        for file_result in result.files:
+        for file_result, segment in files:
             path = file_result.path
             kept[path] = 0
             for article_id, docnum, key, source, date in file_result.articles:
@@ -193,7 +208,7 @@ class _Run:
                     first_id, owner = originals[key]
                     reason = f"duplicate of {first_id}"
                 if owner is not None:
-                    result.segment.delete_document(docnum)
+                    segment.delete_document(docnum)
                     self.duplicates.append(Skipped(f"{path} ({article_id})", reason))
                     txn.left_out(path, owner)
                     continue
@@ -205,11 +220,18 @@ class _Run:
         txn.add_articles(rows)
         return kept
 
-    def apply(self, result: TaskResult) -> int:
-        """Commit one finished task; return how many articles it added."""
+    def apply(self, results: list[TaskResult]) -> int:
+        """Commit one round's finished tasks (their segments in one table of
+        contents); return how many articles they added."""
         toc = segments.read_toc(self.index_dir)
-        self.skipped.extend(result.rejected)
-        read = [f.path for f in result.files if f.error is None]
+        order = self.order
+        files = sorted(
+            ((f, result.segment) for result in results for f in result.files),
+            key=lambda pair: order[pair[0].path],
+        )
+        for result in results:
+            self.skipped.extend(result.rejected)
+        read = [f.path for f, _ in files if f.error is None]
         # A file new to the manifest has nothing in the index, unless the last
         # run died between an index commit and its manifest commit.
         replaced = read if self.lagging else [p for p in read if p in self.known]
@@ -217,8 +239,8 @@ class _Run:
         with self.manifest.transaction() as txn:
             segments.delete_by_path(self.index_dir, toc.schema, toc.segments, replaced)
             txn.forget(read)
-            kept_by_file = self._keep(txn, result)
-            for file_result in result.files:
+            kept_by_file = self._keep(txn, files)
+            for file_result, _ in files:
                 if file_result.error is not None:
                     self.skipped.append(Skipped(file_result.path, file_result.error))
                     continue
@@ -230,10 +252,11 @@ class _Run:
                 kept_total += kept
                 entry = self.entries[file_result.path]
                 txn.put_files([replace(entry, articles=kept)])
-            stems = [pair for pair in result.stems if pair[0] not in self.stemmed]
+            pairs = [pair for result in results for pair in result.stems]
+            stems = [pair for pair in pairs if pair[0] not in self.stemmed]
             txn.add_stems(stems)
             self.stemmed.update(word for word, _ in stems)
-            new = [result.segment] if result.segment is not None else []
+            new = [result.segment for result in results if result.segment is not None]
             segments.commit(self.index_dir, toc.schema, [*toc.segments, *new], toc.generation + 1)
             txn.set_generation(toc.generation + 1)
         return kept_total
@@ -250,22 +273,25 @@ class _Run:
             txn.set_generation(toc.generation + 1)
 
 
-def _results(tasks: list[Task], pool: Any, on_wait: Callable[[], None]) -> Iterator[TaskResult]:
-    """The tasks' results in order; while a worker is busy, ``on_wait`` is
-    called every :data:`PROGRESS_SECONDS`."""
-    if pool is None:
-        yield from map(run_task, tasks)
-        return
-    pending = pool.imap(run_task, tasks)
-    for _ in tasks:
-        while True:
+def _results(
+    tasks: list[Task], pool: Any, on_wait: Callable[[], None]
+) -> Iterator[list[TaskResult]]:
+    """The results of each round's tasks, round by round; while a worker is
+    busy, ``on_wait`` is called every :data:`PROGRESS_SECONDS`."""
+    pending: Any = None if pool is None else pool.imap(run_task, tasks)
+    results: list[TaskResult] = []
+    for number, task in enumerate(tasks):
+        while pending is not None:
             try:
-                result = pending.next(timeout=PROGRESS_SECONDS)
+                results.append(pending.next(timeout=PROGRESS_SECONDS))
+                break
             except multiprocessing.TimeoutError:
                 on_wait()
-                continue
-            break
-        yield result
+        if pending is None:
+            results.append(run_task(task))
+        if number + 1 == len(tasks) or tasks[number + 1].round != task.round:
+            yield results
+            results = []
 
 
 def update(
@@ -293,7 +319,8 @@ def update(
     # Workers are forked before the lock is taken, so none inherits it.
     context = multiprocessing.get_context("fork")
     progress = context.Array("q", 3)  # files, bytes, articles read by the workers
-    pool = context.Pool(jobs, _worker_init, (progress,)) if jobs > 1 else None
+    shared = context.Array("q", 1 + 2 * jobs)  # the round's runs of files (pipeline.share_files)
+    pool = context.Pool(jobs, _worker_init, (progress, shared)) if jobs > 1 else None
     try:
         with storage.write_lock(ix, index_dir), _write_errors(index_dir):
             if rebuild:
@@ -373,10 +400,11 @@ def _update_locked(
             )
 
     try:
-        for result in _results(tasks, pool, report):
-            articles += run.apply(result)
-            files_done += len(result.files)
-            bytes_done += sum(sizes[f.path] for f in result.files)
+        for results in _results(tasks, pool, report):
+            articles += run.apply(results)
+            done = [f.path for result in results for f in result.files]
+            files_done += len(done)
+            bytes_done += sum(sizes[path] for path in done)
             report()
         merge_small_segments(index_dir)
         if pool is not None:

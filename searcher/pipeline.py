@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,12 +37,25 @@ Written = tuple[str, int, int, str, str | None]
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """Files for one worker to turn into one segment; ``files`` holds (path, doc id)."""
+    """Files for one worker to turn into one segment; ``files`` holds (path, doc id).
+
+    The workers of one run share a round's files (see :func:`share_files`): the
+    round's tasks hold the same files, in corpus order, cut into one run of
+    files a task; a worker reads its own run from the front, then takes files
+    from the back of the longest run left, until none is left. So a worker's
+    files are mostly neighbours (their words overlap: fewer to learn and to
+    write), and the workers end within about one file of each other.
+    ``round`` is the round's number, ``share`` the task's number in the round,
+    of ``shares``.
+    """
 
     number: int
     index_dir: str
     files: tuple[tuple[str, str], ...]
     options: ingest.ReadOptions = ingest.DEFAULT_OPTIONS
+    round: int = 0
+    share: int = 0
+    shares: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +163,62 @@ def _count_file(path: str, articles: int) -> None:
         shared[2] += articles
 
 
+#: The state of the run's current round, shared by its workers (a ``multiprocessing``
+#: integer array: the round's number plus one, then each share's next and last
+#: file), or None: this process works alone and takes all of a task's files.
+_SHARED: Any = None
+
+
+def share_files(shared: Any) -> None:
+    """Make this process take a task's files one at a time from ``shared``, a
+    ``multiprocessing`` integer array of ``1 + 2 * workers`` zeros shared by
+    the run's workers."""
+    global _SHARED
+    _SHARED = shared
+
+
+def _take(task: Task) -> Iterator[tuple[str, str]]:
+    """The files of ``task`` this process is to read: all of them when it works
+    alone, else the next of its own run of files, then of the longest run left.
+
+    Rounds are handed out in order, and a task ends only when its round has no
+    file left: the first worker to ask in a round cuts it into runs, and a
+    worker still asking for an earlier round finds it over.
+    """
+    shared = _SHARED
+    if shared is None:
+        yield from task.files
+        return
+    while True:
+        with shared.get_lock():
+            number = _next_file(shared, task)
+        if number is None:
+            return
+        yield task.files[number]
+
+
+def _next_file(shared: Any, task: Task) -> int | None:
+    tag = task.round + 1
+    if shared[0] > tag:
+        return None  # a later round has begun: this one has no file left
+    count = len(task.files)
+    if shared[0] < tag:  # the round's first request: one run of files a share
+        shared[0] = tag
+        for share in range(task.shares):
+            shared[1 + 2 * share] = share * count // task.shares
+            shared[2 + 2 * share] = (share + 1) * count // task.shares - 1
+    front = 1 + 2 * task.share
+    if shared[front] <= shared[front + 1]:
+        shared[front] += 1
+        return int(shared[front] - 1)
+    longest = max(range(task.shares), key=lambda s: shared[2 + 2 * s] - shared[1 + 2 * s])
+    back = 2 + 2 * longest
+    if shared[back] < shared[back - 1]:
+        return None
+    shared[back] -= 1
+    return int(shared[back] + 1)
+
+
 def warm_up() -> None:
     """Import what analysing articles needs (NLTK's stemmer, NumPy), so that a
     worker does it while the parent still plans the run."""
@@ -176,7 +246,7 @@ def _run_task(task: Task) -> TaskResult:
     builder = SegmentBuilder(Path(task.index_dir), maker.schema)
     result = TaskResult(task.number, None)
     try:
-        for path, doc_id in task.files:
+        for path, doc_id in _take(task):
             try:
                 articles = ingest.read_file(Path(path), doc_id, task.options)
             except IngestError as exc:

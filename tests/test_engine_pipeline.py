@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from datetime import datetime
 from pathlib import Path
 
@@ -13,13 +14,13 @@ from whoosh import index as whoosh_index
 from whoosh import qparser
 
 import searcher
-from searcher import indexing, segments
+from searcher import indexing, pipeline, segments
 from searcher.analysis import name_analyzer, news_analyzer
 from searcher.documents import FastAnalyzer, article_fields
 from searcher.indexing import make_tasks
 from searcher.ingest import CorpusFile
 from searcher.manifest import FileEntry
-from searcher.pipeline import duplicate_key
+from searcher.pipeline import Task, duplicate_key
 from searcher.schema import LEXICON, build_schema
 
 WORDS = (
@@ -270,13 +271,41 @@ def test_parallel_run_matches_a_serial_one(tmp_path: Path) -> None:
     for article in _articles(120):
         name = article.id.split("/")[1]
         (corpus / name).write_text(f"{article.title}\n\n{article.body}\n")
+    for i in range(0, 120, 12):  # copies, before and after their originals
+        (corpus / f"{i}b.txt").write_bytes((corpus / f"{i}.txt").read_bytes())
+        (corpus / f"0{i}.txt").write_bytes((corpus / f"{i}.txt").read_bytes())
     results = []
     for jobs in (1, 2):
         with searcher.open_index(tmp_path / f"ix{jobs}", create=True) as ix:
             report = ix.update(corpus, jobs=jobs)
-            results.append((report.added, len(ix), [h.id for h in ix.search("cocoa bahia")]))
+            hits = {h.id for h in ix.search("cocoa bahia", limit=200)}
+            left_out = sorted((d.path, d.reason) for d in report.duplicates)
+            results.append((report.added, len(ix), hits, left_out))
+    # The workers share the files out as they go, yet the same copies are kept:
+    # a round is committed in corpus order.
     assert results[0] == results[1]
-    assert results[0][1] == 120 - len(report.duplicates)
+    assert results[0][1] == 140 - len(report.duplicates) and report.duplicates
+
+
+def test_workers_of_a_round_take_each_file_once() -> None:
+    files = tuple((f"/c/{i}.txt", f"c/{i}.txt") for i in range(7))
+    first = [Task(n, "ix", files, round=0, share=n, shares=2) for n in range(2)]
+    second = [Task(2 + n, "ix", files[:3], round=1, share=n, shares=2) for n in range(2)]
+    pipeline.share_files(multiprocessing.get_context("fork").Array("q", 5))
+    try:
+        a, b = (pipeline._take(t) for t in first)
+        # Each reads its own run from the front (0-2, 3-6); a, done first,
+        # then takes from the back of b's.
+        got = [next(a), next(b), next(a), next(a), next(b), next(a), next(b)]
+        assert got == [files[i] for i in (0, 3, 1, 2, 4, 6, 5)]
+        assert [*a, *b] == []
+        # The next round: its first request cuts it; the earlier round is over.
+        # (share 1 reads its run, 1-2, then takes 0 from share 0's.)
+        later = [*pipeline._take(second[1]), *pipeline._take(second[0])]
+        assert later == [files[1], files[2], files[0]]
+        assert list(pipeline._take(first[0])) == []
+    finally:
+        pipeline.share_files(None)
 
 
 def test_stats_count_articles_dates_and_sources(tmp_path: Path) -> None:
@@ -318,31 +347,40 @@ def test_small_daily_runs_are_merged(tmp_path: Path) -> None:
         assert [h.id for h in ix.search("day2")] == ["news/2.txt"]
 
 
-def test_a_cold_run_cuts_one_task_per_worker_of_about_equal_size(tmp_path: Path) -> None:
-    sizes = [1_300_000] * 21 + [620_000]  # Reuters: 21 large files and a small one
-    todo = [
+def _todo(tmp_path: Path, sizes: list[int]) -> list[tuple[CorpusFile, FileEntry]]:
+    return [
         (CorpusFile(tmp_path / f"{i}.sgm", f"c/{i}.sgm"), FileEntry(f"{i}.sgm", n, 0, "", 0))
         for i, n in enumerate(sizes)
     ]
+
+
+def test_a_cold_run_is_one_round_the_workers_share(tmp_path: Path) -> None:
+    todo = _todo(tmp_path, [1_300_000] * 21 + [620_000])  # Reuters: 22 files
+    corpus = tuple((str(c.path), c.doc_id) for c, _ in todo)
     tasks = make_tasks(todo, tmp_path, jobs=2)
-    # The first task is the smaller: it is committed while the second still runs.
-    assert [len(t.files) for t in tasks] == [10, 12]
-    assert [f for t in tasks for f in t.files] == [(str(c.path), c.doc_id) for c, _ in todo]
+    # One task a worker, each holding the round's files, in corpus order.
+    assert [(t.round, t.share, t.shares, t.files) for t in tasks] == [
+        (0, 0, 2, corpus),
+        (0, 1, 2, corpus),
+    ]
     assert len(make_tasks(todo, tmp_path, jobs=3)) == 3
+    alone = make_tasks(todo, tmp_path, jobs=1)  # rounds of one task, in corpus order
+    assert [f for t in alone for f in t.files] == list(corpus)
     assert len(make_tasks(todo[:1], tmp_path, jobs=2)) == 1
     assert make_tasks([], tmp_path, jobs=2) == []
 
 
-def test_tasks_stay_under_the_task_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rounds_stay_under_the_task_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(indexing, "TASK_BYTES", 3_000_000)
-    todo = [
-        (
-            CorpusFile(tmp_path / f"{i}.sgm", f"c/{i}.sgm"),
-            FileEntry(f"{i}.sgm", 1_000_000, 0, "", 0),
-        )
-        for i in range(12)
+    tasks = make_tasks(_todo(tmp_path, [1_000_000] * 12), tmp_path, jobs=2)
+    # Two rounds of 6 MB (3 MB a worker), in corpus order.
+    assert [(t.round, t.share, len(t.files)) for t in tasks] == [
+        (0, 0, 6),
+        (0, 1, 6),
+        (1, 0, 6),
+        (1, 1, 6),
     ]
-    assert [len(t.files) for t in make_tasks(todo, tmp_path, jobs=2)] == [3, 3, 3, 3]
+    assert tasks[2].files[0] == (str(tmp_path / "6.sgm"), "c/6.sgm")
 
 
 def test_a_first_run_looks_up_no_old_documents(
