@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Hashable, Sequence
-from hashlib import blake2b
 from typing import Any, TypeVar
+from zlib import crc32
 
 from searcher.analysis import TOKEN_PATTERN, compile_pattern, fold
 
@@ -87,7 +87,7 @@ def token_signature(tokens: list[str]) -> bytes | None:
     """Return the signature of a body from its tokens (the body analyzer's
     tokenizer's, before any filter: the indexer has them already).
 
-    A word's id is a 64-bit digest of its folded text, learnt once per process.
+    A word's id is the CRC-32 of its folded text, learnt once per process.
     The shingles' hashes, the bins' minima and the densification are computed
     with NumPy over the whole body at once: in Python they cost about 80 µs a
     Reuters story, a seventh of the time to index it, against about 30.
@@ -172,16 +172,17 @@ def forget_words() -> None:
 
 
 def _word_ids(tokens: list[str]) -> list[int]:
-    """Return the id of each token's folded word, learning new ones."""
+    """Return the id of each token's folded word (its CRC-32), learning new ones."""
     ids = _IDS
-    found = list(map(ids.get, tokens))
-    if None not in found:
-        return found  # type: ignore[return-value]
+    try:
+        return list(map(ids.__getitem__, tokens))
+    except KeyError:
+        pass
     if len(ids) > _MAX_IDS:
         ids.clear()
-    for token in set(tokens).difference(ids):
-        digest = blake2b(fold(token).encode("utf-8", "surrogatepass"), digest_size=8).digest()
-        ids[token] = int.from_bytes(digest, "little")
+    new = list(set(tokens).difference(ids))
+    words = (fold(token).encode("utf-8", "surrogatepass") for token in new)
+    ids.update(zip(new, map(crc32, words), strict=True))
     return list(map(ids.__getitem__, tokens))
 
 
