@@ -322,6 +322,7 @@ class DocumentMaker:
         self._frequency = _Computed(pack_uint)
         self._memo: dict[tuple[str, Any], FieldItems] = {}
         self._lexicons = {n for n in schema.names() if isinstance(schema[n], LEXICON)}
+        self._fields = {name: schema[name] for name in schema.names()}
 
     def forget(self) -> None:
         """Empty the caches of terms (stems stay cached in :mod:`searcher.analysis`),
@@ -415,8 +416,9 @@ class DocumentMaker:
         items: dict[str, FieldItems] = {}
         columns: dict[str, Any] = {}
         tokens: dict[str, list[str]] = {}
+        fields = self._fields
         for name, value in values.items():
-            fieldobj = schema[name]
+            fieldobj = fields.get(name) or schema[name]  # (Whoosh's lookup: a method call)
             if fieldobj.indexed:
                 fast = self.fast.get(name)
                 if fast is None:

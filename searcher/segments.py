@@ -104,6 +104,7 @@ class SegmentBuilder:
         self._stored = [n for n in sorted(schema.names()) if schema[n].stored]
         self._scorable = {n for n in schema.names() if schema[n].scorable}
         self._counted = {n for n in schema.names() if counted(schema[n].format)}
+        self._column_types = {n: schema[n].column_type for n in schema.names()}
         #: Per LEXICON field: each word's first document, and how many have it.
         self.first_docs: dict[str, dict[Any, int]] = {}
         self.word_counts: dict[str, Counter[Any]] = {}
@@ -162,7 +163,7 @@ class SegmentBuilder:
         # finish_doc() pickles and clears this dict: one per document.
         perdoc._storedfields = {n: v for n in self._stored if (v := stored.get(n)) is not None}
         for name, value in columns.items():
-            perdoc.add_column_value(name, self.schema[name].column_type, value)
+            perdoc.add_column_value(name, self._column_types[name], value)
         perdoc.finish_doc()
         self.docnum += 1
         return docnum
