@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -182,6 +183,15 @@ class _Run:
     #: Words whose stems this run has recorded (each worker meets the common ones).
     stemmed: set[str] = field(default_factory=set)
 
+    def add_stems(self, result: TaskResult) -> None:
+        """Record the stems a task met, as soon as it is done: the stem table only
+        spares queries the stemmer, so it need not wait for the round's commit."""
+        stems = [pair for pair in result.stems if pair[0] not in self.stemmed]
+        if stems:
+            with self.manifest.transaction() as txn:
+                txn.add_stems(stems)
+            self.stemmed.update(word for word, _ in stems)
+
     @property
     def order(self) -> dict[str, int]:
         """Each file to read, by path: its place in the corpus."""
@@ -193,9 +203,12 @@ class _Run:
         already and duplicates of indexed stories, the round's earlier articles
         included; return how many each file keeps. Looked up for the whole round
         at once: a query per article cost a cold Reuters run a fifth of a second."""
-        arts = [a for f, _ in files for a in f.articles]
-        owners = txn.owners(a[0] for a in arts)
-        originals = txn.originals(a[2] for a in arts if a[2])
+        owners: dict[str, str] = {}
+        originals: dict[int, tuple[str, str]] = {}
+        if txn.has_articles():
+            arts = [a for f, _ in files for a in f.articles]
+            owners = txn.owners(a[0] for a in arts)
+            originals = txn.originals(a[2] for a in arts if a[2])
         rows = []
         kept: dict[str, int] = {}
         for file_result, segment in files:
@@ -252,10 +265,6 @@ class _Run:
                 kept_total += kept
                 entry = self.entries[file_result.path]
                 txn.put_files([replace(entry, articles=kept)])
-            pairs = [pair for result in results for pair in result.stems]
-            stems = [pair for pair in pairs if pair[0] not in self.stemmed]
-            txn.add_stems(stems)
-            self.stemmed.update(word for word, _ in stems)
             new = [result.segment for result in results if result.segment is not None]
             segments.commit(self.index_dir, toc.schema, [*toc.segments, *new], toc.generation + 1)
             txn.set_generation(toc.generation + 1)
@@ -274,24 +283,32 @@ class _Run:
 
 
 def _results(
-    tasks: list[Task], pool: Any, on_wait: Callable[[], None]
+    tasks: list[Task],
+    pool: Any,
+    on_wait: Callable[[], None],
+    on_result: Callable[[TaskResult], None],
 ) -> Iterator[list[TaskResult]]:
-    """The results of each round's tasks, round by round; while a worker is
-    busy, ``on_wait`` is called every :data:`PROGRESS_SECONDS`."""
-    pending: Any = None if pool is None else pool.imap(run_task, tasks)
-    results: list[TaskResult] = []
-    for number, task in enumerate(tasks):
+    """The results of each round's tasks, round by round; ``on_result`` is
+    called with each result as soon as it is in, and while the workers are
+    busy, ``on_wait`` every :data:`PROGRESS_SECONDS`."""
+    pending: Any = None if pool is None else pool.imap_unordered(run_task, tasks)
+    shares = Counter(task.round for task in tasks)
+    finished: dict[int, list[TaskResult]] = defaultdict(list)
+    next_round = 0
+    for task in tasks:
         while pending is not None:
             try:
-                results.append(pending.next(timeout=PROGRESS_SECONDS))
+                result = pending.next(timeout=PROGRESS_SECONDS)
                 break
             except multiprocessing.TimeoutError:
                 on_wait()
         if pending is None:
-            results.append(run_task(task))
-        if number + 1 == len(tasks) or tasks[number + 1].round != task.round:
-            yield results
-            results = []
+            result = run_task(task)
+        on_result(result)
+        finished[tasks[result.number].round].append(result)
+        while len(finished.get(next_round, ())) == shares[next_round] > 0:
+            yield sorted(finished.pop(next_round), key=lambda r: r.number)
+            next_round += 1
 
 
 def update(
@@ -400,7 +417,7 @@ def _update_locked(
             )
 
     try:
-        for results in _results(tasks, pool, report):
+        for results in _results(tasks, pool, report, run.add_stems):
             articles += run.apply(results)
             done = [f.path for result in results for f in result.files]
             files_done += len(done)

@@ -165,6 +165,11 @@ class Transaction:
             [(e.path, e.size, e.mtime_ns, e.sha1, e.articles) for e in entries],
         )
 
+    def has_articles(self) -> bool:
+        """Whether any article is recorded (on a new index, none is to look up)."""
+        found: int = self.con.execute("select exists (select 1 from articles)").fetchone()[0]
+        return found == 1
+
     def owners(self, article_ids: Iterable[str]) -> dict[str, str]:
         """Return the file each of ``article_ids`` was indexed from, for those indexed."""
         rows = self._select("select id, path from articles where id in ({})", article_ids)
