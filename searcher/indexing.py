@@ -4,7 +4,7 @@ A file is read again only when its size or mtime changed *and* its content hash
 differs from the manifest's; articles of changed files are replaced, those of
 files gone from the corpus removed.
 
-The files to read are cut into rounds of at most :data:`TASK_BYTES` a worker.
+The files to read are cut into rounds (:mod:`searcher.rounds`).
 The worker processes (``jobs`` of them) share each round's files out as they
 go, each turning what it reads into a Whoosh segment (:mod:`searcher.pipeline`);
 the parent, which holds the write lock for the whole run, takes the rounds in
@@ -27,12 +27,9 @@ the manifest. Memory is bounded by the round size, whatever the corpus size.
 from __future__ import annotations
 
 import logging
-import math
 import multiprocessing
 import os
-import signal
 import time
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -41,23 +38,16 @@ from typing import Any
 
 from whoosh.index import FileIndex
 
-from searcher import analysis, ingest, pipeline, segments, storage
+from searcher import ingest, segments, storage
 from searcher.errors import SearcherError
 from searcher.manifest import FileEntry, Manifest, Transaction, file_hash
 from searcher.models import IndexProgress, Skipped, UpdateReport
-from searcher.pipeline import FileResult, Task, TaskResult, run_task
+from searcher.pipeline import FileResult, TaskResult
+from searcher.rounds import default_jobs, make_tasks, results, worker_init
 from searcher.schema import build_schema
 
 LOGGER = logging.getLogger(__name__)
 
-#: Largest round, in bytes of corpus files a worker: a worker holds the postings
-#: of what it reads until it writes its segment (one that takes over a slow
-#: worker's files holds more). A killed run loses at most the round it was in.
-TASK_BYTES = 16 * 1024 * 1024
-#: How often, in seconds, the progress callback hears how far the workers are.
-PROGRESS_SECONDS = 0.5
-#: Most files in one round, a worker.
-TASK_FILES = 2000
 #: Segments with fewer live articles than this (what small daily runs leave) are
 #: merged at the end of a run; full-size task segments are left alone, as merging
 #: them would re-analyse the archive on one core.
@@ -67,11 +57,6 @@ MAX_SMALL_SEGMENTS = 4
 
 #: Called after each commit with how far the run has got.
 ProgressCallback = Callable[[IndexProgress], None]
-
-
-def default_jobs() -> int:
-    """Return the number of worker processes to use: the cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _under(path: str, roots: list[Path]) -> bool:
@@ -112,57 +97,6 @@ def _plan(found: ingest.Scan, known: dict[str, FileEntry], roots: list[Path]) ->
             continue
         plan.todo.append((corpus_file, entry))
     return plan
-
-
-def make_tasks(
-    todo: list[tuple[ingest.CorpusFile, FileEntry]],
-    index_dir: Path,
-    jobs: int,
-    options: ingest.ReadOptions = ingest.DEFAULT_OPTIONS,
-) -> list[Task]:
-    """Cut the files, in order, into rounds of about equal size: one when they
-    fit in :data:`TASK_BYTES` and :data:`TASK_FILES` a worker, more otherwise.
-    A file goes to the round its last byte falls in.
-
-    A round becomes one task per worker (each adds a segment), all holding the
-    round's files: each worker reads a run of neighbouring files, then helps
-    with what is left of the others' (:class:`~searcher.pipeline.Task`), so the
-    workers end a round within about one file of each other, whatever the
-    files' sizes. A round is committed as a whole, its files in corpus order.
-    """
-    total = sum(entry.size for _, entry in todo)
-    rounds = max(
-        1, math.ceil(total / (TASK_BYTES * jobs)), math.ceil(len(todo) / (TASK_FILES * jobs))
-    )
-    target = max(1.0, total / rounds)
-    grouped: list[list[tuple[ingest.CorpusFile, FileEntry]]] = [[] for _ in range(rounds)]
-    done = 0
-    for corpus_file, entry in todo:
-        last_byte = done + entry.size - 1
-        grouped[min(rounds - 1, int(last_byte // target))].append((corpus_file, entry))
-        done += entry.size
-    tasks: list[Task] = []
-    for number, group in enumerate(filter(None, grouped)):
-        files = tuple((str(c.path), c.doc_id) for c, _ in group)
-        shares = min(jobs, len(files))
-        for share in range(shares):
-            tasks.append(Task(len(tasks), str(index_dir), files, options, number, share, shares))
-    return tasks
-
-
-def _worker_init(progress: Any = None, shared: Any = None) -> None:
-    # Ctrl-C reaches the whole process group: only the parent acts on it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    pipeline.report_progress_to(progress)
-    pipeline.share_files(shared)
-    analysis.forget_stem_tables()
-    pipeline.warm_up()
-    try:  # die with the parent, so a killed run leaves no worker writing on
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 @dataclass
@@ -282,35 +216,6 @@ class _Run:
             txn.set_generation(toc.generation + 1)
 
 
-def _results(
-    tasks: list[Task],
-    pool: Any,
-    on_wait: Callable[[], None],
-    on_result: Callable[[TaskResult], None],
-) -> Iterator[list[TaskResult]]:
-    """The results of each round's tasks, round by round; ``on_result`` is
-    called with each result as soon as it is in, and while the workers are
-    busy, ``on_wait`` every :data:`PROGRESS_SECONDS`."""
-    pending: Any = None if pool is None else pool.imap_unordered(run_task, tasks)
-    shares = Counter(task.round for task in tasks)
-    finished: dict[int, list[TaskResult]] = defaultdict(list)
-    next_round = 0
-    for task in tasks:
-        while pending is not None:
-            try:
-                result = pending.next(timeout=PROGRESS_SECONDS)
-                break
-            except multiprocessing.TimeoutError:
-                on_wait()
-        if pending is None:
-            result = run_task(task)
-        on_result(result)
-        finished[tasks[result.number].round].append(result)
-        while len(finished.get(next_round, ())) == shares[next_round] > 0:
-            yield sorted(finished.pop(next_round), key=lambda r: r.number)
-            next_round += 1
-
-
 def update(
     ix: FileIndex,
     index_dir: Path,
@@ -337,7 +242,7 @@ def update(
     context = multiprocessing.get_context("fork")
     progress = context.Array("q", 3)  # files, bytes, articles read by the workers
     shared = context.Array("q", 1 + 2 * jobs)  # the round's runs of files (pipeline.share_files)
-    pool = context.Pool(jobs, _worker_init, (progress, shared)) if jobs > 1 else None
+    pool = context.Pool(jobs, worker_init, (progress, shared)) if jobs > 1 else None
     try:
         with storage.write_lock(ix, index_dir), _write_errors(index_dir):
             if rebuild:
@@ -417,9 +322,9 @@ def _update_locked(
             )
 
     try:
-        for results in _results(tasks, pool, report, run.add_stems):
-            articles += run.apply(results)
-            done = [f.path for result in results for f in result.files]
+        for finished in results(tasks, pool, report, run.add_stems):
+            articles += run.apply(finished)
+            done = [f.path for result in finished for f in result.files]
             files_done += len(done)
             bytes_done += sum(sizes[path] for path in done)
             report()

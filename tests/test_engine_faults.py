@@ -22,13 +22,13 @@ from tests.conftest import REPO
 
 ARTICLES = 240
 
-# Indexes CORPUS into INDEX with tiny tasks, so a run makes many commits.
+# Indexes CORPUS into INDEX in tiny rounds, so a run makes many commits.
 INDEXER = textwrap.dedent(
     """
     import sys
     import searcher
-    from searcher import indexing
-    indexing.TASK_BYTES = 2000
+    from searcher import rounds
+    rounds.TASK_BYTES = 2000
     with searcher.open_index(sys.argv[1], create=True) as ix:
         ix.update(sys.argv[2], jobs=2)
     """

@@ -14,13 +14,13 @@ from whoosh import index as whoosh_index
 from whoosh import qparser
 
 import searcher
-from searcher import indexing, pipeline, segments
+from searcher import indexing, pipeline, rounds, segments
 from searcher.analysis import name_analyzer, news_analyzer
 from searcher.documents import FastAnalyzer, article_fields
-from searcher.indexing import make_tasks
 from searcher.ingest import CorpusFile
 from searcher.manifest import FileEntry
 from searcher.pipeline import Task, duplicate_key
+from searcher.rounds import make_tasks
 from searcher.schema import LEXICON, build_schema
 
 WORDS = (
@@ -371,7 +371,7 @@ def test_a_cold_run_is_one_round_the_workers_share(tmp_path: Path) -> None:
 
 
 def test_rounds_stay_under_the_task_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(indexing, "TASK_BYTES", 3_000_000)
+    monkeypatch.setattr(rounds, "TASK_BYTES", 3_000_000)
     tasks = make_tasks(_todo(tmp_path, [1_000_000] * 12), tmp_path, jobs=2)
     # Two rounds of 6 MB (3 MB a worker), in corpus order.
     assert [(t.round, t.share, len(t.files)) for t in tasks] == [
@@ -400,7 +400,7 @@ def test_a_first_run_looks_up_no_old_documents(
         return delete_by_path(index_dir, schema, segs, paths)
 
     monkeypatch.setattr(segments, "delete_by_path", spy)
-    monkeypatch.setattr(indexing, "TASK_BYTES", 100)
+    monkeypatch.setattr(rounds, "TASK_BYTES", 100)
     with searcher.open_index(tmp_path / "ix", create=True) as ix:
         assert ix.update(corpus, jobs=1).added == 6
     assert looked_up == []
