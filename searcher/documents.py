@@ -405,7 +405,7 @@ class DocumentMaker:
             words = self.fast[name].terms(list(distinct))
         else:
             words = source.words(list(distinct))
-        return list(set(filter(None, words))), None, [], 0
+        return set(filter(None, words)), None, [], 0  # type: ignore[return-value]  # a set will do
 
     def make(
         self, values: dict[str, Any]

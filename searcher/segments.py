@@ -130,7 +130,8 @@ class SegmentBuilder:
                 continue
             if name in self.word_counts:  # distinct words: counted, not posted
                 firsts = self.first_docs[name]
-                firsts.update(dict.fromkeys(set(terms).difference(firsts), docnum))
+                words = terms if isinstance(terms, set) else set(terms)  # (DocumentMaker: a set)
+                firsts.update(dict.fromkeys(words.difference(firsts), docnum))
                 self.word_counts[name].update(terms)
                 continue
             field_postings = self.postings.get(name)
