@@ -220,6 +220,9 @@ class FastAnalyzer:
 JOINED_FIELDS = {"words": ("title", "body")}
 #: The column made from the body's tokens when the values do not give it.
 SIGNATURE_FIELD = "signature"
+#: Longest value of a short text field (see ``DocumentMaker._repeating``) whose
+#: items are kept by value.
+REPEATING_CHARS = 64
 #: Entries of the memo of generic fields' terms (paths, months, keywords repeat;
 #: dates, to the second, seldom do and are not kept).
 GENERIC_MEMO_SIZE = 10_000
@@ -323,6 +326,10 @@ class DocumentMaker:
         self._memo: dict[tuple[str, Any], FieldItems] = {}
         self._lexicons = {n for n in schema.names() if isinstance(schema[n], LEXICON)}
         self._fields = {name: schema[name] for name in schema.names()}
+        # Short text fields whose values repeat (a byline, a source) and whose
+        # tokens no other field reuses: their items are kept by value.
+        joined = {part for parts in self._joined.values() for part in parts}
+        self._repeating = set(self.fast) - joined - self._lexicons - {"body"}
 
     def forget(self) -> None:
         """Empty the caches of terms (stems stay cached in :mod:`searcher.analysis`),
@@ -425,6 +432,16 @@ class DocumentMaker:
                     items[name] = self._generic_items(name, fieldobj, value)
                 elif name in self._lexicons:
                     items[name] = self._words(name, value, values, tokens)
+                elif name in self._repeating and len(value) <= REPEATING_CHARS:
+                    key = (name, value)
+                    found_items = self._memo.get(key)
+                    if found_items is None:
+                        if len(self._memo) >= GENERIC_MEMO_SIZE:
+                            self._memo.clear()
+                        found_items = self._memo[key] = self._fast_items(
+                            fast, fieldobj.format, fast.tokens(value)
+                        )
+                    items[name] = found_items
                 else:
                     found = tokens[name] = self._tokens(name, value, values, tokens)
                     items[name] = self._fast_items(fast, fieldobj.format, found)
