@@ -112,6 +112,8 @@ def check_article(article: Article) -> None:
     if not all(isinstance(k, str) for k in article.keywords):
         raise ValueError("a keyword is not text")
     for value in (*texts, article.source, article.url, *article.keywords):
+        if value.isascii():  # (a flag of the string: no need to encode it)
+            continue
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as exc:

@@ -286,9 +286,9 @@ def _without_surrogates(article: Article) -> Article:
     fixed = {
         name: _SURROGATE.sub("\ufffd", value)
         for name in _TEXT_FIELDS
-        if _SURROGATE.search(value := getattr(article, name))
+        if not (value := getattr(article, name)).isascii() and _SURROGATE.search(value)
     }
-    keywords = tuple(_SURROGATE.sub("\ufffd", k) for k in article.keywords)
+    keywords = tuple(k if k.isascii() else _SURROGATE.sub("\ufffd", k) for k in article.keywords)
     if keywords != article.keywords:
         fixed["keywords"] = keywords  # type: ignore[assignment]
     if not fixed:
