@@ -67,8 +67,16 @@ def make_tasks(
         done += entry.size
     tasks: list[Task] = []
     for number, group in enumerate(filter(None, grouped)):
-        files = tuple((str(c.path), c.doc_id) for c, _ in group)
-        shares = min(jobs, len(files))
+        shares = min(jobs, len(group))
+        # Each share's run (as Task cuts it) largest file first: the files left
+        # to share out at the end of a round, the smallest, end it sooner.
+        runs = [
+            group[s * len(group) // shares : (s + 1) * len(group) // shares] for s in range(shares)
+        ]
+        if shares > 1:
+            runs = [sorted(run, key=lambda item: -item[1].size) for run in runs]
+        ordered = [item for run in runs for item in run]
+        files = tuple((str(c.path), c.doc_id) for c, _ in ordered)
         for share in range(shares):
             tasks.append(Task(len(tasks), str(index_dir), files, options, number, share, shares))
     return tasks

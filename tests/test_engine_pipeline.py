@@ -355,13 +355,15 @@ def _todo(tmp_path: Path, sizes: list[int]) -> list[tuple[CorpusFile, FileEntry]
 
 
 def test_a_cold_run_is_one_round_the_workers_share(tmp_path: Path) -> None:
-    todo = _todo(tmp_path, [1_300_000] * 21 + [620_000])  # Reuters: 22 files
+    todo = _todo(tmp_path, [1_300_000] * 20 + [1_400_000, 620_000])  # Reuters: 22 files
     corpus = tuple((str(c.path), c.doc_id) for c, _ in todo)
     tasks = make_tasks(todo, tmp_path, jobs=2)
-    # One task a worker, each holding the round's files, in corpus order.
+    # One task a worker, each holding the round's files: one run of neighbours
+    # a worker (0-10, 11-21), each largest first.
+    runs = (*corpus[:11], corpus[20], *corpus[11:20], corpus[21])
     assert [(t.round, t.share, t.shares, t.files) for t in tasks] == [
-        (0, 0, 2, corpus),
-        (0, 1, 2, corpus),
+        (0, 0, 2, runs),
+        (0, 1, 2, runs),
     ]
     assert len(make_tasks(todo, tmp_path, jobs=3)) == 3
     alone = make_tasks(todo, tmp_path, jobs=1)  # rounds of one task, in corpus order
