@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import re
 import shutil
 from collections import Counter
@@ -37,7 +38,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import length_to_byte
 
 from searcher.schema import LEXICON
-from searcher.termwriter import counted, field_writer, write_terms
+from searcher.termwriter import PICKLE_PROTOCOL, counted, field_writer, write_terms
 
 LOGGER = logging.getLogger(__name__)
 
@@ -98,6 +99,9 @@ class SegmentBuilder:
         self.perdoc = self.codec.per_document_writer(self.storage, self.segment)
         # Whoosh zlib-compresses each document's stored fields (readers take any level).
         self.perdoc._colwriters["_stored"]._child._level = STORED_COMPRESSION
+        # Stored fields are pickled here (protocol 3: Whoosh's 2 turns a date's
+        # bytes into a call) and handed to the column under Whoosh's pickling.
+        self._stored_column = self.perdoc._colwriters["_stored"]._child
         self.postings: dict[str, dict[Any, list[Any]]] = {}
         self.lengths: dict[str, dict[int, int]] = {}
         self.docnum = 0
@@ -161,8 +165,9 @@ class SegmentBuilder:
                 lengths[docnum] = length
         perdoc = self.perdoc
         perdoc.start_doc(docnum)
-        # finish_doc() pickles and clears this dict: one per document.
-        perdoc._storedfields = {n: v for n in self._stored if (v := stored.get(n)) is not None}
+        fields = {n: v for n in self._stored if (v := stored.get(n)) is not None}
+        if fields:  # (what finish_doc() would add, unpickled by the same reader)
+            self._stored_column.add(docnum, pickle.dumps(fields, PICKLE_PROTOCOL))
         for name, value in columns.items():
             perdoc.add_column_value(name, self._column_types[name], value)
         perdoc.finish_doc()

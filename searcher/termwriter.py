@@ -13,8 +13,7 @@ import pickle
 import struct
 import zlib
 from array import array
-from itertools import repeat
-from operator import itemgetter, mul, sub
+from operator import sub
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
@@ -96,19 +95,21 @@ def write_terms(fieldwriter: Any, postings: dict[Any, list[Any]], lengths: bytes
     keys = list(map(prefix.__add__, encoded))
     infos: list[bytes] = []
     stride = 2 if by_count else 3
+    # A value's weight, by value: most values are the same objects (one position,
+    # cached by DocumentMaker), whose bytes keep their hash.
+    weight_of = _Weights(boost)
     for term in terms:
         flat = postings.pop(term)  # freed as written
         if len(flat) == stride:  # one posting, as most terms have: the same bytes, sooner
             docnum, value = flat[0], flat[-1]
-            weight = _COUNT.unpack_from(value)[0] * boost if by_count else flat[1]
+            weight = weight_of[value] if by_count else flat[1]
             length = lengths[docnum] if lengths is not None else 0
             head = _TERMINFO.pack(True, float(weight), 1, length, length, weight, docnum, docnum)
             infos.append(head + _pickle(((docnum,), (weight,), (value,) if value else ())))
             continue
         if by_count:
             ids, values = flat[0::2], flat[1::2]
-            counts = map(itemgetter(0), map(_COUNT.unpack_from, values))
-            weights = list(map(mul, counts, repeat(boost)))
+            weights = list(map(weight_of.__getitem__, values))
         else:
             ids, weights, values = flat[0::3], flat[1::3], flat[2::3]
         if length_of is not None:
@@ -148,6 +149,20 @@ def write_terms(fieldwriter: Any, postings: dict[Any, list[Any]], lengths: bytes
             infos.append(head + pack_long(offset) + pack_int(len(data)))
             offset += len(data)
     _add_terms(fieldwriter._tindex, keys, infos)
+
+
+class _Weights(dict[bytes, float]):
+    """The weight of each posting value of a field whose values start with the
+    count (see :func:`counted`): the count times the field's boost."""
+
+    def __init__(self, boost: float) -> None:
+        super().__init__()
+        self.boost = boost
+
+    def __missing__(self, value: bytes) -> float:
+        weight: float = _COUNT.unpack_from(value)[0] * self.boost
+        self[value] = weight
+        return weight
 
 
 def _pickle(value: Any) -> bytes:
