@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from searcher import whooshfix  # noqa: F401  # mends Whoosh bugs for every search
 from searcher.analysis import analyze_text
 from searcher.errors import (
     ArticleNotFoundError,
