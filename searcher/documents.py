@@ -18,9 +18,9 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from itertools import chain, filterfalse, repeat
+from itertools import filterfalse, repeat
 from operator import add, rshift, sub
 from pathlib import Path
 from typing import Any
@@ -242,7 +242,7 @@ class _Computed(dict[Any, Any]):
         return value
 
 
-def _encode_positions(positions: list[int]) -> bytes:
+def _encode_positions(positions: Sequence[int]) -> bytes:
     """Return what ``whoosh.formats.Positions.encode`` does, with C-level deltas."""
     encoded: bytes = pack_uint(len(positions)) + dumps(
         list(map(sub, positions, [0, *positions])), 2
@@ -325,7 +325,7 @@ class DocumentMaker:
         # Encoded positions of a term used once, by position: most terms in an article.
         self._single = _Computed(lambda pos: Positions().encode([pos]))
         # ... and of a few positions: most repeat from article to article.
-        self._several = _Computed(lambda positions: _encode_positions(list(positions)))
+        self._several = _Computed(_encode_positions)
         self._frequency = _Computed(pack_uint)
         self._memo: dict[tuple[str, Any], FieldItems] = {}
         self._lexicons = {n for n in schema.names() if isinstance(schema[n], LEXICON)}
@@ -381,10 +381,16 @@ class DocumentMaker:
                 sum(p[1] for p in postings),
             )
             if key is not None and not fieldobj.unique and not isinstance(fieldobj, NUMERIC):
-                if len(self._memo) >= GENERIC_MEMO_SIZE:
-                    self._memo.clear()
-                self._memo[key] = found
+                self._memorise(key, found)
         return found
+
+    def _memorise(self, key: tuple[str, Any], items: FieldItems) -> FieldItems:
+        """Keep a field value's ``items`` under ``key`` (the memo is emptied when
+        full); return them."""
+        if len(self._memo) >= GENERIC_MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = items
+        return items
 
     def _joined_tokens(
         self, name: str, value: str, values: dict[str, Any], tokens: dict[str, list[str]]
@@ -398,14 +404,6 @@ class DocumentMaker:
         ):
             return [tokens[p] for p in parts]
         return None
-
-    def _tokens(
-        self, name: str, value: str, values: dict[str, Any], tokens: dict[str, list[str]]
-    ) -> list[str]:
-        joined = self._joined_tokens(name, value, values, tokens)
-        if joined is None:
-            return self.fast[name].tokens(value)
-        return list(chain.from_iterable(joined))
 
     def _words(
         self, name: str, value: str, values: dict[str, Any], tokens: dict[str, list[str]]
@@ -441,16 +439,11 @@ class DocumentMaker:
                     items[name] = self._words(name, value, values, tokens)
                 elif name in self._repeating and len(value) <= REPEATING_CHARS:
                     key = (name, value)
-                    found_items = self._memo.get(key)
-                    if found_items is None:
-                        if len(self._memo) >= GENERIC_MEMO_SIZE:
-                            self._memo.clear()
-                        found_items = self._memo[key] = self._fast_items(
-                            fast, fieldobj.format, fast.tokens(value)
-                        )
-                    items[name] = found_items
+                    items[name] = self._memo.get(key) or self._memorise(
+                        key, self._fast_items(fast, fieldobj.format, fast.tokens(value))
+                    )
                 else:
-                    found = tokens[name] = self._tokens(name, value, values, tokens)
+                    found = tokens[name] = fast.tokens(value)
                     items[name] = self._fast_items(fast, fieldobj.format, found)
             if fieldobj.column_type is not None:
                 columns[name] = fieldobj.to_column_value(value)
