@@ -180,7 +180,7 @@ def _fast_body_analyzer(searcher: Searcher) -> Any:
     analyzer = searcher.schema["body"].analyzer
     fast = _FAST.get(id(analyzer))
     if fast is None:
-        from searcher.documents import FastAnalyzer  # the indexer's, loaded only here
+        from searcher.fastanalysis import FastAnalyzer  # the indexer's, loaded only here
 
         _FAST.clear()  # one schema at a time: ids of dead analyzers may be reused
         fast = _FAST[id(analyzer)] = (analyzer, FastAnalyzer(analyzer))

@@ -16,7 +16,8 @@ from whoosh import qparser
 import searcher
 from searcher import indexing, pipeline, rounds, segments
 from searcher.analysis import name_analyzer, news_analyzer
-from searcher.documents import FastAnalyzer, article_fields
+from searcher.documents import article_fields
+from searcher.fastanalysis import FastAnalyzer
 from searcher.ingest import CorpusFile
 from searcher.manifest import FileEntry
 from searcher.pipeline import Task, duplicate_key
