@@ -199,6 +199,11 @@ def _take(task: Task) -> Iterator[tuple[str, str]]:
         yield task.files[number]
 
 
+def share_runs(count: int, shares: int) -> list[tuple[int, int]]:
+    """The first and last number of each share's run of files, in a round of ``count``."""
+    return [(share * count // shares, (share + 1) * count // shares - 1) for share in range(shares)]
+
+
 def _next_file(shared: Any, task: Task) -> int | None:
     tag = task.round + 1
     if shared[0] > tag:
@@ -206,9 +211,8 @@ def _next_file(shared: Any, task: Task) -> int | None:
     count = len(task.files)
     if shared[0] < tag:  # the round's first request: one run of files a share
         shared[0] = tag
-        for share in range(task.shares):
-            shared[1 + 2 * share] = share * count // task.shares
-            shared[2 + 2 * share] = (share + 1) * count // task.shares - 1
+        for share, (first, last) in enumerate(share_runs(count, task.shares)):
+            shared[1 + 2 * share], shared[2 + 2 * share] = first, last
     front = 1 + 2 * task.share
     if shared[front] <= shared[front + 1]:
         shared[front] += 1

@@ -21,7 +21,7 @@ from typing import Any
 
 from searcher import analysis, ingest, pipeline
 from searcher.manifest import FileEntry
-from searcher.pipeline import Task, TaskResult, run_task
+from searcher.pipeline import Task, TaskResult, run_task, share_runs
 
 #: Largest round, in bytes of corpus files a worker: a worker holds the postings
 #: of what it reads until it writes its segment (one that takes over a slow
@@ -68,11 +68,9 @@ def make_tasks(
     tasks: list[Task] = []
     for number, group in enumerate(filter(None, grouped)):
         shares = min(jobs, len(group))
-        # Each share's run (as Task cuts it) largest file first: the files left
+        # Each share's run (share_runs) largest file first: the files left
         # to share out at the end of a round, the smallest, end it sooner.
-        runs = [
-            group[s * len(group) // shares : (s + 1) * len(group) // shares] for s in range(shares)
-        ]
+        runs = [group[first : last + 1] for first, last in share_runs(len(group), shares)]
         if shares > 1:
             runs = [sorted(run, key=lambda item: -item[1].size) for run in runs]
         ordered = [item for run in runs for item in run]
