@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -126,9 +127,9 @@ class _Run:
                 txn.add_stems(stems)
             self.stemmed.update(word for word, _ in stems)
 
-    @property
+    @cached_property
     def order(self) -> dict[str, int]:
-        """Each file to read, by path: its place in the corpus."""
+        """Each file to read, by path: its place in the corpus (once ``entries`` is set)."""
         return {path: number for number, path in enumerate(self.entries)}
 
     def _keep(self, txn: Transaction, files: list[tuple[FileResult, Any]]) -> dict[str, int]:
