@@ -8,13 +8,24 @@ Imported by the package, so every search through searcher has them.
   ``troops ANDNOT iraq`` found 1 (whoosh-community/whoosh#419, "ANDNOT results
   depend on order documents are added to index"). Its own step to the next
   document does the check right; the start now takes that step too.
+* ``MultiReader.column_reader`` (a column over all segments) left out the
+  segments that have no file for the column, which a segment lacks when none
+  of its articles has a value there (a segment of undated articles has no
+  ``month`` or ``date`` column). The documents of such a segment were then
+  looked up in a neighbouring segment's column: an ``IndexError``, or another
+  article's value, in facets, near-duplicate signatures and date sorting
+  (whose reversed sort keys are the values of this column, so an undated
+  article's empty month was "not in list"). Every segment now gives its
+  reader, the segment's own stand-in of default values when the file is absent.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from whoosh.columns import MultiColumnReader
 from whoosh.matching.binary import AndNotMatcher
+from whoosh.reading import MultiReader
 
 
 def _find_first(self: Any) -> None:
@@ -23,4 +34,16 @@ def _find_first(self: Any) -> None:
         self._find_next()
 
 
+def _column_reader(
+    self: Any, fieldname: str, column: Any = None, reverse: bool = False, translate: bool = True
+) -> MultiColumnReader:
+    """A reader of the column over every segment, in segment order."""
+    readers = [
+        reader.column_reader(fieldname, column=column, reverse=reverse, translate=translate)
+        for reader in self.readers
+    ]
+    return MultiColumnReader(readers, list(self.doc_offsets))
+
+
 AndNotMatcher._find_first = _find_first
+MultiReader.column_reader = _column_reader

@@ -159,3 +159,80 @@ def test_cli_page_past_the_end(runner: CliRunner, known: searcher.Index) -> None
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "Page 9 is past the last of 7 matching articles." in result.stderr
+
+
+# Dated and undated articles mentioning "zebra", in every arrangement of segments:
+# a segment holding only undated articles has no month, date or source column.
+MIXED = {
+    "d1": (datetime(2011, 10, 17), "AFP"),
+    "d2": (datetime(2011, 11, 2), "AFP"),
+    "u1": (None, ""),
+    "u2": (None, ""),
+}
+ARRANGEMENTS = {
+    "one segment": [["d1", "u1", "d2", "u2"]],
+    "dated segment first": [["d1", "d2"], ["u1", "u2"]],
+    "undated segment first": [["u1", "u2"], ["d1", "d2"]],
+    "undated segment between": [["d1"], ["u1", "u2"], ["d2"]],
+    "one article a segment": [["u1"], ["d2"], ["u2"], ["d1"]],
+}
+
+
+def _zebra(article_id: str) -> searcher.Article:
+    date, source = MIXED[article_id]
+    return searcher.Article(
+        id=article_id,
+        path=f"{article_id}.txt",
+        title=f"Zebra {article_id}",
+        body=_body(list(MIXED).index(article_id)).replace("harbour", "zebra"),
+        source=source,
+        date=date,
+    )
+
+
+@pytest.mark.parametrize("batches", ARRANGEMENTS.values(), ids=ARRANGEMENTS.keys())
+def test_facets_and_date_sorts_on_dated_and_undated_segments(
+    index_env: Path, batches: list[list[str]]
+) -> None:
+    with searcher.open_index(index_env, create=True) as ix:
+        for batch in batches:
+            ix.add([_zebra(article_id) for article_id in batch])
+        results = ix.search("zebra", facets=True)
+        assert results.facets == searcher.Facets(
+            sources=(("", 2), ("AFP", 2)),
+            months=(("2011-10", 1), ("2011-11", 1), ("", 2)),
+        )
+        newest = [hit.id for hit in ix.search("zebra", sort="newest")]
+        assert newest[:2] == ["d2", "d1"]
+        assert sorted(newest[2:]) == ["u1", "u2"], "undated last"
+        oldest = [hit.id for hit in ix.search("zebra", sort="oldest")]
+        assert oldest[:2] == ["d1", "d2"]
+        assert sorted(oldest[2:]) == ["u1", "u2"], "undated last"
+        assert ix.search("zebra", facets=True, since="2011-11").facets == searcher.Facets(
+            sources=(("AFP", 1),), months=(("2011-11", 1),)
+        )
+
+
+@pytest.mark.parametrize("runs", [["corpus"], ["corpus/a.json", "corpus/b.txt"]])
+def test_cli_facets_and_sorts_on_dated_and_undated_files(
+    runner: CliRunner, tmp_path: Path, runs: list[str]
+) -> None:
+    """One `index` run of both files (one segment with --jobs 1), or one run per file."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.json").write_text(
+        '{"headline":"Zebra dated","publishedAt":"2011-10-17","content":"zebra story one"}'
+    )
+    (corpus / "b.txt").write_text("Zebra undated\n\nzebra story two.\n")
+    for run in runs:
+        result = runner.invoke(cli, ["index", "--jobs", "1", str(tmp_path / run)])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["query", "zebra", "--facets", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0
+    facets = json.loads(result.stdout.splitlines()[-1])["facets"]
+    assert facets["month"] == {"2011-10": 1, "": 1}
+    for sort in ("newest", "oldest"):
+        result = runner.invoke(cli, ["query", "zebra", "--sort", sort, "--json"])
+        assert result.exit_code == 0, result.output
+        ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+        assert [i.split("/")[-1] for i in ids] == ["a.json#1", "b.txt"], "undated last"
