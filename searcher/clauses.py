@@ -20,6 +20,7 @@ from whoosh.util.times import long_to_datetime
 from searcher.analysis import fold
 from searcher.errors import QueryError
 from searcher.postings import term_docs
+from searcher.querydates import DateClause
 from searcher.suggest import near_words
 
 LOGGER = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ def _expand_fuzzy(
 
 def _is_restriction(query: wq.Query) -> bool:
     """A ``date:`` clause, or a clause only on byline, source or keywords."""
+    if isinstance(query, DateClause):
+        return True
     if isinstance(query, wq.NumericRange | wq.TermRange):
         return query.fieldname in ("date", "day")
     if isinstance(query, wq.Not | wq.AndNot | wq.Or):
@@ -104,22 +107,55 @@ def split_restrictions(query: wq.Query) -> tuple[wq.Query, list[wq.Query]]:
     October 2011".
 
     :returns: the query without them, and the restrictions. A query of
-        restrictions alone is returned whole, so that it is still ranked.
+        restrictions alone is returned whole, so that it is still ranked. A
+        ``date:`` clause comes out as its own query (see
+        :class:`~searcher.querydates.DateClause`), in the restrictions and
+        wherever else the query holds one.
     """
+    query, found = _split(query)
+    return _unmarked(query), [_unmarked(q) for q in found]
+
+
+def _split(query: wq.Query) -> tuple[wq.Query, list[wq.Query]]:
     if isinstance(query, wq.AndNot):
-        positive, found = split_restrictions(query.a)
-        rebuilt = copy.copy(query)
-        rebuilt.a = positive
-        return rebuilt, found
+        positive, found = _split(query.a)
+        return _rebuilt(query, [positive, query.b]), found
     if not isinstance(query, wq.Or | wq.And):
         return query, []
     found = [q for q in query.subqueries if _is_restriction(q)]
     rest = [q for q in query.subqueries if not _is_restriction(q)]
     if not found or not rest:
         return query, []
+    return (_rebuilt(query, rest) if len(rest) > 1 else rest[0]), found
+
+
+def _unmarked(query: wq.Query) -> wq.Query:
+    """``query`` with each ``date:`` clause's query in place of its mark."""
+    if isinstance(query, DateClause):
+        return query.child
+    children = list(query.children())
+    plain = [_unmarked(child) for child in children]
+    if all(p is c for p, c in zip(plain, children, strict=True)):
+        return query
+    return _rebuilt(query, plain)
+
+
+def _rebuilt(query: wq.Query, children: list[wq.Query]) -> wq.Query:
+    """A copy of ``query`` with other children; unlike Whoosh's ``apply``, it
+    keeps everything else, such as an ``Or``'s coordination bonus."""
     rebuilt = copy.copy(query)
-    rebuilt.subqueries = rest
-    return (rebuilt if len(rest) > 1 else rest[0]), found
+    if isinstance(query, wq.BinaryQuery):
+        rebuilt.a, rebuilt.b = children
+        rebuilt.subqueries = tuple(children)
+    elif isinstance(query, wq.CompoundQuery):
+        rebuilt.subqueries = children
+    elif isinstance(query, wq.Not):
+        (rebuilt.query,) = children
+    elif isinstance(query, wq.WrappingQuery):
+        (rebuilt.child,) = children
+    else:
+        raise TypeError(f"cannot rebuild a {type(query).__name__} query")
+    return rebuilt
 
 
 def matching_docs(searcher: Searcher, query: wq.Query) -> set[int]:

@@ -264,6 +264,34 @@ def clause_query(value: str, *, now: datetime | None = None) -> wq.Query:
     return _range_query(*bounds[op])
 
 
+class DateClause(wq.WrappingQuery):  # type: ignore[misc]
+    """The query of one ``date:`` clause, marked as such until
+    :func:`searcher.clauses.split_restrictions` takes it out of the query to
+    restrict the results.
+
+    Its shape cannot tell it: Whoosh's ``normalize`` makes a one-day range a
+    ``Term`` and merges a clause's parts (a time of day, then whole days) into
+    the ``Or`` around it, after which the clause read as one more search term
+    and widened the results. The mark keeps the clause whole and unnormalized.
+    """
+
+    @property
+    def boost(self) -> float:
+        return float(self.child.boost)
+
+    def normalize(self) -> DateClause:
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is DateClause and self.child == other.child
+
+    def __hash__(self) -> int:
+        return hash(("date", self.child))
+
+    def __str__(self) -> str:
+        return str(self.child)
+
+
 class DateClauseNode(syntax.SyntaxNode):  # type: ignore[misc]
     """A ``date:`` clause in the query text, read by :func:`clause_query`."""
 
@@ -278,8 +306,8 @@ class DateClauseNode(syntax.SyntaxNode):  # type: ignore[misc]
     def r(self) -> str:
         return f"date:{self.value}"
 
-    def query(self, parser: Any) -> wq.Query:
-        return clause_query(self.value, now=self.now)
+    def query(self, parser: Any) -> DateClause:
+        return DateClause(clause_query(self.value, now=self.now))
 
 
 class DateClausePlugin(TaggingPlugin):  # type: ignore[misc]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -166,6 +167,65 @@ def test_date_clause_equals_since_until(built_index: searcher.Index) -> None:
 def test_date_clause_restricts_even_alone(built_index: searcher.Index) -> None:
     dated = built_index.search("date:2011-10-17")
     assert _ids(dated) == [SEED_ID]
+
+
+# Oil stories around one day, with times of day, and other stories on that day:
+# a date: clause that widened instead of restricting would bring those in.
+OIL_STAMPS = [
+    datetime(1987, 3, 1, 12, 0),
+    datetime(1987, 3, 2, 9, 0),
+    datetime(1987, 3, 2, 10, 30),
+    datetime(1987, 3, 2, 23, 0),
+    datetime(1987, 3, 3, 8, 0),
+    datetime(1987, 4, 1, 7, 0),
+    None,
+]
+OTHER_STAMPS = [datetime(1987, 3, 2, 11, 0), datetime(1987, 3, 2, 12, 0), datetime(1987, 3, 3)]
+
+
+@pytest.fixture
+def oil_days(index_env: Path) -> Iterator[searcher.Index]:
+    stamps = [("oil", d) for d in OIL_STAMPS] + [("cocoa", d) for d in OTHER_STAMPS]
+    with searcher.open_index(index_env, create=True) as ix:
+        ix.add(
+            searcher.Article(
+                id=f"{word}{n}",
+                path=f"{word}{n}.txt",
+                title=f"{word} report",
+                body=f"The {word} story {n}: " + " ".join(f"w{n}x{i}" for i in range(30)),
+                date=stamp,
+            )
+            for n, (word, stamp) in enumerate(stamps)
+        )
+        yield ix
+
+
+@pytest.mark.parametrize(
+    ("clause", "since", "until"),
+    [
+        ("date:1987-03-02", "1987-03-02", "1987-03-02"),
+        ("date:[1987-03-02 TO 1987-03-02]", "1987-03-02", "1987-03-02"),
+        ('date:"2 March 1987"', "1987-03-02", "1987-03-02"),
+        ("date:1987-03", "1987-03", "1987-03"),
+        ("date:[1987-03-02 TO 1987-03-03]", "1987-03-02", "1987-03-03"),
+        ("date:>1987-03-02", "1987-03-03", None),
+        ("date:<=1987-03-02", None, "1987-03-02"),
+        ('date:"1987-03-02 10:30"', "1987-03-02 10:30", "1987-03-02 10:30"),
+        ('date:>="1987-03-02 10:00"', "1987-03-02 10:00", None),
+        ('date:<"1987-03-02 10:00"', None, datetime(1987, 3, 2, 9, 59, 59, 999999)),
+        ('date:[1987-03-01 TO "1987-03-02 10:30"]', "1987-03-01", "1987-03-02 10:30"),
+        ('date:["1987-03-02 10:00" TO 1987-03-03]', "1987-03-02 10:00", "1987-03-03"),
+    ],
+)
+def test_date_clause_restricts_as_since_until(
+    oil_days: searcher.Index, clause: str, since: str | None, until: str | datetime | None
+) -> None:
+    by_clause = oil_days.search(f"oil {clause}", limit=20)
+    by_options = oil_days.search("oil", since=since, until=until, limit=20)
+    assert by_clause.total == by_options.total > 0
+    assert set(_ids(by_clause)) == set(_ids(by_options))
+    assert set(_ids(by_clause)) <= set(_ids(oil_days.search("oil", limit=20)))
+    assert " FILTER " in by_clause.parsed
 
 
 def test_unreadable_date_clause_is_an_error(built_index: searcher.Index) -> None:
