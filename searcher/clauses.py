@@ -185,7 +185,8 @@ def matching_docs(searcher: Searcher, query: wq.Query) -> set[int]:
 
 
 def explain(query: wq.Query | None) -> str:
-    """Return the query as text, with date ranges shown as ISO dates."""
+    """Return the query as text, with date ranges shown as ISO dates (and a
+    range past the first or last date there is, ``date:>9999-12-31``, as ``NOTHING``)."""
     if query is None:
         return ""
 
@@ -193,7 +194,8 @@ def explain(query: wq.Query | None) -> str:
         ends = [long_to_datetime(int(g)).isoformat() if g else "" for g in match.groups()]
         return f"date:[{ends[0]} TO {ends[1]}]"
 
-    return re.sub(r"date:\[(\d*) TO (\d*)\]", iso, str(query))
+    text = str(query).replace(str(wq.NullQuery), "NOTHING")
+    return re.sub(r"date:\[(\d*) TO (\d*)\]", iso, text)
 
 
 def filter_queries(schema: Schema, filters: Mapping[str, str]) -> list[wq.Query]:

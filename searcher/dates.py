@@ -85,7 +85,10 @@ def _build(match: re.Match[str], month: int) -> datetime | None:
     if tz:
         iso = "+00:00" if tz == "Z" else tz if ":" in tz else f"{tz[:3]}:{tz[3:]}"
         value = datetime.fromisoformat(value.isoformat() + iso)
-    return _to_naive_utc(value)
+    try:
+        return _to_naive_utc(value)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000 in UTC
+        return None
 
 
 def parse_date(text: str) -> datetime | None:
@@ -112,5 +115,5 @@ def parse_date(text: str) -> datetime | None:
         return _build(match, int(match["month"]))
     try:
         return _to_naive_utc(parsedate_to_datetime(text))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None

@@ -56,14 +56,26 @@ def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def _later(value: datetime, step: timedelta) -> datetime:
+    """``value + step``, or the last instant Python has (``datetime.max``) when
+    that is beyond it: the end of a period on 31 December 9999. Such an end
+    leaves the range open (:func:`_range_query`)."""
+    try:
+        return value + step
+    except OverflowError:
+        return datetime.max
+
+
 def _add_months(value: datetime, months: int) -> datetime:
     index = value.year * 12 + value.month - 1 + months
+    if index // 12 > datetime.max.year:
+        return datetime.max
     return value.replace(year=index // 12, month=index % 12 + 1, day=1)
 
 
 def _day(value: datetime) -> tuple[datetime, datetime]:
     start = datetime(value.year, value.month, value.day)
-    return start, start + timedelta(days=1)
+    return start, _later(start, timedelta(days=1))
 
 
 def _month(year: int, month: int) -> tuple[datetime, datetime]:
@@ -74,14 +86,15 @@ def _month(year: int, month: int) -> tuple[datetime, datetime]:
 def _iso(match: re.Match[str]) -> tuple[datetime, datetime]:
     year, month, day = match["year"], match["month"], match["day"]
     if month is None:
-        return datetime(int(year), 1, 1), datetime(int(year) + 1, 1, 1)
+        start = datetime(int(year), 1, 1)
+        return start, _add_months(start, 12)
     if day is None:
         return _month(int(year), int(month))
     if match["hour"] is None:
         return _day(datetime(int(year), int(month), int(day)))
     hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"] or 0)
     start = datetime(int(year), int(month), int(day), hour, minute, second)
-    return start, start + timedelta(seconds=1 if match["second"] else 60)
+    return start, _later(start, timedelta(seconds=1 if match["second"] else 60))
 
 
 def _named(match: re.Match[str]) -> tuple[datetime, datetime] | None:
@@ -130,8 +143,10 @@ def date_range(text: str, *, now: datetime | None = None) -> tuple[datetime, dat
     ``week``/``month``/``year`` (calendar weeks start on Monday) and
     ``3 days ago`` (also weeks, months, years).
 
+    Dates run from 1 January of year 1 to 31 December 9999, Python's range.
+
     :param now: the present, for relative dates (default: the current UTC time).
-    :raises DateError: ``text`` is not a date we can read.
+    :raises DateError: ``text`` is not a date we can read, or is out of that range.
     """
     cleaned = " ".join(text.strip().lower().replace(",", ", ").split()).replace(" ,", ",")
     try:
@@ -144,8 +159,12 @@ def date_range(text: str, *, now: datetime | None = None) -> tuple[datetime, dat
             if found:
                 return found
         found = _relative(cleaned, now or now_utc())
-    except ValueError as exc:  # 2011-02-30, month 13
+    except ValueError as exc:  # 2011-02-30, month 13, year 0
         raise DateError(f"Cannot read the date {text!r} ({exc}); {HELP}.") from exc
+    except OverflowError as exc:  # 9999999 days ago
+        raise DateError(
+            f"The date {text!r} is out of range: dates run from year 1 to 9999; {HELP}."
+        ) from exc
     if found is None:
         raise DateError(f"Cannot read the date {text!r}; {HELP}.")
     return found
@@ -153,8 +172,13 @@ def date_range(text: str, *, now: datetime | None = None) -> tuple[datetime, dat
 
 def _period(value: DateLike, now: datetime | None) -> tuple[datetime, datetime]:
     if isinstance(value, datetime):
-        instant = value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
-        return instant, instant + timedelta(microseconds=1)
+        try:
+            instant = value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError as exc:  # 9999-12-31 23:00 at UTC-5 is in the year 10000
+            raise DateError(
+                f"The date {value} is out of range in UTC: dates run from year 1 to 9999."
+            ) from exc
+        return instant, _later(instant, timedelta(microseconds=1))
     if isinstance(value, date):
         return _day(datetime(value.year, value.month, value.day))
     if isinstance(value, str):
@@ -190,25 +214,42 @@ def _range_query(start: datetime | None, end: datetime | None) -> wq.Query:
     that has articles; a range of the ``date`` field itself expands to thousands
     of numeric terms and takes a second on Reuters. A bound inside a day (from a
     datetime or an ISO time) adds a ``date`` range over that day's part only.
+
+    The first and last instants Python has (``datetime.min``, ``datetime.max``)
+    leave their end open; as the other end (``date:>9999-12-31``) they leave
+    nothing, and the query matches nothing.
     """
+    start = None if start == datetime.min else start
+    end = None if end == datetime.max else end
+    if start == datetime.max or end == datetime.min:
+        return wq.NullQuery
     parts: list[wq.Query] = []
     first_day, last_day = start, end  # the whole days: [first_day, last_day)
     if not _midnight(start):
         assert start is not None
-        first_day = _day_start(start) + timedelta(days=1)
+        first_day = _later(_day_start(start), timedelta(days=1))
         head_end = first_day if end is None else min(end, first_day)
         parts.append(_timestamps(start, head_end))
     if not _midnight(end) and (end is None or first_day is None or end > first_day):
         assert end is not None
         last_day = _day_start(end)
         parts.append(_timestamps(last_day if first_day is None else max(first_day, last_day), end))
-    if first_day is None or last_day is None or first_day < last_day:
-        first = f"{first_day:%Y%m%d}" if first_day is not None else None
-        last = f"{last_day - timedelta(days=1):%Y%m%d}" if last_day is not None else None
+    # No whole days when the bounds lie inside the first or the last day there is.
+    if (first_day is None or last_day is None or first_day < last_day) and (
+        first_day != datetime.max and last_day != datetime.min
+    ):
+        first = _day_term(first_day) if first_day is not None else None
+        last = _day_term(last_day - timedelta(days=1)) if last_day is not None else None
         parts.append(wq.TermRange("day", first, last, constantscore=True))
     if len(parts) == 1:
         return parts[0]
     return wq.Or(parts)
+
+
+def _day_term(value: datetime) -> str:
+    """The ``day`` term of ``value``'s day: ``19870226``. Not ``%Y``, which
+    writes year 999 as ``999`` on Linux, out of order with four-digit years."""
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
 
 def _day_start(value: datetime) -> datetime:

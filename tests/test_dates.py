@@ -22,12 +22,27 @@ from searcher.dates import parse_date
         ("2011/10/17", datetime(2011, 10, 17)),
         ("26-FEB-1987 15:01:01.79", datetime(1987, 2, 26, 15, 1, 1, 790000)),
         ("Mon, 17 Oct 2011 10:00:00 GMT", datetime(2011, 10, 17, 10, 0)),
+        ("31 December 9999", datetime(9999, 12, 31)),
+        ("0001-01-01", datetime(1, 1, 1)),
     ],
 )
 def test_reads_common_shapes(text: str, expected: datetime) -> None:
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "soon", "31 February 2011", "2011-13-01", "Monday"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "soon",
+        "31 February 2011",
+        "2011-13-01",
+        "Monday",
+        "0000-01-01",
+        # In UTC these fall before the year 1 or after the year 9999.
+        "9999-12-31T23:00:00-05:00",
+        "0001-01-01T00:30:00+01:00",
+    ],
+)
 def test_unreadable_dates_stay_empty(text: str) -> None:
     assert parse_date(text) is None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 
 import searcher
 from searcher.cli import cli
-from searcher.querydates import clause_query, date_filter, date_range
+from searcher.querydates import DateLike, clause_query, date_filter, date_range
 from tests.conftest import SEED_ID
 
 NOW = datetime(2026, 11, 27, 18, 0)  # a Friday
@@ -226,6 +227,85 @@ def test_date_clause_restricts_as_since_until(
     assert set(_ids(by_clause)) == set(_ids(by_options))
     assert set(_ids(by_clause)) <= set(_ids(oil_days.search("oil", limit=20)))
     assert " FILTER " in by_clause.parsed
+
+
+DATED_OIL = sum(stamp is not None for stamp in OIL_STAMPS)
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "expected"),
+    [
+        ("9999-12-31", None, 0),
+        (None, "9999-12-31", DATED_OIL),
+        ("9999", None, 0),
+        ("December 9999", "9999-12-31T23:59", 0),
+        ("0001-01-01", None, DATED_OIL),
+        (None, "0001-01-01", 0),
+        (None, "0999-12-31", 0),  # day terms are ordered: 09991231 is before 19870302
+        (date.max, None, 0),
+        (None, date.max, DATED_OIL),
+        (datetime.max, None, 0),
+        (None, datetime.min, 0),
+        (date.min, date.max, DATED_OIL),
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar(
+    oil_days: searcher.Index, since: DateLike | None, until: DateLike | None, expected: int
+) -> None:
+    assert oil_days.search("oil", since=since, until=until).total == expected
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("date:9999-12-31", 0),
+        ("date:9999", 0),
+        ("date:>9999-12-31", 0),
+        ('date:>"9999-12-31 10:00"', 0),
+        ("date:[9999-12-31 TO]", 0),
+        ("date:<=9999-12-31", DATED_OIL),
+        ("date:<0001-01-01", 0),
+        ('date:<"0001-01-01 10:00"', 0),
+        ("date:<1000", 0),
+        ("date:>=0001-01-01", DATED_OIL),
+        ("date:[0001-01-01 TO 9999-12-31]", DATED_OIL),
+    ],
+)
+def test_date_clauses_at_the_ends_of_the_calendar(
+    oil_days: searcher.Index, clause: str, expected: int
+) -> None:
+    assert oil_days.search(f"oil {clause}").total == expected
+
+
+OUT_OF_RANGE = ["0000-01-01", "99999", "10000-01-01", "-0001-01-01", "9999999999 days ago"]
+
+
+@pytest.mark.parametrize("text", [*OUT_OF_RANGE, "99999 years ago"])
+def test_dates_out_of_range_are_date_errors(oil_days: searcher.Index, text: str) -> None:
+    for kwargs in ({"since": text}, {"until": text}):
+        with pytest.raises(searcher.DateError, match=re.escape(repr(text))):
+            oil_days.search("oil", **kwargs)
+    with pytest.raises(searcher.DateError, match=re.escape(repr(text))):
+        oil_days.search(f'oil date:"{text}"')
+    with pytest.raises(searcher.DateError):
+        oil_days.search(
+            "oil", since=datetime(9999, 12, 31, 23, tzinfo=timezone(-timedelta(hours=5)))
+        )
+
+
+@pytest.mark.parametrize("text", OUT_OF_RANGE)
+def test_cli_dates_out_of_range_are_usage_errors(
+    runner: CliRunner, oil_days: searcher.Index, text: str
+) -> None:
+    for args in (["oil", "--since", text], ["oil", "--until", text], [f'oil date:"{text}"']):
+        result = runner.invoke(cli, ["query", *args])
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.stderr
+        errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+        assert len(errors) == 1
+        assert repr(text) in errors[0]
+    result = runner.invoke(cli, ["query", "oil", "--since", "9999-12-31"])
+    assert (result.exit_code, result.stderr) == (0, "No articles match 'oil'.\n")
 
 
 def test_unreadable_date_clause_is_an_error(built_index: searcher.Index) -> None:
