@@ -24,6 +24,8 @@ from typing import Any
 
 from whoosh.analysis import Composable, CompositeAnalyzer, StopFilter, Token, Tokenizer
 
+from searcher.arguments import require, require_flag
+
 #: Tokens: dotted abbreviations (U.S.), numbers with separators (39,000; 1.5),
 #: and words with inner apostrophes (Iraq's). Underscores are not word characters.
 TOKEN_PATTERN = r"(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)+|[^\W_]+(?:['’][^\W_]+)*"
@@ -336,5 +338,6 @@ def analyze_text(text: str, *, stem: bool = True) -> list[str]:
 
     :param stem: use the body analyzer (``True``) or the name analyzer (``False``).
     """
-    analyzer = news_analyzer() if stem else name_analyzer()
+    require(text, "text", str, "a str")
+    analyzer = news_analyzer() if require_flag(stem, "stem") else name_analyzer()
     return [token.text for token in analyzer(text)]

@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
 from searcher.analysis import fold
+from searcher.arguments import require
 from searcher.errors import QueryError
 from searcher.postings import term_docs
 from searcher.querydates import DateClause
@@ -201,7 +202,10 @@ def explain(query: wq.Query | None) -> str:
 def filter_queries(schema: Schema, filters: Mapping[str, str]) -> list[wq.Query]:
     """Return the term queries of ``filters`` (every word of each must match)."""
     parts: list[wq.Query] = []
-    for name, value in filters.items():
+    what = "a mapping of filter names to str"
+    for name, value in require(filters, "filters", Mapping, what).items():
+        require(name, "filters", str, f"{what} (a name is {type(name).__name__})")
+        require(value, f"filters[{name!r}]", str, "a str")
         field = FIELD_ALIASES_REVERSE.get(name, name)
         if field not in FILTER_FIELDS:
             raise ValueError(f"cannot filter on {name!r}; use one of {sorted(FILTER_NAMES)}")

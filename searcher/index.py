@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -12,6 +12,7 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from searcher import query, similar, storage
+from searcher.arguments import as_path, require, require_count, require_flag
 from searcher.config import resolve_index_dir
 from searcher.errors import ArticleNotFoundError, IndexCorruptError, IndexNotFoundError
 from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions
@@ -93,7 +94,13 @@ class Index:
         """
         if not corpus:
             raise ValueError("give at least one corpus folder or file")
-        roots = [Path(p) for p in corpus]
+        roots = _paths(corpus)
+        require_flag(rebuild, "rebuild")
+        if jobs is not None:
+            require_count(jobs, "jobs")
+        if on_progress is not None and not callable(on_progress):
+            raise TypeError(f"on_progress must be callable, not {type(on_progress).__name__}")
+        require(options, "options", ReadOptions, "a ReadOptions")
         from searcher import indexing
 
         return indexing.update(
@@ -116,7 +123,7 @@ class Index:
         """
         from searcher import adding
 
-        return adding.add_articles(self._ix, self.path, articles)
+        return adding.add_articles(self._ix, self.path, _articles(articles))
 
     def stats(self) -> IndexStats:
         """Return what the index holds: articles, date range, top sources, size on disk."""
@@ -131,7 +138,7 @@ class Index:
         """
         from searcher import stats
 
-        return stats.verify(self.path, [Path(p) for p in corpus] or None)
+        return stats.verify(self.path, _paths(corpus) or None)
 
     def search(
         self,
@@ -203,6 +210,8 @@ class Index:
 
         :raises ArticleNotFoundError: no such article.
         """
+        require(article_id, "article_id", str, "a str")
+        require_count(limit, "limit")
         return similar.similar(self._ix, article_id, limit=limit, searcher=self._current_searcher())
 
     def get(self, article_id: str) -> Article:
@@ -210,6 +219,7 @@ class Index:
 
         :raises ArticleNotFoundError: no such article.
         """
+        require(article_id, "article_id", str, "a str")
         with self._ix.searcher() as searcher:
             fields = searcher.document(id=article_id)
         if fields is None:
@@ -228,7 +238,9 @@ def open_index(path: PathLike | None = None, *, create: bool = False, mmap: bool
     :raises IndexVersionError: the index must be rebuilt for this searcher.
     :raises IndexCorruptError: the index files cannot be read.
     """
-    index_dir = resolve_index_dir(path)
+    index_dir = _index_dir(path)
+    require_flag(create, "create")
+    require_flag(mmap, "mmap")
     try:
         return Index(index_dir, storage.open_existing(index_dir, mmap=mmap))
     except IndexNotFoundError:
@@ -245,7 +257,7 @@ def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyRepor
     """
     from searcher import stats
 
-    return stats.verify(resolve_index_dir(path), [Path(p) for p in corpus] or None)
+    return stats.verify(_index_dir(path), _paths(corpus) or None)
 
 
 def reset_index(path: PathLike | None = None) -> Index:
@@ -254,5 +266,32 @@ def reset_index(path: PathLike | None = None) -> Index:
 
     :raises IndexBusyError: another process is writing the index.
     """
-    index_dir = resolve_index_dir(path)
+    index_dir = _index_dir(path)
     return Index(index_dir, storage.reset(index_dir))
+
+
+def _index_dir(path: PathLike | None) -> Path:
+    """The index folder of a ``path`` argument (``None``: the default one)."""
+    return resolve_index_dir(None if path is None else as_path(path, "path"))
+
+
+def _paths(corpus: tuple[PathLike, ...]) -> list[Path]:
+    """The corpus folders or files of ``*corpus`` arguments."""
+    return [as_path(p, "corpus") for p in corpus]
+
+
+def _articles(articles: Iterable[Article]) -> Iterator[Article]:
+    """``articles``, each checked as it is read (they may come from a generator)."""
+    if isinstance(articles, str | bytes | Article) or not isinstance(articles, Iterable):
+        raise TypeError(f"articles must be an iterable of Article, not {type(articles).__name__}")
+
+    def checked() -> Iterator[Article]:
+        for number, article in enumerate(articles):
+            if not isinstance(article, Article):
+                raise TypeError(
+                    f"articles must be an iterable of Article; item {number} is a "
+                    f"{type(article).__name__}"
+                )
+            yield article
+
+    return checked()

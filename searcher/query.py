@@ -15,6 +15,7 @@ from whoosh.index import FileIndex
 from whoosh.searching import Hit, Results, Searcher
 
 from searcher import bulkscore, deadline, guard, neardup, postings, ranking
+from searcher.arguments import require, require_count, require_flag
 from searcher.clauses import (
     FIELD_ALIASES,
     FuzzyWordPlugin,
@@ -213,10 +214,13 @@ def search(
     :raises QueryError: the query is empty, malformed, too costly or too slow.
     :raises DateError: a date cannot be read.
     """
-    if limit < 1:
-        raise ValueError(f"limit must be at least 1, not {limit}")
-    if page < 1:
-        raise ValueError(f"page must be at least 1, not {page}")
+    require(text, "text", str, "a str")
+    require_count(limit, "limit")
+    require_count(page, "page")
+    require_flag(facets, "facets")
+    require_flag(collapse, "collapse")
+    require(now, "now", (datetime, type(None)), "a datetime or None")
+    require(limits, "limits", guard.QueryLimits, "a QueryLimits")
     if not text.strip():
         raise QueryError('Empty query; give words to search for, e.g. "legal immunity".')
     sortedby = sort_facet(sort)

@@ -24,6 +24,7 @@ from whoosh import query as wq
 from whoosh.qparser import syntax
 from whoosh.qparser.plugins import TaggingPlugin
 
+from searcher.arguments import require
 from searcher.dates import MONTHS
 from searcher.errors import DateError
 
@@ -148,6 +149,8 @@ def date_range(text: str, *, now: datetime | None = None) -> tuple[datetime, dat
     :param now: the present, for relative dates (default: the current UTC time).
     :raises DateError: ``text`` is not a date we can read, or is out of that range.
     """
+    require(text, "text", str, "a str")
+    require(now, "now", (datetime, type(None)), "a datetime or None")
     cleaned = " ".join(text.strip().lower().replace(",", ", ").split()).replace(" ,", ",")
     try:
         match = _ISO.fullmatch(cleaned)
@@ -170,7 +173,7 @@ def date_range(text: str, *, now: datetime | None = None) -> tuple[datetime, dat
     return found
 
 
-def _period(value: DateLike, now: datetime | None) -> tuple[datetime, datetime]:
+def _period(value: DateLike, now: datetime | None, name: str) -> tuple[datetime, datetime]:
     if isinstance(value, datetime):
         try:
             instant = value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
@@ -183,7 +186,7 @@ def _period(value: DateLike, now: datetime | None) -> tuple[datetime, datetime]:
         return _day(datetime(value.year, value.month, value.day))
     if isinstance(value, str):
         return date_range(value, now=now)
-    raise TypeError(f"a date must be a datetime, date or str, not {type(value).__name__}")
+    raise TypeError(f"{name} must be a datetime, date or str, not {type(value).__name__}")
 
 
 def date_filter(
@@ -196,8 +199,8 @@ def date_filter(
     """
     if since is None and until is None:
         return None
-    start = _period(since, now)[0] if since is not None else None
-    end = _period(until, now)[1] if until is not None else None
+    start = _period(since, now, "since")[0] if since is not None else None
+    end = _period(until, now, "until")[1] if until is not None else None
     if start is not None and end is not None and start >= end:
         raise DateError(f"The range is empty: since {since} is after until {until}.")
     return _range_query(start, end)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import doctest
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,13 +48,20 @@ def test_layering(path: Path) -> None:
         assert not any(
             i.startswith("searcher.")
             and not i.startswith(
-                ("searcher.ingest", "searcher.models", "searcher.errors", "searcher.dates")
+                (
+                    "searcher.ingest",
+                    "searcher.models",
+                    "searcher.errors",
+                    "searcher.dates",
+                    "searcher.arguments",
+                )
             )
             for i in imports
         )
     if name in ("analysis.py", "schema.py"):
         assert not any(i.startswith("searcher.ingest") for i in imports)
-    if name in ("errors.py", "models.py", "config.py", "dates.py", "safetext.py"):
+    leaves = ("errors.py", "models.py", "config.py", "dates.py", "safetext.py", "arguments.py")
+    if name in leaves:
         assert not any(i.startswith(("searcher", "whoosh", "nltk", "bs4")) for i in imports)
 
 
@@ -80,3 +88,145 @@ def test_readme_examples_run_as_printed(monkeypatch: pytest.MonkeyPatch) -> None
     )
     assert tried > 0
     assert failures == 0
+
+
+def _small_index(index_dir: Path) -> searcher.Index:
+    ix = searcher.open_index(index_dir, create=True)
+    ix.add([searcher.Article(id="a1", path="a1.txt", title="Cocoa", body="Cocoa prices rose.")])
+    return ix
+
+
+# (what is called, with what wrong argument) -> the error and the words it must hold.
+MISUSE: dict[str, tuple[Callable[[searcher.Index, Path], object], type[Exception], str]] = {
+    "open_index(path=int)": (lambda ix, p: searcher.open_index(3), TypeError, "path must be"),
+    "open_index(path=bytes)": (
+        lambda ix, p: searcher.open_index(bytes(p)),
+        TypeError,
+        "path must be a path (str or os.PathLike), not bytes",
+    ),
+    "open_index(create=str)": (
+        lambda ix, p: searcher.open_index(p, create="yes"),
+        TypeError,
+        "create must be True or False, not str",
+    ),
+    "reset_index(path=list)": (lambda ix, p: searcher.reset_index([p]), TypeError, "path must"),
+    "verify_index(corpus=int)": (
+        lambda ix, p: searcher.verify_index(p, 3),
+        TypeError,
+        "corpus must be a path",
+    ),
+    "read_file(path=None)": (lambda ix, p: searcher.read_file(None), TypeError, "path must"),
+    "read_file(doc_id=int)": (
+        lambda ix, p: searcher.read_file(CORPUS_FILE, 3),
+        TypeError,
+        "doc_id must be a str or None, not int",
+    ),
+    "read_file(options=dict)": (
+        lambda ix, p: searcher.read_file(CORPUS_FILE, options={}),
+        TypeError,
+        "options must be a ReadOptions, not dict",
+    ),
+    "analyze_text(None)": (lambda ix, p: searcher.analyze_text(None), TypeError, "text must"),
+    "date_range(int)": (lambda ix, p: searcher.date_range(2011), TypeError, "text must be a str"),
+    "date_range(now=str)": (
+        lambda ix, p: searcher.date_range("today", now="2011"),
+        TypeError,
+        "now must be a datetime or None, not str",
+    ),
+    "search(None)": (lambda ix, p: ix.search(None), TypeError, "text must be a str, not None"),
+    "search(bytes)": (lambda ix, p: ix.search(b"cocoa"), TypeError, "text must be a str"),
+    "search(limit=str)": (
+        lambda ix, p: ix.search("cocoa", limit="3"),
+        TypeError,
+        "limit must be an int of at least 1, not str",
+    ),
+    "search(limit=0)": (lambda ix, p: ix.search("cocoa", limit=0), ValueError, "limit must"),
+    "search(page=None)": (lambda ix, p: ix.search("cocoa", page=None), TypeError, "page must"),
+    "search(since=int)": (
+        lambda ix, p: ix.search("cocoa", since=2011),
+        TypeError,
+        "since must be a datetime, date or str, not int",
+    ),
+    "search(until=list)": (
+        lambda ix, p: ix.search("cocoa", until=["2011"]),
+        TypeError,
+        "until must be a datetime, date or str",
+    ),
+    "search(filters=str)": (
+        lambda ix, p: ix.search("cocoa", filters="source:afp"),
+        TypeError,
+        "filters must be a mapping of filter names to str, not str",
+    ),
+    "search(filters={name: int})": (
+        lambda ix, p: ix.search("cocoa", filters={"source": 3}),
+        TypeError,
+        "filters['source'] must be a str, not int",
+    ),
+    "search(facets=str)": (
+        lambda ix, p: ix.search("cocoa", facets="yes"),
+        TypeError,
+        "facets must be True or False",
+    ),
+    "similar(None)": (lambda ix, p: ix.similar(None), TypeError, "article_id must be a str"),
+    "similar(limit=str)": (
+        lambda ix, p: ix.similar("a1", limit="2"),
+        TypeError,
+        "limit must be an int",
+    ),
+    "get(int)": (lambda ix, p: ix.get(3), TypeError, "article_id must be a str, not int"),
+    "get(bytes)": (lambda ix, p: ix.get(b"a1"), TypeError, "article_id must be a str"),
+    "update(corpus=int)": (lambda ix, p: ix.update(3), TypeError, "corpus must be a path"),
+    "update(jobs=str)": (
+        lambda ix, p: ix.update(p, jobs="2"),
+        TypeError,
+        "jobs must be an int of at least 1, not str",
+    ),
+    "update(on_progress=int)": (
+        lambda ix, p: ix.update(p, on_progress=3),
+        TypeError,
+        "on_progress must be callable",
+    ),
+    "add(Article)": (
+        lambda ix, p: ix.add(ix.get("a1")),
+        TypeError,
+        "articles must be an iterable of Article, not Article",
+    ),
+    "add([dict])": (
+        lambda ix, p: ix.add([{"id": "x"}]),
+        TypeError,
+        "articles must be an iterable of Article; item 0 is a dict",
+    ),
+    "verify(corpus=None)": (lambda ix, p: ix.verify(None), TypeError, "corpus must be a path"),
+}
+CORPUS_FILE = REPO / "corpus" / "feeds" / "2011-10-exports.jsonl"
+
+
+@pytest.mark.parametrize(("call", "error", "words"), MISUSE.values(), ids=MISUSE.keys())
+def test_wrong_argument_types_name_the_parameter(
+    index_env: Path,
+    call: Callable[[searcher.Index, Path], object],
+    error: type[Exception],
+    words: str,
+) -> None:
+    with _small_index(index_env) as ix, pytest.raises(error) as raised:
+        call(ix, index_env)
+    assert type(raised.value) is error
+    assert words in str(raised.value)
+    assert len(ix) == 1, "nothing was added or dropped"
+
+
+@pytest.mark.parametrize("kind", [str, Path], ids=["str", "PathLike"])
+def test_paths_may_be_str_or_pathlike(
+    index_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: type
+) -> None:
+    monkeypatch.chdir(REPO)
+    articles = searcher.read_file(kind("corpus/feeds/2011-10-exports.jsonl"))
+    assert [a.id for a in articles] == [a.id for a in searcher.read_file(CORPUS_FILE)]
+    assert articles[0].path == "corpus/feeds/2011-10-exports.jsonl"
+    with searcher.open_index(kind(index_env), create=True) as ix:
+        ix.update(kind("corpus/feeds"), jobs=1)
+        assert len(ix) > len(articles)
+        assert ix.verify(kind("corpus/feeds")).ok
+    assert searcher.verify_index(kind(index_env), kind("corpus/feeds")).ok
+    with searcher.reset_index(kind(index_env)) as ix:
+        assert len(ix) == 0

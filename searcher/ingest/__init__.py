@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from searcher.arguments import as_path, require
 from searcher.errors import IngestError, UnsupportedFormatError
 from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions, logical_suffix
 from searcher.models import Article, Skipped
@@ -220,7 +221,7 @@ def _walk(root: Path, root_name: str, result: Scan) -> None:
 
 
 def read_file(
-    path: Path, doc_id: str | None = None, options: ReadOptions = DEFAULT_OPTIONS
+    path: str | os.PathLike[str], doc_id: str | None = None, options: ReadOptions = DEFAULT_OPTIONS
 ) -> list[Article]:
     """Read every article in one file.
 
@@ -229,12 +230,15 @@ def read_file(
     ``options`` is cut, with a warning, so one giant "article" cannot stall
     the analyzer.
 
-    :param path: the file.
+    :param path: the file, a ``str`` or ``os.PathLike``.
     :param doc_id: the id to name its articles by; defaults to the file name.
     :param options: reader settings (JSON field names, size limits).
     :raises IngestError: the file cannot be read or holds no article; also
         when the reader itself fails, so no input stops a run.
     """
+    path = as_path(path, "path")
+    require(doc_id, "doc_id", (str, type(None)), "a str or None")
+    require(options, "options", ReadOptions, "a ReadOptions")
     doc_id = doc_id or path.name
     reader = get_reader(path)
     try:
