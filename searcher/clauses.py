@@ -220,8 +220,13 @@ def filter_queries(schema: Schema, filters: Mapping[str, str]) -> list[wq.Query]
 
 
 def sort_facet(sort: str) -> sorting.FacetType | None:
-    if sort not in SORTS:
-        raise ValueError(f"sort must be one of {SORTS}, not {sort!r}")
+    """Return the Whoosh facet that sorts by ``sort`` (``None``: by relevance).
+
+    :raises ValueError: ``sort`` is not one of :data:`SORTS`.
+    """
+    if require(sort, "sort", str, "a str") not in SORTS:
+        names = ", ".join(repr(s) for s in SORTS[:-1]) + f" or {SORTS[-1]!r}"
+        raise ValueError(f"sort must be {names}, not {sort!r}")
     if sort == "relevance":
         return None
     # Undated articles go last in both orders. (Whoosh's Every("date") would

@@ -152,6 +152,16 @@ MISUSE: dict[str, tuple[Callable[[searcher.Index, Path], object], type[Exception
         TypeError,
         "until must be a datetime, date or str",
     ),
+    "search(sort=None)": (
+        lambda ix, p: ix.search("cocoa", sort=None),
+        TypeError,
+        "sort must be a str, not None",
+    ),
+    "search(sort='date')": (
+        lambda ix, p: ix.search("cocoa", sort="date"),
+        ValueError,
+        "sort must be 'relevance', 'newest' or 'oldest', not 'date'",
+    ),
     "search(filters=str)": (
         lambda ix, p: ix.search("cocoa", filters="source:afp"),
         TypeError,
