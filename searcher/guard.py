@@ -38,6 +38,7 @@ from whoosh.fields import Schema
 from whoosh.reading import IndexReader
 
 from searcher.errors import QueryError
+from searcher.querydates import CLAUSE_EXPR
 from searcher.safetext import safe_text
 from searcher.schema import LEXICON
 
@@ -89,6 +90,7 @@ _WORD = re.compile(r"\S+")
 _FIELD = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*):(?P<rest>\S*)")
 # Lexical pieces outside phrases: quotes, parentheses and the words between.
 _PIECE = re.compile(r'"|\(|\)|[^\s()"]+')
+_DATE_CLAUSE = re.compile(CLAUSE_EXPR)
 
 
 def _show(text: str, limit: int = 40) -> str:
@@ -256,7 +258,8 @@ def query_notes(text: str, analyzer: Callable[..., Iterable[Any]]) -> tuple[str,
 
     :param analyzer: the analyzer of the default field (``schema["body"].analyzer``).
     """
-    unquoted = re.sub(r'"[^"]*"', " ", text)
+    # A date: clause is dates, not words ("TO" in a range is no stop word there).
+    unquoted = re.sub(r'"[^"]*"', " ", _DATE_CLAUSE.sub(" ", text))
     dropped: list[str] = []
     for piece in _PIECE.finditer(unquoted):
         value = piece.group()

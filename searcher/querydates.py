@@ -354,15 +354,20 @@ class DateClauseNode(syntax.SyntaxNode):  # type: ignore[misc]
         return DateClause(clause_query(self.value, now=self.now))
 
 
+#: A ``date:`` clause in query text: ``date:2011-10``, ``date:>="2011-10-17 14:30"``,
+#: ``date:[2011-10-01 TO 2011-10-31]``.
+CLAUSE_EXPR = (
+    r"(?i)(?<![\w:])date:(?P<value>\[[^\]]*\]"
+    r"|(?:>=|<=|>|<)?(?:\"[^\"]*\"|'[^']*'|[^\s()]+))"
+)
+
+
 class DateClausePlugin(TaggingPlugin):  # type: ignore[misc]
     """Reads ``date:`` clauses by our rules, before Whoosh's field and range
     plugins see them (Whoosh widens or drops dates it half understands)."""
 
     priority = -10
-    expr = (
-        r"(?i)(?<![\w:])date:(?P<value>\[[^\]]*\]"
-        r"|(?:>=|<=|>|<)?(?:\"[^\"]*\"|'[^']*'|[^\s()]+))"
-    )
+    expr = CLAUSE_EXPR
 
     def __init__(self, now: datetime | None = None) -> None:
         super().__init__()

@@ -144,6 +144,11 @@ def test_notes_name_the_words_the_parser_drops(ix: FileIndex) -> None:
     assert guard.query_notes('the troops 😀 "of the" AND of', analyzer) == (
         "Not searched for (stop words and symbols are not indexed): the, 😀, of",
     )
+    for dated in ("date:[2011-10-01 TO 2011-10-31]", 'date:>="2011-10-17 14:30"', "date:2011"):
+        assert guard.query_notes(f"troops {dated}", analyzer) == ()
+    assert guard.query_notes("to troops date:[2011 to 2012]", analyzer) == (
+        "Not searched for (stop words and symbols are not indexed): to",
+    )
     assert guard.query_notes("troops \u202e", analyzer) == (
         "Not searched for (stop words and symbols are not indexed): \\u202e",
     )
