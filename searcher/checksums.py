@@ -1,0 +1,94 @@
+"""Content checksums of segment files: recorded when a segment is written, checked
+in full by ``verify``.
+
+A segment's compound ``.seg`` file never changes once written (deletions are
+kept in the table of contents), so one CRC-32 of the whole file, with its size,
+describes it. CRC-32 finds every flipped bit and every burst of up to 32.
+
+The checksum is kept on the segment object, which the TOC pickles: it is
+committed with the segment, in the same rename, so a crash between writing a
+segment and committing it leaves no checksum to clean up, and no extra file.
+Segments written before checksums have none ("not recorded"): only their
+files' presence is checked.
+"""
+
+from __future__ import annotations
+
+import stat
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+#: The segment attribute holding ``(size, crc32)`` of its ``.seg`` file.
+ATTRIBUTE = "searcher_checksum"
+_BLOCK = 1 << 20
+
+
+def file_checksum(path: Path) -> tuple[int, int]:
+    """Return the size and CRC-32 of the file at ``path``."""
+    size = crc = 0
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            crc = zlib.crc32(block, crc)
+            size += len(block)
+    return size, crc
+
+
+def segment_file(segment: Any) -> str:
+    """Return the name of the segment's compound file."""
+    return str(segment.make_filename(".seg"))
+
+
+def record(segment: Any, index_dir: Path) -> None:
+    """Record, on ``segment``, the checksum of its (finished) file in ``index_dir``."""
+    setattr(segment, ATTRIBUTE, file_checksum(index_dir / segment_file(segment)))
+
+
+def recorded(segment: Any) -> tuple[int, int] | None:
+    """Return the recorded ``(size, crc32)`` of the segment's file, ``None`` if none was."""
+    value = getattr(segment, ATTRIBUTE, None)
+    if isinstance(value, tuple) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    return None
+
+
+def problem(index_dir: Path, segment: Any, *, full: bool) -> str | None:
+    """Say what is wrong with the segment's file (``None``: nothing found).
+
+    :param full: read the whole file and compare checksums, not only sizes.
+    """
+    name = segment_file(segment)
+    path = index_dir / name
+    expected = recorded(segment)
+    try:
+        if full and expected is not None:
+            size, crc = file_checksum(path)
+        else:
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):
+                return f"{name} is not a file"
+            size, crc = status.st_size, None
+    except FileNotFoundError:
+        return f"{name} is missing"
+    except OSError as exc:
+        return f"{name} cannot be read ({exc.strerror or exc})"
+    if expected is None:
+        return None
+    if size != expected[0]:
+        return f"{name} has {size} bytes, not the {expected[0]} written"
+    if crc is not None and crc != expected[1]:
+        return f"{name} does not match its checksum"
+    return None
+
+
+def problems(index_dir: Path, segments: Iterable[Any], *, full: bool) -> list[str]:
+    """Return what is wrong with the files of ``segments``, one sentence a file."""
+    found = (problem(index_dir, segment, full=full) for segment in segments)
+    return [p for p in found if p is not None]
+
+
+def unrecorded(segments: Iterable[Any]) -> tuple[int, int]:
+    """Return how many of ``segments`` have no recorded checksum, and how many there are."""
+    listed = list(segments)
+    return sum(recorded(s) is None for s in listed), len(listed)
