@@ -1,5 +1,5 @@
 """Content checksums of segment files: recorded when a segment is written, checked
-in full by ``verify``.
+in full by ``verify``, and again when reading a segment fails, to name the damaged file.
 
 A segment's compound ``.seg`` file never changes once written (deletions are
 kept in the table of contents), so one CRC-32 of the whole file, with its size,
@@ -14,14 +14,21 @@ files' presence is checked.
 
 from __future__ import annotations
 
+import logging
 import stat
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from searcher.errors import IndexCorruptError
+
+LOGGER = logging.getLogger(__name__)
+
 #: The segment attribute holding ``(size, crc32)`` of its ``.seg`` file.
 ATTRIBUTE = "searcher_checksum"
+#: How many damaged files an error message names (the rest are counted).
+NAMED = 3
 _BLOCK = 1 << 20
 
 
@@ -88,7 +95,33 @@ def problems(index_dir: Path, segments: Iterable[Any], *, full: bool) -> list[st
     return [p for p in found if p is not None]
 
 
+def damage(index_dir: Path, found: list[str]) -> IndexCorruptError:
+    """Return the error naming the damaged files of ``found`` (see :func:`problems`)."""
+    named = "; ".join(found[:NAMED])
+    more = len(found) - NAMED
+    return IndexCorruptError(index_dir, named + (f"; and {more} more files" if more > 0 else ""))
+
+
 def unrecorded(segments: Iterable[Any]) -> tuple[int, int]:
     """Return how many of ``segments`` have no recorded checksum, and how many there are."""
     listed = list(segments)
     return sum(recorded(s) is None for s in listed), len(listed)
+
+
+def read_failure(
+    index_dir: Path, segments: Iterable[Any], exc: BaseException, read_errors: tuple[type, ...]
+) -> IndexCorruptError | None:
+    """Say what ``exc``, raised while reading ``segments``, means: the error naming
+    the damaged files when checking them finds any, ``None`` when it is no damage.
+
+    Segments without recorded checksums cannot be checked: for them, any of
+    ``read_errors`` (what damaged files raise) is taken for damage.
+    """
+    listed = list(segments)
+    found = problems(index_dir, listed, full=True)
+    if found:
+        return damage(index_dir, found)
+    if unrecorded(listed)[0] and isinstance(exc, read_errors):
+        return IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}")
+    LOGGER.debug("segment files check sound after %r", exc)
+    return None

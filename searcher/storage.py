@@ -19,6 +19,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import EmptyIndexError, FileIndex
 
 from searcher.analysis import use_stem_table
@@ -41,6 +42,7 @@ LOCK_TIMEOUT = 5.0
 READ_ERRORS = (
     EmptyIndexError,
     whoosh_index.IndexError,  # Whoosh's own, raised for a garbled TOC
+    FileFormatError,  # Whoosh's, for a garbled term table header
     pickle.UnpicklingError,
     struct.error,
     zlib.error,

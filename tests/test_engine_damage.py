@@ -6,6 +6,7 @@ repairs it, never with a traceback; ``verify`` finds every flipped bit.
 
 from __future__ import annotations
 
+import gc
 import random
 import shutil
 from collections.abc import Iterator
@@ -27,6 +28,16 @@ COMMANDS = {
     "verify": ["verify"],
     "index": ["index", "CORPUS"],
 }
+
+# Whoosh leaves a segment file open when a reader fails to open it.
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
+@pytest.fixture(autouse=True)
+def _collect_left_open() -> Iterator[None]:
+    """Close what Whoosh left open while the filter above holds."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +66,22 @@ def _run(index_dir: Path, corpus: Path, command: str) -> Result:
     return CliRunner().invoke(cli, ["--index", str(index_dir), *args])
 
 
+def _assert_one_line(result: Result, *names: str) -> None:
+    """A clean failure: exit 1, no traceback, one line naming a file and
+    ``--rebuild`` (from ``verify``, a line a problem, then the fix)."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    lines = result.stderr.strip().splitlines()
+    if lines[-1] == "fix: searcher index --rebuild CORPUS":
+        lines = lines[:-1]
+        assert all(line.startswith("problem: ") for line in lines), result.stderr
+    else:
+        assert len(lines) == 1, result.stderr
+    for line in lines:
+        assert "--rebuild" in line
+        assert any(name in line for name in names), line
+
+
 def _flip(index_dir: Path, rng: random.Random) -> str:
     """Flip one random bit of one random segment file; return the file's name."""
     seg = rng.choice(sorted(index_dir.glob("*.seg")))
@@ -62,6 +89,25 @@ def _flip(index_dir: Path, rng: random.Random) -> str:
     data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
     seg.write_bytes(bytes(data))
     return seg.name
+
+
+def _wipe_part(index_dir: Path, part: str) -> list[str]:
+    """Overwrite one part (e.g. the stored fields) of every segment file with 0xff
+    bytes, so reading a hit fails; return the files' names."""
+    from whoosh.filedb.filestore import FileStorage
+
+    storage = FileStorage(str(index_dir))
+    names = []
+    for segment in segments.read_toc(index_dir).segments:
+        compound = segment.open_compound_file(storage)
+        where = compound._dir[segment.make_filename(part)]
+        compound.close()
+        seg = index_dir / segment.make_filename(".seg")
+        data = bytearray(seg.read_bytes())
+        data[where["offset"] : where["offset"] + where["length"]] = b"\xff" * where["length"]
+        seg.write_bytes(bytes(data))
+        names.append(seg.name)
+    return names
 
 
 def test_verify_finds_every_flipped_bit(pristine: tuple[Path, Path], tmp_path: Path) -> None:
@@ -74,6 +120,22 @@ def test_verify_finds_every_flipped_bit(pristine: tuple[Path, Path], tmp_path: P
         assert not report.ok, f"flip {trial} in {name} passed as sound"
         assert any(name in p and "damaged" in p for p in report.problems), report.problems
         assert report.advice == "searcher index --rebuild CORPUS"
+
+
+@pytest.mark.parametrize("command", ["query", "show", "similar", "verify"])
+@pytest.mark.parametrize("part", ["._stored.col", ".trm"])
+def test_a_damaged_segment_part_gives_one_line(
+    damaged: tuple[Path, Path], command: str, part: str
+) -> None:
+    names = _wipe_part(damaged[0], part)
+    _assert_one_line(_run(*damaged, command), *names)
+
+
+def test_reading_errors_are_not_called_damage_on_a_sound_index(
+    damaged: tuple[Path, Path],
+) -> None:
+    with searcher.open_index(damaged[0]) as ix, pytest.raises(ValueError, match="limit"):
+        ix.search("immunity", limit=0)
 
 
 def _strip_checksums(index_dir: Path) -> None:
