@@ -1,5 +1,6 @@
 """Content checksums of segment files: recorded when a segment is written, checked
-in full by ``verify``, and again when reading a segment fails, to name the damaged file.
+in full by ``verify``, ``stats`` and every indexing run, by size when an index
+opens, and in full again when reading a segment fails, to name the damaged file.
 
 A segment's compound ``.seg`` file never changes once written (deletions are
 kept in the table of contents), so one CRC-32 of the whole file, with its size,
@@ -10,6 +11,9 @@ committed with the segment, in the same rename, so a crash between writing a
 segment and committing it leaves no checksum to clean up, and no extra file.
 Segments written before checksums have none ("not recorded"): only their
 files' presence is checked.
+
+Checking reads every byte (Reuters: 100 MB in about 40 ms, a fifth of a query
+process), so opening an index compares sizes only.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import logging
 import stat
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +104,38 @@ def damage(index_dir: Path, found: list[str]) -> IndexCorruptError:
     named = "; ".join(found[:NAMED])
     more = len(found) - NAMED
     return IndexCorruptError(index_dir, named + (f"; and {more} more files" if more > 0 else ""))
+
+
+def check(index_dir: Path, segments: Iterable[Any], *, full: bool = True) -> None:
+    """Check the files of ``segments``, in full or (``full=False``) by size.
+
+    :raises IndexCorruptError: a file is missing or damaged; it is named.
+    """
+    found = problems(index_dir, segments, full=full)
+    if found:
+        raise damage(index_dir, found)
+
+
+def check_latest(index_dir: Path, read_toc: Callable[[], Any], *, full: bool) -> Any:
+    """Check the segment files the latest TOC names, in full or (``full=False``)
+    by size; return that TOC.
+
+    A file missing because a writer committed a newer TOC (a merge) and deleted
+    it is no damage: the newer TOC is checked instead.
+
+    :param read_toc: reads the latest TOC.
+    :raises IndexCorruptError: a file is missing or damaged; it is named.
+    """
+    toc = read_toc()
+    for _ in range(3):
+        found = problems(index_dir, toc.segments, full=full)
+        if not found:
+            return toc
+        latest = read_toc()
+        if latest.generation == toc.generation:
+            break
+        toc = latest
+    raise damage(index_dir, found)
 
 
 def unrecorded(segments: Iterable[Any]) -> tuple[int, int]:

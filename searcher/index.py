@@ -96,6 +96,7 @@ class Index:
         :param options: reader settings: JSON field names, the size limit per file.
         :raises IngestError: a corpus path does not exist.
         :raises IndexBusyError: another process is writing the index.
+        :raises IndexCorruptError: a segment file is missing or damaged (without ``rebuild``).
         """
         if not corpus:
             raise ValueError("give at least one corpus folder or file")

@@ -22,6 +22,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import EmptyIndexError, FileIndex
 
+from searcher import checksums
 from searcher.analysis import use_stem_table
 from searcher.errors import (
     IndexBusyError,
@@ -115,8 +116,9 @@ def open_existing(index_dir: Path, *, mmap: bool = True) -> FileIndex:
     try:
         ix = FileStorage(str(index_dir), supports_mmap=mmap).open_index()
         # Read the table of contents (schema and segment list) now, to fail here;
-        # segment files are read by the first search (see Index), not twice.
-        ix._read_toc()
+        # segment files are read by the first search (see Index), not twice:
+        # here only their sizes are checked.
+        checksums.check_latest(index_dir, ix._read_toc, full=False)
     except READ_ERRORS as exc:
         raise IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}") from exc
     return ix

@@ -28,6 +28,8 @@ COMMANDS = {
     "verify": ["verify"],
     "index": ["index", "CORPUS"],
 }
+#: Commands that read every segment file whole, so they find any damage.
+CHECKING = ("stats", "verify", "index")
 
 # Whoosh leaves a segment file open when a reader fails to open it.
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -122,7 +124,20 @@ def test_verify_finds_every_flipped_bit(pristine: tuple[Path, Path], tmp_path: P
         assert report.advice == "searcher index --rebuild CORPUS"
 
 
-@pytest.mark.parametrize("command", ["query", "show", "similar", "verify"])
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_flipped_bit_gives_one_line_or_none(
+    damaged: tuple[Path, Path], command: str, seed: int
+) -> None:
+    """Queries may not read the flipped bit; commands that do, and those that
+    check every file, fail in one line."""
+    name = _flip(damaged[0], random.Random(seed))
+    result = _run(*damaged, command)
+    if command in CHECKING or result.exit_code != 0:
+        _assert_one_line(result, name)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 @pytest.mark.parametrize("part", ["._stored.col", ".trm"])
 def test_a_damaged_segment_part_gives_one_line(
     damaged: tuple[Path, Path], command: str, part: str
@@ -136,6 +151,34 @@ def test_reading_errors_are_not_called_damage_on_a_sound_index(
 ) -> None:
     with searcher.open_index(damaged[0]) as ix, pytest.raises(ValueError, match="limit"):
         ix.search("immunity", limit=0)
+
+
+def test_an_index_with_a_missing_segment_file_refuses_to_grow(
+    damaged: tuple[Path, Path],
+) -> None:
+    index_dir, corpus = damaged
+    seg = sorted(index_dir.glob("*.seg"))[0]
+    seg.unlink()
+    for command in ("index", "verify", "stats", "query", "show"):
+        _assert_one_line(_run(index_dir, corpus, command), seg.name)
+    rebuilt = CliRunner().invoke(
+        cli, ["--index", str(index_dir), "index", "--rebuild", str(corpus)]
+    )
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert searcher.verify_index(index_dir, corpus).ok
+
+
+def test_stats_and_verify_agree_when_every_segment_file_is_gone(
+    damaged: tuple[Path, Path],
+) -> None:
+    index_dir, corpus = damaged
+    names = [seg.name for seg in index_dir.glob("*.seg")]
+    for seg in index_dir.glob("*.seg"):
+        seg.unlink()
+    for command in ("stats", "verify"):
+        _assert_one_line(_run(index_dir, corpus, command), *names)
+    with pytest.raises(searcher.IndexCorruptError, match="is missing"):
+        searcher.open_index(index_dir)
 
 
 def _strip_checksums(index_dir: Path) -> None:
@@ -169,3 +212,12 @@ def test_an_index_without_checksums_opens_and_verify_says_so(
     assert rebuilt.exit_code == 0, rebuilt.output
     report = searcher.verify_index(index_dir, corpus)
     assert report.ok and report.notes == ()
+
+
+def test_an_index_without_checksums_still_misses_no_file(damaged: tuple[Path, Path]) -> None:
+    index_dir, corpus = damaged
+    _strip_checksums(index_dir)
+    seg = sorted(index_dir.glob("*.seg"))[0]
+    seg.unlink()
+    for command in ("index", "stats", "verify", "query"):
+        _assert_one_line(_run(index_dir, corpus, command), seg.name)
