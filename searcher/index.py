@@ -97,6 +97,7 @@ class Index:
         :raises IngestError: a corpus path does not exist.
         :raises IndexBusyError: another process is writing the index.
         :raises IndexCorruptError: a segment file is missing or damaged (without ``rebuild``).
+        :raises ManifestError: the manifest cannot be read.
         """
         if not corpus:
             raise ValueError("give at least one corpus folder or file")

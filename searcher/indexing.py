@@ -235,6 +235,7 @@ def update(
     :raises IngestError: a root does not exist.
     :raises IndexBusyError: another process is writing the index.
     :raises IndexCorruptError: a segment file is missing or damaged (and not ``rebuild``).
+    :raises ManifestError: the manifest cannot be read.
     """
     started = time.perf_counter()
     jobs = jobs or default_jobs()

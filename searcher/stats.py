@@ -12,7 +12,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
 from searcher import checksums, ingest, segments, storage
-from searcher.errors import IndexCorruptError, SearcherError
+from searcher.errors import IndexCorruptError, ManifestError, SearcherError
 from searcher.manifest import Manifest
 from searcher.models import IndexStats, VerifyReport
 
@@ -41,6 +41,7 @@ def index_stats(index_dir: Path) -> IndexStats:
 
     :raises IndexCorruptError: the table of contents cannot be read, or a
         segment file is missing or damaged.
+    :raises ManifestError: the manifest cannot be read.
     """
     try:
         toc = segments.read_toc(index_dir)
@@ -83,7 +84,7 @@ def verify(index_dir: Path, corpus: list[Path] | None = None) -> VerifyReport:
     articles once each, and (given ``corpus``) that the corpus holds nothing
     new, changed or removed.
 
-    Never raises for a damaged index: the damage is a problem in the report.
+    Never raises for a damaged index or manifest: the damage is a problem in the report.
     """
     problems: list[str] = []
     rebuild = resume = False
@@ -102,9 +103,12 @@ def verify(index_dir: Path, corpus: list[Path] | None = None) -> VerifyReport:
         return VerifyReport(0, 0, 0, (message,), REBUILD)
     notes = _checksum_notes(toc.segments)
     manifest = Manifest(index_dir)
-    with manifest.transaction() as txn:
-        recorded = {row[0] for row in txn.con.execute("select id from articles")}
-    known = manifest.entries()
+    try:
+        with manifest.transaction() as txn:
+            recorded = {row[0] for row in txn.con.execute("select id from articles")}
+        known = manifest.entries()
+    except ManifestError as exc:
+        return VerifyReport(sum(ids.values()), 0, 0, (str(exc),), REBUILD, notes)
     doubled = [i for i, n in ids.items() if n > 1]
     if doubled:
         problems.append(f"{len(doubled)} article ids are indexed more than once, e.g. {doubled[0]}")

@@ -1,4 +1,4 @@
-"""Damaged index files: flipped bits, missing segments.
+"""Damaged index files: flipped bits, missing segments, a broken manifest.
 
 Each command says in one line which file is damaged and that ``--rebuild``
 repairs it, never with a traceback; ``verify`` finds every flipped bit.
@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 import searcher
 from searcher import checksums, segments
 from searcher.cli import cli
+from searcher.manifest import MANIFEST_NAME
 from tests.conftest import CORPUS, SEED_ID
 
 COMMANDS = {
@@ -221,3 +222,72 @@ def test_an_index_without_checksums_still_misses_no_file(damaged: tuple[Path, Pa
     seg.unlink()
     for command in ("index", "stats", "verify", "query"):
         _assert_one_line(_run(index_dir, corpus, command), seg.name)
+
+
+def _damage_manifest(index_dir: Path, kind: str) -> None:
+    manifest = index_dir / MANIFEST_NAME
+    if kind == "garbage":
+        manifest.write_bytes(b"not a database " * 500)
+    elif kind == "truncated":
+        manifest.write_bytes(manifest.read_bytes()[:5000])
+    else:
+        manifest.unlink()
+        manifest.mkdir()
+        (manifest / "notes.txt").write_text("someone else's")
+
+
+@pytest.mark.parametrize("command", CHECKING)
+@pytest.mark.parametrize("kind", ["garbage", "truncated", "folder"])
+def test_a_damaged_manifest_gives_one_line(
+    damaged: tuple[Path, Path], kind: str, command: str
+) -> None:
+    _damage_manifest(damaged[0], kind)
+    _assert_one_line(_run(*damaged, command), MANIFEST_NAME)
+
+
+@pytest.mark.parametrize("kind", ["garbage", "truncated"])
+def test_rebuild_repairs_a_damaged_manifest(damaged: tuple[Path, Path], kind: str) -> None:
+    index_dir, corpus = damaged
+    _damage_manifest(index_dir, kind)
+    rebuilt = CliRunner().invoke(
+        cli, ["--index", str(index_dir), "index", "--rebuild", str(corpus)]
+    )
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert searcher.verify_index(index_dir, corpus).ok
+    assert _run(index_dir, corpus, "stats").exit_code == 0
+
+
+def test_rebuild_leaves_a_folder_in_the_manifests_place(damaged: tuple[Path, Path]) -> None:
+    index_dir, corpus = damaged
+    _damage_manifest(index_dir, "folder")
+    refused = CliRunner().invoke(
+        cli, ["--index", str(index_dir), "index", "--rebuild", str(corpus)]
+    )
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().splitlines() == [
+        f"Error: The manifest {index_dir / MANIFEST_NAME} is a folder, not a file searcher "
+        "wrote, and searcher deletes only its own files; move it away, then run "
+        "`searcher index --rebuild CORPUS`."
+    ]
+    assert (index_dir / MANIFEST_NAME / "notes.txt").read_text() == "someone else's"
+
+
+def test_a_full_disk_under_the_manifest_is_no_damage(
+    damaged: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from searcher.manifest import Manifest
+
+    def full(*args: object, **kwargs: object) -> None:
+        error = sqlite3.OperationalError("database or disk is full")
+        error.sqlite_errorcode = sqlite3.SQLITE_FULL
+        raise error
+
+    monkeypatch.setattr(sqlite3, "connect", full)
+    with pytest.raises(searcher.ManifestError) as raised:
+        Manifest(damaged[0]).entries()
+    assert str(raised.value) == (
+        f"The manifest {damaged[0] / MANIFEST_NAME} cannot be used (database or disk is "
+        "full); fix that and run the command again."
+    )
