@@ -8,6 +8,7 @@ so a caller can catch one type::
     ├── IndexVersionError      the index was built by an incompatible searcher
     ├── IndexCorruptError      the index files cannot be read
     ├── IndexBusyError         another process is writing the index
+    ├── ManifestError          the index's manifest cannot be read or written
     ├── ArticleNotFoundError   no article with the given id
     ├── IngestError            a corpus file cannot be read
     │   └── UnsupportedFormatError
@@ -69,6 +70,15 @@ class IndexBusyError(SearcherError):
             f"The index in {index_dir}/ is being written by another process; "
             f"wait for it to finish and run the command again."
         )
+
+
+class ManifestError(SearcherError):
+    """The index's manifest (what was indexed from which file) cannot be used;
+    ``path`` names it and the message says what to do."""
+
+    def __init__(self, path: Path, problem: str, fix: str) -> None:
+        self.path = path
+        super().__init__(f"The manifest {path} {problem}; {fix}.")
 
 
 class ArticleNotFoundError(SearcherError):

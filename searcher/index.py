@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -11,10 +12,15 @@ from typing import TYPE_CHECKING
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
-from searcher import query, similar, storage
+from searcher import checksums, query, similar, storage
 from searcher.arguments import as_path, require, require_count, require_flag
 from searcher.config import resolve_index_dir
-from searcher.errors import ArticleNotFoundError, IndexCorruptError, IndexNotFoundError
+from searcher.errors import (
+    ArticleNotFoundError,
+    IndexCorruptError,
+    IndexNotFoundError,
+    SearcherError,
+)
 from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions
 from searcher.models import Article, IndexStats, SearchResults, UpdateReport, VerifyReport
 from searcher.querydates import DateLike
@@ -91,6 +97,8 @@ class Index:
         :param options: reader settings: JSON field names, the size limit per file.
         :raises IngestError: a corpus path does not exist.
         :raises IndexBusyError: another process is writing the index.
+        :raises IndexCorruptError: a segment file is missing or damaged (without ``rebuild``).
+        :raises ManifestError: the manifest cannot be read.
         """
         if not corpus:
             raise ValueError("give at least one corpus folder or file")
@@ -172,20 +180,44 @@ class Index:
             matches); ``False`` lists each.
         :raises QueryError: the query is empty or cannot be run.
         :raises DateError: a date cannot be read.
+        :raises IndexCorruptError: a segment file read for it is damaged.
         """
-        return query.search(
-            self._ix,
-            text,
-            searcher=self._current_searcher(),
-            limit=limit,
-            page=page,
-            since=since,
-            until=until,
-            sort=sort,
-            filters=filters,
-            facets=facets,
-            collapse=collapse,
-        )
+        with self._reading():
+            return query.search(
+                self._ix,
+                text,
+                searcher=self._current_searcher(),
+                limit=limit,
+                page=page,
+                since=since,
+                until=until,
+                sort=sort,
+                filters=filters,
+                facets=facets,
+                collapse=collapse,
+            )
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn what a damaged segment file raises while hits are read and scored
+        into an :class:`IndexCorruptError` naming the file."""
+        try:
+            yield
+        except SearcherError:
+            raise
+        # Damaged files raise nearly anything (zlib.error, struct.error,
+        # UnpicklingError, UnicodeError, IndexError, Whoosh's FileFormatError...),
+        # so any error is checked against the files' checksums, and raised as it
+        # is when they are sound: a bug is not reported as damage.
+        except Exception as exc:
+            try:
+                toc = self._ix._read_toc()
+            except storage.READ_ERRORS as toc_exc:
+                raise IndexCorruptError(self.path, f"{type(toc_exc).__name__}: {toc_exc}") from exc
+            failure = checksums.read_failure(self.path, toc.segments, exc, storage.READ_ERRORS)
+            if failure is None:
+                raise
+            raise failure from exc
 
     def _current_searcher(self) -> Searcher:
         """The kept searcher, reopened when another commit changed the index."""
@@ -197,10 +229,7 @@ class Index:
             kept.close()
             kept = None
         if kept is None:
-            try:
-                kept = self._searcher = query.open_searcher(self._ix)
-            except storage.READ_ERRORS as exc:
-                raise IndexCorruptError(self.path, f"{type(exc).__name__}: {exc}") from exc
+            kept = self._searcher = query.open_searcher(self._ix)
         return kept
 
     def similar(self, article_id: str, *, limit: int = 10) -> SearchResults:
@@ -209,18 +238,23 @@ class Index:
         distinctive terms, rank at the top.
 
         :raises ArticleNotFoundError: no such article.
+        :raises IndexCorruptError: a segment file read for it is damaged.
         """
         require(article_id, "article_id", str, "a str")
         require_count(limit, "limit")
-        return similar.similar(self._ix, article_id, limit=limit, searcher=self._current_searcher())
+        with self._reading():
+            return similar.similar(
+                self._ix, article_id, limit=limit, searcher=self._current_searcher()
+            )
 
     def get(self, article_id: str) -> Article:
         """Return the stored article with id ``article_id``.
 
         :raises ArticleNotFoundError: no such article.
+        :raises IndexCorruptError: a segment file read for it is damaged.
         """
         require(article_id, "article_id", str, "a str")
-        with self._ix.searcher() as searcher:
+        with self._reading(), self._ix.searcher() as searcher:
             fields = searcher.document(id=article_id)
         if fields is None:
             raise ArticleNotFoundError(article_id)

@@ -39,7 +39,7 @@ from typing import Any
 
 from whoosh.index import FileIndex
 
-from searcher import ingest, segments, storage
+from searcher import checksums, ingest, segments, storage
 from searcher.errors import SearcherError
 from searcher.manifest import FileEntry, Manifest, Transaction, file_hash
 from searcher.models import IndexProgress, Skipped, UpdateReport
@@ -234,11 +234,18 @@ def update(
     :param options: reader settings (JSON field names, size limit per file).
     :raises IngestError: a root does not exist.
     :raises IndexBusyError: another process is writing the index.
+    :raises IndexCorruptError: a segment file is missing or damaged (and not ``rebuild``).
+    :raises ManifestError: the manifest cannot be read.
     """
     started = time.perf_counter()
     jobs = jobs or default_jobs()
     roots = [root.resolve() for root in roots]
     found = ingest.scan(roots)
+    if not rebuild:
+        # A run over a damaged segment (deleting from it, merging it) would
+        # spread the damage. Checked before the workers start, which would
+        # compete for the CPU; segment files never change, so without the lock.
+        checksums.check_latest(index_dir, ix._read_toc, full=True)
     # Workers are forked before the lock is taken, so none inherits it.
     context = multiprocessing.get_context("fork")
     progress = context.Array("q", 3)  # files, bytes, articles read by the workers

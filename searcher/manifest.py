@@ -25,7 +25,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from searcher.errors import ManifestError
+
 MANIFEST_NAME = "manifest.sqlite3"
+#: Files SQLite keeps beside a database while writing it.
+_SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
+_REBUILD = "rebuild the index with `searcher index --rebuild CORPUS`"
+#: SQLite's (primary) result codes for a file that is not, or no longer, a database.
+_DAMAGED = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+#: Those for a database that cannot be opened or written now (a full disk, a
+#: read-only folder, a busy file): no damage, so no rebuild.
+_UNUSABLE = frozenset(
+    {
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    }
+)
 
 _SCHEMA = (
     "create table if not exists files (path text primary key, size integer,"
@@ -70,12 +90,36 @@ class Manifest:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path)) as con:
-            con.execute("pragma synchronous = normal")
-            for statement in _SCHEMA:
-                con.execute(statement)
-            with con:
-                yield con
+        """Connect (making the tables if need be), and commit when the block ends.
+
+        :raises ManifestError: the manifest is damaged or cannot be used.
+        """
+        try:
+            with closing(sqlite3.connect(self.path)) as con:
+                con.execute("pragma synchronous = normal")
+                for statement in _SCHEMA:
+                    con.execute(statement)
+                with con:
+                    yield con
+        except sqlite3.DatabaseError as exc:
+            error = self._error(exc)
+            if error is None:  # our own SQL's mistake, not the file's
+                raise
+            raise error from exc
+
+    def _error(self, exc: sqlite3.DatabaseError) -> ManifestError | None:
+        """Return what ``exc`` says of the manifest file, ``None`` if nothing."""
+        if self.path.is_dir():
+            return _folder_error(self.path)
+        code = getattr(exc, "sqlite_errorcode", None)
+        primary = None if code is None else code & 0xFF  # extended codes add high bits
+        if primary in _DAMAGED:
+            return ManifestError(self.path, f"is damaged ({exc})", _REBUILD)
+        if primary in _UNUSABLE:
+            return ManifestError(
+                self.path, f"cannot be used ({exc})", "fix that and run the command again"
+            )
+        return None
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -118,10 +162,25 @@ class Manifest:
             txn.forget(list(paths))
 
     def clear(self) -> None:
-        """Forget every file."""
-        self.path.unlink(missing_ok=True)
-        for suffix in ("-journal", "-wal", "-shm"):
-            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+        """Forget every file: delete the manifest, damaged or not.
+
+        :raises ManifestError: a folder is in the place of the manifest (or of
+            SQLite's files beside it): not searcher's to delete.
+        """
+        paths = [self.path, *(self.path.with_name(self.path.name + s) for s in _SIDE_SUFFIXES)]
+        for path in paths:
+            if path.is_dir():
+                raise _folder_error(path)
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+
+def _folder_error(path: Path) -> ManifestError:
+    return ManifestError(
+        path,
+        "is a folder, not a file searcher wrote, and searcher deletes only its own files",
+        "move it away, then run `searcher index --rebuild CORPUS`",
+    )
 
 
 class Transaction:

@@ -201,7 +201,8 @@ class IndexStats:
 class VerifyReport:
     """How corpus, manifest and index agree; ``problems`` empty means they do.
 
-    ``advice`` is the one command that fixes what was found (empty when nothing).
+    ``advice`` is the one command that fixes what was found (empty when nothing);
+    ``notes`` say what could not be checked, though nothing is wrong.
     """
 
     articles: int
@@ -209,6 +210,7 @@ class VerifyReport:
     files: int
     problems: tuple[str, ...]
     advice: str
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -37,6 +37,7 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
 from whoosh.util.numeric import length_to_byte
 
+from searcher import checksums
 from searcher.schema import LEXICON
 from searcher.termwriter import PICKLE_PROTOCOL, counted, field_writer, write_terms
 
@@ -211,6 +212,7 @@ class SegmentBuilder:
         self.segment.set_doc_count(self.docnum)
         self.segment.create_compound_file(self.storage)
         fsync_path(Path(self.storage.folder) / self.segment.make_filename(".seg"))
+        checksums.record(self.segment, Path(self.storage.folder))
         return self.segment
 
     def cancel(self) -> None:

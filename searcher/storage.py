@@ -19,8 +19,10 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import EmptyIndexError, FileIndex
 
+from searcher import checksums
 from searcher.analysis import use_stem_table
 from searcher.errors import (
     IndexBusyError,
@@ -41,6 +43,7 @@ LOCK_TIMEOUT = 5.0
 READ_ERRORS = (
     EmptyIndexError,
     whoosh_index.IndexError,  # Whoosh's own, raised for a garbled TOC
+    FileFormatError,  # Whoosh's, for a garbled term table header
     pickle.UnpicklingError,
     struct.error,
     zlib.error,
@@ -113,8 +116,9 @@ def open_existing(index_dir: Path, *, mmap: bool = True) -> FileIndex:
     try:
         ix = FileStorage(str(index_dir), supports_mmap=mmap).open_index()
         # Read the table of contents (schema and segment list) now, to fail here;
-        # segment files are read by the first search (see Index), not twice.
-        ix._read_toc()
+        # segment files are read by the first search (see Index), not twice:
+        # here only their sizes are checked.
+        checksums.check_latest(index_dir, ix._read_toc, full=False)
     except READ_ERRORS as exc:
         raise IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}") from exc
     return ix

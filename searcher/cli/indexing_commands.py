@@ -221,6 +221,8 @@ def verify_command(settings: Settings, corpus: tuple[Path, ...]) -> None:
         f"{report.articles} articles indexed, {report.manifest_articles} in the manifest, "
         f"{report.files} files recorded."
     )
+    for note in report.notes:
+        click.echo(f"note: {safe_text(note)}", err=True)
     for problem in report.problems:
         click.echo(f"problem: {safe_text(problem)}", err=True)
     if not report.ok:
