@@ -37,12 +37,13 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
 from whoosh.util.numeric import length_to_byte
 
+from searcher import safepickle
+from searcher.safepickle import INDEX_NAME, TOC_FILE
 from searcher.schema import LEXICON
 from searcher.termwriter import PICKLE_PROTOCOL, counted, field_writer, write_terms
 
 LOGGER = logging.getLogger(__name__)
 
-INDEX_NAME = "MAIN"
 #: Whether commits are synced to disk (tests of logic may turn it off for speed).
 DURABLE = True
 #: zlib level of each document's stored fields. Whoosh uses 3; level 0 (zlib's
@@ -230,12 +231,12 @@ def delete_segment_files(index_dir: Path, segment_ids: Iterable[str]) -> None:
 
 
 _SEGMENT_FILE = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.")
-_TOC_FILE = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
 
 
 def read_toc(index_dir: Path) -> Any:
-    """Return the latest TOC of the index (schema, segments, generation)."""
-    return TOC.read(FileStorage(str(index_dir)), INDEX_NAME)
+    """Return the latest TOC of the index (schema, segments, generation), read safely
+    (:func:`searcher.safepickle.read_toc`)."""
+    return safepickle.read_toc(FileStorage(str(index_dir)))
 
 
 def commit(index_dir: Path, schema: Any, segments: list[Any], generation: int) -> None:
@@ -244,7 +245,7 @@ def commit(index_dir: Path, schema: Any, segments: list[Any], generation: int) -
     """
     TOC(schema, segments, generation).write(DurableStorage(str(index_dir)), INDEX_NAME)
     for path in index_dir.iterdir():
-        match = _TOC_FILE.match(path.name)
+        match = TOC_FILE.fullmatch(path.name)
         if match and int(match[1]) < generation - 1:
             path.unlink(missing_ok=True)
 
@@ -264,7 +265,7 @@ def remove_orphans(index_dir: Path) -> list[str]:
     for path in sorted(index_dir.iterdir()):
         name = path.name
         match = _SEGMENT_FILE.match(name)
-        toc_match = _TOC_FILE.match(name)
+        toc_match = TOC_FILE.fullmatch(name)
         dead = (
             (match is not None and match[1] not in live)
             or (name.startswith(f"_{INDEX_NAME}_") and ".toc." in name)

@@ -1,7 +1,7 @@
 """The index folder on disk: creating it, opening it safely, and taking its write lock.
 
-Whoosh pickles the schema (analyzers included) into the index, so opening an
-index from an untrusted source is like running its code.
+Whoosh pickles the schema (analyzers included) into the index; it is read back
+by :mod:`searcher.safepickle`, which builds only what an index holds.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from searcher.errors import (
     IndexNotFoundError,
     IndexVersionError,
 )
+from searcher.safepickle import INDEX_NAME, SafeFileIndex
 from searcher.schema import SCHEMA_VERSION, build_schema
 
 LOGGER = logging.getLogger(__name__)
@@ -64,9 +65,9 @@ def index_exists(index_dir: Path) -> bool:
 def create(index_dir: Path) -> FileIndex:
     """Create an empty index in ``index_dir`` (made if missing), replacing any index there."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(index_dir), build_schema())
+    whoosh_index.create_in(str(index_dir), build_schema())
     write_version(index_dir)
-    return ix
+    return SafeFileIndex(FileStorage(str(index_dir)), INDEX_NAME)
 
 
 def write_version(index_dir: Path) -> None:
@@ -111,9 +112,9 @@ def open_existing(index_dir: Path, *, mmap: bool = True) -> FileIndex:
     if (index_dir / MANIFEST_NAME).is_file():
         use_stem_table(index_dir / MANIFEST_NAME)  # stems met while indexing
     try:
-        ix = FileStorage(str(index_dir), supports_mmap=mmap).open_index()
+        ix = SafeFileIndex(FileStorage(str(index_dir), supports_mmap=mmap), INDEX_NAME)
         # Read the table of contents (schema and segment list) now, to fail here;
-        # segment files are read by the first search (see Index), not twice.
+        # segment files are read by the first search (see Index).
         ix._read_toc()
     except READ_ERRORS as exc:
         raise IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}") from exc

@@ -234,3 +234,84 @@ def test_rebuild_repairs_a_damaged_index(tmp_path: Path) -> None:
         assert len(ix) == 10
     del refused, rebuilt
     gc.collect()  # the damaged TOC Whoosh left open is closed while the filter holds
+
+
+class _Touch:
+    """Pickles as a call of ``os.system`` that creates a marker file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _small_index(tmp_path: Path) -> tuple[Path, Path]:
+    """Index a corpus of 5 stories; return the corpus and the index folders."""
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 5)
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus, jobs=1)
+    return corpus, tmp_path / "ix"
+
+
+def _write_toc(index_dir: Path, schema: object = None, segments_: object = ()) -> None:
+    """Write the next generation's TOC in Whoosh's format, holding the given pickles
+    (the index's own schema and segments where ``None``)."""
+    import pickle
+
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.system import _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE
+
+    toc = segments.read_toc(index_dir)
+    generation = toc.generation + 1
+    stream = FileStorage(str(index_dir)).create_file(f"_MAIN_{generation}.toc")
+    for size in (_INT_SIZE, _LONG_SIZE, _FLOAT_SIZE):
+        stream.write_varint(size)
+    stream.write_int(-12345)
+    stream.write_int(-111)  # the TOC format's version
+    for number in (2, 7, 5):
+        stream.write_varint(number)
+    stream.write_string(pickle.dumps(toc.schema if schema is None else schema, 2))
+    stream.write_int(generation)
+    stream.write_int(0)
+    stream.write(pickle.dumps(toc.segments if segments_ == () else segments_, 2))
+    stream.close()
+
+
+@pytest.mark.parametrize("where", ["schema", "segments", "not a schema"])
+def test_a_crafted_toc_runs_no_code_and_is_one_line(tmp_path: Path, where: str) -> None:
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    corpus, index_dir = _small_index(tmp_path)
+    marker = tmp_path / "MARKER"
+    evil = _Touch(marker)
+    if where == "schema":
+        _write_toc(index_dir, schema=evil)
+    elif where == "segments":
+        _write_toc(index_dir, segments_=[evil])
+    else:
+        _write_toc(index_dir, schema={"body": "text"})
+    index = ["--index", str(index_dir)]
+    for command in (["query", "story"], ["stats"], ["verify"], ["index", str(corpus)]):
+        result = CliRunner().invoke(cli, [*index, *command])
+        assert result.exit_code == 1, (command, result.output)
+        assert "Traceback" not in result.output
+        assert result.stderr.count("\n") == 1 + (command == ["verify"]), result.stderr
+        assert "not a searcher index" in result.stderr, result.stderr
+    with pytest.raises(searcher.IndexCorruptError, match="not a searcher index"):
+        searcher.open_index(index_dir)
+    with pytest.raises(searcher.IndexCorruptError, match="not a searcher index"):
+        searcher.open_index(index_dir, create=True)
+    assert not searcher.verify_index(index_dir).ok
+    with pytest.raises(Exception, match="not a searcher index"):
+        segments.read_toc(index_dir)
+    assert segments.remove_orphans(index_dir) == []
+    assert not marker.exists()
+    rebuilt = CliRunner().invoke(cli, [*index, "index", "--rebuild", str(corpus)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert not marker.exists()
+    with searcher.open_index(index_dir) as ix:
+        assert len(ix) == 5
