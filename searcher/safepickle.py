@@ -1,15 +1,18 @@
-"""Reading an index's table of contents (TOC) without running code it names.
+"""Reading the pickles of index files without running code they name.
 
-Whoosh pickles the schema and the segment list into each ``_MAIN_<gen>.toc``
-and reads them back with :func:`pickle.loads`, which runs any function a
-pickle names (``os.system`` by ``__reduce__``): opening an index would run a
-crafted one's code, and with the default ``index/`` folder, so would querying
-inside an untrusted checkout.
+Whoosh pickles the schema and the segment list into each table of contents
+(TOC, ``_MAIN_<gen>.toc``), and in segments the postings blocks, term infos,
+positions, stored fields and compound directories; it reads them back with
+:func:`pickle.loads`, which runs any function a pickle names (``os.system``
+by ``__reduce__``). Opening an index would run a crafted one's code, and with
+the default ``index/`` folder, so would querying inside an untrusted checkout.
 
-Here the TOC is read by :func:`read_toc` (Whoosh's format) with an unpickler
-that builds only what an index of ours holds (:data:`ALLOWED_GLOBALS`), and
-checked to hold a schema and segments; :class:`SafeFileIndex` is a Whoosh
-index that reads its TOC that way.
+Here they are read by an unpickler that builds only what an index of ours
+holds (:data:`ALLOWED_GLOBALS`): the TOC by :func:`read_toc` (Whoosh's format),
+which also checks it got a schema and segments, and which
+:class:`SafeFileIndex` (a Whoosh index) reads its TOC with; segment pickles by
+:func:`restricted_loads` and :func:`restricted_load`, which
+:mod:`searcher.whooshfix` puts in Whoosh's place.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import io
 import pickle
 import re
 import struct
-from typing import Any
+from typing import Any, BinaryIO
 
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
@@ -31,10 +34,13 @@ INDEX_NAME = "MAIN"
 #: A TOC's file name: ``_MAIN_<generation>.toc`` (``whoosh.index.TOC._filename``).
 TOC_FILE = re.compile(rf"_{INDEX_NAME}_(\d+)\.toc")
 
-#: What the pickles of a TOC may name: the classes and functions found by
-#: unpickling the TOCs of indexes built from corpus/ and ../shared/data
+#: What the pickles of index files may name: the classes and functions found
+#: by unpickling the TOCs of indexes built from corpus/ and ../shared/data
 #: (Reuters, BBC, the article-extraction benchmark), with deletions, merges
-#: and added articles. A schema change that brings a new class adds it here.
+#: and added articles, and every pickle read from their segments while
+#: querying, verifying and merging them. One list for both: Whoosh reads a
+#: TOC's segment list and segment data through the same function. A schema
+#: change that brings a new class adds it here.
 ALLOWED_GLOBALS = frozenset(
     {
         ("__builtin__", "frozenset"),  # protocol 2's name for builtins
@@ -42,6 +48,7 @@ ALLOWED_GLOBALS = frozenset(
         ("_codecs", "encode"),  # protocol 2 pickles bytes as a latin-1 str
         ("builtins", "int"),
         ("collections", "defaultdict"),
+        ("datetime", "datetime"),  # stored dates
         ("re", "_compile"),
         ("searcher.analysis", "NewsNormalizeFilter"),
         ("searcher.analysis", "NltkTokenizer"),
@@ -77,7 +84,7 @@ TOC_VERSION = -111
 
 
 class ForeignPickleError(pickle.UnpicklingError):
-    """A pickle in a TOC holds what no searcher index does."""
+    """A pickle in an index file holds what no searcher index does."""
 
 
 def _latin1(text: str, encoding: str = "latin1") -> bytes:
@@ -116,11 +123,16 @@ def _framed(data: bytes) -> io.BytesIO:
 
 
 def restricted_loads(data: bytes) -> Any:
-    """Unpickle ``data`` read from a TOC, building only :data:`ALLOWED_GLOBALS`.
+    """Unpickle ``data`` read from an index file, building only :data:`ALLOWED_GLOBALS`.
 
     :raises ForeignPickleError: it names anything else.
     """
     return _IndexUnpickler(_framed(data)).load()
+
+
+def restricted_load(file: BinaryIO) -> Any:
+    """Unpickle from ``file`` (an index file), as :func:`restricted_loads`."""
+    return _IndexUnpickler(file).load()
 
 
 def _foreign(filename: str, what: str) -> ForeignPickleError:

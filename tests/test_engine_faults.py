@@ -246,6 +246,15 @@ class _Touch:
         return (os.system, (f"touch {self.marker}",))
 
 
+class _Rot13:
+    """Pickles as a call of ``_codecs.encode`` with another codec than latin-1."""
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        import codecs
+
+        return (codecs.encode, ("text", "rot13"))
+
+
 def _small_index(tmp_path: Path) -> tuple[Path, Path]:
     """Index a corpus of 5 stories; return the corpus and the index folders."""
     corpus = tmp_path / "corpus"
@@ -315,3 +324,56 @@ def test_a_crafted_toc_runs_no_code_and_is_one_line(tmp_path: Path, where: str) 
     assert not marker.exists()
     with searcher.open_index(index_dir) as ix:
         assert len(ix) == 5
+
+
+# Whoosh leaves the segment file open when it fails to read its directory.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_crafted_segment_runs_no_code(tmp_path: Path) -> None:
+    import pickle
+    import struct
+
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    _, index_dir = _small_index(tmp_path)
+    marker = tmp_path / "MARKER"
+    # The compound file's directory (read as a reader opens the segment) made a call.
+    (seg,) = index_dir.glob("*.seg")
+    data = seg.read_bytes()
+    (position,) = struct.unpack("!q", data[:8])
+    directory = pickle.dumps(_Touch(marker)) + pickle.dumps({})
+    seg.write_bytes(data[:8] + struct.pack("!i", len(directory)) + data[12:position] + directory)
+    result = CliRunner().invoke(cli, ["--index", str(index_dir), "query", "story"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("\n") == 1 and "posix.system" in result.stderr, result.stderr
+    with searcher.open_index(index_dir) as ix, pytest.raises(searcher.IndexCorruptError):
+        ix.search("story")
+    assert not searcher.verify_index(index_dir).ok
+    assert not marker.exists()
+    del result
+    gc.collect()  # the segment file Whoosh left open is closed while the filter holds
+
+
+def test_whoosh_reads_segment_pickles_with_the_restricted_unpickler(tmp_path: Path) -> None:
+    import datetime
+    import pickle
+
+    from whoosh import columns, formats
+    from whoosh.codec import whoosh3
+    from whoosh.filedb import structfile
+
+    from searcher import safepickle
+
+    assert whoosh3.loads is columns.loads is formats.loads is safepickle.restricted_loads
+    assert structfile.load_pickle is safepickle.restricted_load
+    stored = {"id": "a/1", "date": datetime.datetime(2011, 10, 17, 9, 30), "n": 3}
+    for protocol in (2, 3, 5):  # Whoosh's, our stored fields', Whoosh's own files'
+        assert safepickle.restricted_loads(pickle.dumps(stored, protocol)) == stored
+    marker = tmp_path / "MARKER"
+    for protocol in (2, 3, 5):
+        with pytest.raises(safepickle.ForeignPickleError, match=r"posix\.system"):
+            safepickle.restricted_loads(pickle.dumps(_Touch(marker), protocol))
+    with pytest.raises(safepickle.ForeignPickleError, match=r"_codecs\.encode"):
+        safepickle.restricted_loads(pickle.dumps(_Rot13()))  # protocol 2's bytes, only latin-1
+    assert not marker.exists()
