@@ -8,6 +8,7 @@ so a caller can catch one type::
     ├── IndexVersionError      the index was built by an incompatible searcher
     ├── IndexCorruptError      the index files cannot be read
     ├── IndexBusyError         another process is writing the index
+    ├── FolderNotEmptyError    a new index would go among other files
     ├── ArticleNotFoundError   no article with the given id
     ├── IngestError            a corpus file cannot be read
     │   └── UnsupportedFormatError
@@ -68,6 +69,18 @@ class IndexBusyError(SearcherError):
         super().__init__(
             f"The index in {index_dir}/ is being written by another process; "
             f"wait for it to finish and run the command again."
+        )
+
+
+class FolderNotEmptyError(SearcherError):
+    """A new index would be created in a folder that holds other files and no index."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        super().__init__(
+            f"{index_dir}/ holds files and no searcher index; choose an empty or new "
+            f"folder for the index (`searcher --index FOLDER`), or pass `--force` to "
+            f"create it among them (only the index's own files are ever deleted)."
         )
 
 

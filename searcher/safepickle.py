@@ -21,6 +21,7 @@ import io
 import pickle
 import re
 import struct
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from whoosh import index as whoosh_index
@@ -137,6 +138,14 @@ def restricted_load(file: BinaryIO) -> Any:
 
 def _foreign(filename: str, what: str) -> ForeignPickleError:
     return ForeignPickleError(f"{filename} holds {what}: not a searcher index, or a damaged one")
+
+
+def toc_generations(index_dir: Path) -> list[int]:
+    """Return the generations of the TOC files in ``index_dir``, read from their names."""
+    if not index_dir.is_dir():
+        return []
+    found = (TOC_FILE.fullmatch(path.name) for path in index_dir.iterdir())
+    return sorted(int(match[1]) for match in found if match)
 
 
 def read_toc(storage: Any, indexname: str = INDEX_NAME, generation: int | None = None) -> TOC:

@@ -59,8 +59,7 @@ def _assert_complete(index_dir: Path, corpus: Path, count: int = ARTICLES) -> No
         assert len(ix) == count, report
         assert ix.verify(corpus).problems == ()
         assert [h.id for h in ix.search("unique17")] == ["corpus/0017.txt"]
-    leftovers = [p.name for p in index_dir.iterdir() if p.name.endswith(".tmp")]
-    assert leftovers == []
+    assert not (index_dir / segments.TEMP_FOLDER).exists(), "the workers' temporary folder"
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
@@ -234,6 +233,65 @@ def test_rebuild_repairs_a_damaged_index(tmp_path: Path) -> None:
         assert len(ix) == 10
     del refused, rebuilt
     gc.collect()  # the damaged TOC Whoosh left open is closed while the filter holds
+
+
+# A user's own files that an index folder may hold beside the index (the
+# probe: `searcher --index . index src/news` in a project folder).
+USER_FILES = ("work.tmp/notes.md", "MAIN_notes.txt", "_MAIN_notes.txt", "MAIN_x.seg", "a.toc")
+
+
+def _user_files(folder: Path) -> dict[str, str]:
+    for name in USER_FILES:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(f"mine: {name}\n")
+    return {name: (folder / name).read_text() for name in USER_FILES}
+
+
+def _still_there(folder: Path, files: dict[str, str]) -> None:
+    assert {name: (folder / name).read_text() for name in files} == files
+
+
+def test_user_files_in_the_index_folder_survive_runs_clean_ups_and_rebuilds(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    project = tmp_path / "proj"
+    corpus = project / "src" / "corpus"
+    _write_corpus(corpus, 30)
+    files = _user_files(project)
+    index = ["--index", str(project)]
+    result = CliRunner().invoke(cli, [*index, "index", "--force", str(corpus)])
+    assert result.exit_code == 0, result.output
+    _still_there(project, files)
+    _write_corpus(corpus)  # more files: a run to kill
+    process = _indexer(project, corpus)  # the index exists: no --force needed
+    while process.poll() is None and _articles_in(project) <= 30:
+        time.sleep(0.02)
+    assert process.poll() is None, "the run must still be going when killed"
+    process.kill()
+    process.wait(timeout=30)
+    _still_there(project, files)
+    # More leftovers of killed runs, named as Whoosh names them.
+    orphan = project / "MAIN_0123456789abcdef.seg"
+    orphan.write_bytes(b"half a segment")
+    (project / "_MAIN_7.toc.1733459000.25").write_bytes(b"half a TOC")
+    (project / "MAIN.tmp").mkdir(exist_ok=True)
+    (project / "MAIN.tmp" / f"{'k' * 28}.ctmp").write_bytes(b"columns")
+    result = CliRunner().invoke(cli, [*index, "index", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert not orphan.exists() and not (project / "MAIN.tmp").exists()
+    assert not list(project.glob("_MAIN_7.toc.*"))
+    _still_there(project, files)
+    result = CliRunner().invoke(cli, [*index, "index", "--rebuild", str(corpus)])
+    assert result.exit_code == 0, result.output
+    _still_there(project, files)
+    searcher.reset_index(project).close()  # the library's reset, as for a damaged index
+    _still_there(project, files)
+    _assert_complete(project, corpus)
+    _still_there(project, files)
 
 
 class _Touch:

@@ -158,3 +158,40 @@ def test_progress_is_reported_while_workers_read(
     assert seen[-1].files_done == seen[-1].files_total == 12
     assert seen[-1].bytes_done == seen[-1].bytes_total
     assert seen[-1].articles == 12
+
+
+def test_creating_an_index_in_a_folder_of_other_files_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "notes.md").write_text("mine")
+    with pytest.raises(searcher.FolderNotEmptyError, match=rf"{folder}/.*--force"):
+        searcher.open_index(folder, create=True)
+    with pytest.raises(searcher.FolderNotEmptyError):
+        searcher.reset_index(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.md"], "nothing written"
+    with searcher.open_index(folder, create=True, force=True) as ix:
+        assert len(ix) == 0
+    with searcher.open_index(folder, create=True) as ix:  # now it holds an index
+        assert (folder / "notes.md").read_text() == "mine"
+
+
+def test_an_empty_folder_or_a_placeholder_takes_a_new_index(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / ".gitkeep").write_text("")
+    for name in ("empty", "kept", "new"):
+        with searcher.open_index(tmp_path / name, create=True) as ix:
+            assert len(ix) == 0
+
+
+def test_an_index_that_lost_its_tocs_is_filled_again_not_reported_unchanged(
+    built_index: searcher.Index, corpus_dir: Path
+) -> None:
+    count = len(built_index)
+    built_index.close()
+    for toc in built_index.path.glob("_MAIN_*.toc"):
+        toc.unlink()
+    with searcher.open_index(built_index.path, create=True) as ix:
+        report = ix.update(corpus_dir)
+        assert (report.added, report.unchanged, report.articles) == (count, 0, count)
+        assert ix.verify(corpus_dir).ok
