@@ -241,7 +241,7 @@ _SEGMENT_FILE = re.compile(
 _TOC_TEMP = re.compile(rf"_{INDEX_NAME}_\d+\.toc\.\d+(?:\.\d+)?")
 #: The folder of Whoosh's per-document writers' temporary files (``W3PerDocWriter``
 #: asks for ``temp_storage("MAIN.tmp")``), each ``<28 of IDCHARS>.ctmp``
-#: (``CompoundWriter``).
+#: (``CompoundWriter``). Every writer leaves the folder behind, emptied.
 TEMP_FOLDER = f"{INDEX_NAME}.tmp"
 _TEMP_FILE = re.compile(r"[0-9a-z]{28}\.ctmp")
 
@@ -284,7 +284,8 @@ def _dead(path: Path, live: set[str], generation: int) -> bool:
 
 def _clear_temp_folder(index_dir: Path) -> list[str]:
     """Delete what a killed writer left in Whoosh's temporary folder, then the
-    folder; return the names of what was deleted."""
+    folder; return the names of the files deleted (the folder is no orphan:
+    every writer leaves it)."""
     folder = index_dir / TEMP_FOLDER
     if folder.is_symlink() or not folder.is_dir():
         return []
@@ -295,7 +296,6 @@ def _clear_temp_folder(index_dir: Path) -> list[str]:
             removed.append(f"{TEMP_FOLDER}/{path.name}")
     with contextlib.suppress(OSError):  # it holds files of someone else's
         folder.rmdir()
-        removed.append(TEMP_FOLDER)
     return removed
 
 

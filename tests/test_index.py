@@ -195,3 +195,20 @@ def test_an_index_that_lost_its_tocs_is_filled_again_not_reported_unchanged(
         report = ix.update(corpus_dir)
         assert (report.added, report.unchanged, report.articles) == (count, 0, count)
         assert ix.verify(corpus_dir).ok
+
+
+def test_orphans_are_logged_only_when_there_are_some(
+    tmp_path: Path, corpus_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="searcher")
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus_dir, jobs=2)
+        ix.update(corpus_dir, rebuild=True, jobs=1)
+        ix.add([searcher.Article(id="x/1", path="x", title="Zebra crossing", body="Stripes.")])
+    assert not [r for r in caplog.records if "orphan" in r.getMessage()]
+    (tmp_path / "ix" / "MAIN_0123456789abcdef.seg").write_bytes(b"a killed writer's")
+    with searcher.open_index(tmp_path / "ix") as ix:
+        ix.update(corpus_dir, jobs=1)
+    assert [r.getMessage() for r in caplog.records if "orphan" in r.getMessage()] == [
+        "removed 1 orphan files of killed writers"
+    ]
