@@ -154,6 +154,8 @@ def open_existing(index_dir: Path, *, mmap: bool = True) -> FileIndex:
     :raises IndexCorruptError: its files cannot be read.
     """
     if not index_exists(index_dir):
+        if toc_generations(index_dir):  # the version file alone is gone
+            raise IndexCorruptError(index_dir, f"{VERSION_FILE}, its schema version, is missing")
         raise IndexNotFoundError(index_dir)
     found = read_version(index_dir)
     if found != SCHEMA_VERSION:

@@ -185,3 +185,18 @@ def test_index_into_a_folder_of_other_files_needs_force(
     assert (folder / "notes.md").read_text() == "mine"
     again = runner.invoke(cli, ["--index", str(folder), "index", str(corpus_dir)])
     assert again.exit_code == 0, again.output
+
+
+def test_index_without_its_version_file_asks_for_a_rebuild(
+    runner: CliRunner, corpus_dir: Path, index_env: Path
+) -> None:
+    _index(runner, corpus_dir)
+    (index_env / "searcher.json").unlink()
+    for command in (["index", str(corpus_dir)], ["query", "troops"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1
+        assert "searcher.json" in result.stderr and "--rebuild" in result.stderr
+    rebuilt = runner.invoke(cli, ["index", "--rebuild", str(corpus_dir)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "13 articles" in rebuilt.stderr

@@ -184,6 +184,20 @@ def test_an_empty_folder_or_a_placeholder_takes_a_new_index(tmp_path: Path) -> N
             assert len(ix) == 0
 
 
+def test_a_missing_version_file_never_empties_the_index(
+    built_index: searcher.Index, corpus_dir: Path
+) -> None:
+    count = len(built_index)
+    built_index.close()
+    (built_index.path / VERSION_FILE).unlink()
+    for create in (False, True):
+        with pytest.raises(searcher.IndexCorruptError, match=f"{VERSION_FILE}.*--rebuild"):
+            searcher.open_index(built_index.path, create=create)
+    with searcher.reset_index(built_index.path) as ix:
+        report = ix.update(corpus_dir, rebuild=True)
+        assert (report.added, report.unchanged, report.articles) == (count, 0, count)
+
+
 def test_an_index_that_lost_its_tocs_is_filled_again_not_reported_unchanged(
     built_index: searcher.Index, corpus_dir: Path
 ) -> None:
