@@ -14,6 +14,7 @@ from searcher.analysis import analyze_text
 from searcher.errors import (
     ArticleNotFoundError,
     DateError,
+    FolderNotEmptyError,
     IndexBusyError,
     IndexCorruptError,
     IndexNotFoundError,
@@ -50,6 +51,7 @@ __all__ = [
     "ArticleNotFoundError",
     "DateError",
     "Facets",
+    "FolderNotEmptyError",
     "Index",
     "IndexBusyError",
     "IndexCorruptError",

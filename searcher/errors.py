@@ -9,6 +9,7 @@ so a caller can catch one type::
     ├── IndexCorruptError      the index files cannot be read
     ├── IndexBusyError         another process is writing the index
     ├── ManifestError          the index's manifest cannot be read or written
+    ├── FolderNotEmptyError    a new index would go among other files
     ├── ArticleNotFoundError   no article with the given id
     ├── IngestError            a corpus file cannot be read
     │   └── UnsupportedFormatError
@@ -79,6 +80,18 @@ class ManifestError(SearcherError):
     def __init__(self, path: Path, problem: str, fix: str) -> None:
         self.path = path
         super().__init__(f"The manifest {path} {problem}; {fix}.")
+
+
+class FolderNotEmptyError(SearcherError):
+    """A new index would be created in a folder that holds other files and no index."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        super().__init__(
+            f"{index_dir}/ holds files and no searcher index; choose an empty or new "
+            f"folder for the index (`searcher --index FOLDER`), or pass `--force` to "
+            f"create it among them (only the index's own files are ever deleted)."
+        )
 
 
 class ArticleNotFoundError(SearcherError):

@@ -261,14 +261,19 @@ class Index:
         return Article.from_stored(fields)
 
 
-def open_index(path: PathLike | None = None, *, create: bool = False, mmap: bool = True) -> Index:
+def open_index(
+    path: PathLike | None = None, *, create: bool = False, mmap: bool = True, force: bool = False
+) -> Index:
     """Open the index at ``path`` (default: ``$SEARCHER_INDEX``, else ``index/``).
 
     :param create: make an empty index when there is none yet.
     :param mmap: map segment files into memory: slower to open (the first
         search copies them in), faster for every query after. Pass ``False`` in
         a process that runs one query and exits.
+    :param force: with ``create``, make it even in a folder that holds other
+        files (they stay: only the index's own files are ever deleted).
     :raises IndexNotFoundError: there is no index and ``create`` is false.
+    :raises FolderNotEmptyError: there is none, and the folder holds other files.
     :raises IndexVersionError: the index must be rebuilt for this searcher.
     :raises IndexCorruptError: the index files cannot be read.
     """
@@ -280,7 +285,7 @@ def open_index(path: PathLike | None = None, *, create: bool = False, mmap: bool
     except IndexNotFoundError:
         if not create:
             raise
-    return Index(index_dir, storage.create(index_dir))
+    return Index(index_dir, storage.create(index_dir, force=force))
 
 
 def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyReport:
@@ -294,14 +299,16 @@ def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyRepor
     return stats.verify(_index_dir(path), _paths(corpus) or None)
 
 
-def reset_index(path: PathLike | None = None) -> Index:
+def reset_index(path: PathLike | None = None, *, force: bool = False) -> Index:
     """Empty the index at ``path`` (default as :func:`open_index`) whatever state it
     is in, damaged or built by another version, and return it, ready to be rebuilt.
 
+    :param force: as :func:`open_index`'s, when the folder holds no index.
+    :raises FolderNotEmptyError: it holds other files and no index.
     :raises IndexBusyError: another process is writing the index.
     """
     index_dir = _index_dir(path)
-    return Index(index_dir, storage.reset(index_dir))
+    return Index(index_dir, storage.reset(index_dir, force=force))
 
 
 def _index_dir(path: PathLike | None) -> Path:

@@ -45,7 +45,6 @@ from searcher.manifest import FileEntry, Manifest, Transaction, file_hash
 from searcher.models import IndexProgress, Skipped, UpdateReport
 from searcher.pipeline import FileResult, TaskResult
 from searcher.rounds import default_jobs, make_tasks, results, worker_init
-from searcher.schema import build_schema
 
 LOGGER = logging.getLogger(__name__)
 
@@ -254,10 +253,7 @@ def update(
     try:
         with storage.write_lock(ix, index_dir), _write_errors(index_dir):
             if rebuild:
-                Manifest(index_dir).clear()
-                toc = segments.read_toc(index_dir)
-                segments.commit(index_dir, build_schema(), [], toc.generation + 1)
-                storage.write_version(index_dir)
+                storage.empty(index_dir)
             segments.remove_orphans(index_dir)
             report = _update_locked(
                 index_dir, roots, found, jobs, pool, on_progress, started, options, progress

@@ -19,11 +19,11 @@ the folder after it; only then is an old TOC deleted.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
 import re
-import shutil
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,13 +37,13 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
 from whoosh.util.numeric import length_to_byte
 
-from searcher import checksums
+from searcher import checksums, safepickle
+from searcher.safepickle import INDEX_NAME, TOC_FILE
 from searcher.schema import LEXICON
 from searcher.termwriter import PICKLE_PROTOCOL, counted, field_writer, write_terms
 
 LOGGER = logging.getLogger(__name__)
 
-INDEX_NAME = "MAIN"
 #: Whether commits are synced to disk (tests of logic may turn it off for speed).
 DURABLE = True
 #: zlib level of each document's stored fields. Whoosh uses 3; level 0 (zlib's
@@ -226,18 +226,38 @@ def delete_segment_files(index_dir: Path, segment_ids: Iterable[str]) -> None:
     """Delete every file of the named segments."""
     ids = set(segment_ids)
     for path in index_dir.iterdir():
-        match = _SEGMENT_FILE.match(path.name)
+        match = _SEGMENT_FILE.fullmatch(path.name)
         if match and match[1] in ids:
             path.unlink(missing_ok=True)
 
 
-_SEGMENT_FILE = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.")
-_TOC_FILE = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
+# The names of what Whoosh writes, exactly, so that nothing else in the folder
+# is ever deleted: a segment's files are its id (``MAIN_`` and 16 characters of
+# ``whoosh.util.IDCHARS``: ``Segment._random_id``) and a W3 codec suffix, its
+# columns ``.<field>.col`` until they are joined into its ``.seg``; a TOC is
+# written as ``_MAIN_<gen>.toc.<time()>``, then renamed.
+_SEGMENT_FILE = re.compile(
+    rf"({INDEX_NAME}_[0-9a-z]{{16}})\.(?:seg|trm|pst|vps|[A-Za-z0-9_]+\.col)"
+)
+_TOC_TEMP = re.compile(rf"_{INDEX_NAME}_\d+\.toc\.\d+(?:\.\d+)?")
+#: The folder of Whoosh's per-document writers' temporary files (``W3PerDocWriter``
+#: asks for ``temp_storage("MAIN.tmp")``), each ``<28 of IDCHARS>.ctmp``
+#: (``CompoundWriter``). Every writer leaves the folder behind, emptied.
+TEMP_FOLDER = f"{INDEX_NAME}.tmp"
+_TEMP_FILE = re.compile(r"[0-9a-z]{28}\.ctmp")
+
+
+def is_own_file(name: str) -> bool:
+    """Whether ``name`` (in an index folder) is a name Whoosh gives what it writes."""
+    return name == TEMP_FOLDER or any(
+        pattern.fullmatch(name) for pattern in (_SEGMENT_FILE, TOC_FILE, _TOC_TEMP)
+    )
 
 
 def read_toc(index_dir: Path) -> Any:
-    """Return the latest TOC of the index (schema, segments, generation)."""
-    return TOC.read(FileStorage(str(index_dir)), INDEX_NAME)
+    """Return the latest TOC of the index (schema, segments, generation), read safely
+    (:func:`searcher.safepickle.read_toc`)."""
+    return safepickle.read_toc(FileStorage(str(index_dir)))
 
 
 def commit(index_dir: Path, schema: Any, segments: list[Any], generation: int) -> None:
@@ -246,14 +266,44 @@ def commit(index_dir: Path, schema: Any, segments: list[Any], generation: int) -
     """
     TOC(schema, segments, generation).write(DurableStorage(str(index_dir)), INDEX_NAME)
     for path in index_dir.iterdir():
-        match = _TOC_FILE.match(path.name)
+        match = TOC_FILE.fullmatch(path.name)
         if match and int(match[1]) < generation - 1:
             path.unlink(missing_ok=True)
 
 
+def _dead(path: Path, live: set[str], generation: int) -> bool:
+    """Whether ``path`` is a file of ours that no TOC from ``generation - 1`` on needs."""
+    name = path.name
+    segment = _SEGMENT_FILE.fullmatch(name)
+    toc = TOC_FILE.fullmatch(name)
+    return not path.is_dir() and (
+        (segment is not None and segment[1] not in live)
+        or (toc is not None and int(toc[1]) < generation - 1)
+        or _TOC_TEMP.fullmatch(name) is not None
+    )
+
+
+def _clear_temp_folder(index_dir: Path) -> list[str]:
+    """Delete what a killed writer left in Whoosh's temporary folder, then the
+    folder; return the names of the files deleted (the folder is no orphan:
+    every writer leaves it)."""
+    folder = index_dir / TEMP_FOLDER
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    removed = []
+    for path in sorted(folder.iterdir()):
+        if _TEMP_FILE.fullmatch(path.name) and not path.is_dir():
+            path.unlink(missing_ok=True)
+            removed.append(f"{TEMP_FOLDER}/{path.name}")
+    with contextlib.suppress(OSError):  # it holds files of someone else's
+        folder.rmdir()
+    return removed
+
+
 def remove_orphans(index_dir: Path) -> list[str]:
     """Delete what killed writers leave behind: segment files no TOC names,
-    half-written TOCs and temporary folders. Call only while holding the lock.
+    half-written TOCs and temporary files; only files named as Whoosh names
+    its own are touched. Call only while holding the lock.
 
     :returns: the names of the files deleted.
     """
@@ -262,27 +312,25 @@ def remove_orphans(index_dir: Path) -> list[str]:
     except Exception:  # no readable TOC: leave everything for `verify` to judge
         return []
     live = {s.segment_id() for s in toc.segments}
-    removed = []
-    for path in sorted(index_dir.iterdir()):
-        name = path.name
-        match = _SEGMENT_FILE.match(name)
-        toc_match = _TOC_FILE.match(name)
-        dead = (
-            (match is not None and match[1] not in live)
-            or (name.startswith(f"_{INDEX_NAME}_") and ".toc." in name)
-            or (toc_match is not None and int(toc_match[1]) < toc.generation - 1)
-            or (name.endswith(".tmp") and path.is_dir())
-        )
-        if not dead:
-            continue
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-        removed.append(name)
+    removed = [p.name for p in sorted(index_dir.iterdir()) if _dead(p, live, toc.generation)]
+    for name in removed:
+        (index_dir / name).unlink(missing_ok=True)
+    removed += _clear_temp_folder(index_dir)
     if removed:
         LOGGER.info("removed %d orphan files of killed writers", len(removed))
     return removed
+
+
+def start_over(index_dir: Path, schema: Any) -> None:
+    """Commit a generation naming no segment, then delete every older TOC and
+    every segment and temporary file: the index is empty, whatever state it
+    was in. Call only while holding the lock."""
+    generation = max(safepickle.toc_generations(index_dir), default=-1) + 1
+    commit(index_dir, schema, [], generation)
+    for path in index_dir.iterdir():
+        if _dead(path, set(), generation + 1):
+            path.unlink(missing_ok=True)
+    _clear_temp_folder(index_dir)
 
 
 def delete_by_path(

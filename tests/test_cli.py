@@ -166,3 +166,37 @@ def test_max_file_mb_skips_larger_files(runner: CliRunner, tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "big.txt" in result.stderr and "1 MiB" in result.stderr
     assert "1 added" in result.stderr
+
+
+def test_index_into_a_folder_of_other_files_needs_force(
+    runner: CliRunner, corpus_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "notes.md").write_text("mine")
+    result = runner.invoke(cli, ["--index", str(folder), "index", str(corpus_dir)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert str(folder) in result.stderr
+    assert "empty" in result.stderr and "--force" in result.stderr
+    assert [p.name for p in folder.iterdir()] == ["notes.md"]
+    forced = runner.invoke(cli, ["--index", str(folder), "index", "--force", str(corpus_dir)])
+    assert forced.exit_code == 0, forced.output
+    assert (folder / "notes.md").read_text() == "mine"
+    again = runner.invoke(cli, ["--index", str(folder), "index", str(corpus_dir)])
+    assert again.exit_code == 0, again.output
+
+
+def test_index_without_its_version_file_asks_for_a_rebuild(
+    runner: CliRunner, corpus_dir: Path, index_env: Path
+) -> None:
+    _index(runner, corpus_dir)
+    (index_env / "searcher.json").unlink()
+    for command in (["index", str(corpus_dir)], ["query", "troops"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1
+        assert "searcher.json" in result.stderr and "--rebuild" in result.stderr
+    rebuilt = runner.invoke(cli, ["index", "--rebuild", str(corpus_dir)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "13 articles" in rebuilt.stderr

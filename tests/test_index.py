@@ -158,3 +158,71 @@ def test_progress_is_reported_while_workers_read(
     assert seen[-1].files_done == seen[-1].files_total == 12
     assert seen[-1].bytes_done == seen[-1].bytes_total
     assert seen[-1].articles == 12
+
+
+def test_creating_an_index_in_a_folder_of_other_files_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "notes.md").write_text("mine")
+    with pytest.raises(searcher.FolderNotEmptyError, match=rf"{folder}/.*--force"):
+        searcher.open_index(folder, create=True)
+    with pytest.raises(searcher.FolderNotEmptyError):
+        searcher.reset_index(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.md"], "nothing written"
+    with searcher.open_index(folder, create=True, force=True) as ix:
+        assert len(ix) == 0
+    with searcher.open_index(folder, create=True) as ix:  # now it holds an index
+        assert (folder / "notes.md").read_text() == "mine"
+
+
+def test_an_empty_folder_or_a_placeholder_takes_a_new_index(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / ".gitkeep").write_text("")
+    for name in ("empty", "kept", "new"):
+        with searcher.open_index(tmp_path / name, create=True) as ix:
+            assert len(ix) == 0
+
+
+def test_a_missing_version_file_never_empties_the_index(
+    built_index: searcher.Index, corpus_dir: Path
+) -> None:
+    count = len(built_index)
+    built_index.close()
+    (built_index.path / VERSION_FILE).unlink()
+    for create in (False, True):
+        with pytest.raises(searcher.IndexCorruptError, match=f"{VERSION_FILE}.*--rebuild"):
+            searcher.open_index(built_index.path, create=create)
+    with searcher.reset_index(built_index.path) as ix:
+        report = ix.update(corpus_dir, rebuild=True)
+        assert (report.added, report.unchanged, report.articles) == (count, 0, count)
+
+
+def test_an_index_that_lost_its_tocs_is_filled_again_not_reported_unchanged(
+    built_index: searcher.Index, corpus_dir: Path
+) -> None:
+    count = len(built_index)
+    built_index.close()
+    for toc in built_index.path.glob("_MAIN_*.toc"):
+        toc.unlink()
+    with searcher.open_index(built_index.path, create=True) as ix:
+        report = ix.update(corpus_dir)
+        assert (report.added, report.unchanged, report.articles) == (count, 0, count)
+        assert ix.verify(corpus_dir).ok
+
+
+def test_orphans_are_logged_only_when_there_are_some(
+    tmp_path: Path, corpus_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="searcher")
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus_dir, jobs=2)
+        ix.update(corpus_dir, rebuild=True, jobs=1)
+        ix.add([searcher.Article(id="x/1", path="x", title="Zebra crossing", body="Stripes.")])
+    assert not [r for r in caplog.records if "orphan" in r.getMessage()]
+    (tmp_path / "ix" / "MAIN_0123456789abcdef.seg").write_bytes(b"a killed writer's")
+    with searcher.open_index(tmp_path / "ix") as ix:
+        ix.update(corpus_dir, jobs=1)
+    assert [r.getMessage() for r in caplog.records if "orphan" in r.getMessage()] == [
+        "removed 1 orphan files of killed writers"
+    ]

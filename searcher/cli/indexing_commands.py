@@ -72,20 +72,26 @@ def _field_map_option(
     return mapping
 
 
-def _opened_for_indexing(index_dir: Path, rebuild: bool) -> searcher.Index:
+def _opened_for_indexing(index_dir: Path, rebuild: bool, force: bool) -> searcher.Index:
     """Open (or create) the index; with ``--rebuild``, a damaged one or one of
     another version is emptied instead of refused."""
     try:
-        return searcher.open_index(index_dir, create=True)
+        return searcher.open_index(index_dir, create=True, force=force)
     except (searcher.IndexCorruptError, searcher.IndexVersionError):
         if not rebuild:
             raise
-    return searcher.reset_index(index_dir)
+    return searcher.reset_index(index_dir, force=force)
 
 
 @cli.command("index")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option("--rebuild", is_flag=True, help="Drop the index and index everything again.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Create the index even in a folder holding other files (they stay: only "
+    "the index's own files are ever deleted).",
+)
 @click.option(
     "-j",
     "--jobs",
@@ -114,6 +120,7 @@ def index_command(
     settings: Settings,
     corpus: tuple[Path, ...],
     rebuild: bool,
+    force: bool,
     jobs: int | None,
     field_map: dict[str, str],
     max_file_mb: int,
@@ -128,11 +135,12 @@ def index_command(
     Example:
         searcher index corpus/
         searcher --index news-index index ~/archive/ --rebuild --jobs 2
+        searcher --index . index src/news --force
         searcher index export.jsonl --map body=story_text --map source=meta.outlet
     """
     options = searcher.ReadOptions(field_map=field_map, max_bytes=max_file_mb * 2**20)
     on_progress, close_bar = _index_progress()
-    with _errors(), _opened_for_indexing(settings.index_dir, rebuild) as ix:
+    with _errors(), _opened_for_indexing(settings.index_dir, rebuild, force) as ix:
         try:
             report = ix.update(
                 *corpus, rebuild=rebuild, jobs=jobs, on_progress=on_progress, options=options
