@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import searcher
-from searcher import documents
-from searcher.dates import parse_date
+from searcher.indexing import document_maker
+from searcher.text.dates import parse_date
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578"
 _STORY = re.compile(r"<REUTERS[^>]*NEWID=\"(\d+)\"[^>]*>(.*?)</REUTERS>", re.S)
@@ -73,7 +73,7 @@ def _build(ix: searcher.Index, separate: bool) -> int:
     writer = ix._ix.writer(compound=False, limitmb=256)
     count = 0
     for article in read_reuters(DATA):
-        writer.add_document(**documents.article_fields(article))
+        writer.add_document(**document_maker.article_fields(article))
         count += 1
     writer.commit()
     return count

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import searcher
-from searcher import ranking
+from searcher.query import ranking
 
 BBC = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news"
 

@@ -179,7 +179,7 @@ def fsync_cost(name: str, root: Path, jobs: int | None, work: Path) -> None:
     """Index ``root`` in this process, timing every fsync the engine makes (workers
     included: they are forked with the timing wrapper), then once with fsync off."""
     import searcher
-    from searcher import segments
+    from searcher.store import segments
 
     log = work / "fsync.log"
     real = segments.fsync_path

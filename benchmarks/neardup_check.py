@@ -12,7 +12,7 @@ from collections import defaultdict
 from itertools import combinations
 
 import searcher
-from searcher import neardup
+from searcher.analysis import neardup
 
 
 def main(index_dir: str) -> None:

@@ -73,7 +73,7 @@ def _search_unread(ix: Any, text: str) -> object:
     """One search after dropping what the open index keeps of earlier queries
     (posting lists, norms, document frequencies): the cost of a first query on
     new words, the searcher itself still open."""
-    from searcher import postings
+    from searcher.store import postings
 
     postings.forget(ix._current_searcher())
     return ix.search(text, limit=10)

@@ -8,7 +8,7 @@ SQLite FTS5 (porter tokenizer, bm25, SMART stop list on the query, OR of the wor
 ``shared/tools/time_peers.py``. Only the odd queries are scored: the even ones are
 the held-out check.
 
-What each part of :mod:`searcher.ranking` brings, measured with
+What each part of :mod:`searcher.query.ranking` brings, measured with
 ``benchmarks/ranking_sweep.py`` (MAP / nDCG@10 on TIME.REL.ALL, layout "lines"):
 BM25F with a headline weight of 1 scores 0.540 / 0.607 (Whoosh's own IDF: 0.541 /
 0.609); headline weight 0.1, 0.566 / 0.632; with the lead field, 0.577 / 0.644; with
@@ -38,7 +38,7 @@ from pathlib import Path
 import time_collection as tc
 
 import searcher
-from searcher import ranking
+from searcher.query import ranking
 
 LIMIT = 100
 FTS_LIMIT = 1000

@@ -1,6 +1,6 @@
 """Tuning aid: score ranking settings on the odd TIME queries, fast (no snippets).
 
-Each setting is a JSON object of :mod:`searcher.ranking` constants to override, e.g.::
+Each setting is a JSON object of :mod:`searcher.query.ranking` constants to override, e.g.::
 
     .venv/bin/python benchmarks/ranking_sweep.py '[{}, {"PRF_DOCS": 0}, {"LEAD_WEIGHT": 0}]'
 
@@ -22,7 +22,8 @@ from pathlib import Path
 import time_collection as tc
 
 import searcher
-from searcher import query, ranking, schema
+from searcher import query, schema
+from searcher.query import ranking
 
 schema.LEAD_WORDS = int(os.environ.get("LEAD_WORDS", schema.LEAD_WORDS))
 ROOT = Path(tempfile.gettempdir()) / f"searcher-time-{schema.LEAD_WORDS}"

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from searcher import whooshfix  # noqa: F401  # mends Whoosh bugs for every search
-from searcher.analysis import analyze_text
+from searcher.analysis.analyzers import analyze_text
 from searcher.errors import (
     ArticleNotFoundError,
     DateError,
@@ -40,7 +39,8 @@ from searcher.models import (
     UpdateReport,
     VerifyReport,
 )
-from searcher.querydates import date_range
+from searcher.query.dates import date_range
+from searcher.store import mends  # noqa: F401  # mends Whoosh bugs for every search
 
 __version__ = "0.1.0"
 

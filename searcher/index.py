@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
-from searcher import checksums, query, similar, storage
+from searcher import query
 from searcher.arguments import as_path, require, require_count, require_flag
 from searcher.config import resolve_index_dir
 from searcher.errors import (
@@ -23,10 +23,12 @@ from searcher.errors import (
 )
 from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions
 from searcher.models import Article, IndexStats, SearchResults, UpdateReport, VerifyReport
-from searcher.querydates import DateLike
+from searcher.query import similar
+from searcher.query.dates import DateLike
+from searcher.store import checksums, folder
 
 if TYPE_CHECKING:
-    from searcher.indexing import ProgressCallback
+    from searcher.indexing.run import ProgressCallback
 
 # The indexing engine (adding, indexing, stats) is imported where it is used:
 # a query process must not pay for the segment writer and its codec imports.
@@ -129,24 +131,24 @@ class Index:
 
         :raises IndexBusyError: another process is writing the index.
         """
-        from searcher import adding
+        from searcher.indexing import adding
 
         return adding.add_articles(self._ix, self.path, _articles(articles))
 
     def stats(self) -> IndexStats:
         """Return what the index holds: articles, date range, top sources, size on disk."""
-        from searcher import stats
+        from searcher.indexing import inspection
 
-        return stats.index_stats(self.path)
+        return inspection.index_stats(self.path)
 
     def verify(self, *corpus: PathLike) -> VerifyReport:
         """Check that index, manifest and (when given) the ``corpus`` folders agree.
 
         A damaged index is reported, not raised; ``advice`` names the command to run.
         """
-        from searcher import stats
+        from searcher.indexing import inspection
 
-        return stats.verify(self.path, _paths(corpus) or None)
+        return inspection.verify(self.path, _paths(corpus) or None)
 
     def search(
         self,
@@ -212,9 +214,9 @@ class Index:
         except Exception as exc:
             try:
                 toc = self._ix._read_toc()
-            except storage.READ_ERRORS as toc_exc:
+            except folder.READ_ERRORS as toc_exc:
                 raise IndexCorruptError(self.path, f"{type(toc_exc).__name__}: {toc_exc}") from exc
-            failure = checksums.read_failure(self.path, toc.segments, exc, storage.READ_ERRORS)
+            failure = checksums.read_failure(self.path, toc.segments, exc, folder.READ_ERRORS)
             if failure is None:
                 raise
             raise failure from exc
@@ -281,11 +283,11 @@ def open_index(
     require_flag(create, "create")
     require_flag(mmap, "mmap")
     try:
-        return Index(index_dir, storage.open_existing(index_dir, mmap=mmap))
+        return Index(index_dir, folder.open_existing(index_dir, mmap=mmap))
     except IndexNotFoundError:
         if not create:
             raise
-    return Index(index_dir, storage.create(index_dir, force=force))
+    return Index(index_dir, folder.create(index_dir, force=force))
 
 
 def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyReport:
@@ -294,9 +296,9 @@ def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyRepor
 
     :param corpus: corpus folders to compare with the manifest, when given.
     """
-    from searcher import stats
+    from searcher.indexing import inspection
 
-    return stats.verify(_index_dir(path), _paths(corpus) or None)
+    return inspection.verify(_index_dir(path), _paths(corpus) or None)
 
 
 def reset_index(path: PathLike | None = None, *, force: bool = False) -> Index:
@@ -308,7 +310,7 @@ def reset_index(path: PathLike | None = None, *, force: bool = False) -> Index:
     :raises IndexBusyError: another process is writing the index.
     """
     index_dir = _index_dir(path)
-    return Index(index_dir, storage.reset(index_dir, force=force))
+    return Index(index_dir, folder.reset(index_dir, force=force))
 
 
 def _index_dir(path: PathLike | None) -> Path:

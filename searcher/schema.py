@@ -6,8 +6,8 @@ from whoosh.analysis import CompositeAnalyzer, StopFilter
 from whoosh.columns import FixedBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from searcher.analysis import STOP_WORDS, name_analyzer, news_analyzer
-from searcher.neardup import SIGNATURE_BYTES
+from searcher.analysis.analyzers import STOP_WORDS, name_analyzer, news_analyzer
+from searcher.analysis.neardup import SIGNATURE_BYTES
 
 #: Bumped whenever the schema or the analyzers change what is stored or indexed;
 #: an index of another version must be rebuilt.
@@ -83,8 +83,8 @@ class LEXICON(TEXT):  # type: ignore[misc]  # whoosh is untyped
     is, never which articles hold them; one posting per article and word was
     the largest field of the index (Reuters: 1.4 million postings, a fifth of
     the time to index it). Queries cannot name it
-    (:func:`searcher.guard.searchable_fields`). Written by
-    :class:`searcher.segments.SegmentBuilder`; Whoosh's own writer would post
+    (:func:`searcher.query.guard.searchable_fields`). Written by
+    :class:`searcher.store.segments.SegmentBuilder`; Whoosh's own writer would post
     every article.
     """
 

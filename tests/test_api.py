@@ -52,7 +52,7 @@ def test_layering(path: Path) -> None:
                     "searcher.ingest",
                     "searcher.models",
                     "searcher.errors",
-                    "searcher.dates",
+                    "searcher.text.dates",
                     "searcher.arguments",
                 )
             )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import searcher
-from searcher.storage import VERSION_FILE
+from searcher.store.folder import VERSION_FILE
 from tests.conftest import SEED_ID
 
 
@@ -134,20 +134,20 @@ def test_progress_is_reported_while_workers_read(
     every file read, not only when a task is committed."""
     import time
 
-    from searcher import pipeline, rounds
+    from searcher.indexing import scheduling, worker
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for n in range(12):
         (corpus / f"story{n:02d}.txt").write_text(f"Headline {n}\n\nBody of story {n}.\n")
-    write = pipeline.write_articles
+    write = worker.write_articles
 
     def slow_write(*args: object, **kwargs: object) -> object:
         time.sleep(0.15)  # in the forked workers too
         return write(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "write_articles", slow_write)
-    monkeypatch.setattr(rounds, "PROGRESS_SECONDS", 0.05)
+    monkeypatch.setattr(worker, "write_articles", slow_write)
+    monkeypatch.setattr(scheduling, "PROGRESS_SECONDS", 0.05)
     seen: list[searcher.IndexProgress] = []
     with searcher.open_index(tmp_path / "ix", create=True) as ix:
         report = ix.update(corpus, jobs=2, on_progress=seen.append)

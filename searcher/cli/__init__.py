@@ -19,7 +19,7 @@ import click
 
 import searcher
 from searcher.config import INDEX_ENVVAR
-from searcher.safetext import SafeFormatter, safe_text
+from searcher.text.safety import SafeFormatter, safe_text
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 

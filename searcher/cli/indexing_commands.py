@@ -15,7 +15,7 @@ import click
 import searcher
 from searcher.cli import Settings, _errors, cli, pass_settings
 from searcher.cli.render import iso, shown_date
-from searcher.safetext import safe_text
+from searcher.text.safety import safe_text
 
 
 def _index_progress() -> tuple[Callable[[searcher.IndexProgress], None], Callable[[], None]]:

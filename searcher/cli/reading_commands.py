@@ -11,7 +11,7 @@ import click
 import searcher
 from searcher.cli import Settings, _errors, cli, pass_settings
 from searcher.cli.render import iso, print_article, print_results
-from searcher.safetext import safe_text
+from searcher.text.safety import safe_text
 
 
 def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

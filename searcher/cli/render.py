@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 import searcher
-from searcher.safetext import safe_text
+from searcher.text.safety import safe_text
 
 
 def shown_path(path: str) -> str:

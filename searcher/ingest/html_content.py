@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 
-from searcher.dates import parse_date
 from searcher.ingest.html_rules import (
     BOILERPLATE_PHRASES,
     DROP_TAGS,
@@ -30,6 +29,7 @@ from searcher.ingest.html_rules import (
     ROOT_TAGS,
     UI_LABELS,
 )
+from searcher.text.dates import parse_date
 
 #: A block this short that holds a date or a clock time is a dateline.
 MAX_DATELINE_CHARS = 60

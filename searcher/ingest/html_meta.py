@@ -19,8 +19,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from searcher.dates import parse_date
 from searcher.ingest._common import clean_line
+from searcher.text.dates import parse_date
 
 LOGGER = logging.getLogger(__name__)
 

@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from searcher.dates import parse_date
 from searcher.errors import IngestError
 from searcher.ingest._common import (
     DEFAULT_OPTIONS,
@@ -37,6 +36,7 @@ from searcher.ingest._common import (
     split_byline,
 )
 from searcher.models import Article
+from searcher.text.dates import parse_date
 
 LOGGER = logging.getLogger(__name__)
 

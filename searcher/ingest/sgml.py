@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from searcher.dates import MONTHS, parse_date
 from searcher.errors import IngestError
 from searcher.ingest._common import (
     DEFAULT_OPTIONS,
@@ -38,6 +37,7 @@ from searcher.ingest._common import (
     split_byline,
 )
 from searcher.models import Article
+from searcher.text.dates import MONTHS, parse_date
 
 LOGGER = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from searcher.dates import parse_date
 from searcher.errors import IngestError
 from searcher.ingest._common import (
     DEFAULT_OPTIONS,
@@ -26,6 +25,7 @@ from searcher.ingest._common import (
     split_byline,
 )
 from searcher.models import Article
+from searcher.text.dates import parse_date
 
 #: A first line longer than this many words (or characters) is body text, not a headline.
 MAX_HEADLINE_WORDS = 30

@@ -1,0 +1,154 @@
+"""What an index holds (``stats``), and whether corpus, manifest and index agree (``verify``)."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
+
+from searcher import ingest
+from searcher.errors import IndexCorruptError, ManifestError, SearcherError
+from searcher.models import IndexStats, VerifyReport
+from searcher.store import checksums, folder, segments
+from searcher.store.manifest import Manifest
+
+LOGGER = logging.getLogger(__name__)
+
+#: How many sources ``stats`` lists.
+TOP_SOURCES = 5
+#: What repairs a damaged index.
+REBUILD = "searcher index --rebuild CORPUS"
+
+
+def _date(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def folder_size(folder: Path) -> int:
+    """Return the bytes of the files in ``folder`` (not below it)."""
+    return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+
+
+def index_stats(index_dir: Path) -> IndexStats:
+    """Return what the index in ``index_dir`` holds; dates and sources come from the manifest.
+
+    Every segment file is read and checked whole, as :func:`verify` does, so
+    that the two agree on a damaged index (Reuters: about 40 ms).
+
+    :raises IndexCorruptError: the table of contents cannot be read, or a
+        segment file is missing or damaged.
+    :raises ManifestError: the manifest cannot be read.
+    """
+    try:
+        toc = segments.read_toc(index_dir)
+    except Exception as exc:
+        raise IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}") from exc
+    checksums.check(index_dir, toc.segments)
+    files, first, last, sources = Manifest(index_dir).summary(TOP_SOURCES)
+    return IndexStats(
+        articles=sum(s.doc_count() for s in toc.segments),
+        files=files,
+        segments=len(toc.segments),
+        deleted=sum(s.deleted_count() for s in toc.segments),
+        first_date=_date(first),
+        last_date=_date(last),
+        sources=tuple(sources),
+        size_bytes=folder_size(index_dir),
+    )
+
+
+def _index_ids(index_dir: Path, toc: Any) -> Counter[str]:
+    """Read every live document's stored id: this touches every segment's files."""
+    store = FileStorage(str(index_dir))
+    ids: Counter[str] = Counter()
+    for segment in toc.segments:
+        reader = SegmentReader(store, toc.schema, segment)
+        try:
+            for docnum in range(segment.doc_count_all()):
+                if not segment.is_deleted(docnum):
+                    ids[reader.stored_fields(docnum)["id"]] += 1
+            for _ in reader.all_terms():
+                pass  # reads the whole term table, every field's
+        finally:
+            reader.close()
+    return ids
+
+
+def verify(index_dir: Path, corpus: list[Path] | None = None) -> VerifyReport:
+    """Check that the index opens, that every segment file matches its checksum
+    and every document reads, that the index and the manifest hold the same
+    articles once each, and (given ``corpus``) that the corpus holds nothing
+    new, changed or removed.
+
+    Never raises for a damaged index or manifest: the damage is a problem in the report.
+    """
+    problems: list[str] = []
+    rebuild = resume = False
+    try:
+        folder.open_existing(index_dir).close()
+        toc = segments.read_toc(index_dir)
+        damaged = checksums.problems(index_dir, toc.segments, full=True)
+        if damaged:
+            found = tuple(str(IndexCorruptError(index_dir, p)) for p in damaged)
+            return VerifyReport(0, 0, 0, found, REBUILD)
+        ids = _index_ids(index_dir, toc)
+    except SearcherError as exc:
+        return VerifyReport(0, 0, 0, (str(exc),), REBUILD)
+    except Exception as exc:  # struct.error, UnpicklingError, zlib.error...: damage
+        message = str(IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}"))
+        return VerifyReport(0, 0, 0, (message,), REBUILD)
+    notes = _checksum_notes(toc.segments)
+    manifest = Manifest(index_dir)
+    try:
+        with manifest.transaction() as txn:
+            recorded = {row[0] for row in txn.con.execute("select id from articles")}
+        known = manifest.entries()
+    except ManifestError as exc:
+        return VerifyReport(sum(ids.values()), 0, 0, (str(exc),), REBUILD, notes)
+    doubled = [i for i, n in ids.items() if n > 1]
+    if doubled:
+        problems.append(f"{len(doubled)} article ids are indexed more than once, e.g. {doubled[0]}")
+        rebuild = True
+    unrecorded = ids.keys() - recorded
+    if unrecorded:
+        problems.append(
+            f"{len(unrecorded)} indexed articles are not in the manifest (a run was interrupted)"
+        )
+        resume = True
+    missing = recorded - ids.keys()
+    if missing:
+        example = sorted(missing)[0]
+        problems.append(f"{len(missing)} articles in the manifest are not indexed, e.g. {example}")
+        rebuild = True
+    if corpus:
+        from searcher.indexing.run import _plan
+
+        roots = [root.resolve() for root in corpus]
+        plan = _plan(ingest.scan(roots), known, roots)
+        if plan.todo or plan.vanished:
+            problems.append(
+                f"the corpus has {len(plan.todo)} new or changed files and "
+                f"{len(plan.vanished)} removed ones"
+            )
+            resume = True
+    advice = REBUILD if rebuild else "searcher index CORPUS" if resume else ""
+    return VerifyReport(
+        sum(ids.values()), len(recorded), len(known), tuple(problems), advice, notes
+    )
+
+
+def _checksum_notes(segment_list: list[Any]) -> tuple[str, ...]:
+    """Say how many segments have no checksum to check (written before searcher recorded them)."""
+    missing, total = checksums.unrecorded(segment_list)
+    if not missing:
+        return ()
+    return (
+        f"{missing} of {total} segments have no recorded checksums (written before "
+        "searcher recorded them): their files are read, not checked bit for bit; "
+        f"`{REBUILD}` records them.",
+    )

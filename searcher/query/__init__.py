@@ -1,0 +1,11 @@
+"""Answering a query: parse, plan, execute, present.
+
+Layer: above ``store``, ``schema``, ``analysis`` and the floor; beside
+``indexing``, which it never imports; below ``index`` and the shells.
+"""
+
+from __future__ import annotations
+
+from searcher.query.search import apply_exclusions, make_parser, open_searcher, search
+
+__all__ = ["apply_exclusions", "make_parser", "open_searcher", "search"]

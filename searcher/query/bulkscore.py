@@ -1,0 +1,411 @@
+"""Scoring a whole query at once, term by term: Whoosh's BM25F scores without its matcher tree.
+
+Whoosh scores a query by walking a tree of matcher objects one document at a
+time, with several Python calls per posting per tree node; on Reuters that is
+most of a query's time. Here each term's posting list is read a block at a time
+and kept with each posting's BM25 part (:mod:`searcher.store.postings`), scored in one
+comprehension, and ``Or``, ``And``, ``AndNot``, ``AndMaybe`` and ``Not`` combine
+the per-term ``{docnum: score}`` maps; a phrase is checked on the positions of
+the articles holding all its words. Other queries (wildcards, ranges) still run
+through Whoosh's own matcher, document by document, and are combined the same way.
+
+The scores are Whoosh's: the same BM25F (idf, average field length and quantized
+field lengths as Whoosh reads them), the same boosts, and the same coordination
+bonus (:class:`whoosh.matching.CoordMatcher`) for a scaled ``Or``, counted as
+Whoosh counts at the start of each segment. Whoosh recounts the bonus's terms
+when a sub-matcher runs out part-way through a segment, so the last articles of a
+segment may score a little differently there; here every article of a segment
+is counted alike (``tests/test_bulkscore.py`` compares with Whoosh's matchers).
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import logging
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from whoosh import formats, scoring, sorting
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from searcher.store import postings
+from searcher.store.postings import Segment
+
+LOGGER = logging.getLogger(__name__)
+
+Scores = dict[int, float]
+_N = TypeVar("_N", int, float)
+
+
+@dataclass
+class _Part:
+    """A query's matches in one segment: global docnum → score; per document, how
+    many of its visible terms match (only when a coordination bonus needs it); and
+    how many visible terms it has (Whoosh's ``term_matchers``)."""
+
+    scores: Scores
+    counts: dict[int, int] | None
+    terms: int
+
+
+_EMPTY = _Part({}, None, 0)
+
+
+def supported(searcher: Searcher) -> bool:
+    """Whether :class:`BulkScorer` scores as ``searcher`` does (its weighting is BM25F)."""
+    return isinstance(searcher.weighting, scoring.BM25F)
+
+
+class BulkScorer:
+    """Scores queries over all of ``searcher``'s articles, remembering each query's
+    scores for the life of this object (one search).
+
+    :param searcher: an open top-level searcher whose weighting is BM25F.
+    """
+
+    def __init__(self, searcher: Searcher) -> None:
+        if not supported(searcher):
+            raise ValueError("BulkScorer needs a searcher weighted by BM25F")
+        self.searcher = searcher
+        self._data = postings.cache_for(searcher)
+        self._schema = searcher.schema
+        self._weighting: scoring.BM25F = searcher.weighting
+        self._context = searcher.context(needs_current=True)
+        self._memo: dict[wq.Query, Scores] = {}
+        self._parts: dict[tuple[wq.Query, int], _Part] = {}
+
+    def scores(self, query: wq.Query) -> Scores:
+        """Return ``{docnum: score}`` for every live article ``query`` matches."""
+        found = self._memo.get(query)
+        if found is None:
+            found = {}
+            for segment in self._data.segments:
+                found.update(self._segment_scores(query, segment).scores)
+            self._memo[query] = found
+        return found
+
+    def _segment_scores(self, query: wq.Query, segment: Segment) -> _Part:
+        """A whole query's scores in one segment, remembered for this search (the
+        feedback pass scores the query that the final query then contains)."""
+        key = (query, id(segment))
+        part = self._parts.get(key)
+        if part is None:
+            part = self._parts[key] = self._part(query, segment, False)
+        return part
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """How many articles hold the term (remembered for the open searcher)."""
+        return self._data.doc_frequency(fieldname, text)
+
+    def top(
+        self, query: wq.Query, limit: int, allowed: set[int] | None = None
+    ) -> list[tuple[float, int]]:
+        """Return the best ``limit`` ``(score, docnum)`` pairs, best first (ties by
+        docnum), of the articles in ``allowed`` (all when ``None``)."""
+        if type(query) is wq.AndMaybe:
+            bound = self._bound(query.b)
+            if bound is not None:
+                return self._top_maybe(query, limit, allowed, bound)
+        scores = self.scores(query)
+        docs: Iterable[int] = scores if allowed is None else allowed.intersection(scores)
+        best = heapq.nlargest(limit, docs, key=scores.__getitem__)
+        return sorted(((scores[d], d) for d in best), key=_rank_key)
+
+    def matching(self, query: wq.Query) -> set[int]:
+        """Return every live article ``query`` matches."""
+        while type(query) is wq.AndMaybe:  # it matches what its first part matches
+            query = query.a
+        return set(self.scores(query))
+
+    def sorted_top(
+        self, query: wq.Query, sortedby: Any, limit: int, allowed: set[int] | None = None
+    ) -> list[tuple[Any, int]] | None:
+        """Return the first ``limit`` ``(sort key, docnum)`` pairs of the articles
+        ``query`` matches in ``allowed``, in the order of Whoosh's ``sortedby``
+        (sort keys from its own categorizer, ties by docnum), or ``None`` when the
+        sort needs a score."""
+        categorizer = sorting.MultiFacet.from_sortedby(sortedby).categorizer(self.searcher)
+        if categorizer.needs_current:
+            return None
+        docs = sorted(self.matching(query) if allowed is None else self.matching(query) & allowed)
+        items: list[tuple[Any, int]] = []
+        for segment in self._data.segments:
+            start = segment.offset
+            end = start + segment.searcher.doc_count_all()
+            mine = docs[bisect.bisect_left(docs, start) : bisect.bisect_left(docs, end)]
+            if mine:
+                categorizer.set_searcher(segment.searcher, start)
+                key_for = categorizer.key_for
+                items.extend((key_for(None, d - start), d) for d in mine)
+        return heapq.nsmallest(limit, items)
+
+    def _top_maybe(
+        self, query: wq.AndMaybe, limit: int, allowed: set[int] | None, bound: float
+    ) -> list[tuple[float, int]]:
+        """:meth:`top` of ``a ANDMAYBE b`` where ``b`` adds at most ``bound``: only
+        the articles whose ``a`` score comes within ``bound`` of the best
+        ``limit`` can rank among them, so ``b`` is scored for those alone (the
+        feedback words of a long query, mostly common words with long lists)."""
+        base = self.scores(query.a)
+        docs: Iterable[int] = base if allowed is None else allowed.intersection(base)
+        best = heapq.nlargest(limit, docs, key=base.__getitem__)
+        if not best:
+            return []
+        floor = base[best[-1]] - bound if len(best) == limit else -math.inf
+        candidates = {d: base[d] for d in docs if base[d] >= floor}
+        extra: Scores = {}
+        for segment in self._data.segments:
+            extra.update(self._part(query.b, segment, False, candidates).scores)
+        final = {d: s + extra[d] if d in extra else s for d, s in candidates.items()}
+        best = heapq.nlargest(limit, final, key=final.__getitem__)
+        return sorted(((final[d], d) for d in best), key=_rank_key)
+
+    def _bound(self, query: wq.Query) -> float | None:
+        """The most ``query`` can add to an article's score, when it is a sum of
+        terms (``None`` for anything else)."""
+        if _is_quiet(query):
+            return self._bound(query.child)
+        if type(query) is wq.Term and query.fieldname in self._schema:
+            fieldtype = self._schema[query.fieldname]
+            try:
+                text = fieldtype.to_bytes(query.text)
+            except ValueError:
+                return 0.0
+            most = 0.0
+            for segment in self._data.segments:
+                most = max(
+                    most, self._data.maximum(segment, query.fieldname, text, fieldtype.scorable)
+                )
+            idf: float = self.searcher.idf(query.fieldname, text) if fieldtype.scorable else 1.0
+            return float(query.boost) * idf * most
+        if isinstance(query, wq.Or) and not query.scale:
+            subs = query.subqueries
+            bounds = [self._bound(sub) for sub in subs]
+            if any(b is None for b in bounds):
+                return None
+            total = sum(b for b in bounds if b is not None)
+            return total if len(subs) == 1 else total * query.boost
+        return None
+
+    # One segment -------------------------------------------------------------
+
+    def _part(
+        self,
+        query: wq.Query,
+        segment: Segment,
+        counts: bool,
+        within: Scores | None = None,
+    ) -> _Part:
+        """Score ``query`` in one segment; with ``within``, a term or ``Or`` may
+        leave out the articles not in it (the caller has no use for them)."""
+        if isinstance(query, wq.Term):
+            return self._term(query, segment, counts, within)
+        if isinstance(query, wq.Or):
+            return self._or(query, segment, counts, within)
+        if type(query) is wq.Phrase:
+            return self._phrase(query, segment, counts, within)
+        if type(query) is wq.And:
+            return self._and(query, segment, counts)
+        if type(query) is wq.AndNot:
+            return self._and_not(query, segment, counts)
+        if type(query) is wq.AndMaybe:
+            return self._and_maybe(query, segment, counts)
+        if query is wq.NullQuery:
+            return _EMPTY
+        if _is_quiet(query):
+            part = self._part(query.child, segment, False, within)
+            return _Part(part.scores, {} if counts else None, 0)
+        return self._by_matcher(query, segment, counts)
+
+    def _term(self, query: wq.Term, segment: Segment, counts: bool, within: Scores | None) -> _Part:
+        if query.fieldname not in self._schema or type(query) is not wq.Term:
+            return self._by_matcher(query, segment, counts)
+        fieldtype = self._schema[query.fieldname]
+        try:
+            text = fieldtype.to_bytes(query.text)
+        except ValueError:
+            return _EMPTY
+        postings = self._data.scored(segment, query.fieldname, text, fieldtype.scorable)
+        if postings is None:
+            return _EMPTY
+        ids, parts = postings
+        factor = query.boost
+        if fieldtype.scorable:
+            factor *= self.searcher.idf(query.fieldname, text)
+        if within is None:
+            scores = {d: factor * p for d, p in zip(ids, parts, strict=True)}
+        else:
+            scores = {d: factor * p for d, p in zip(ids, parts, strict=True) if d in within}
+        return _Part(scores, dict.fromkeys(scores, 1) if counts else None, 1)
+
+    def _phrase(
+        self, query: wq.Phrase, segment: Segment, counts: bool, within: Scores | None
+    ) -> _Part:
+        """Whoosh's ``Phrase``: the articles holding its words in order within
+        ``slop``, scored as the sum of the words' scores (``SpanNear2``)."""
+        fieldname = query.fieldname
+        fieldtype = self._schema[fieldname] if fieldname in self._schema else None  # noqa: SIM401 (a Schema has no get)
+        if fieldtype is None or type(fieldtype.format) is not formats.Positions:
+            return self._by_matcher(query, segment, counts)
+        words: list[bytes] = []
+        for word in query.words:
+            try:
+                words.append(fieldtype.to_bytes(word))
+            except ValueError:
+                return _EMPTY
+        lists = [self._data.scored(segment, fieldname, word, fieldtype.scorable) for word in words]
+        if not lists or any(found is None for found in lists):
+            return _EMPTY
+        present = [found for found in lists if found is not None]
+        candidates = set(present[0][0]).intersection(*(ids for ids, _ in present[1:]))
+        if within is not None:
+            candidates.intersection_update(within)
+        offset = segment.offset
+        local = {d - offset for d in candidates}
+        positions = [postings.read_positions(segment, fieldname, word, local) for word in words]
+        scores: Scores = {}
+        factors = [
+            query.boost * (self.searcher.idf(fieldname, word) if fieldtype.scorable else 1.0)
+            for word in words
+        ]
+        for d in sorted(local):
+            if _in_order([at[d] for at in positions], query.slop):
+                scores[d + offset] = sum(
+                    factor * parts[bisect.bisect_left(ids, d + offset)]
+                    for factor, (ids, parts) in zip(factors, present, strict=True)
+                )
+        return _Part(scores, dict.fromkeys(scores, len(words)) if counts else None, len(words))
+
+    def _or(self, query: wq.Or, segment: Segment, counts: bool, within: Scores | None) -> _Part:
+        subs = query.subqueries
+        if not subs:
+            return _EMPTY
+        if len(subs) == 1:  # Whoosh matches the only child, boost and scale unused
+            return self._part(subs[0], segment, counts, within)
+        scale = query.scale
+        need = counts or bool(scale)
+        parts = [self._part(sub, segment, need, within) for sub in subs]
+        scores = _add([p.scores for p in parts])
+        matched = _add([p.counts for p in parts if p.counts is not None]) if need else None
+        if query.boost != 1.0:
+            boost = query.boost
+            scores = {d: s * boost for d, s in scores.items()}
+        terms = sum(p.terms for p in parts)
+        if scale and terms and matched is not None:
+            scores = _coordinate(scores, matched, terms, scale)
+        return _Part(scores, matched if counts else None, terms)
+
+    def _and(self, query: wq.And, segment: Segment, counts: bool) -> _Part:
+        subs = query.subqueries
+        if not subs:
+            return _EMPTY
+        if len(subs) == 1:
+            return self._part(subs[0], segment, counts)
+        positive = [s for s in subs if not isinstance(s, wq.Not)]
+        if not positive:
+            return self._by_matcher(query, segment, counts)
+        parts = [self._part(sub, segment, counts) for sub in positive]
+        excluded = [self._part(s.query, segment, False) for s in subs if isinstance(s, wq.Not)]
+        smallest: Scores = min((p.scores for p in parts), key=len)
+        common = set(smallest)
+        for part in parts:
+            common.intersection_update(part.scores)
+        for part in excluded:
+            common.difference_update(part.scores)
+        # Each NOT inside an And scores 1 (the weight of Whoosh's InverseMatcher).
+        bonus = float(len(excluded))
+        boost = query.boost
+        scores = {d: (sum(p.scores[d] for p in parts) + bonus) * boost for d in common}
+        matched = None
+        if counts:
+            matched = {d: sum(p.counts[d] for p in parts if p.counts) for d in common}
+        return _Part(scores, matched, sum(p.terms for p in parts + excluded))
+
+    def _and_not(self, query: wq.AndNot, segment: Segment, counts: bool) -> _Part:
+        kept = self._part(query.a, segment, counts)
+        dropped = self._part(query.b, segment, False)
+        scores = {d: s for d, s in kept.scores.items() if d not in dropped.scores}
+        matched = None
+        if kept.counts is not None:
+            matched = {d: kept.counts[d] for d in scores}
+        return _Part(scores, matched, kept.terms + dropped.terms)
+
+    def _and_maybe(self, query: wq.AndMaybe, segment: Segment, counts: bool) -> _Part:
+        base = (
+            self._part(query.a, segment, True) if counts else self._segment_scores(query.a, segment)
+        )
+        extra = self._part(query.b, segment, counts, base.scores)
+        more = extra.scores
+        scores = {d: s + more[d] if d in more else s for d, s in base.scores.items()}
+        matched = None
+        if base.counts is not None and extra.counts is not None:
+            plus = extra.counts
+            matched = {d: c + plus.get(d, 0) for d, c in base.counts.items()}
+        return _Part(scores, matched, base.terms + extra.terms)
+
+    def _by_matcher(self, query: wq.Query, segment: Segment, counts: bool) -> _Part:
+        """Any other query: Whoosh's own matcher, one document at a time."""
+        sub = segment.searcher
+        matcher = query.matcher(sub, self._context)
+        terms = sum(1 for _ in matcher.term_matchers())
+        offset = segment.offset
+        scores: Scores = {}
+        matched: dict[int, int] | None = {} if counts else None
+        while matcher.is_active():
+            docnum = matcher.id()
+            scores[docnum + offset] = matcher.score()
+            if matched is not None:
+                matched[docnum + offset] = sum(1 for _ in matcher.matching_terms(docnum))
+            matcher.next()
+        return _Part(scores, matched, terms)
+
+
+def _rank_key(item: tuple[float, int]) -> tuple[float, int]:
+    return (-item[0], item[1])
+
+
+def _is_quiet(query: wq.Query) -> bool:
+    """Whether ``query`` hides its terms from the coordination bonus and snippets
+    (:class:`searcher.query.ranking` marks feedback words so)."""
+    return bool(getattr(query, "quiet", False)) and hasattr(query, "child")
+
+
+def _add(maps: list[dict[int, _N]]) -> dict[int, _N]:
+    """Add up per-document values (scores, or counts of matching terms)."""
+    if not maps:
+        return {}
+    maps = sorted(maps, key=len, reverse=True)
+    total = dict(maps[0])
+    get = total.get
+    for other in maps[1:]:
+        for d, value in other.items():
+            total[d] = get(d, 0) + value
+    return total
+
+
+def _coordinate(scores: Scores, matched: dict[int, int], terms: int, scale: float) -> Scores:
+    """Whoosh's coordination bonus (``CoordMatcher._sqr``): articles matching more
+    of the query's terms gain."""
+    if terms == scale:
+        return dict.fromkeys(scores, 0.0)
+    spread = (terms - scale) ** 2
+    shrink = (terms - 1) / terms
+    return {d: (s + (matched.get(d, 0) - 1) / spread) * shrink for d, s in scores.items()}
+
+
+def _in_order(positions: list[list[int]], slop: int) -> bool:
+    """Whether the words (their positions, in phrase order) stand in order, each
+    1 to ``slop`` positions after the one before: what Whoosh's ``SpanNear2``
+    (``ordered``, ``mindist=1``) finds on single positions, where a chain of
+    spans only grows at its end."""
+    ends = set(positions[0])
+    gaps = range(1, slop + 1)
+    for following in positions[1:]:
+        if not ends:
+            return False
+        ends = {p for p in following if any(p - gap in ends for gap in gaps)}
+    return bool(ends)

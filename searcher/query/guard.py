@@ -1,0 +1,430 @@
+"""Keeping hostile queries from crashing the parser or running away.
+
+Whoosh's parser fails on some inputs (``NOT NOT`` raises ``IndexError``, a
+thousand parentheses ``RecursionError``), silently drops others (``a NOT``,
+an unclosed quote, a date it cannot read), takes quadratic time on very long
+words, and expands ``?*`` or ``*a*`` to every word of the index. The checks
+here run in three places, mirroring Elasticsearch's ``max_clause_count``,
+``max_regex_length`` and ``max_expansions``:
+
+1. :func:`check_text` before parsing: length, control characters, quotes,
+   parentheses, dangling operators, unknown fields;
+2. :func:`parse` parses with a safety net and turns whatever the parser
+   dropped with an error note into a :class:`~searcher.errors.QueryError`;
+3. :func:`check_query` after parsing, against the index: clause count,
+   boosts, fuzzy edit distance, and how many words each wildcard, prefix,
+   fuzzy term or range expands to.
+
+Whatever still runs is held to :func:`searcher.text.deadline.time_budget`. Every
+check raises a :class:`~searcher.errors.QueryError` whose one-line message
+names the culprit (quoted through :func:`~searcher.text.safety.safe_text`);
+:func:`query_notes` lists the words the parser drops on purpose (stop words).
+The limits are data, :class:`QueryLimits`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from whoosh import qparser
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.reading import IndexReader
+
+from searcher.errors import QueryError
+from searcher.query.dates import CLAUSE_EXPR
+from searcher.schema import LEXICON
+from searcher.text.safety import safe_text
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryLimits:
+    """How much work one query may ask for.
+
+    :param max_chars: longest query text. Whoosh's parser is quadratic in a
+        word's length (a 20,000-character word takes 5 s to parse).
+    :param max_word_chars: longest run of characters without a space.
+    :param max_depth: deepest nesting of parentheses.
+    :param max_clauses: most index words the query looks up, after expansion
+        (a word searched in two fields counts twice, a wildcard once per word
+        it matches), like Elasticsearch's ``max_clause_count``. Whoosh spends
+        10-25 ms per expanded word on the 21,578-story Reuters index (``tr*``,
+        411 words: 8.9 s), so the default keeps such queries near 5 s.
+    :param max_expansions: most index words one wildcard, prefix, fuzzy term
+        or range may stand for (Elasticsearch's ``max_expansions``).
+    :param max_fuzzy_edits: largest edit distance of a fuzzy term (``word~2``).
+    :param max_boost: largest ``^boost``.
+    :param seconds: wall-clock budget for parsing, searching and highlighting.
+    """
+
+    max_chars: int = 4096
+    max_word_chars: int = 200
+    max_depth: int = 32
+    max_clauses: int = 256
+    max_expansions: int = 128
+    max_fuzzy_edits: int = 2
+    max_boost: float = 1000.0
+    seconds: float = 5.0
+
+
+DEFAULT_LIMITS = QueryLimits()
+
+#: Whoosh's infix operators, upper case as its parser wants them.
+BINARY_OPERATORS = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
+NOT_OPERATOR = "NOT"
+
+# Characters a person cannot mean in a search box: C0/C1 controls other than
+# whitespace, and bidi/invisible format controls that disguise the text.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_WORD = re.compile(r"\S+")
+_FIELD = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*):(?P<rest>\S*)")
+# Lexical pieces outside phrases: quotes, parentheses and the words between.
+_PIECE = re.compile(r'"|\(|\)|[^\s()"]+')
+_DATE_CLAUSE = re.compile(CLAUSE_EXPR)
+
+
+def _show(text: str, limit: int = 40) -> str:
+    """A short, printable quotation of part of a query."""
+    text = safe_text(text)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+# -- 1. the text -------------------------------------------------------------
+
+
+def check_text(
+    text: str, *, fields: Collection[str] = (), limits: QueryLimits = DEFAULT_LIMITS
+) -> None:
+    """Reject query text the parser would crash on, drop silently, or labour over.
+
+    :param fields: the field names a ``name:`` prefix may use; empty to skip
+        that check.
+    :raises QueryError: the first problem found, pointing at it.
+    """
+    if len(text) > limits.max_chars:
+        raise QueryError(
+            f"The query is {len(text):,} characters long; the limit is {limits.max_chars:,}."
+        )
+    control = _CONTROL.search(text)
+    if control:
+        raise QueryError(
+            f"The query holds a control character ({safe_text(control.group())}) at "
+            f"character {control.start() + 1}; remove it."
+        )
+    _check_structure(text, fields, limits)
+    for word in _WORD.finditer(text):
+        if len(word.group()) > limits.max_word_chars:
+            raise QueryError(
+                f"The word {_show(word.group())} is {len(word.group()):,} characters long; "
+                f"the limit is {limits.max_word_chars}."
+            )
+
+
+def _check_structure(text: str, fields: Collection[str], limits: QueryLimits) -> None:
+    """Quotes, parentheses, operators and fields, outside quoted phrases."""
+    depth = 0
+    opened: list[int] = []
+    # Each entry: (kind, text, position); kind is "op", "not", "(", ")" or "term".
+    pieces: list[tuple[str, str, int]] = []
+    in_quote_at = -1
+    range_at = -1
+    for piece in _PIECE.finditer(text):
+        value, at = piece.group(), piece.start()
+        if in_quote_at >= 0:
+            if value == '"':
+                pieces.append(("term", text[in_quote_at : at + 1], in_quote_at))
+                in_quote_at = -1
+            continue
+        if value == '"':
+            in_quote_at = at
+        elif value == "(":
+            depth += 1
+            opened.append(at)
+            if depth > limits.max_depth:
+                raise QueryError(
+                    f"Parentheses nest more than {limits.max_depth} deep "
+                    f"(character {at + 1}); simplify the query."
+                )
+            pieces.append(("(", value, at))
+        elif value == ")":
+            if not opened:
+                raise QueryError(
+                    f"The ')' at character {at + 1} closes nothing; remove it or add a '('."
+                )
+            opened.pop()
+            depth -= 1
+            pieces.append((")", value, at))
+        elif not value.strip("+-"):
+            raise QueryError(
+                f"The {value!r} at character {at + 1} is not attached to a word; "
+                f"write -word to exclude a word, +word to require it."
+            )
+        elif value in BINARY_OPERATORS:
+            pieces.append(("op", value, at))
+        elif value == NOT_OPERATOR:
+            pieces.append(("not", value, at))
+        else:
+            range_at = _check_range(value, at, range_at)
+            _check_field(value, at, text[at + len(value) : at + len(value) + 1], fields)
+            pieces.append(("term", value, at))
+    if in_quote_at >= 0:
+        raise QueryError(
+            f'The quote at character {in_quote_at + 1} is never closed; add a closing ".'
+        )
+    if range_at >= 0:
+        raise QueryError(
+            f"The range opened at character {range_at + 1} is never closed; "
+            f"write [start TO end] with ] or }}."
+        )
+    if opened:
+        raise QueryError(
+            f"The '(' at character {opened[-1] + 1} is never closed; add a ')' or remove it."
+        )
+    _check_operators(pieces)
+
+
+def _check_range(word: str, at: int, range_at: int) -> int:
+    """Track ``[a TO b]``/``{a TO b}`` brackets; return where the open range began, or -1."""
+    for offset, char in enumerate(word):
+        if char in "[{":
+            range_at = at + offset
+        elif char in "]}":
+            if range_at < 0:
+                raise QueryError(
+                    f"The {char!r} at character {at + offset + 1} closes no range; "
+                    f"remove it or open the range with [ or {{."
+                )
+            range_at = -1
+    return range_at
+
+
+def _check_field(word: str, at: int, following: str, fields: Collection[str]) -> None:
+    match = _FIELD.match(word.lstrip("+-"))
+    if not match or not fields:
+        return
+    name, rest = match.group("name"), match.group("rest")
+    if name not in fields:
+        known = ", ".join(sorted(fields))
+        raise QueryError(
+            f"Unknown field {_show(name)} at character {at + 1}; fields are {known} "
+            f'(put the words in quotes to search for "{safe_text(name)}:" itself).'
+        )
+    if not rest and following not in ('"', "("):
+        raise QueryError(
+            f"Nothing follows {_show(name + ':')} at character {at + 1}; "
+            f"give a word, e.g. {safe_text(name)}:word."
+        )
+
+
+def _check_operators(pieces: list[tuple[str, str, int]]) -> None:
+    """Binary operators need an operand on each side, NOT one after it."""
+    operand_ends = {"term", ")"}
+    operand_starts = {"term", "(", "not"}
+    for i, (kind, value, at) in enumerate(pieces):
+        before = pieces[i - 1][0] if i else None
+        after = pieces[i + 1][0] if i + 1 < len(pieces) else None
+        if kind == "op" and (before not in operand_ends or after not in operand_starts):
+            side = "before" if before not in operand_ends else "after"
+            raise QueryError(
+                f"{value} at character {at + 1} has nothing to join {side} it; "
+                f'remove it or quote it ("{value.lower()}") to search for the word.'
+            )
+        if kind == "not" and after not in operand_starts:
+            raise QueryError(
+                f"NOT at character {at + 1} has nothing to exclude after it; "
+                f'remove it or write "not" to search for the word.'
+            )
+
+
+_PLAIN_WORD = re.compile(r"[+-]?(?:[A-Za-z_]\w*:)?(?P<word>[^*?~^\[\]{}:'\\]+)")
+
+
+def query_notes(text: str, analyzer: Callable[..., Iterable[Any]]) -> tuple[str, ...]:
+    """Return one-line notes on words of ``text`` that are not searched for.
+
+    Stop words and symbols (``the``, ``😀``) are not indexed, so the parser
+    drops them; the caller shows these notes so that nothing is dropped
+    silently. Quoted phrases and operators are not looked at.
+
+    :param analyzer: the analyzer of the default field (``schema["body"].analyzer``).
+    """
+    # A date: clause is dates, not words ("TO" in a range is no stop word there).
+    unquoted = re.sub(r'"[^"]*"', " ", _DATE_CLAUSE.sub(" ", text))
+    dropped: list[str] = []
+    for piece in _PIECE.finditer(unquoted):
+        value = piece.group()
+        plain = _PLAIN_WORD.fullmatch(value)
+        if value in BINARY_OPERATORS or value == NOT_OPERATOR or not plain:
+            continue
+        if (
+            not any(True for _ in analyzer(plain.group("word"), mode="query"))
+            and value not in dropped
+        ):
+            dropped.append(value)
+    if not dropped:
+        return ()
+    words = ", ".join(safe_text(w) for w in dropped[:10]) + (" …" if len(dropped) > 10 else "")
+    return (f"Not searched for (stop words and symbols are not indexed): {words}",)
+
+
+# -- 2. parsing --------------------------------------------------------------
+
+
+def parse(parser: qparser.QueryParser, text: str) -> wq.Query:
+    """Parse ``text``, turning parser crashes and dropped parts into errors.
+
+    :raises QueryError: the parser failed, or dropped part of the query (such
+        as a date it cannot read) that it would otherwise ignore silently.
+    """
+    try:
+        tree = parser.parse(text, normalize=False)
+    except RecursionError as exc:
+        raise QueryError("The query nests too deeply to read; simplify it.") from exc
+    except QueryError:
+        raise  # our own plugins' errors (an unreadable date:) already say what is wrong
+    except Exception as exc:
+        # Whoosh's parser raises IndexError, AssertionError, ValueError and bare
+        # Exception on odd input; the text checks catch the known cases, this
+        # net catches the rest so that no input gives a traceback.
+        LOGGER.debug("parser failed on %r", text, exc_info=True)
+        raise QueryError(f"Cannot read the query {_show(text)}: {safe_text(str(exc))}.") from exc
+    for node, _ in _depths(tree):
+        error = getattr(node, "error", None)
+        if error:
+            raise QueryError(f"Cannot read {_located(text, node)}: {safe_text(str(error))}.")
+    query: wq.Query = tree.normalize()
+    if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
+        raise QueryError(
+            f"Nothing to search for in {_show(text)}: stop words (the, a, of…), "
+            f"punctuation and symbols are not indexed; give other words."
+        )
+    return query
+
+
+def _located(text: str, node: wq.Query) -> str:
+    start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+        field = re.search(r"(\w+):$", text[:start])
+        where = f" in field {field.group(1)}" if field else ""
+        return f"{_show(text[start:end])} at character {start + 1}{where}"
+    return _show(text)
+
+
+def _depths(root: wq.Query) -> Iterator[tuple[wq.Query, int]]:
+    """Every node of a query tree with its depth, without recursion."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        yield node, depth
+        stack.extend((child, depth + 1) for child in node.children())
+
+
+# -- 3. the parsed query, against the index -------------------------------------
+
+
+def searchable_fields(schema: Schema) -> frozenset[str]:
+    """Return the names of the fields a query may search (stored-only ones and
+    word lists excluded)."""
+    return frozenset(
+        name
+        for name in schema.names()
+        if schema[name].indexed and not isinstance(schema[name], LEXICON)
+    )
+
+
+def check_query(
+    query: wq.Query, reader: IndexReader, *, limits: QueryLimits = DEFAULT_LIMITS
+) -> None:
+    """Reject a parsed query that would run away on this index.
+
+    Counts leaf clauses, checks boosts and fuzzy edit distances, and counts the
+    index words each wildcard, prefix, fuzzy term or range stands for (stopping
+    at the limit, so the count itself stays cheap).
+
+    :raises QueryError: the first limit exceeded, naming the clause.
+    """
+    clauses = 0
+    for node, depth in _depths(query):
+        if depth > limits.max_depth * 2 + 8:  # operators add a level or two per group
+            raise QueryError(f"The query nests too deeply (over {limits.max_depth}); simplify it.")
+        boost = getattr(node, "boost", 1.0)
+        if not isinstance(boost, int | float) or not math.isfinite(boost):
+            raise QueryError(f"The boost of {_clause(node)} is not a number; use e.g. ^2.")
+        if not 0 <= boost <= limits.max_boost:
+            raise QueryError(
+                f"The boost ^{boost:g} of {_clause(node)} is out of range; "
+                f"use 0 to {limits.max_boost:g}."
+            )
+        if isinstance(node, wq.Term) and node.text in ("", b""):
+            raise QueryError(
+                f"{_clause(node)} searches for nothing; a range needs a start or an end."
+            )
+        if isinstance(node, wq.Every) and node.fieldname:
+            raise QueryError(
+                f"{_clause(node)} matches every article that has a {node.fieldname} field; "
+                f"give a word to search for."
+            )
+        if node.is_leaf():
+            clauses += 1
+        if isinstance(node, wq.MultiTerm):
+            clauses += _check_expansion(node, reader, limits)
+        if clauses > limits.max_clauses:
+            raise QueryError(
+                f"The query has more than {limits.max_clauses:,} clauses (each word counts "
+                f"once per field searched, each wildcard once per word it matches); "
+                f"shorten it."
+            )
+
+
+def _clause(node: wq.Query) -> str:
+    return _show(str(node))
+
+
+_EXPANSION_HINTS = (
+    (wq.TermRange, "narrow the range"),
+    (wq.FuzzyTerm, "use fewer edits or a longer word"),
+    (wq.Regex, "make the pattern more specific"),
+)
+
+
+def _check_expansion(node: wq.MultiTerm, reader: IndexReader, limits: QueryLimits) -> int:
+    """Check one multi-word clause; return how many words it expands to."""
+    if isinstance(node, wq.FuzzyTerm) and node.maxdist > limits.max_fuzzy_edits:
+        raise QueryError(
+            f"{_clause(node)} allows {node.maxdist:g} edits; the limit is "
+            f"{limits.max_fuzzy_edits} (write ~1 or ~2)."
+        )
+    if isinstance(node, wq.Regex) and len(node.text) > limits.max_word_chars:
+        raise QueryError(
+            f"The pattern {_clause(node)} is longer than {limits.max_word_chars} characters."
+        )
+    if isinstance(node, wq.PatternQuery) and not node.text.strip("*?"):
+        raise QueryError(
+            f"{_clause(node)} matches every word; put letters in the pattern, e.g. immun*."
+        )
+    if node.field() not in reader.schema:
+        return 0
+    try:
+        found = sum(1 for _ in islice(node.expanded_terms(reader), limits.max_expansions + 1))
+    except re.error as exc:
+        raise QueryError(f"{_clause(node)} is not a valid pattern ({exc}).") from exc
+    if found > limits.max_expansions:
+        hint = next(
+            (h for kind, h in _EXPANSION_HINTS if isinstance(node, kind)),
+            "put more letters before the * or ?",
+        )
+        raise QueryError(
+            f"{_clause(node)} matches more than {limits.max_expansions:,} words in the index; "
+            f"{hint}."
+        )
+    return found

@@ -1,0 +1,61 @@
+"""More like this: the articles closest to a given one.
+
+The given article's body is reduced to its most distinctive terms (Whoosh's
+Bo1 key terms over the stored body), and those terms are searched for, OR'd
+and weighted, in the body field. Its near-duplicates, which share nearly all
+its terms, come out on top.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from whoosh import query as wq
+from whoosh.index import FileIndex
+from whoosh.searching import Results, Searcher
+
+from searcher.errors import ArticleNotFoundError
+from searcher.models import SearchResults
+from searcher.query import bulkscore
+from searcher.query.search import open_searcher, snippet_cutter, to_hit
+
+LOGGER = logging.getLogger(__name__)
+
+#: How many key terms of the article are searched for.
+KEY_TERMS = 15
+
+
+def similar(
+    ix: FileIndex, article_id: str, *, limit: int = 10, searcher: Searcher | None = None
+) -> SearchResults:
+    """Return the ``limit`` articles of ``ix`` most like the one with ``article_id``.
+
+    :param searcher: an open searcher of ``ix`` (made with
+        :func:`searcher.query.search.open_searcher`) to reuse; it is left open.
+    :raises ArticleNotFoundError: no article has that id.
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+    opened = contextlib.nullcontext(searcher) if searcher is not None else open_searcher(ix)
+    with opened as searcher:
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            raise ArticleNotFoundError(article_id)
+        terms = searcher.key_terms([docnum], "body", numterms=KEY_TERMS)
+        query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in terms])
+        if not terms:
+            return SearchResults(query=article_id, parsed="", total=0, hits=())
+        if bulkscore.supported(searcher):
+            scorer = bulkscore.BulkScorer(searcher)
+            others = scorer.matching(query) - {docnum}
+            results = Results(searcher, query, scorer.top(query, limit, others))
+            total = len(others)
+        else:
+            results = searcher.search(
+                query, limit=limit, filter=None, mask=wq.Term("id", article_id), terms=True
+            )
+            total = len(results)
+        cutter = snippet_cutter(results)
+        hits = tuple(to_hit(hit, rank, cutter) for rank, hit in enumerate(results, 1))
+        return SearchResults(query=article_id, parsed=str(query), total=total, hits=hits)

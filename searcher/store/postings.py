@@ -1,0 +1,311 @@
+"""Posting lists read a block at a time, and what an open searcher keeps of them.
+
+Whoosh hands out postings one at a time through matcher objects; here a term's
+posting list is read a block at a time (ids and weights come out of a W3 block
+as whole sequences), for scoring whole queries (:mod:`searcher.query.bulkscore`) and
+for the sets of articles a restriction keeps. An open searcher keeps what was
+read, per segment, until the index changes (a new searcher): each term's
+postings with their BM25 part, field lengths, document frequencies and the
+latest restriction sets.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.codec import whoosh3
+from whoosh.matching import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.searching import Searcher
+
+LOGGER = logging.getLogger(__name__)
+
+#: Postings kept ready to score per open searcher (16 bytes each): they are
+#: dropped when they would grow past this. A Reuters index has about 2 million.
+CACHED_POSTINGS = 4_000_000
+#: Restrictions (their sets of articles) kept per open searcher.
+CACHED_FILTERS = 16
+#: Document frequencies kept per open searcher (for feedback words).
+CACHED_FREQUENCIES = 200_000
+
+#: A term's postings in one segment, ready to score: global docnums and, per
+#: posting, its BM25 term-frequency part (its weight in an unscored field).
+Postings = tuple["array[int]", "array[float]"]
+_UNREAD = (array("q"), array("d"))  # a marker: not yet looked up
+
+
+@dataclass
+class Segment:
+    """One segment of a searcher: its sub-searcher, docnum offset, deleted
+    documents, field lengths and the postings read so far."""
+
+    searcher: Searcher
+    offset: int
+    deleted: frozenset[int]
+    lengths: dict[str, bytes] = field(default_factory=dict)
+    postings: dict[tuple[str, bytes], Postings | None] = field(default_factory=dict)
+    #: The largest BM25 part (or weight) of each term read, for score bounds.
+    maxima: dict[tuple[str, bytes], float] = field(default_factory=dict)
+
+
+class SearcherCache:
+    """What is kept per open searcher: its segments, BM25 length norms, the
+    postings read (up to :data:`CACHED_POSTINGS`), document frequencies and
+    restriction sets. Get it with :func:`cache_for`."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self.segments = [
+            Segment(sub, offset, _deleted(sub.reader()))
+            for sub, offset in searcher.leaf_searchers()
+        ]
+        self.cached = 0
+        self.frequencies: dict[tuple[str, str], int] = {}
+        self.norms: dict[str, list[float]] = {}
+        self.filters: dict[wq.Query, set[int]] = {}
+
+    def scored(
+        self, segment: Segment, fieldname: str, text: bytes, scorable: bool
+    ) -> Postings | None:
+        """A term's postings in a segment with each posting's BM25 part
+        ``w * (K1 + 1) / (w + norm)`` (``idf * part`` is Whoosh's score), from
+        memory or read; ``None`` when the segment lacks the term."""
+        key = (fieldname, text)
+        postings = segment.postings.get(key, _UNREAD)
+        if postings is _UNREAD:
+            postings = self._read(segment, fieldname, text, scorable)
+            size = len(postings[0]) if postings else 0
+            if self.cached + size > CACHED_POSTINGS:
+                self.drop_postings()
+            segment.postings[key] = postings
+            self.cached += size
+        return postings
+
+    def maximum(self, segment: Segment, fieldname: str, text: bytes, scorable: bool) -> float:
+        """The largest BM25 part (or weight) of a term's postings in a segment."""
+        key = (fieldname, text)
+        most = segment.maxima.get(key)
+        if most is None:
+            postings = self.scored(segment, fieldname, text, scorable)
+            most = segment.maxima[key] = max(postings[1], default=0.0) if postings else 0.0
+        return most
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """How many articles hold the term."""
+        key = (fieldname, text)
+        found = self.frequencies.get(key)
+        if found is None:
+            if len(self.frequencies) >= CACHED_FREQUENCIES:
+                self.frequencies.clear()
+            found = self.frequencies[key] = self.searcher.doc_frequency(fieldname, text)
+        return found
+
+    def drop_postings(self) -> None:
+        for segment in self.segments:
+            segment.postings.clear()
+            segment.maxima.clear()
+        self.cached = 0
+
+    def _read(
+        self, segment: Segment, fieldname: str, text: bytes, scorable: bool
+    ) -> Postings | None:
+        found = read_postings(segment, fieldname, text)
+        if found is None:
+            return None
+        local, weights = found
+        offset = segment.offset
+        ids = array("q", [d + offset for d in local])
+        if not scorable:
+            return ids, array("d", weights)
+        weighting: scoring.BM25F = self.searcher.weighting
+        k1 = weighting.K1 + 1
+        norms = self._norms(fieldname)
+        lengths = self._lengths(segment, fieldname)
+        return ids, array(
+            "d",
+            [k1 * w / (w + norms[lengths[d]]) for d, w in zip(local, weights, strict=True)],
+        )
+
+    def _norms(self, fieldname: str) -> list[float]:
+        """``K1 * (1 - B + B * length / average length)`` for each of the 256
+        quantized lengths Whoosh stores."""
+        norms = self.norms.get(fieldname)
+        if norms is None:
+            weighting: scoring.BM25F = self.searcher.weighting
+            k1 = weighting.K1
+            b = weighting._field_B.get(fieldname, weighting.B)
+            average = self.searcher.avg_field_length(fieldname) or 1
+            norms = self.norms[fieldname] = [
+                k1 * ((1 - b) + b * whoosh3.byte_to_length(i) / average) for i in range(256)
+            ]
+        return norms
+
+    def _lengths(self, segment: Segment, fieldname: str) -> bytes:
+        """Each document's quantized length of ``fieldname``, by local docnum."""
+        lengths = segment.lengths.get(fieldname)
+        if lengths is None:
+            reader = segment.searcher.reader()
+            lengths = segment.lengths[fieldname] = _length_bytes(reader, fieldname)
+        return lengths
+
+
+_CACHES: weakref.WeakKeyDictionary[Searcher, SearcherCache] = weakref.WeakKeyDictionary()
+
+
+def cache_for(searcher: Searcher) -> SearcherCache:
+    """Return what is kept for the open top-level ``searcher`` (made on first use)."""
+    cache = _CACHES.get(searcher)
+    if cache is None:
+        cache = _CACHES[searcher] = SearcherCache(searcher)
+    return cache
+
+
+def term_docs(searcher: Searcher, fieldname: str, text: str | bytes) -> set[int]:
+    """Return the live articles (docnums) holding a term, its postings read a
+    block at a time (Whoosh's ``all_ids`` steps through them one by one)."""
+    found: set[int] = set()
+    for segment in cache_for(searcher).segments:
+        postings = read_postings(segment, fieldname, text, weights=False)
+        if postings:
+            offset = segment.offset
+            found.update([d + offset for d in postings[0]] if offset else postings[0])
+    return found
+
+
+def remembered_filter(
+    searcher: Searcher, query: wq.Query, find: Callable[[], set[int]]
+) -> set[int]:
+    """Return the articles a restriction (a date range, a source) keeps: ``find()``
+    the first time, then from memory while ``searcher`` is open (the
+    :data:`CACHED_FILTERS` latest), since readers narrow one period or source
+    query after query."""
+    filters = cache_for(searcher).filters
+    found = filters.pop(query, None)
+    if found is None:
+        found = find()
+        while len(filters) >= CACHED_FILTERS:
+            del filters[next(iter(filters))]
+    filters[query] = found  # last, as the latest used
+    return set(found)
+
+
+def forget(searcher: Searcher) -> None:
+    """Drop the postings, frequencies and filters kept for ``searcher`` (for
+    measuring queries on words never read before); its field lengths stay."""
+    cache = _CACHES.get(searcher)
+    if cache is not None:
+        cache.drop_postings()
+        cache.frequencies.clear()
+        cache.filters.clear()
+
+
+def read_postings(
+    segment: Segment, fieldname: str, text: str | bytes, *, weights: bool = True
+) -> tuple[list[int], list[float]] | None:
+    """Return the local docnums and (unless ``weights`` is false: empty) weights
+    of a term's live postings in a segment, or ``None`` when it lacks the term."""
+    opened = _matcher(segment, fieldname, text)
+    if opened is None:
+        return None
+    matcher, by_block = opened
+    ids: list[int] = []
+    found: list[float] = []
+    if by_block:
+        _read_blocks(matcher, ids, found if weights else None)
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            if weights:
+                found.append(matcher.weight())
+            matcher.next()
+    deleted = segment.deleted
+    if deleted and not weights:
+        ids = [d for d in ids if d not in deleted]
+    elif deleted:
+        kept = [(d, w) for d, w in zip(ids, found, strict=True) if d not in deleted]
+        ids = [d for d, _ in kept]
+        found = [w for _, w in kept]
+    return ids, found
+
+
+def read_positions(
+    segment: Segment, fieldname: str, text: bytes, wanted: set[int]
+) -> dict[int, list[int]]:
+    """The positions of a term in the ``wanted`` documents (local docnums) of a
+    segment, reading only the posting blocks that can hold them."""
+    found: dict[int, list[int]] = {}
+    opened = _matcher(segment, fieldname, text) if wanted else None
+    if opened is None:
+        return found
+    matcher, by_block = opened
+    if not by_block:
+        while matcher.is_active():
+            if matcher.id() in wanted:
+                found[matcher.id()] = matcher.value_as("positions")
+            matcher.next()
+        return found
+    decode = matcher.format.decode_positions
+    first, last = min(wanted), max(wanted)
+    while True:
+        if matcher._maxid >= first:
+            if matcher._data is None:
+                matcher._read_data()
+            ids = accumulate(matcher._data[0])
+            matcher._read_values()
+            for d, value in zip(ids, matcher._values, strict=True):
+                if d in wanted:
+                    found[d] = decode(value)
+        if matcher._lastblock or matcher._maxid >= last:
+            return found
+        matcher._goto(matcher._nextoffset)
+
+
+def _matcher(segment: Segment, fieldname: str, text: str | bytes) -> tuple[Any, bool] | None:
+    """A term's matcher in a segment, deleted documents not left out (callers do
+    that), and whether it is a W3 posting list whose blocks can be read whole;
+    ``None`` when the segment lacks the term."""
+    try:
+        matcher = segment.searcher.reader().postings(fieldname, text)
+    except TermNotFound:
+        return None
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    return matcher, isinstance(matcher, whoosh3.W3LeafMatcher) and not matcher._byteids
+
+
+def _read_blocks(matcher: Any, ids: list[int], weights: list[float] | None) -> None:
+    """Read every block of a W3 posting list: ids (and weights) a block at a time."""
+    while True:
+        if matcher._data is None:
+            matcher._read_data()
+        ids.extend(accumulate(matcher._data[0]))
+        if weights is not None:
+            matcher._read_weights()
+            weights.extend(matcher._weights)
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
+def _length_bytes(reader: Any, fieldname: str) -> bytes:
+    """Each document's quantized length of ``fieldname`` (a byte per document)."""
+    count = reader.doc_count_all()
+    column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if column is None:
+        return bytes(count)
+    data = bytes(column._dbfile.get(column._basepos, min(column._count, count)))
+    return data.ljust(count, b"\0")
+
+
+def _deleted(reader: Any) -> frozenset[int]:
+    if not reader.has_deletions():
+        return frozenset()
+    return frozenset(d for d in range(reader.doc_count_all()) if reader.is_deleted(d))

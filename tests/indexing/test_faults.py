@@ -1,0 +1,443 @@
+"""Fault injection: killed runs, a full disk, a busy lock, damaged files, queries meanwhile."""
+
+from __future__ import annotations
+
+import errno
+import gc
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import searcher
+from searcher.store import folder, segments
+from searcher.store.manifest import Manifest
+from tests.conftest import REPO
+
+ARTICLES = 240
+
+# Indexes CORPUS into INDEX in tiny rounds, so a run makes many commits.
+INDEXER = textwrap.dedent(
+    """
+    import sys
+    import searcher
+    from searcher.indexing import scheduling
+    scheduling.TASK_BYTES = 2000
+    with searcher.open_index(sys.argv[1], create=True) as ix:
+        ix.update(sys.argv[2], jobs=2)
+    """
+)
+
+
+def _write_corpus(folder: Path, count: int = ARTICLES, salt: str = "") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        words = " ".join(f"w{(i * 31 + k) % 997}" for k in range(150))
+        text = f"Story number {i}{salt}\n\nUnique{i} {words}.\n"
+        (folder / f"{i:04d}.txt").write_text(text)
+
+
+def _indexer(index_dir: Path, corpus: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-c", INDEXER, str(index_dir), str(corpus)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _assert_complete(index_dir: Path, corpus: Path, count: int = ARTICLES) -> None:
+    with searcher.open_index(index_dir) as ix:
+        report = ix.update(corpus, jobs=2)
+        assert len(ix) == count, report
+        assert ix.verify(corpus).problems == ()
+        assert [h.id for h in ix.search("unique17")] == ["corpus/0017.txt"]
+    assert not (index_dir / segments.TEMP_FOLDER).exists(), "the workers' temporary folder"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
+def test_a_killed_run_is_completed_by_the_next(tmp_path: Path, sig: signal.Signals) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus)
+    rng = random.Random(sig)
+    for attempt in range(2):
+        index_dir = tmp_path / f"ix{attempt}"
+        process = _indexer(index_dir, corpus)
+        while process.poll() is None and _articles_in(index_dir) == 0:
+            time.sleep(0.02)  # until the first commit
+        time.sleep(rng.uniform(0.0, 0.4))
+        assert process.poll() is None, "the run must still be going when killed"
+        process.send_signal(sig)
+        process.wait(timeout=30)
+        assert 0 < _articles_in(index_dir) < ARTICLES
+        _assert_complete(index_dir, corpus)
+
+
+def _articles_in(index_dir: Path) -> int:
+    try:
+        return sum(s.doc_count() for s in segments.read_toc(index_dir).segments)
+    except Exception:  # not created yet
+        return 0
+
+
+def test_a_run_killed_between_index_and_manifest_commits_doubles_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 30)
+    index_dir = tmp_path / "ix"
+    with searcher.open_index(index_dir, create=True) as ix:
+        ix.update(corpus, jobs=1)
+    Manifest(index_dir).clear()  # as if every manifest commit had been lost
+    _assert_complete(index_dir, corpus, 30)
+
+
+def test_a_full_disk_leaves_the_index_and_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 20)
+    index_dir = tmp_path / "ix"
+    with searcher.open_index(index_dir, create=True) as ix:
+        ix.update(corpus, jobs=1)
+    _write_corpus(tmp_path / "extra", 20, salt="b")
+    files = sorted(p.name for p in index_dir.iterdir())
+
+    def no_space(path: Path, *, directory: bool = False) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(segments, "fsync_path", no_space)
+    with (
+        searcher.open_index(index_dir) as ix,
+        pytest.raises(searcher.SearcherError, match="No space left"),
+    ):
+        ix.update(corpus, tmp_path / "extra", jobs=1)
+    monkeypatch.undo()
+    assert sorted(p.name for p in index_dir.iterdir()) == files, "nothing left behind"
+    with searcher.open_index(index_dir) as ix:
+        assert len(ix) == 20
+        ix.update(corpus, tmp_path / "extra", jobs=1)  # the lock is free
+        assert len(ix) == 40
+
+
+def test_a_second_writer_is_told_the_index_is_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(folder, "LOCK_TIMEOUT", 0.5)
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 5)
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        holder = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys, time\nfrom whoosh.index import open_dir\n"
+                "lock = open_dir(sys.argv[1]).lock('WRITELOCK')\n"
+                "assert lock.acquire()\nprint('held', flush=True)\ntime.sleep(30)",
+                str(ix.path),
+            ],
+            stdout=subprocess.PIPE,
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+            started = time.monotonic()
+            with pytest.raises(searcher.IndexBusyError, match="being written by another"):
+                ix.update(corpus, jobs=1)
+            assert time.monotonic() - started >= folder.LOCK_TIMEOUT * 0.9, "it waited"
+        finally:
+            holder.kill()
+            holder.wait()
+            holder.stdout.close()  # type: ignore[union-attr]
+        ix.update(corpus, jobs=1)  # the lock died with its holder
+        assert len(ix) == 5
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_damaged_segment_is_reported_with_the_fix(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 10)
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus, jobs=1)
+        assert ix.verify(corpus).ok
+    for seg in (tmp_path / "ix").glob("*.seg"):
+        data = bytearray(seg.read_bytes())
+        data[len(data) // 3 : len(data) // 3 + 4000] = b"\xff" * 4000
+        seg.write_bytes(bytes(data))
+    report = searcher.verify_index(tmp_path / "ix", corpus)
+    assert not report.ok
+    assert "damaged" in report.problems[0]
+    assert report.advice == "searcher index --rebuild CORPUS"
+
+
+def test_verify_finds_a_changed_corpus(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 10)
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus, jobs=1)
+        (corpus / "0003.txt").unlink()
+        report = ix.verify(corpus)
+    assert report.problems == ("the corpus has 0 new or changed files and 1 removed ones",)
+    assert report.advice == "searcher index CORPUS"
+
+
+def test_queries_keep_working_while_indexing_runs(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus)
+    index_dir = tmp_path / "ix"
+    with searcher.open_index(index_dir, create=True):
+        pass
+    process = _indexer(index_dir, corpus)
+    counts = []
+    try:
+        while process.poll() is None:
+            with searcher.open_index(index_dir) as ix:
+                counts.append(len(ix))
+                ix.search("story unique5")
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode == 0
+    assert counts == sorted(counts), "the index only grows"
+    assert len(set(counts)) > 2, "queries ran between commits"
+    with searcher.open_index(index_dir) as ix:
+        assert len(ix) == ARTICLES
+
+
+# Whoosh leaves the damaged TOC file open when it fails to read it.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_rebuild_repairs_a_damaged_index(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 10)
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus, jobs=1)
+    for toc in (tmp_path / "ix").glob("*.toc"):
+        toc.write_bytes(b"\x00garbage")
+    index = ["--index", str(tmp_path / "ix")]
+    refused = CliRunner().invoke(cli, [*index, "index", str(corpus)])
+    assert refused.exit_code == 1
+    assert "--rebuild" in refused.stderr
+    rebuilt = CliRunner().invoke(cli, [*index, "index", "--rebuild", str(corpus)])
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert searcher.verify_index(tmp_path / "ix", corpus).ok
+    with searcher.open_index(tmp_path / "ix") as ix:
+        assert len(ix) == 10
+    del refused, rebuilt
+    gc.collect()  # the damaged TOC Whoosh left open is closed while the filter holds
+
+
+# A user's own files that an index folder may hold beside the index (the
+# probe: `searcher --index . index src/news` in a project folder).
+USER_FILES = ("work.tmp/notes.md", "MAIN_notes.txt", "_MAIN_notes.txt", "MAIN_x.seg", "a.toc")
+
+
+def _user_files(folder: Path) -> dict[str, str]:
+    for name in USER_FILES:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(f"mine: {name}\n")
+    return {name: (folder / name).read_text() for name in USER_FILES}
+
+
+def _still_there(folder: Path, files: dict[str, str]) -> None:
+    assert {name: (folder / name).read_text() for name in files} == files
+
+
+def test_user_files_in_the_index_folder_survive_runs_clean_ups_and_rebuilds(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    project = tmp_path / "proj"
+    corpus = project / "src" / "corpus"
+    _write_corpus(corpus, 30)
+    files = _user_files(project)
+    index = ["--index", str(project)]
+    result = CliRunner().invoke(cli, [*index, "index", "--force", str(corpus)])
+    assert result.exit_code == 0, result.output
+    _still_there(project, files)
+    _write_corpus(corpus)  # more files: a run to kill
+    process = _indexer(project, corpus)  # the index exists: no --force needed
+    while process.poll() is None and _articles_in(project) <= 30:
+        time.sleep(0.02)
+    assert process.poll() is None, "the run must still be going when killed"
+    process.kill()
+    process.wait(timeout=30)
+    _still_there(project, files)
+    # More leftovers of killed runs, named as Whoosh names them.
+    orphan = project / "MAIN_0123456789abcdef.seg"
+    orphan.write_bytes(b"half a segment")
+    (project / "_MAIN_7.toc.1733459000.25").write_bytes(b"half a TOC")
+    (project / "MAIN.tmp").mkdir(exist_ok=True)
+    (project / "MAIN.tmp" / f"{'k' * 28}.ctmp").write_bytes(b"columns")
+    result = CliRunner().invoke(cli, [*index, "index", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert not orphan.exists() and not (project / "MAIN.tmp").exists()
+    assert not list(project.glob("_MAIN_7.toc.*"))
+    _still_there(project, files)
+    result = CliRunner().invoke(cli, [*index, "index", "--rebuild", str(corpus)])
+    assert result.exit_code == 0, result.output
+    _still_there(project, files)
+    searcher.reset_index(project).close()  # the library's reset, as for a damaged index
+    _still_there(project, files)
+    _assert_complete(project, corpus)
+    _still_there(project, files)
+
+
+class _Touch:
+    """Pickles as a call of ``os.system`` that creates a marker file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+class _Rot13:
+    """Pickles as a call of ``_codecs.encode`` with another codec than latin-1."""
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        import codecs
+
+        return (codecs.encode, ("text", "rot13"))
+
+
+def _small_index(tmp_path: Path) -> tuple[Path, Path]:
+    """Index a corpus of 5 stories; return the corpus and the index folders."""
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 5)
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.update(corpus, jobs=1)
+    return corpus, tmp_path / "ix"
+
+
+def _write_toc(index_dir: Path, schema: object = None, segments_: object = ()) -> None:
+    """Write the next generation's TOC in Whoosh's format, holding the given pickles
+    (the index's own schema and segments where ``None``)."""
+    import pickle
+
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.system import _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE
+
+    toc = segments.read_toc(index_dir)
+    generation = toc.generation + 1
+    stream = FileStorage(str(index_dir)).create_file(f"_MAIN_{generation}.toc")
+    for size in (_INT_SIZE, _LONG_SIZE, _FLOAT_SIZE):
+        stream.write_varint(size)
+    stream.write_int(-12345)
+    stream.write_int(-111)  # the TOC format's version
+    for number in (2, 7, 5):
+        stream.write_varint(number)
+    stream.write_string(pickle.dumps(toc.schema if schema is None else schema, 2))
+    stream.write_int(generation)
+    stream.write_int(0)
+    stream.write(pickle.dumps(toc.segments if segments_ == () else segments_, 2))
+    stream.close()
+
+
+@pytest.mark.parametrize("where", ["schema", "segments", "not a schema"])
+def test_a_crafted_toc_runs_no_code_and_is_one_line(tmp_path: Path, where: str) -> None:
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    corpus, index_dir = _small_index(tmp_path)
+    marker = tmp_path / "MARKER"
+    evil = _Touch(marker)
+    if where == "schema":
+        _write_toc(index_dir, schema=evil)
+    elif where == "segments":
+        _write_toc(index_dir, segments_=[evil])
+    else:
+        _write_toc(index_dir, schema={"body": "text"})
+    index = ["--index", str(index_dir)]
+    for command in (["query", "story"], ["stats"], ["verify"], ["index", str(corpus)]):
+        result = CliRunner().invoke(cli, [*index, *command])
+        assert result.exit_code == 1, (command, result.output)
+        assert "Traceback" not in result.output
+        assert result.stderr.count("\n") == 1 + (command == ["verify"]), result.stderr
+        assert "not a searcher index" in result.stderr, result.stderr
+    with pytest.raises(searcher.IndexCorruptError, match="not a searcher index"):
+        searcher.open_index(index_dir)
+    with pytest.raises(searcher.IndexCorruptError, match="not a searcher index"):
+        searcher.open_index(index_dir, create=True)
+    assert not searcher.verify_index(index_dir).ok
+    with pytest.raises(Exception, match="not a searcher index"):
+        segments.read_toc(index_dir)
+    assert segments.remove_orphans(index_dir) == []
+    assert not marker.exists()
+    rebuilt = CliRunner().invoke(cli, [*index, "index", "--rebuild", str(corpus)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert not marker.exists()
+    with searcher.open_index(index_dir) as ix:
+        assert len(ix) == 5
+
+
+# Whoosh leaves the segment file open when it fails to read its directory.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_crafted_segment_runs_no_code(tmp_path: Path) -> None:
+    import pickle
+    import struct
+
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    _, index_dir = _small_index(tmp_path)
+    marker = tmp_path / "MARKER"
+    # The compound file's directory (read as a reader opens the segment) made a call.
+    (seg,) = index_dir.glob("*.seg")
+    data = seg.read_bytes()
+    (position,) = struct.unpack("!q", data[:8])
+    directory = pickle.dumps(_Touch(marker)) + pickle.dumps({})
+    crafted = data[:8] + struct.pack("!i", len(directory)) + data[12:position] + directory
+    # Padded to the size written, so that the size check on open passes and the
+    # pickle is what is read (the checksum still tells verify it is damaged).
+    assert len(crafted) <= len(data)
+    seg.write_bytes(crafted.ljust(len(data), b"\0"))
+    result = CliRunner().invoke(cli, ["--index", str(index_dir), "query", "story"])
+    assert result.exit_code == 1, result.output
+    # The pickle was read and refused (no marker), then its file named as damaged.
+    assert result.stderr.count("\n") == 1 and "does not match its checksum" in result.stderr
+    assert not marker.exists()
+    with searcher.open_index(index_dir) as ix, pytest.raises(searcher.IndexCorruptError):
+        ix.search("story")
+    assert not searcher.verify_index(index_dir).ok
+    assert not marker.exists()
+    del result
+    gc.collect()  # the segment file Whoosh left open is closed while the filter holds
+
+
+def test_whoosh_reads_segment_pickles_with_the_restricted_unpickler(tmp_path: Path) -> None:
+    import datetime
+    import pickle
+
+    from whoosh import columns, formats
+    from whoosh.codec import whoosh3
+    from whoosh.filedb import structfile
+
+    from searcher.store import safepickle
+
+    assert whoosh3.loads is columns.loads is formats.loads is safepickle.restricted_loads
+    assert structfile.load_pickle is safepickle.restricted_load
+    stored = {"id": "a/1", "date": datetime.datetime(2011, 10, 17, 9, 30), "n": 3}
+    for protocol in (2, 3, 5):  # Whoosh's, our stored fields', Whoosh's own files'
+        assert safepickle.restricted_loads(pickle.dumps(stored, protocol)) == stored
+    marker = tmp_path / "MARKER"
+    for protocol in (2, 3, 5):
+        with pytest.raises(safepickle.ForeignPickleError, match=r"posix\.system"):
+            safepickle.restricted_loads(pickle.dumps(_Touch(marker), protocol))
+    with pytest.raises(safepickle.ForeignPickleError, match=r"_codecs\.encode"):
+        safepickle.restricted_loads(pickle.dumps(_Rot13()))  # protocol 2's bytes, only latin-1
+    assert not marker.exists()

@@ -1,0 +1,434 @@
+"""The HTML reader on hand-written pages: metadata sources, boilerplate, encodings, bad input."""
+
+from __future__ import annotations
+
+import doctest
+import gzip
+import importlib
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searcher.errors import IngestError
+from searcher.ingest import read_file
+from searcher.ingest.html import declared_charset, flat_text, parse_html, read
+from searcher.ingest.html_meta import json_ld_article, strip_site_name
+from searcher.models import Article
+
+PAGES = Path(__file__).parents[1] / "data" / "html"
+
+
+def page(name: str) -> Article:
+    """Read one fixture page through the public reader."""
+    return next(read(PAGES / name, name))
+
+
+def test_json_ld_is_trusted_first() -> None:
+    article = page("jsonld_article.html")
+    assert article.title == 'Harbour bridge reopens after "long" repairs'
+    assert article.byline == "Mara Quinn, Tomás Ruiz"
+    assert article.source == "Coastal Herald"
+    assert article.date == datetime(2021, 3, 4, 7, 30)
+    assert article.url == "https://herald.example/news/bridge-reopens"
+    assert article.keywords == ("transport", "bridges")
+
+
+def test_boilerplate_is_left_out_and_paragraphs_kept() -> None:
+    body = page("jsonld_article.html").body
+    paragraphs = body.split("\n\n")
+    assert paragraphs[0].startswith("The harbour bridge reopened to traffic")
+    assert paragraphs[2] == "Traffic returns"
+    assert paragraphs[-1].endswith("the transport department said in a statement.")
+    assert len(paragraphs) == 5
+    for noise in (
+        "cookies", "Home", "Share on", "Advertisement", "Harbour Marine", "Photo: Herald",
+        "Sign up", "Related stories", "ferry timetable", "nuisance", "Copyright", "By Mara",
+    ):  # fmt: skip
+        assert noise not in body
+
+
+def test_open_graph_and_meta_tags() -> None:
+    article = page("meta_only.html")
+    assert article.title == "Orchard growers count frost losses"
+    assert article.byline == "Jane Roe"
+    assert article.source == "Valley Times"
+    assert article.date == datetime(2019, 11, 19, 18, 0)
+    assert article.url == "https://valley.example/frost"
+    assert article.body.count("\n\n") == 2
+    assert "Most read" not in article.body
+    assert "Front page" not in article.body
+
+
+def test_time_element_and_rel_author() -> None:
+    article = page("time_byline.html")
+    assert article.title == "Library extends opening hours"
+    assert article.byline == "Sam Lee"
+    assert article.date == datetime(2020, 2, 29, 10, 15)
+    assert article.body.startswith("The central library will stay open")
+    assert "Posted by" not in article.body
+
+
+def test_title_without_site_name() -> None:
+    assert strip_site_name("Rates rise again | The Daily Post", "") == "Rates rise again"
+    assert (
+        strip_site_name("Daily Post - Rates rise in March", "Daily Post") == "Rates rise in March"
+    )
+    assert strip_site_name("Rates rise - and rise again", "") == "Rates rise - and rise again"
+    assert strip_site_name("Mars", "") == "Mars"
+
+
+def test_meta_charset_cp1252_page() -> None:
+    assert declared_charset((PAGES / "cp1252.html").read_bytes()) == "windows-1252"
+    assert declared_charset(b'<meta charset="utf-16"><p>x</p>') == "utf-8"
+    body = page("cp1252.html").body
+    assert "costs £4, up from £3" in body
+    assert "“buying less but more often”" in body
+    assert "The café by the entrance" in body
+
+
+def test_byte_order_mark() -> None:
+    article = page("bom.html")
+    assert article.title == "Choir tours Sweden"
+    assert "Örebro, Västerås and Göteborg" in article.body
+
+
+def test_gzip_page_is_read_through_the_registry(tmp_path: Path) -> None:
+    packed = tmp_path / "bridge.html.gz"
+    packed.write_bytes(gzip.compress((PAGES / "jsonld_article.html").read_bytes()))
+    [article] = read_file(packed)
+    assert article == page("jsonld_article.html").__class__(
+        **{**_fields(page("jsonld_article.html")), "id": "bridge.html.gz", "path": str(packed)}
+    )
+
+
+def _fields(article: Article) -> dict[str, object]:
+    return {name: getattr(article, name) for name in article.__slots__}
+
+
+def test_invalid_json_ld_falls_back_to_meta(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="searcher.ingest.html_meta"):
+        article = page("invalid_jsonld.html")
+    assert "not valid JSON" in caplog.text
+    assert article.title == "Bakery wins national prize"
+    assert article.byline == "Priya Shah"
+    assert article.date == datetime(2022, 5, 6)
+    assert article.body.startswith("A small family bakery")
+
+
+def test_json_ld_article_skips_other_types() -> None:
+    blocks = [
+        '{"@type": "BreadcrumbList"}',
+        '[{"@type": ["Thing", "ReportageNewsArticle"], "x": 1}]',
+    ]
+    assert json_ld_article(blocks) == {"@type": ["Thing", "ReportageNewsArticle"], "x": 1}
+    assert json_ld_article(["{not json"]) == {}
+
+
+def test_truncated_page_keeps_what_it_has() -> None:
+    article = page("truncated.html")
+    assert article.title == "Museum returns stolen painting"
+    assert article.body.endswith("confirmed that it was the missing work after compar")
+    assert article.body.count("\n\n") == 1
+
+
+def test_unclosed_tags() -> None:
+    article = page("unclosed_tags.html")
+    assert article.title == "Storm closes ferry routes"
+    assert article.body.split("\n\n")[-1] == (
+        "Schools on the smaller islands will stay closed on Monday as a precaution, "
+        "the education office said."
+    )
+    assert article.body.count("\n\n") == 2
+
+
+def test_page_without_body_element() -> None:
+    article = page("no_body.html")
+    assert article.title == "Council votes to plant ten thousand trees"
+    assert article.body.startswith("The council voted on Wednesday")
+    assert article.body.endswith("through a form on the council website, officials said.")
+
+
+def test_binary_junk_is_a_one_line_error() -> None:
+    junk = bytes(range(256)) * 64
+    with pytest.raises(IngestError) as caught:
+        parse_html(junk, path="junk.html", doc_id="junk.html")
+    assert str(caught.value) == "junk.html: not an HTML page (binary data)"
+
+
+def test_empty_page_is_a_one_line_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"<html><body><script>var x = 1;</script></body></html>")
+    with pytest.raises(IngestError) as caught:
+        read_file(empty)
+    assert str(caught.value) == f"{empty}: the page holds no headline and no text"
+    assert "\n" not in str(caught.value)
+
+
+def test_bad_gzip_is_a_one_line_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.html.gz"
+    broken.write_bytes(gzip.compress(b"<p>hello</p>" * 100)[:40])
+    with pytest.raises(IngestError) as caught:
+        read_file(broken)
+    assert str(caught.value).startswith(f"{broken}: not a readable gzip file")
+
+
+@pytest.mark.parametrize("depth", [5_000, 2_000_000])
+def test_deeply_nested_divs(depth: int) -> None:
+    data = (
+        b"<html><head><title>Nested page</title></head><body>"
+        + b"<div>" * depth
+        + b"<p>The only paragraph of this page, deep inside many divs.</p>"
+        + b"</div>" * depth
+        + b"</body></html>"
+    )
+    start = time.perf_counter()
+    article = parse_html(data, path="deep.html", doc_id="deep.html")
+    assert time.perf_counter() - start < 20
+    assert article.title == "Nested page"
+    assert article.body == "The only paragraph of this page, deep inside many divs."
+
+
+def test_flat_text_drops_scripts_and_entities() -> None:
+    text = "<title>T</title><p>One &amp; two</p><script>alert(1)</script><!-- c --><p>Three</p>"
+    assert flat_text(text) == "One & two\n\nThree"
+
+
+@pytest.mark.parametrize(
+    "module", ["searcher.ingest.html", "searcher.ingest.html_meta", "searcher.ingest.html_content"]
+)
+def test_doctests(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+def _inline(head: str, body: str = "") -> Article:
+    page_bytes = f"<html><head>{head}</head><body>{body}</body></html>".encode()
+    return parse_html(page_bytes, path="inline.html", doc_id="inline.html")
+
+
+PARAGRAPH = (
+    "<article><p>"
+    + "A sentence about the harbour, with enough words to count. " * 3
+    + "</p></article>"
+)
+
+
+def test_json_ld_graph_author_reference_and_trailing_comma() -> None:
+    block = """<script type="application/ld+json">{"@graph": [
+      {"@type": "WebPage", "datePublished": "2018-09-10T16:25:36-05:00",
+       "author": {"@id": "#writer"},},
+      {"@type": ["Person"], "@id": "#writer", "name": "Catherine Hollis"},
+    ]}</script>"""
+    article = _inline(block, PARAGRAPH)
+    assert article.byline == "Catherine Hollis"
+    assert article.date == datetime(2018, 9, 10, 21, 25, 36)
+
+
+def test_placeholder_json_ld_date_gives_way_to_time_element() -> None:
+    block = '<script type="application/ld+json">{"@type": "NewsArticle", "author": {},'
+    block += ' "datePublished": "0001-01-01T00:00:00Z"}</script>'
+    article = _inline(block, '<time datetime="2019-11-18">Nov 18</time>' + PARAGRAPH)
+    assert article.date == datetime(2019, 11, 18)
+    assert article.byline == ""
+
+
+def test_microdata_date_and_byline_element_text() -> None:
+    body = (
+        '<div class="byline">Jeff Foust Monday, November 18, 2019</div>'
+        '<span itemprop="datePublished">Fri 6:45 PM, Feb 16, 2018</span>' + PARAGRAPH
+    )
+    article = _inline("<title>Launch delayed</title>", body)
+    assert article.byline == "Jeff Foust"
+    assert article.date == datetime(2018, 2, 16)
+
+
+def test_author_urls_and_handles_are_not_bylines() -> None:
+    head = (
+        '<meta property="article:author" content="https://www.facebook.com/someone">'
+        '<meta name="twitter:creator" content="@someone">'
+        '<meta name="sailthru.author" content="Ana Lima">'
+    )
+    assert _inline(head, PARAGRAPH).byline == "Ana Lima"
+
+
+def test_comment_form_name_field_is_not_a_byline() -> None:
+    body = (
+        PARAGRAPH
+        + '<form><div class="comment-form-author"><label>Name (required)</label></div></form>'
+    )
+    assert _inline("<title>Rain expected</title>", body).byline == ""
+
+
+def test_div_paragraphs_beside_the_best_container_are_kept() -> None:
+    para = '<div class="zn-body__paragraph">{} said the spokesman, adding more detail on it.</div>'
+    lead = "".join(para.format(f"Lead point {n}, with a comma, and enough words,") for n in (1, 2))
+    rest = "".join(para.format(f"Later point {n}, with a comma, and more words,") for n in range(6))
+    body = (
+        f'<div class="l-container">{lead}<div class="zn-body__read-all">{rest}</div>'
+        '<div class="url">https://news.example/2019/11/18/story/index.html</div>'
+        "<div>Close</div></div>"
+    )
+    paragraphs = _inline("<title>Story</title>", body).body.split("\n\n")
+    assert len(paragraphs) == 8
+    assert paragraphs[0].startswith("Lead point 1")
+    assert paragraphs[-1].startswith("Later point 5")
+
+
+def test_utf8_page_labelled_latin1_is_read_as_utf8() -> None:
+    data = '<meta charset="iso-8859-1"><title>Café</title><p>Crème brûlée</p>'.encode()
+    article = parse_html(data, path="mislabelled.html", doc_id="mislabelled.html")
+    assert article.title == "Café"
+    assert article.body == "Crème brûlée"
+
+
+def test_article_chunks_around_ad_rails_are_joined() -> None:
+    sentence = "Engineers tested the new turbine, which ran for a week, and reported results. "
+    chunk = '<div class="grid"><div class="article__body"><p>{}</p><p>{}</p></div>'
+    chunk += '<div class="ad-rail"><p>Advertisement: buy a turbine today.</p></div></div>'
+    first = chunk.format("First part. " + sentence * 4, "Second part. " + sentence * 3)
+    second = chunk.format("Third part. " + sentence * 2, "Fourth part. " + sentence)
+    teaser = '<div class="grid"><a href="/x">Next story</a></div>'
+    body = f'<div class="chunks">{first}{teaser}{second}</div>'
+    paragraphs = _inline("<title>Turbines</title>", body).body.split("\n\n")
+    assert [p.split(".")[0] for p in paragraphs] == [
+        "First part",
+        "Second part",
+        "Third part",
+        "Fourth part",
+    ]
+
+
+def test_lead_paragraph_outside_a_wrapper_is_kept() -> None:
+    sentence = "The council met on Monday, discussed the budget, and agreed a plan. "
+    body = (
+        '<div class="content"><div class="block"><div class="text"><p>Lead. '
+        + sentence * 2
+        + '</p></div></div><div class="block"><div class="text"><p>'
+        + sentence * 5
+        + "</p><p>"
+        + sentence * 5
+        + "</p></div></div></div>"
+    )
+    paragraphs = _inline("<title>Council</title>", body).body.split("\n\n")
+    assert len(paragraphs) == 3
+    assert paragraphs[0].startswith("Lead.")
+
+
+def test_datelines_labels_and_contacts_are_dropped_but_attributions_kept() -> None:
+    sentence = "The river rose by two metres overnight, officials said, and roads were closed. "
+    lines = [
+        "UPDATED: Tue., Nov. 19, 2019",
+        "5:45 AM PST 11/19/2019 by Pat Lee",
+        "1 of 6",
+        "Sharing is caring!",
+        "reporter@news.example",
+        "twitter.com/reporter",
+        sentence * 3,
+        "— River Watch (@riverwatch) November 18, 2019",
+        sentence * 2,
+    ]
+    body = "<article>" + "".join(f"<p>{line}</p>" for line in lines) + "</article>"
+    paragraphs = _inline("<title>Flood</title>", body).body.split("\n\n")
+    assert paragraphs == [
+        (sentence * 3).strip(),
+        "— River Watch (@riverwatch) November 18, 2019",
+        (sentence * 2).strip(),
+    ]
+
+
+def test_deeply_nested_json_ld_does_not_crash() -> None:
+    nested = "[" * 900 + '"x"' + "]" * 900
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        f'"headline": {nested}, "author": {nested}}}</script>'
+        '<script type="application/ld+json">' + "[" * 100_000 + "</script>"
+        "<title>Fallback title</title>"
+    )
+    article = _inline(head, PARAGRAPH)
+    assert article.title == "Fallback title"
+    assert article.byline == ""
+    assert article.body.startswith("A sentence about the harbour")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_wide_encodings_with_byte_order_mark(encoding: str) -> None:
+    page_text = "\ufeff<title>Köln</title><p>Grüße aus Köln, a paragraph of text.</p>"
+    article = parse_html(page_text.encode(encoding), path="wide.html", doc_id="wide.html")
+    assert article.title == "Köln"
+    assert article.body == "Grüße aus Köln, a paragraph of text."
+
+
+def test_embedded_posts_are_kept_and_hover_cards_dropped() -> None:
+    sentence = "The senator spoke at length about the budget, taxes, and the coming vote. "
+    body = (
+        '<div class="entry-content">'
+        f"<p>{sentence * 2}Rep. Jane Roe"
+        '<span class="rollover-people-block"><a href="/x">Roe backs new budget plan</a></span>'
+        f" agreed.</p><p>{sentence * 3}</p>"
+        '<div class="social-media-embed"><blockquote class="twitter-tweet">'
+        "<p>We will vote no on this budget, and here is why.</p>"
+        "— Jane Roe (@janeroe) November 18, 2019</blockquote></div>"
+        f"<p>{sentence * 2}</p></div>"
+    )
+    paragraphs = _inline("<title>Budget</title>", body).body.split("\n\n")
+    assert paragraphs[0].endswith("Rep. Jane Roe agreed.")
+    assert "We will vote no on this budget, and here is why." in paragraphs
+    assert "— Jane Roe (@janeroe) November 18, 2019" in paragraphs
+
+
+def test_pages_are_indexed_and_found(tmp_path: Path) -> None:
+    from searcher.index import open_index
+
+    index = open_index(tmp_path / "index", create=True)
+    report = index.update(PAGES)
+    assert report.added == len(list(PAGES.glob("*.html")))
+    assert report.skipped == ()
+    [hit, *_] = index.search("harbour bridge", limit=3)
+    assert hit.id == "html/jsonld_article.html"
+    assert hit.byline == "Mara Quinn, Tomás Ruiz"
+    assert hit.url == "https://herald.example/news/bridge-reopens"
+
+
+def test_json_ld_article_body_stands_in_for_a_hidden_text() -> None:
+    text = "The full story of the flood, told in many plain words for the record. " * 8
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Flood",'
+        f' "articleBody": "{text}"}}</script>'
+    )
+    article = _inline(
+        head, "<article><p>Subscribers only: the full story of the flood.</p></article>"
+    )
+    assert article.body == text.strip()
+    shown = _inline(head, f"<article><p>{text}</p></article>")
+    assert shown.body == text.strip()
+
+
+_MARKUP = st.lists(
+    st.sampled_from(
+        [
+            "<p>", "</p>", "<div class='share'>", "<div class='article-body'>", "</div>",
+            "<a href='x'>", "</a>", "<br>", "<!--", "-->", "<table><td>", "&amp;", "<",
+            "<script type='application/ld+json'>", '{"@type": "NewsArticle", "author": [',
+            "</script>", "<time datetime='2019-02-30'>", "<title>", "Words, and more. ",
+        ]
+    ),
+    max_size=60,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.binary(max_size=3000), _MARKUP.map(str.encode)))
+def test_any_bytes_are_read_or_refused_with_an_ingest_error(data: bytes) -> None:
+    try:
+        article = parse_html(data, path="any.html", doc_id="any.html")
+    except IngestError as exc:
+        assert str(exc).startswith("any.html: ")
+        assert "\n" not in str(exc)
+    else:
+        assert article.title or article.body
