@@ -1,4 +1,5 @@
-"""A query process never imports nltk (~250 ms) when its words were met while indexing."""
+"""A query process imports only what a query needs: never nltk (~250 ms) when its
+words were met while indexing, never numpy, the HTML parsers or the indexing engine."""
 
 from __future__ import annotations
 
@@ -69,3 +70,34 @@ def test_indexing_workers_stem_without_asking_the_stem_table(tmp_path: Path) -> 
     finally:
         analysis._STEMS.pop("zeppelins", None)
         analysis.forget_stem_tables()
+
+
+CLI_PROBE = """
+import sys
+from searcher.cli import cli
+try:
+    cli.main(["--index", sys.argv[1], "query", *sys.argv[2:]], standalone_mode=False)
+finally:
+    print(" ".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+#: What a `searcher query` process must not import: nltk (its words were met
+#: while indexing), numpy (near-duplicate signatures are computed at index
+#: time), the HTML readers' parsers, and the indexing engine with its segment writer.
+NOT_FOR_QUERIES = ("nltk", "numpy", "bs4", "lxml", "searcher.indexing", "searcher.store.segments")
+
+
+def test_a_query_process_imports_no_indexing_engine(built_index: searcher.Index) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", CLI_PROBE, str(built_index.path), "legal immunity", "--facets"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    assert "US-Iraq talks hit snag over immunity for troops" in done.stdout
+    imported = done.stderr.strip().splitlines()[-1].split()
+    assert "searcher.query" in imported and "searcher.store.postings" in imported
+    unwanted = [m for m in imported if m.startswith(NOT_FOR_QUERIES)]
+    assert unwanted == []
