@@ -1,5 +1,10 @@
 """searcher: full-text search over news articles.
 
+The public API is what this module exports, in ``__all__``: the rest of the
+package is private and may move. Each exported object's ``__module__`` is
+``searcher``, so its name in reprs, docs and pickles does not change when it
+moves inside the package.
+
 >>> import searcher
 >>> sorted(searcher.__all__) == searcher.__all__
 True
@@ -9,7 +14,8 @@ from __future__ import annotations
 
 import logging
 
-from searcher.analysis.analyzers import analyze_text
+from searcher._version import __version__
+from searcher.analysis import analyze_text
 from searcher.errors import (
     ArticleNotFoundError,
     DateError,
@@ -41,8 +47,6 @@ from searcher.models import (
 )
 from searcher.query.dates import date_range
 from searcher.store import mends  # noqa: F401  # mends Whoosh bugs for every search
-
-__version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -80,3 +84,8 @@ __all__ = [
     "reset_index",
     "verify_index",
 ]
+
+for _name in __all__:
+    _exported = globals()[_name]
+    if getattr(_exported, "__module__", "").startswith("searcher."):
+        _exported.__module__ = __name__

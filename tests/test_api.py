@@ -240,3 +240,10 @@ def test_paths_may_be_str_or_pathlike(
     assert searcher.verify_index(kind(index_env), kind("corpus/feeds")).ok
     with searcher.reset_index(kind(index_env)) as ix:
         assert len(ix) == 0
+
+
+def test_exported_names_belong_to_the_package() -> None:
+    # Internals may move without users, reprs or pickles seeing it.
+    for name in searcher.__all__:
+        module = getattr(getattr(searcher, name), "__module__", None)
+        assert module in (None, "searcher"), (name, module)

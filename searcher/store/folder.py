@@ -24,6 +24,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import EmptyIndexError, FileIndex
 
+from searcher._version import __version__
 from searcher.analysis.analyzers import use_stem_table
 from searcher.errors import (
     FolderNotEmptyError,
@@ -126,8 +127,6 @@ def _check_folder(index_dir: Path) -> None:
 
 def write_version(index_dir: Path) -> None:
     """Record this searcher's schema version in ``index_dir``."""
-    from searcher import __version__
-
     (index_dir / VERSION_FILE).write_text(
         json.dumps({"schema_version": SCHEMA_VERSION, "created_by": __version__}) + "\n",
         encoding="utf-8",
