@@ -6,7 +6,7 @@ from whoosh.analysis import CompositeAnalyzer, StopFilter
 from whoosh.columns import FixedBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from searcher.analysis.analyzers import STOP_WORDS, name_analyzer, news_analyzer
+from searcher.analysis import STOP_WORDS, name_analyzer, news_analyzer
 from searcher.analysis.neardup import SIGNATURE_BYTES
 
 #: Bumped whenever the schema or the analyzers change what is stored or indexed;

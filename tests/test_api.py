@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import doctest
+import importlib
+import pkgutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -247,3 +249,18 @@ def test_exported_names_belong_to_the_package() -> None:
     for name in searcher.__all__:
         module = getattr(getattr(searcher, name), "__module__", None)
         assert module in (None, "searcher"), (name, module)
+
+
+PACKAGE_MODULES = sorted(
+    m.name
+    for m in pkgutil.walk_packages(searcher.__path__, "searcher.")
+    if m.name != "searcher.__main__"
+)
+
+
+@pytest.mark.parametrize("name", ["searcher", *PACKAGE_MODULES])
+def test_docstring_examples_run_as_printed(name: str) -> None:
+    # Objects are searched where their __module__ says: the analyzers' classes
+    # under searcher.analysis, the exported names under searcher.
+    failures, _ = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert failures == 0

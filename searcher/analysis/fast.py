@@ -17,14 +17,9 @@ from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, StopFilter, Token
 
-from searcher.analysis.analyzers import (
-    NewsNormalizeFilter,
-    NltkTokenizer,
-    SnowballStemFilter,
-    compile_pattern,
-    is_number,
-    normalize_word,
-)
+from searcher.analysis.filters import NewsNormalizeFilter, SnowballStemFilter, normalize_word
+from searcher.analysis.stems import is_number
+from searcher.analysis.tokenizer import NltkTokenizer, compile_pattern
 
 #: The raw-token cache of one analyzer is cleared when it grows past this.
 TOKEN_CACHE_SIZE = 500_000

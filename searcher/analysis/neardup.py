@@ -26,7 +26,7 @@ from collections.abc import Hashable, Sequence
 from typing import Any, TypeVar
 from zlib import crc32
 
-from searcher.analysis.analyzers import TOKEN_PATTERN, compile_pattern, fold
+from searcher.analysis.tokenizer import TOKEN_PATTERN, compile_pattern, fold
 
 LOGGER = logging.getLogger(__name__)
 

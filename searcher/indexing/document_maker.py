@@ -27,10 +27,10 @@ from whoosh.fields import NUMERIC
 from whoosh.formats import Existence, Frequency, Positions
 from whoosh.system import pack_byte, pack_uint
 
-from searcher.analysis import neardup
-from searcher.analysis.analyzers import (
+from searcher.analysis import (
     TOKEN_PATTERN,
     compile_pattern,
+    neardup,
 )
 from searcher.analysis.fast import FastAnalyzer
 from searcher.models import Article

@@ -17,7 +17,7 @@ from whoosh.fields import Schema
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
-from searcher.analysis.analyzers import fold
+from searcher.analysis import fold
 from searcher.arguments import require
 from searcher.errors import QueryError
 from searcher.query.dates import DateClause

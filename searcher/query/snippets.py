@@ -22,7 +22,7 @@ from typing import Any
 from whoosh import highlight
 from whoosh.analysis import Composable, CompositeAnalyzer, Token
 
-from searcher.analysis.analyzers import NltkTokenizer, compile_pattern
+from searcher.analysis import NltkTokenizer, compile_pattern
 from searcher.models import Segment
 
 LOGGER = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from typing import Any
 
 from whoosh.support.levenshtein import distance
 
-from searcher.analysis.analyzers import fold
+from searcher.analysis import fold
 
 LOGGER = logging.getLogger(__name__)
 

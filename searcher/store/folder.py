@@ -25,7 +25,7 @@ from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import EmptyIndexError, FileIndex
 
 from searcher._version import __version__
-from searcher.analysis.analyzers import use_stem_table
+from searcher.analysis import use_stem_table
 from searcher.errors import (
     FolderNotEmptyError,
     IndexBusyError,
@@ -162,10 +162,10 @@ def open_existing(index_dir: Path, *, mmap: bool = True) -> FileIndex:
     found = read_version(index_dir)
     if found != SCHEMA_VERSION:
         raise IndexVersionError(index_dir, found, SCHEMA_VERSION)
-    from searcher.store.manifest import MANIFEST_NAME
+    from searcher.store.manifest import MANIFEST_NAME, StemTable
 
     if (index_dir / MANIFEST_NAME).is_file():
-        use_stem_table(index_dir / MANIFEST_NAME)  # stems met while indexing
+        use_stem_table(StemTable(index_dir / MANIFEST_NAME))  # stems met while indexing
     try:
         ix = SafeFileIndex(FileStorage(str(index_dir), supports_mmap=mmap), INDEX_NAME)
         # Read the table of contents (schema and segment list) now, to fail here;

@@ -258,3 +258,35 @@ class Transaction:
     ) -> None:
         """Record one indexed article (``date`` in ISO 8601, for statistics)."""
         self.add_articles([(article_id, path, key, source, date)])
+
+
+class StemTable:
+    """The manifest's ``stems`` table, read-only, as the analyzers ask it
+    (:class:`searcher.analysis.StemLookup`): opened on the first word asked."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._con: sqlite3.Connection | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StemTable) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def stem(self, word: str) -> str | None:
+        """Return the stem recorded for ``word``, or ``None`` (also when the
+        table cannot be read: no table yet, busy or damaged, the stemmer answers)."""
+        try:
+            if self._con is None:
+                self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            row = self._con.execute("select stem from stems where word = ?", (word,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else str(row[0])
+
+    def close(self) -> None:
+        """Close the connection, if open."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None

@@ -7,7 +7,7 @@ import pickle
 from hypothesis import given
 from hypothesis import strategies as st
 
-from searcher.analysis.analyzers import (
+from searcher.analysis import (
     STOP_WORDS,
     TOKEN_PATTERN,
     NltkTokenizer,

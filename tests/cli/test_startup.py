@@ -11,6 +11,7 @@ from pathlib import Path
 
 import searcher
 from searcher import analysis
+from searcher.store.manifest import StemTable
 from tests.conftest import REPO
 
 PROBE = """
@@ -61,14 +62,14 @@ def test_indexing_workers_stem_without_asking_the_stem_table(tmp_path: Path) -> 
         con.execute("insert into stems values ('zeppelins', 'from-the-table')")
     con.close()
     stem = analysis.SnowballStemFilter().stem
-    analysis.use_stem_table(table)
+    analysis.use_stem_table(StemTable(table))
     try:
         assert stem("zeppelins") == "from-the-table"
-        analysis._STEMS.pop("zeppelins")
+        analysis.forget_learnt_stems()
         analysis.forget_stem_tables()
         assert stem("zeppelins") == "zeppelin"
     finally:
-        analysis._STEMS.pop("zeppelins", None)
+        analysis.forget_learnt_stems()
         analysis.forget_stem_tables()
 
 

@@ -15,7 +15,7 @@ from whoosh import qparser
 
 import searcher
 from searcher import indexing
-from searcher.analysis.analyzers import name_analyzer, news_analyzer
+from searcher.analysis import name_analyzer, news_analyzer
 from searcher.analysis.fast import FastAnalyzer
 from searcher.indexing import scheduling, worker
 from searcher.indexing.document_maker import article_fields

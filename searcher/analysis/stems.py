@@ -1,0 +1,89 @@
+"""Word stems: NLTK's Snowball stemmer, a stem cache shared by every filter of the
+process, and the stem tables of opened indexes, asked first.
+
+A query process unpickles a fresh schema for each searcher, so stems are kept
+here, not on the filters. A stem table is handed in by whoever opened the index
+(:class:`searcher.store.StemTable` reads the manifest's): this module runs no
+SQL of its own. A query of words the index met while indexing is stemmed from
+the table, and never imports nltk (~250 ms).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol
+
+
+class StemLookup(Protocol):
+    """Where stems learnt while indexing are kept: one word's stem, or ``None``."""
+
+    def stem(self, word: str) -> str | None:
+        """Return the stem recorded for ``word``, or ``None``."""
+
+    def close(self) -> None:
+        """Release what the lookup holds open."""
+
+
+#: Stems learnt in this process, by word.
+LEARNT: dict[str, str] = {}
+_STEMMER: list[Any] = []
+# The stem tables of indexes opened in this process, asked per unknown word.
+_TABLES: list[StemLookup] = []
+
+#: Numbers (``39000``, ``5.93``, ``1,5``): the Snowball stemmer changes only
+#: letters and apostrophes, and a third of Reuters' distinct words are numbers.
+_NUMBER = re.compile(r"[\d.,]+")
+
+
+def is_number(word: str) -> bool:
+    """Whether ``word`` is a number, which the stemmer leaves as it is (and a stem
+    table need not hold)."""
+    return _NUMBER.fullmatch(word) is not None
+
+
+def load_stemmer() -> None:
+    """Import NLTK's Snowball stemmer now (about 0.15 s), rather than on the
+    first word no stem table knows."""
+    if not _STEMMER:
+        from nltk.stem.snowball import SnowballStemmer
+
+        _STEMMER.append(SnowballStemmer("english"))
+
+
+def learn_stem(word: str, cachesize: int) -> str:
+    """Return the stem of a word not yet in :data:`LEARNT`, and keep it there
+    (emptied first once it holds ``cachesize`` words)."""
+    if is_number(word):
+        return word
+    for table in _TABLES:
+        known = table.stem(word)
+        if known is not None:
+            LEARNT[word] = known
+            return known
+    load_stemmer()
+    if len(LEARNT) >= cachesize:
+        LEARNT.clear()
+    stem: str = _STEMMER[0].stem(word)
+    LEARNT[word] = stem
+    return stem
+
+
+def use_stem_table(table: StemLookup) -> None:
+    """Ask ``table`` (stems recorded while indexing) before the Snowball stemmer;
+    a table equal to one already in use is not added twice."""
+    if table not in _TABLES:
+        _TABLES.append(table)
+
+
+def forget_stem_tables() -> None:
+    """Stop asking stem tables: the stemmer answers every new word. For indexing
+    processes, which meet tens of thousands of words, most of them (on a new
+    index, all) missing from the table: a lookup costs a third of a stemming."""
+    for table in _TABLES:
+        table.close()
+    _TABLES.clear()
+
+
+def forget_learnt_stems() -> None:
+    """Empty the stem cache, so each word is looked up or stemmed afresh."""
+    LEARNT.clear()
