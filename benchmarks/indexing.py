@@ -179,10 +179,10 @@ def fsync_cost(name: str, root: Path, jobs: int | None, work: Path) -> None:
     """Index ``root`` in this process, timing every fsync the engine makes (workers
     included: they are forked with the timing wrapper), then once with fsync off."""
     import searcher
-    from searcher.store import segments
+    from searcher.store import generations
 
     log = work / "fsync.log"
-    real = segments.fsync_path
+    real = generations.fsync_path
 
     def timed(path: Path, *, directory: bool = False) -> None:
         started = time.perf_counter()
@@ -195,12 +195,12 @@ def fsync_cost(name: str, root: Path, jobs: int | None, work: Path) -> None:
         log.unlink(missing_ok=True)
         index_dir = work / f"ix-fsync-{durable}"
         shutil.rmtree(index_dir, ignore_errors=True)
-        segments.fsync_path, segments.DURABLE = timed, durable  # type: ignore[assignment]
+        generations.fsync_path, generations.DURABLE = timed, durable  # type: ignore[assignment]
         started = time.perf_counter()
         with searcher.open_index(index_dir, create=True) as ix:
             ix.update(root, jobs=jobs)
         results[durable] = time.perf_counter() - started
-        segments.fsync_path, segments.DURABLE = real, True  # type: ignore[assignment]
+        generations.fsync_path, generations.DURABLE = real, True  # type: ignore[assignment]
         if durable:
             times = [float(x) for x in log.read_text().split()]
             fsyncs, fsync_s = len(times), sum(times)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
-from searcher import query
+from searcher import query, store
 from searcher.arguments import as_path, require, require_count, require_flag
 from searcher.config import resolve_index_dir
 from searcher.errors import (
@@ -25,7 +25,7 @@ from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions
 from searcher.models import Article, IndexStats, SearchResults, UpdateReport, VerifyReport
 from searcher.query import similar
 from searcher.query.dates import DateLike
-from searcher.store import checksums, folder
+from searcher.store import checksums
 
 if TYPE_CHECKING:
     from searcher.indexing.run import ProgressCallback
@@ -214,9 +214,9 @@ class Index:
         except Exception as exc:
             try:
                 toc = self._ix._read_toc()
-            except folder.READ_ERRORS as toc_exc:
+            except store.READ_ERRORS as toc_exc:
                 raise IndexCorruptError(self.path, f"{type(toc_exc).__name__}: {toc_exc}") from exc
-            failure = checksums.read_failure(self.path, toc.segments, exc, folder.READ_ERRORS)
+            failure = checksums.read_failure(self.path, toc.segments, exc, store.READ_ERRORS)
             if failure is None:
                 raise
             raise failure from exc
@@ -283,11 +283,11 @@ def open_index(
     require_flag(create, "create")
     require_flag(mmap, "mmap")
     try:
-        return Index(index_dir, folder.open_existing(index_dir, mmap=mmap))
+        return Index(index_dir, store.open_existing(index_dir, mmap=mmap))
     except IndexNotFoundError:
         if not create:
             raise
-    return Index(index_dir, folder.create(index_dir, force=force))
+    return Index(index_dir, store.create(index_dir, force=force))
 
 
 def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyReport:
@@ -310,7 +310,7 @@ def reset_index(path: PathLike | None = None, *, force: bool = False) -> Index:
     :raises IndexBusyError: another process is writing the index.
     """
     index_dir = _index_dir(path)
-    return Index(index_dir, folder.reset(index_dir, force=force))
+    return Index(index_dir, store.reset(index_dir, force=force))
 
 
 def _index_dir(path: PathLike | None) -> Path:

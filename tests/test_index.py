@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import searcher
-from searcher.store.folder import VERSION_FILE
+from searcher.store import VERSION_FILE
 from tests.conftest import SEED_ID
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from whoosh.index import FileIndex
 
+from searcher import store
 from searcher.indexing.document_maker import maker_for
 from searcher.indexing.worker import write_articles
 from searcher.models import Article, Skipped
-from searcher.store import folder, segments
-from searcher.store.manifest import Manifest
-from searcher.store.segments import SegmentBuilder
+from searcher.store import Manifest
+from searcher.store.segment_writer import SegmentBuilder
 
 #: Articles per commit.
 BATCH = 5000
@@ -30,14 +30,14 @@ def add_articles(ix: FileIndex, index_dir: Path, articles: Iterable[Article]) ->
     """
     count = 0
     iterator = iter(articles)
-    with folder.write_lock(ix, index_dir):
+    with store.write_lock(ix, index_dir):
         while batch := list(itertools.islice(iterator, BATCH)):
             count += _add_batch(index_dir, list({a.id: a for a in batch}.values()))
     return count
 
 
 def _add_batch(index_dir: Path, batch: list[Article]) -> int:
-    toc = segments.read_toc(index_dir)
+    toc = store.read_toc(index_dir)
     builder = SegmentBuilder(index_dir, toc.schema)
     rejected: list[Skipped] = []
     try:
@@ -52,11 +52,11 @@ def _add_batch(index_dir: Path, batch: list[Article]) -> int:
     by_id = {a.id: a for a in batch}
     ids = [w[0] for w in written]
     with Manifest(index_dir).transaction() as txn:
-        segments.delete_by_path(index_dir, toc.schema, toc.segments, ids, fieldname="id")
+        store.delete_by_path(index_dir, toc.schema, toc.segments, ids, fieldname="id")
         txn.con.executemany("delete from articles where id = ?", [(i,) for i in ids])
         for article_id, _, key, source, date in written:
             txn.add_article(article_id, by_id[article_id].path, key, source, date)
-        segments.commit(index_dir, toc.schema, [*toc.segments, segment], toc.generation + 1)
+        store.commit(index_dir, toc.schema, [*toc.segments, segment], toc.generation + 1)
         txn.set_generation(toc.generation + 1)
         txn.add_stems(maker.take_stems())
     return len(written)

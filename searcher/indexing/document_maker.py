@@ -1,7 +1,7 @@
 """Turning articles into index documents: field values, terms, postings and columns.
 
 :class:`DocumentMaker` makes, from an article's field values, what a
-:class:`~searcher.store.segments.SegmentBuilder` writes: the stored values, each
+:class:`~searcher.store.segment_writer.SegmentBuilder` writes: the stored values, each
 indexed field's terms with their posting values, and the columns (with the
 body's near-duplicate signature).
 
@@ -16,8 +16,7 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from itertools import repeat
-from operator import add, rshift, sub
+from operator import sub
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from whoosh.analysis import CompositeAnalyzer, IDTokenizer
 from whoosh.compat import dumps
 from whoosh.fields import NUMERIC
 from whoosh.formats import Existence, Frequency, Positions
-from whoosh.system import pack_byte, pack_uint
+from whoosh.system import pack_uint
 
 from searcher.analysis import (
     TOKEN_PATTERN,
@@ -35,7 +34,8 @@ from searcher.analysis import (
 from searcher.analysis.fast import FastAnalyzer
 from searcher.models import Article
 from searcher.schema import LEXICON, lead_text
-from searcher.store.segments import FieldItems, read_toc
+from searcher.store import read_toc
+from searcher.store.segment_writer import FieldItems, numeric_items
 
 LOGGER = logging.getLogger(__name__)
 
@@ -82,25 +82,6 @@ def _id_items(fieldobj: Any, value: Any) -> FieldItems | None:
     if type(analyzer) is not IDTokenizer or type(fmt) is not Existence or type(value) is not str:
         return None
     return [value.encode("utf-8")], [float(fmt.field_boost)], [b""], 1
-
-
-def _numeric_items(fieldobj: Any, value: Any) -> FieldItems | None:
-    """Return the items of what ``NUMERIC.index`` (dates too) yields for one value:
-    the value made sortable once, and each shifted term (one byte of shift, then
-    the shifted value) packed at C level; ``None`` for other fields."""
-    if (
-        not isinstance(fieldobj, NUMERIC)
-        or not fieldobj.shift_step
-        or isinstance(value, list | tuple)
-    ):
-        return None
-    first = fieldobj.to_bytes(value)
-    sortable = fieldobj._struct.unpack(first[1:])[0]
-    shifts = range(fieldobj.shift_step, fieldobj.bits, fieldobj.shift_step)
-    prefixes = map(pack_byte, shifts)
-    shifted = map(fieldobj._struct.pack, map(rshift, repeat(sortable), shifts))
-    terms = [first, *map(add, prefixes, shifted)]
-    return terms, [1.0] * len(terms), [b""] * len(terms), len(terms)
 
 
 class DocumentMaker:
@@ -195,7 +176,7 @@ class DocumentMaker:
         except TypeError:  # an unhashable value
             key, found = None, None
         if found is None:
-            found = _numeric_items(fieldobj, value) or _id_items(fieldobj, value)
+            found = numeric_items(fieldobj, value) or _id_items(fieldobj, value)
         if found is None:
             postings = list(fieldobj.index(value))
             found = (
@@ -233,7 +214,7 @@ class DocumentMaker:
         self, name: str, value: str, values: dict[str, Any], tokens: dict[str, list[str]]
     ) -> FieldItems:
         """The items of a :class:`LEXICON` field: its distinct words, for
-        :class:`~searcher.store.segments.SegmentBuilder` to count."""
+        :class:`~searcher.store.segment_writer.SegmentBuilder` to count."""
         joined = self._joined_tokens(name, value, values, tokens)
         distinct = set(self.fast[name].tokens(value)) if joined is None else set().union(*joined)
         source = self._unstemmed.get(name)

@@ -8,14 +8,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from whoosh.filedb.filestore import FileStorage
-from whoosh.reading import SegmentReader
-
-from searcher import ingest
+from searcher import ingest, store
 from searcher.errors import IndexCorruptError, ManifestError, SearcherError
 from searcher.models import IndexStats, VerifyReport
-from searcher.store import checksums, folder, segments
-from searcher.store.manifest import Manifest
+from searcher.store import Manifest, checksums
 
 LOGGER = logging.getLogger(__name__)
 
@@ -45,7 +41,7 @@ def index_stats(index_dir: Path) -> IndexStats:
     :raises ManifestError: the manifest cannot be read.
     """
     try:
-        toc = segments.read_toc(index_dir)
+        toc = store.read_toc(index_dir)
     except Exception as exc:
         raise IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}") from exc
     checksums.check(index_dir, toc.segments)
@@ -64,18 +60,14 @@ def index_stats(index_dir: Path) -> IndexStats:
 
 def _index_ids(index_dir: Path, toc: Any) -> Counter[str]:
     """Read every live document's stored id: this touches every segment's files."""
-    store = FileStorage(str(index_dir))
     ids: Counter[str] = Counter()
     for segment in toc.segments:
-        reader = SegmentReader(store, toc.schema, segment)
-        try:
-            for docnum in range(segment.doc_count_all()):
-                if not segment.is_deleted(docnum):
-                    ids[reader.stored_fields(docnum)["id"]] += 1
+        ids.update(
+            fields["id"] for fields in store.live_stored_fields(index_dir, toc.schema, segment)
+        )
+        with store.segment_reader(index_dir, toc.schema, segment) as reader:
             for _ in reader.all_terms():
                 pass  # reads the whole term table, every field's
-        finally:
-            reader.close()
     return ids
 
 
@@ -90,8 +82,8 @@ def verify(index_dir: Path, corpus: list[Path] | None = None) -> VerifyReport:
     problems: list[str] = []
     rebuild = resume = False
     try:
-        folder.open_existing(index_dir).close()
-        toc = segments.read_toc(index_dir)
+        store.open_existing(index_dir).close()
+        toc = store.read_toc(index_dir)
         damaged = checksums.problems(index_dir, toc.segments, full=True)
         if damaged:
             found = tuple(str(IndexCorruptError(index_dir, p)) for p in damaged)

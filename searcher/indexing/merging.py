@@ -12,13 +12,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from whoosh.filedb.filestore import FileStorage
-from whoosh.reading import SegmentReader
-
+from searcher import store
 from searcher.indexing.document_maker import DocumentMaker, article_fields
 from searcher.models import Article
-from searcher.store import segments
-from searcher.store.segments import SegmentBuilder
+from searcher.store.segment_writer import SegmentBuilder
 
 LOGGER = logging.getLogger(__name__)
 
@@ -30,17 +27,11 @@ def merge_segments(index_dir: Path, toc: Any, chosen: list[Any]) -> None:
         return
     maker = DocumentMaker(toc.schema)
     builder = SegmentBuilder(index_dir, toc.schema)
-    storage = FileStorage(str(index_dir))
     try:
         for segment in chosen:
-            reader = SegmentReader(storage, toc.schema, segment)
-            try:
-                for docnum in range(segment.doc_count_all()):
-                    if not segment.is_deleted(docnum):
-                        article = Article.from_stored(reader.stored_fields(docnum))
-                        builder.add(*maker.make(article_fields(article, signature=False)))
-            finally:
-                reader.close()
+            for fields in store.live_stored_fields(index_dir, toc.schema, segment):
+                article = Article.from_stored(fields)
+                builder.add(*maker.make(article_fields(article, signature=False)))
         merged = builder.finish()
     except BaseException:
         builder.cancel()
@@ -48,6 +39,6 @@ def merge_segments(index_dir: Path, toc: Any, chosen: list[Any]) -> None:
     chosen_ids = {s.segment_id() for s in chosen}
     kept = [s for s in toc.segments if s.segment_id() not in chosen_ids]
     new = [merged] if merged is not None else []
-    segments.commit(index_dir, toc.schema, [*kept, *new], toc.generation + 1)
-    segments.delete_segment_files(index_dir, chosen_ids)
+    store.commit(index_dir, toc.schema, [*kept, *new], toc.generation + 1)
+    store.delete_segment_files(index_dir, chosen_ids)
     LOGGER.info("merged %d segments into one", len(chosen))

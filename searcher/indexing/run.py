@@ -39,13 +39,12 @@ from typing import Any
 
 from whoosh.index import FileIndex
 
-from searcher import ingest
+from searcher import ingest, store
 from searcher.errors import SearcherError
 from searcher.indexing.scheduling import default_jobs, make_tasks, results, worker_init
 from searcher.indexing.worker import FileResult, TaskResult
 from searcher.models import IndexProgress, Skipped, UpdateReport
-from searcher.store import checksums, folder, segments
-from searcher.store.manifest import FileEntry, Manifest, Transaction, file_hash
+from searcher.store import FileEntry, Manifest, Transaction, checksums, file_hash
 
 LOGGER = logging.getLogger(__name__)
 
@@ -171,7 +170,7 @@ class _Run:
     def apply(self, results: list[TaskResult]) -> int:
         """Commit one round's finished tasks (their segments in one table of
         contents); return how many articles they added."""
-        toc = segments.read_toc(self.index_dir)
+        toc = store.read_toc(self.index_dir)
         order = self.order
         files = sorted(
             ((f, result.segment) for result in results for f in result.files),
@@ -185,7 +184,7 @@ class _Run:
         replaced = read if self.lagging else [p for p in read if p in self.known]
         kept_total = 0
         with self.manifest.transaction() as txn:
-            segments.delete_by_path(self.index_dir, toc.schema, toc.segments, replaced)
+            store.delete_by_path(self.index_dir, toc.schema, toc.segments, replaced)
             txn.forget(read)
             kept_by_file = self._keep(txn, files)
             for file_result, _ in files:
@@ -201,7 +200,7 @@ class _Run:
                 entry = self.entries[file_result.path]
                 txn.put_files([replace(entry, articles=kept)])
             new = [result.segment for result in results if result.segment is not None]
-            segments.commit(self.index_dir, toc.schema, [*toc.segments, *new], toc.generation + 1)
+            store.commit(self.index_dir, toc.schema, [*toc.segments, *new], toc.generation + 1)
             txn.set_generation(toc.generation + 1)
         return kept_total
 
@@ -209,11 +208,11 @@ class _Run:
         """Delete the articles of vanished files, and forget the files."""
         if not paths:
             return
-        toc = segments.read_toc(self.index_dir)
+        toc = store.read_toc(self.index_dir)
         with self.manifest.transaction() as txn:
-            self.removed += segments.delete_by_path(self.index_dir, toc.schema, toc.segments, paths)
+            self.removed += store.delete_by_path(self.index_dir, toc.schema, toc.segments, paths)
             txn.forget(paths)
-            segments.commit(self.index_dir, toc.schema, toc.segments, toc.generation + 1)
+            store.commit(self.index_dir, toc.schema, toc.segments, toc.generation + 1)
             txn.set_generation(toc.generation + 1)
 
 
@@ -252,10 +251,10 @@ def update(
     shared = context.Array("q", 1 + 2 * jobs)  # the round's runs of files (pipeline.share_files)
     pool = context.Pool(jobs, worker_init, (progress, shared)) if jobs > 1 else None
     try:
-        with folder.write_lock(ix, index_dir), _write_errors(index_dir):
+        with store.write_lock(ix, index_dir), _write_errors(index_dir):
             if rebuild:
-                folder.empty(index_dir)
-            segments.remove_orphans(index_dir)
+                store.empty(index_dir)
+            store.remove_orphans(index_dir)
             report = _update_locked(
                 index_dir, roots, found, jobs, pool, on_progress, started, options, progress
             )
@@ -293,7 +292,7 @@ def _update_locked(
     known = manifest.entries()
     plan = _plan(found, known, roots)
     run = _Run(index_dir, manifest, {}, known)
-    toc = segments.read_toc(index_dir)
+    toc = store.read_toc(index_dir)
     # An index without segments has nothing the manifest could lag behind.
     run.lagging = bool(toc.segments) and manifest.generation() != toc.generation
     if plan.vanished:
@@ -337,14 +336,14 @@ def _update_locked(
         if pool is not None:
             pool.terminate()
             pool.join()
-        segments.remove_orphans(index_dir)  # the workers' temporary folder
+        store.remove_orphans(index_dir)  # the workers' temporary folder
     except BaseException:
         if pool is not None:
             pool.terminate()
             pool.join()
-        segments.remove_orphans(index_dir)  # the workers' unfinished segments
+        store.remove_orphans(index_dir)  # the workers' unfinished segments
         raise
-    toc = segments.read_toc(index_dir)
+    toc = store.read_toc(index_dir)
     return UpdateReport(
         added=run.added,
         updated=run.updated,
@@ -370,7 +369,7 @@ def merge_small_segments(index_dir: Path) -> int:
     """
     from searcher.indexing.merging import merge_segments
 
-    toc = segments.read_toc(index_dir)
+    toc = store.read_toc(index_dir)
     small = [s for s in toc.segments if s.doc_count() < SMALL_SEGMENT_ARTICLES]
     if len(small) <= MAX_SMALL_SEGMENTS:
         small = []

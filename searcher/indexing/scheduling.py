@@ -22,7 +22,7 @@ from typing import Any
 from searcher import analysis, ingest
 from searcher.indexing import worker
 from searcher.indexing.worker import Task, TaskResult, run_task, share_runs
-from searcher.store.manifest import FileEntry
+from searcher.store import FileEntry
 
 #: Largest round, in bytes of corpus files a worker: a worker holds the postings
 #: of what it reads until it writes its segment (one that takes over a slow

@@ -1,7 +1,7 @@
 """The worker side of indexing: read files, check and analyse articles, write a segment.
 
 Each :class:`Task` (a run of corpus files) becomes one Whoosh segment, written
-by one worker process with a :class:`~searcher.store.segments.SegmentBuilder`; the
+by one worker process with a :class:`~searcher.store.segment_writer.SegmentBuilder`; the
 parent only commits. Articles are checked before anything of theirs is written,
 so a bad article is reported and the others are untouched (Whoosh keeps the
 postings of a document whose ``add_document`` raised part-way, and they then
@@ -27,7 +27,7 @@ from searcher import ingest
 from searcher.errors import IngestError
 from searcher.indexing.document_maker import DocumentMaker, article_fields, maker_for
 from searcher.models import Article, Skipped
-from searcher.store.segments import SegmentBuilder
+from searcher.store.segment_writer import SegmentBuilder
 
 LOGGER = logging.getLogger(__name__)
 

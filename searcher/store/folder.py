@@ -99,8 +99,8 @@ def empty(index_dir: Path) -> None:
     files would be skipped as unchanged), and the version file last (a TOC
     without one is refused as damaged).
     """
+    from searcher.store.generations import start_over
     from searcher.store.manifest import Manifest
-    from searcher.store.segments import start_over
 
     Manifest(index_dir).clear()
     (index_dir / VERSION_FILE).unlink(missing_ok=True)
@@ -114,8 +114,8 @@ PLACEHOLDERS = frozenset({".gitkeep", ".keep", ".gitignore"})
 
 def _check_folder(index_dir: Path) -> None:
     """Refuse to create an index in a folder holding other files and no index."""
+    from searcher.store.generations import is_own_file
     from searcher.store.manifest import MANIFEST_NAME
-    from searcher.store.segments import is_own_file
 
     if not index_dir.is_dir() or (index_dir / VERSION_FILE).exists() or toc_generations(index_dir):
         return  # none, or an index (damaged, maybe): its own files are known by name

@@ -3,7 +3,7 @@
 Whoosh's ``W3PostingsWriter`` and ``OrderedHashWriter`` take one posting and one
 key at a time; here each term's blocks and term info are built with C-level
 slices and maps, and the term table is written in one go, as the same format,
-so Whoosh reads the segments a :class:`~searcher.store.segments.SegmentBuilder`
+so Whoosh reads the segments a :class:`~searcher.store.segment_writer.SegmentBuilder`
 writes as its own.
 """
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import searcher
 from searcher import analysis
-from searcher.store.manifest import StemTable
+from searcher.store import StemTable
 from tests.conftest import REPO
 
 PROBE = """
@@ -85,7 +85,15 @@ finally:
 #: What a `searcher query` process must not import: nltk (its words were met
 #: while indexing), numpy (near-duplicate signatures are computed at index
 #: time), the HTML readers' parsers, and the indexing engine with its segment writer.
-NOT_FOR_QUERIES = ("nltk", "numpy", "bs4", "lxml", "searcher.indexing", "searcher.store.segments")
+NOT_FOR_QUERIES = (
+    "nltk",
+    "numpy",
+    "bs4",
+    "lxml",
+    "searcher.indexing",
+    "searcher.store.segment_writer",
+    "searcher.store.termwriter",
+)
 
 
 def test_a_query_process_imports_no_indexing_engine(built_index: searcher.Index) -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 import searcher
-from searcher.store import folder, segments
-from searcher.store.manifest import Manifest
+from searcher import store
+from searcher.store import Manifest, folder, generations
 from tests.conftest import REPO
 
 ARTICLES = 240
@@ -59,7 +59,7 @@ def _assert_complete(index_dir: Path, corpus: Path, count: int = ARTICLES) -> No
         assert len(ix) == count, report
         assert ix.verify(corpus).problems == ()
         assert [h.id for h in ix.search("unique17")] == ["corpus/0017.txt"]
-    assert not (index_dir / segments.TEMP_FOLDER).exists(), "the workers' temporary folder"
+    assert not (index_dir / store.TEMP_FOLDER).exists(), "the workers' temporary folder"
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
@@ -82,7 +82,7 @@ def test_a_killed_run_is_completed_by_the_next(tmp_path: Path, sig: signal.Signa
 
 def _articles_in(index_dir: Path) -> int:
     try:
-        return sum(s.doc_count() for s in segments.read_toc(index_dir).segments)
+        return sum(s.doc_count() for s in store.read_toc(index_dir).segments)
     except Exception:  # not created yet
         return 0
 
@@ -113,7 +113,7 @@ def test_a_full_disk_leaves_the_index_and_the_lock(
     def no_space(path: Path, *, directory: bool = False) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(segments, "fsync_path", no_space)
+    monkeypatch.setattr(generations, "fsync_path", no_space)
     with (
         searcher.open_index(index_dir) as ix,
         pytest.raises(searcher.SearcherError, match="No space left"),
@@ -330,7 +330,7 @@ def _write_toc(index_dir: Path, schema: object = None, segments_: object = ()) -
     from whoosh.filedb.filestore import FileStorage
     from whoosh.system import _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE
 
-    toc = segments.read_toc(index_dir)
+    toc = store.read_toc(index_dir)
     generation = toc.generation + 1
     stream = FileStorage(str(index_dir)).create_file(f"_MAIN_{generation}.toc")
     for size in (_INT_SIZE, _LONG_SIZE, _FLOAT_SIZE):
@@ -374,8 +374,8 @@ def test_a_crafted_toc_runs_no_code_and_is_one_line(tmp_path: Path, where: str) 
         searcher.open_index(index_dir, create=True)
     assert not searcher.verify_index(index_dir).ok
     with pytest.raises(Exception, match="not a searcher index"):
-        segments.read_toc(index_dir)
-    assert segments.remove_orphans(index_dir) == []
+        store.read_toc(index_dir)
+    assert store.remove_orphans(index_dir) == []
     assert not marker.exists()
     rebuilt = CliRunner().invoke(cli, [*index, "index", "--rebuild", str(corpus)])
     assert rebuilt.exit_code == 0, rebuilt.output

@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh import qparser
 
 import searcher
-from searcher import indexing
+from searcher import indexing, store
 from searcher.analysis import name_analyzer, news_analyzer
 from searcher.analysis.fast import FastAnalyzer
 from searcher.indexing import scheduling, worker
@@ -23,8 +23,7 @@ from searcher.indexing.scheduling import make_tasks
 from searcher.indexing.worker import Task, duplicate_key
 from searcher.ingest import CorpusFile
 from searcher.schema import LEXICON, build_schema
-from searcher.store import segments
-from searcher.store.manifest import FileEntry
+from searcher.store import FileEntry
 
 WORDS = (
     "troops Iraq's U.S. 39,000 São Paulo talks immunity legal the of and to news "
@@ -338,7 +337,6 @@ def test_a_duplicate_comes_back_when_its_original_goes(tmp_path: Path) -> None:
 
 def test_small_daily_runs_are_merged(tmp_path: Path) -> None:
     from searcher import indexing
-    from searcher.store import segments
 
     corpus = tmp_path / "news"
     corpus.mkdir()
@@ -346,7 +344,7 @@ def test_small_daily_runs_are_merged(tmp_path: Path) -> None:
         for day in range(indexing.MAX_SMALL_SEGMENTS + 1):
             (corpus / f"{day}.txt").write_text(f"Day {day}\n\nNews of day{day}.\n")
             ix.update(corpus, jobs=1)
-        assert len(segments.read_toc(ix.path).segments) == 1
+        assert len(store.read_toc(ix.path).segments) == 1
         assert len(ix) == indexing.MAX_SMALL_SEGMENTS + 1
         assert [h.id for h in ix.search("day2")] == ["news/2.txt"]
 
@@ -399,13 +397,13 @@ def test_a_first_run_looks_up_no_old_documents(
     for i in range(6):
         (corpus / f"{i}.txt").write_text(f"Headline {i}\n\nA story about zebra number {i}.\n")
     looked_up: list[str] = []
-    delete_by_path = segments.delete_by_path
+    delete_by_path = store.delete_by_path
 
     def spy(index_dir: Path, schema: object, segs: list[object], paths: list[str]) -> int:
         looked_up.extend(paths)
         return delete_by_path(index_dir, schema, segs, paths)
 
-    monkeypatch.setattr(segments, "delete_by_path", spy)
+    monkeypatch.setattr(store, "delete_by_path", spy)
     monkeypatch.setattr(scheduling, "TASK_BYTES", 100)
     with searcher.open_index(tmp_path / "ix", create=True) as ix:
         assert ix.update(corpus, jobs=1).added == 6
@@ -424,7 +422,7 @@ def test_merged_articles_keep_their_unstored_fields(tmp_path: Path) -> None:
             record |= {"source": "AFP", "date": f"2011-10-1{day}T08:00:00"}
             (corpus / f"{day}.json").write_text(json.dumps(record))
             ix.update(corpus, jobs=1)
-        assert len(segments.read_toc(ix.path).segments) == 1, "merged"
+        assert len(store.read_toc(ix.path).segments) == 1, "merged"
     with whoosh_index.open_dir(str(tmp_path / "ix")).reader() as reader:
         assert reader.frequency("words", "day2") == 1
         assert reader.frequency("words", "harbour3") == 5

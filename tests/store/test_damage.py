@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import searcher
+from searcher import store
 from searcher.cli import cli
-from searcher.store import checksums, segments
-from searcher.store.manifest import MANIFEST_NAME
+from searcher.store import MANIFEST_NAME, checksums
 from tests.conftest import CORPUS, SEED_ID
 
 COMMANDS = {
@@ -101,7 +101,7 @@ def _wipe_part(index_dir: Path, part: str) -> list[str]:
 
     storage = FileStorage(str(index_dir))
     names = []
-    for segment in segments.read_toc(index_dir).segments:
+    for segment in store.read_toc(index_dir).segments:
         compound = segment.open_compound_file(storage)
         where = compound._dir[segment.make_filename(part)]
         compound.close()
@@ -184,10 +184,10 @@ def test_stats_and_verify_agree_when_every_segment_file_is_gone(
 
 def _strip_checksums(index_dir: Path) -> None:
     """Rewrite the TOC as the searcher before checksums wrote it."""
-    toc = segments.read_toc(index_dir)
+    toc = store.read_toc(index_dir)
     for segment in toc.segments:
         delattr(segment, checksums.ATTRIBUTE)
-    segments.commit(index_dir, toc.schema, toc.segments, toc.generation + 1)
+    store.commit(index_dir, toc.schema, toc.segments, toc.generation + 1)
 
 
 def test_an_index_without_checksums_opens_and_verify_says_so(
@@ -277,7 +277,7 @@ def test_a_full_disk_under_the_manifest_is_no_damage(
 ) -> None:
     import sqlite3
 
-    from searcher.store.manifest import Manifest
+    from searcher.store import Manifest
 
     def full(*args: object, **kwargs: object) -> None:
         error = sqlite3.OperationalError("database or disk is full")
