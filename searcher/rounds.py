@@ -43,6 +43,8 @@ def make_tasks(
     index_dir: Path,
     jobs: int,
     options: ingest.ReadOptions = ingest.DEFAULT_OPTIONS,
+    *,
+    first_round: int = 0,
 ) -> list[Task]:
     """Cut the files, in order, into rounds of about equal size: one when they
     fit in :data:`TASK_BYTES` and :data:`TASK_FILES` a worker, more otherwise.
@@ -53,6 +55,8 @@ def make_tasks(
     with what is left of the others' (:class:`~searcher.pipeline.Task`), so the
     workers end a round within about one file of each other, whatever the
     files' sizes. A round is committed as a whole, its files in corpus order.
+    Rounds are numbered from ``first_round`` (a run's rounds go on counting
+    when it reads files again: the workers tell rounds apart by number).
     """
     total = sum(entry.size for _, entry in todo)
     rounds = max(
@@ -76,7 +80,10 @@ def make_tasks(
         ordered = [item for run in runs for item in run]
         files = tuple((str(c.path), c.doc_id) for c, _ in ordered)
         for share in range(shares):
-            tasks.append(Task(len(tasks), str(index_dir), files, options, number, share, shares))
+            round_number = first_round + number
+            tasks.append(
+                Task(len(tasks), str(index_dir), files, options, round_number, share, shares)
+            )
     return tasks
 
 
@@ -109,7 +116,7 @@ def results(
     pending: Any = None if pool is None else pool.imap_unordered(run_task, tasks)
     shares = Counter(task.round for task in tasks)
     finished: dict[int, list[TaskResult]] = defaultdict(list)
-    next_round = 0
+    next_round = tasks[0].round if tasks else 0
     for task in tasks:
         while pending is not None:
             try:
