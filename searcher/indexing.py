@@ -35,6 +35,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,8 +50,9 @@ from searcher.committing import Run
 from searcher.errors import SearcherError
 from searcher.manifest import STALE, FileEntry, Manifest, file_hash
 from searcher.models import IndexProgress, Skipped, UpdateReport
-from searcher.rounds import default_jobs, make_tasks, results, worker_init
+from searcher.rounds import default_jobs, make_tasks, results, start_workers
 from searcher.schema import build_schema
+from searcher.workers import WorkerLost, Workers
 
 LOGGER = logging.getLogger(__name__)
 
@@ -131,9 +133,9 @@ def update(
     context = multiprocessing.get_context("fork")
     progress = context.Array("q", 3)  # files, bytes, articles read by the workers
     shared = context.Array("q", 1 + 2 * jobs)  # the round's runs of files (pipeline.share_files)
-    pool = context.Pool(jobs, worker_init, (progress, shared)) if jobs > 1 else None
+    workers = start_workers(jobs, progress, shared)
     try:
-        with storage.write_lock(ix, index_dir), _write_errors(index_dir):
+        with storage.write_lock(ix, index_dir), _run_errors(index_dir):
             if rebuild:
                 Manifest(index_dir).clear()
                 toc = segments.read_toc(index_dir)
@@ -145,27 +147,40 @@ def update(
                 roots,
                 found,
                 jobs,
-                pool,
+                workers,
                 _Progress(on_progress, progress, started),
                 options,
             )
     finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        if workers is not None:
+            workers.close()
     return report
 
 
 @contextmanager
-def _write_errors(index_dir: Path) -> Iterator[None]:
-    """Turn a failed write (a full disk, a read-only folder) into a sentence."""
+def _run_errors(index_dir: Path) -> Iterator[None]:
+    """Turn a run that cannot go on (a full disk, a read-only folder, memory
+    run out, a worker killed) into one sentence."""
+
+    def stopped(why: str, fix: str = "Fix that and run the command again.") -> SearcherError:
+        return SearcherError(
+            f"Cannot write the index in {index_dir}/ ({why}); it is unchanged since "
+            f"its last commit. {fix}"
+        )
+
+    fewer = "Run the command again with fewer --jobs, or a lower --max-file-mb."
     try:
         yield
     except OSError as exc:
-        raise SearcherError(
-            f"Cannot write the index in {index_dir}/ ({exc.strerror or exc}); it is "
-            f"unchanged since its last commit. Fix that and run the command again."
-        ) from exc
+        raise stopped(str(exc.strerror or exc)) from exc
+    except sqlite3.OperationalError as exc:
+        if "disk" not in str(exc):  # "database or disk is full", "disk I/O error"
+            raise
+        raise stopped(f"its manifest: {exc}") from exc
+    except MemoryError as exc:
+        raise stopped("out of memory", fewer) from exc
+    except WorkerLost as exc:
+        raise stopped(str(exc), fewer if exc.out_of_memory else "Run the command again.") from exc
 
 
 def _next_plan(run: Run, found: ingest.Scan, roots: list[Path], *, again: bool = False) -> _Plan:
@@ -231,7 +246,7 @@ def _update_locked(
     roots: list[Path],
     found: ingest.Scan,
     jobs: int,
-    pool: Any,
+    workers: Workers | None,
     progress: _Progress,
     options: ingest.ReadOptions,
 ) -> UpdateReport:
@@ -255,7 +270,7 @@ def _update_locked(
             sizes = {str(c.path): e.size for c, e in plan.todo}
             progress.files_total += len(sizes)
             progress.bytes_total += sum(sizes.values())
-            for finished in results(tasks, pool, progress.report, run.add_stems):
+            for finished in results(tasks, workers, progress.report, run.add_stems):
                 progress.articles += run.apply(finished)
                 done = [f.path for result in finished for f in result.files]
                 progress.files_done += len(done)
@@ -265,14 +280,12 @@ def _update_locked(
             # (each file they mark comes after the one that marked it: this ends)
             plan = _next_plan(run, found, roots, again=True)
         merge_small_segments(index_dir)
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        if workers is not None:
+            workers.close()
         segments.remove_orphans(index_dir)  # the workers' temporary folder
     except BaseException:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        if workers is not None:
+            workers.close()  # first: a worker still writing would leave files behind
         segments.remove_orphans(index_dir)  # the workers' unfinished segments
         raise
     toc = segments.read_toc(index_dir)

@@ -11,7 +11,6 @@ whole, in order, for :mod:`searcher.indexing` to commit.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import signal
 from collections import Counter, defaultdict
@@ -22,6 +21,7 @@ from typing import Any
 from searcher import analysis, ingest, pipeline
 from searcher.manifest import FileEntry
 from searcher.pipeline import Task, TaskResult, run_task, share_runs
+from searcher.workers import Workers
 
 #: Largest round, in bytes of corpus files a worker: a worker holds the postings
 #: of what it reads until it writes its segment (one that takes over a slow
@@ -106,28 +106,30 @@ def worker_init(progress: Any = None, shared: Any = None) -> None:
 
 def results(
     tasks: list[Task],
-    pool: Any,
+    workers: Workers | None,
     on_wait: Callable[[], None],
     on_result: Callable[[TaskResult], None],
 ) -> Iterator[list[TaskResult]]:
     """The results of each round's tasks, round by round; ``on_result`` is
     called with each result as soon as it is in, and while the workers are
-    busy, ``on_wait`` every :data:`PROGRESS_SECONDS`."""
-    pending: Any = None if pool is None else pool.imap_unordered(run_task, tasks)
+    busy, ``on_wait`` every :data:`PROGRESS_SECONDS`. Without workers, this
+    process runs the tasks itself."""
+    if workers is None:
+        pending: Iterator[TaskResult] = (run_task(task) for task in tasks)
+    else:
+        pending = workers.imap_unordered(tasks, on_wait, PROGRESS_SECONDS)
     shares = Counter(task.round for task in tasks)
     finished: dict[int, list[TaskResult]] = defaultdict(list)
     next_round = tasks[0].round if tasks else 0
-    for task in tasks:
-        while pending is not None:
-            try:
-                result = pending.next(timeout=PROGRESS_SECONDS)
-                break
-            except multiprocessing.TimeoutError:
-                on_wait()
-        if pending is None:
-            result = run_task(task)
+    for result in pending:
         on_result(result)
         finished[tasks[result.number].round].append(result)
         while len(finished.get(next_round, ())) == shares[next_round] > 0:
             yield sorted(finished.pop(next_round), key=lambda r: r.number)
             next_round += 1
+
+
+def start_workers(jobs: int, progress: Any, shared: Any) -> Workers | None:
+    """Fork the run's ``jobs`` worker processes (none for one job: the caller
+    works alone); ``progress`` and ``shared`` as for :func:`worker_init`."""
+    return Workers(jobs, worker_init, (progress, shared)) if jobs > 1 else None
