@@ -7,6 +7,7 @@ import gc
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -18,7 +19,7 @@ import pytest
 
 import searcher
 from searcher import segments, storage
-from searcher.manifest import Manifest
+from searcher.manifest import Manifest, Transaction
 from tests.conftest import REPO
 
 ARTICLES = 240
@@ -127,6 +128,23 @@ def test_a_full_disk_leaves_the_index_and_the_lock(
         assert len(ix) == 20
         ix.update(corpus, tmp_path / "extra", jobs=1)  # the lock is free
         assert len(ix) == 40
+
+
+def test_a_full_disk_under_the_manifest_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 5)
+
+    def full(*args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Transaction, "put_files", full)
+    with (
+        searcher.open_index(tmp_path / "ix", create=True) as ix,
+        pytest.raises(searcher.SearcherError, match=r"\(its manifest: database or disk is full\)"),
+    ):
+        ix.update(corpus, jobs=1)
 
 
 # `searcher index` as the CLI runs it; argv[1] says how a worker's task fails.
