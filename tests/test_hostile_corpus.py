@@ -48,6 +48,11 @@ GOOD_FILES: dict[str, tuple[bytes, str]] = {
     "utf32le-bom.txt": (codecs.BOM_UTF32_LE + _good("zebrabom32", "utf-32-le"), "zebrabom32"),
     "utf32be-nobom.txt": (_good("zebrabe32", "utf-32-be"), "zebrabe32"),
     "cp1252.txt": ("Café – £5\n\nThe zebracp “story”.\n".encode("cp1252"), "zebracp"),
+    # A UTF-8 BOM that an editor put before cp1252 text.
+    "bom-cp1252.txt": (
+        codecs.BOM_UTF8 + "Café – £5\n\nThe zebrabomcp “story” and more—".encode("cp1252"),
+        "zebrabomcp",
+    ),
     "nul-bytes.txt": (b"Nul\n\nThe zebranul\x00 story\x00 here.\n", "zebranul"),
     "surrogate-bytes.txt": (b"Bad\n\nThe zebrasurr \xed\xa0\x80 story.\n", "zebrasurr"),
     "escapes.txt": (b"Evil \x1b]0;t\x07\n\nThe zebraesc \x1b[31mred\x9b story.\n", "zebraesc"),

@@ -175,6 +175,10 @@ def _bomless_utf16_32(data: bytes) -> str | None:
 def decode(data: bytes, *, declared: str | None = None, path: Path | None = None) -> str:
     """Decode article bytes: BOM first, then the declared charset, UTF-8, and cp1252.
 
+    A UTF-8 BOM before bytes that are not UTF-8 (an editor's BOM on a Windows
+    file) is dropped and the rest decoded as if it had none, not into
+    replacement characters.
+
     This is the one place bytes become text. BOM-less UTF-16 and UTF-32 are
     recognised by their NUL bytes. A declared charset that is not a text
     encoding (``base64``, ``idna``, ``unicode_escape``...) is ignored. The
@@ -186,7 +190,17 @@ def decode(data: bytes, *, declared: str | None = None, path: Path | None = None
     >>> decode("Zürich".encode("utf-16-le")), decode("x".encode("utf-32-be"))
     ('Zürich', 'x')
     """
+    why = "not valid UTF-8"
     for bom, encoding in _BOMS:
+        if data.startswith(bom) and encoding == "utf-8":
+            data = data[len(bom) :]
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                # Editors put one before cp1252 text too: such text is read
+                # on as if it had none (its declared charset, or cp1252).
+                why = "a UTF-8 BOM, but not UTF-8"
+            break
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
     wide = _bomless_utf16_32(data)
@@ -201,7 +215,7 @@ def decode(data: bytes, *, declared: str | None = None, path: Path | None = None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        LOGGER.info("%s: not valid UTF-8; decoding as cp1252", path or "input")
+        LOGGER.info("%s: %s; decoding as cp1252", path or "input", why)
         return data.decode("cp1252", errors="replace")
 
 
