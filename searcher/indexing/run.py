@@ -14,9 +14,15 @@ order and for each one, in this order:
 2. leaves out, by marking them deleted in their new segment, articles whose id
    is already indexed from another file and exact duplicates of an indexed
    story, going through the round's files in corpus order (so the same copy
-   is kept whichever worker read which file);
+   is kept whichever worker read which file), and has an article take the
+   place of an indexed one of a later file (:mod:`searcher.committing`);
 3. writes a new table of contents naming the new segments, durably;
 4. commits the manifest (files and article ids) in one SQLite transaction.
+
+Files whose articles were left out because of a file that changed or went
+are read in the same run, in their place; files left out because of an
+article that lost its place are read once the rounds are done. So one run
+leaves the index as a run from scratch would.
 
 A run killed at any point leaves the index at its last TOC; the next run
 deletes the orphan files, re-reads what the manifest does not hold, and
@@ -29,11 +35,11 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +47,12 @@ from whoosh.index import FileIndex
 
 from searcher import ingest, store
 from searcher.errors import SearcherError
-from searcher.indexing.scheduling import default_jobs, make_tasks, results, worker_init
-from searcher.indexing.worker import FileResult, TaskResult
+from searcher.indexing.committing import Run
+from searcher.indexing.pool import WorkerLost, Workers
+from searcher.indexing.scheduling import default_jobs, make_tasks, results, start_workers
 from searcher.models import IndexProgress, Skipped, UpdateReport
-from searcher.store import FileEntry, Manifest, Transaction, checksums, file_hash
+from searcher.store import FileEntry, Manifest, checksums, file_hash
+from searcher.store.manifest import STALE
 
 LOGGER = logging.getLogger(__name__)
 
@@ -99,123 +107,6 @@ def _plan(found: ingest.Scan, known: dict[str, FileEntry], roots: list[Path]) ->
     return plan
 
 
-@dataclass
-class _Run:
-    """The parent's state during one run."""
-
-    index_dir: Path
-    manifest: Manifest
-    entries: dict[str, FileEntry]
-    known: dict[str, FileEntry]
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-    duplicates: list[Skipped] = field(default_factory=list)
-    #: Whether the manifest may lag the index (it was not written with its last commit).
-    lagging: bool = True
-    #: Words whose stems this run has recorded (each worker meets the common ones).
-    stemmed: set[str] = field(default_factory=set)
-
-    def add_stems(self, result: TaskResult) -> None:
-        """Record the stems a task met, as soon as it is done: the stem table only
-        spares queries the stemmer, so it need not wait for the round's commit."""
-        stems = [pair for pair in result.stems if pair[0] not in self.stemmed]
-        if stems:
-            with self.manifest.transaction() as txn:
-                txn.add_stems(stems)
-            self.stemmed.update(word for word, _ in stems)
-
-    @cached_property
-    def order(self) -> dict[str, int]:
-        """Each file to read, by path: its place in the corpus (once ``entries`` is set)."""
-        return {path: number for number, path in enumerate(self.entries)}
-
-    def _keep(self, txn: Transaction, files: list[tuple[FileResult, Any]]) -> dict[str, int]:
-        """Record the round's articles in the manifest, file by file in corpus
-        order, leaving out (deleting from its segment) those whose id is indexed
-        already and duplicates of indexed stories, the round's earlier articles
-        included; return how many each file keeps. Looked up for the whole round
-        at once: a query per article cost a cold Reuters run a fifth of a second."""
-        owners: dict[str, str] = {}
-        originals: dict[int, tuple[str, str]] = {}
-        if txn.has_articles():
-            arts = [a for f, _ in files for a in f.articles]
-            owners = txn.owners(a[0] for a in arts)
-            originals = txn.originals(a[2] for a in arts if a[2])
-        rows = []
-        kept: dict[str, int] = {}
-        for file_result, segment in files:
-            path = file_result.path
-            kept[path] = 0
-            for article_id, docnum, key, source, date in file_result.articles:
-                owner = owners.get(article_id)
-                reason = f"id already indexed from {owner}"
-                if owner is None and key in originals:
-                    first_id, owner = originals[key]
-                    reason = f"duplicate of {first_id}"
-                if owner is not None:
-                    segment.delete_document(docnum)
-                    self.duplicates.append(Skipped(f"{path} ({article_id})", reason))
-                    txn.left_out(path, owner)
-                    continue
-                owners[article_id] = path
-                if key:
-                    originals[key] = (article_id, path)
-                rows.append((article_id, path, key, source, date))
-                kept[path] += 1
-        txn.add_articles(rows)
-        return kept
-
-    def apply(self, results: list[TaskResult]) -> int:
-        """Commit one round's finished tasks (their segments in one table of
-        contents); return how many articles they added."""
-        toc = store.read_toc(self.index_dir)
-        order = self.order
-        files = sorted(
-            ((f, result.segment) for result in results for f in result.files),
-            key=lambda pair: order[pair[0].path],
-        )
-        for result in results:
-            self.skipped.extend(result.rejected)
-        read = [f.path for f, _ in files if f.error is None]
-        # A file new to the manifest has nothing in the index, unless the last
-        # run died between an index commit and its manifest commit.
-        replaced = read if self.lagging else [p for p in read if p in self.known]
-        kept_total = 0
-        with self.manifest.transaction() as txn:
-            store.delete_by_path(self.index_dir, toc.schema, toc.segments, replaced)
-            txn.forget(read)
-            kept_by_file = self._keep(txn, files)
-            for file_result, _ in files:
-                if file_result.error is not None:
-                    self.skipped.append(Skipped(file_result.path, file_result.error))
-                    continue
-                kept = kept_by_file[file_result.path]
-                if file_result.path in self.known:
-                    self.updated += kept
-                else:
-                    self.added += kept
-                kept_total += kept
-                entry = self.entries[file_result.path]
-                txn.put_files([replace(entry, articles=kept)])
-            new = [result.segment for result in results if result.segment is not None]
-            store.commit(self.index_dir, toc.schema, [*toc.segments, *new], toc.generation + 1)
-            txn.set_generation(toc.generation + 1)
-        return kept_total
-
-    def remove(self, paths: list[str]) -> None:
-        """Delete the articles of vanished files, and forget the files."""
-        if not paths:
-            return
-        toc = store.read_toc(self.index_dir)
-        with self.manifest.transaction() as txn:
-            self.removed += store.delete_by_path(self.index_dir, toc.schema, toc.segments, paths)
-            txn.forget(paths)
-            store.commit(self.index_dir, toc.schema, toc.segments, toc.generation + 1)
-            txn.set_generation(toc.generation + 1)
-
-
 def update(
     ix: FileIndex,
     index_dir: Path,
@@ -249,32 +140,109 @@ def update(
     context = multiprocessing.get_context("fork")
     progress = context.Array("q", 3)  # files, bytes, articles read by the workers
     shared = context.Array("q", 1 + 2 * jobs)  # the round's runs of files (pipeline.share_files)
-    pool = context.Pool(jobs, worker_init, (progress, shared)) if jobs > 1 else None
+    workers = start_workers(jobs, progress, shared)
     try:
-        with store.write_lock(ix, index_dir), _write_errors(index_dir):
+        with store.write_lock(ix, index_dir), _run_errors(index_dir):
             if rebuild:
                 store.empty(index_dir)
             store.remove_orphans(index_dir)
             report = _update_locked(
-                index_dir, roots, found, jobs, pool, on_progress, started, options, progress
+                index_dir,
+                roots,
+                found,
+                jobs,
+                workers,
+                _Progress(on_progress, progress, started),
+                options,
             )
     finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        if workers is not None:
+            workers.close()
     return report
 
 
 @contextmanager
-def _write_errors(index_dir: Path) -> Iterator[None]:
-    """Turn a failed write (a full disk, a read-only folder) into a sentence."""
+def _run_errors(index_dir: Path) -> Iterator[None]:
+    """Turn a run that cannot go on (a full disk, a read-only folder, memory
+    run out, a worker killed) into one sentence."""
+
+    def stopped(why: str, fix: str = "Fix that and run the command again.") -> SearcherError:
+        return SearcherError(
+            f"Cannot write the index in {index_dir}/ ({why}); it is unchanged since "
+            f"its last commit. {fix}"
+        )
+
+    fewer = "Run the command again with fewer --jobs, or a lower --max-file-mb."
     try:
         yield
     except OSError as exc:
-        raise SearcherError(
-            f"Cannot write the index in {index_dir}/ ({exc.strerror or exc}); it is "
-            f"unchanged since its last commit. Fix that and run the command again."
-        ) from exc
+        raise stopped(str(exc.strerror or exc)) from exc
+    except sqlite3.OperationalError as exc:
+        if "disk" not in str(exc):  # "database or disk is full", "disk I/O error"
+            raise
+        raise stopped(f"its manifest: {exc}") from exc
+    except MemoryError as exc:
+        raise stopped("out of memory", fewer) from exc
+    except WorkerLost as exc:
+        raise stopped(str(exc), fewer if exc.out_of_memory else "Run the command again.") from exc
+
+
+def _next_plan(run: Run, found: ingest.Scan, roots: list[Path], *, again: bool = False) -> _Plan:
+    """Plan what is left to read: files changed or new, and those marked to be
+    read again, with every file left out because of one of them (so each is
+    read in its place in the corpus). Vanished files are removed first.
+
+    :param again: plan only files marked to be read again: once the run has
+        read the rest (a file that failed, or changes as it is read, waits for
+        the next run).
+    """
+    manifest = run.manifest
+    plan = _plan(found, manifest.entries(), roots)
+    run.remove(plan.vanished)
+    with manifest.transaction() as txn:
+        marked = txn.reread_left_out(str(c.path) for c, _ in plan.todo)
+    run.known = manifest.entries()
+    if plan.vanished or marked:
+        plan = _plan(found, run.known, roots)
+    if again:
+        plan.todo = [(c, e) for c, e in plan.todo if _marked(run.known.get(e.path))]
+    if plan.touched:
+        manifest.put(plan.touched)
+    run.entries = {e.path: e for _, e in plan.todo}
+    return plan
+
+
+def _marked(entry: FileEntry | None) -> bool:
+    return entry is not None and entry.size == STALE
+
+
+@dataclass
+class _Progress:
+    """How far a run has got, for the progress callback."""
+
+    callback: ProgressCallback | None
+    shared: Any  # what the workers have read: files, bytes, articles
+    started: float
+    files_total: int = 0
+    bytes_total: int = 0
+    files_done: int = 0
+    bytes_done: int = 0
+    articles: int = 0
+
+    def report(self) -> None:
+        # Committed work, or what the workers have read when that is further.
+        if self.callback is not None:
+            files, size, read = self.shared[:]
+            self.callback(
+                IndexProgress(
+                    max(self.files_done, files),
+                    self.files_total,
+                    max(self.bytes_done, min(size, self.bytes_total)),
+                    self.bytes_total,
+                    max(self.articles, read),
+                    time.perf_counter() - self.started,
+                )
+            )
 
 
 def _update_locked(
@@ -282,65 +250,46 @@ def _update_locked(
     roots: list[Path],
     found: ingest.Scan,
     jobs: int,
-    pool: Any,
-    on_progress: ProgressCallback | None,
-    started: float,
+    workers: Workers | None,
+    progress: _Progress,
     options: ingest.ReadOptions,
-    progress: Any,
 ) -> UpdateReport:
     manifest = Manifest(index_dir)
-    known = manifest.entries()
-    plan = _plan(found, known, roots)
-    run = _Run(index_dir, manifest, {}, known)
+    run = Run(index_dir, manifest, {str(f.path): n for n, f in enumerate(found.files)})
     toc = store.read_toc(index_dir)
     # An index without segments has nothing the manifest could lag behind.
     run.lagging = bool(toc.segments) and manifest.generation() != toc.generation
-    if plan.vanished:
-        # First, so that files whose articles were left out as duplicates of
-        # vanished ones are forgotten, and read again below.
-        run.remove(plan.vanished)
-        run.known = known = manifest.entries()
-        plan = _plan(found, known, roots)
-    if plan.touched:
-        manifest.put(plan.touched)
-    run.entries = {e.path: e for _, e in plan.todo}
+    plan = _next_plan(run, found, roots)
+    unchanged = plan.unchanged + len(plan.todo)
     run.skipped.extend(found.skipped)  # links out, loops, FIFOs, unlistable folders
     run.skipped.extend(plan.skipped)
-    tasks = make_tasks(plan.todo, index_dir, jobs, options)
-    sizes = {str(c.path): e.size for c, e in plan.todo}
-    bytes_total, bytes_done, files_done, articles = sum(sizes.values()), 0, 0, 0
-
-    def report() -> None:
-        # Committed work, or what the workers have read when that is further.
-        if on_progress is not None:
-            files, size, read = progress[:]
-            on_progress(
-                IndexProgress(
-                    max(files_done, files),
-                    len(plan.todo),
-                    max(bytes_done, min(size, bytes_total)),
-                    bytes_total,
-                    max(articles, read),
-                    time.perf_counter() - started,
-                )
-            )
-
+    first_round = 0
+    read: set[str] = set()
     try:
-        for finished in results(tasks, pool, report, run.add_stems):
-            articles += run.apply(finished)
-            done = [f.path for result in finished for f in result.files]
-            files_done += len(done)
-            bytes_done += sum(sizes[path] for path in done)
-            report()
+        while plan.todo:
+            unchanged -= len({e.path for _, e in plan.todo} - read)
+            read.update(e.path for _, e in plan.todo)
+            tasks = make_tasks(plan.todo, index_dir, jobs, options, first_round=first_round)
+            first_round = tasks[-1].round + 1
+            sizes = {str(c.path): e.size for c, e in plan.todo}
+            progress.files_total += len(sizes)
+            progress.bytes_total += sum(sizes.values())
+            for finished in results(tasks, workers, progress.report, run.add_stems):
+                progress.articles += run.apply(finished)
+                done = [f.path for result in finished for f in result.files]
+                progress.files_done += len(done)
+                progress.bytes_done += sum(sizes[path] for path in done)
+                progress.report()
+            # Files left out because of indexed articles that earlier ones took over.
+            # (each file they mark comes after the one that marked it: this ends)
+            plan = _next_plan(run, found, roots, again=True)
         merge_small_segments(index_dir)
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        if workers is not None:
+            workers.close()
         store.remove_orphans(index_dir)  # the workers' temporary folder
     except BaseException:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        if workers is not None:
+            workers.close()  # first: a worker still writing would leave files behind
         store.remove_orphans(index_dir)  # the workers' unfinished segments
         raise
     toc = store.read_toc(index_dir)
@@ -348,9 +297,9 @@ def _update_locked(
         added=run.added,
         updated=run.updated,
         removed=run.removed,
-        unchanged=plan.unchanged,
+        unchanged=unchanged,
         articles=sum(s.doc_count() for s in toc.segments),
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - progress.started,
         skipped=tuple(run.skipped),
         ignored=tuple(found.ignored),
         duplicates=tuple(run.duplicates),

@@ -11,7 +11,6 @@ whole, in order, for :mod:`searcher.indexing.run` to commit.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import signal
 from collections import Counter, defaultdict
@@ -21,6 +20,7 @@ from typing import Any
 
 from searcher import analysis, ingest
 from searcher.indexing import worker
+from searcher.indexing.pool import Workers
 from searcher.indexing.worker import Task, TaskResult, run_task, share_runs
 from searcher.store import FileEntry
 
@@ -44,6 +44,8 @@ def make_tasks(
     index_dir: Path,
     jobs: int,
     options: ingest.ReadOptions = ingest.DEFAULT_OPTIONS,
+    *,
+    first_round: int = 0,
 ) -> list[Task]:
     """Cut the files, in order, into rounds of about equal size: one when they
     fit in :data:`TASK_BYTES` and :data:`TASK_FILES` a worker, more otherwise.
@@ -54,6 +56,8 @@ def make_tasks(
     with what is left of the others' (:class:`~searcher.indexing.worker.Task`), so the
     workers end a round within about one file of each other, whatever the
     files' sizes. A round is committed as a whole, its files in corpus order.
+    Rounds are numbered from ``first_round`` (a run's rounds go on counting
+    when it reads files again: the workers tell rounds apart by number).
     """
     total = sum(entry.size for _, entry in todo)
     rounds = max(
@@ -77,7 +81,10 @@ def make_tasks(
         ordered = [item for run in runs for item in run]
         files = tuple((str(c.path), c.doc_id) for c, _ in ordered)
         for share in range(shares):
-            tasks.append(Task(len(tasks), str(index_dir), files, options, number, share, shares))
+            round_number = first_round + number
+            tasks.append(
+                Task(len(tasks), str(index_dir), files, options, round_number, share, shares)
+            )
     return tasks
 
 
@@ -101,28 +108,30 @@ def worker_init(progress: Any = None, shared: Any = None) -> None:
 
 def results(
     tasks: list[Task],
-    pool: Any,
+    workers: Workers | None,
     on_wait: Callable[[], None],
     on_result: Callable[[TaskResult], None],
 ) -> Iterator[list[TaskResult]]:
     """The results of each round's tasks, round by round; ``on_result`` is
     called with each result as soon as it is in, and while the workers are
-    busy, ``on_wait`` every :data:`PROGRESS_SECONDS`."""
-    pending: Any = None if pool is None else pool.imap_unordered(run_task, tasks)
+    busy, ``on_wait`` every :data:`PROGRESS_SECONDS`. Without workers, this
+    process runs the tasks itself."""
+    if workers is None:
+        pending: Iterator[TaskResult] = (run_task(task) for task in tasks)
+    else:
+        pending = workers.imap_unordered(tasks, on_wait, PROGRESS_SECONDS)
     shares = Counter(task.round for task in tasks)
     finished: dict[int, list[TaskResult]] = defaultdict(list)
-    next_round = 0
-    for task in tasks:
-        while pending is not None:
-            try:
-                result = pending.next(timeout=PROGRESS_SECONDS)
-                break
-            except multiprocessing.TimeoutError:
-                on_wait()
-        if pending is None:
-            result = run_task(task)
+    next_round = tasks[0].round if tasks else 0
+    for result in pending:
         on_result(result)
         finished[tasks[result.number].round].append(result)
         while len(finished.get(next_round, ())) == shares[next_round] > 0:
             yield sorted(finished.pop(next_round), key=lambda r: r.number)
             next_round += 1
+
+
+def start_workers(jobs: int, progress: Any, shared: Any) -> Workers | None:
+    """Fork the run's ``jobs`` worker processes (none for one job: the caller
+    works alone); ``progress`` and ``shared`` as for :func:`worker_init`."""
+    return Workers(jobs, worker_init, (progress, shared)) if jobs > 1 else None

@@ -18,8 +18,11 @@ from searcher.errors import IngestError
 
 LOGGER = logging.getLogger(__name__)
 
-#: Largest file (after gunzip) a reader accepts; larger ones are skipped.
-MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Largest file (after gunzip) a reader accepts; larger ones are skipped. A
+#: worker holds a file's bytes, text and articles at once, and then their
+#: postings: about seven times the file at its peak (a JSON Lines file of 32 MB
+#: of records took 280 MB, its process included), whatever the number of workers.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 #: Longest article body kept, in characters (a long news feature is ~50,000);
 #: the analyzer needs about 1 s per million characters, and NLTK's tokenizer
 #: gives up after 5 s, so bodies past this are cut.
@@ -34,7 +37,8 @@ class ReadOptions:
 
     :param field_map: for record formats (JSON), our field name -> the record's
         key, e.g. ``{"body": "story_text"}``; it wins over the built-in names.
-    :param max_bytes: largest file (after gunzip) to read.
+    :param max_bytes: largest file (after gunzip) to read; a worker needs
+        about seven times the largest file it reads (see :data:`MAX_FILE_BYTES`).
     :param max_article_chars: longest article body kept; longer ones are cut.
     :param max_field_chars: longest title, byline, source or URL kept.
     """
@@ -71,8 +75,16 @@ NOT_CHARSETS = frozenset(
     {"idna", "punycode", "raw-unicode-escape", "unicode-escape", "utf-7", "undefined"}
     | {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
 )
-_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of spaces to make one plain space: two or more, or one that is not a plain
+# space. A lone space, between most words, is no match: a text with none to
+# change is returned as it is, not rebuilt from a piece per word (a 120 MB
+# line took 1.4 GB that way).
+_SPACE = r"\t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000"  # and " "
+_SPACES = re.compile(rf"[ {_SPACE}]{{2,}}|[{_SPACE}]")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
+# What str.split() splits at, but a lone space (see _SPACES); for long text.
+_WHITESPACE_RUNS = re.compile(r"\s{2,}|[^\S ]")
+_SPLIT_CHARS = 100_000
 #: Share of binary-looking characters above which a file is not text.
 #: Random bytes decoded as cp1252 give about 12.5%; ESC is not counted, so text
 #: laced with terminal escapes is still read (and neutralised when printed).
@@ -114,7 +126,7 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     :raises IngestError: the file cannot be read, is not a regular file, is not
         valid gzip, or is too large.
     """
-    limit = f"the {_size(max_bytes)} limit per file"
+    limit = f"the {_size(max_bytes)} limit per file (`searcher index --max-file-mb` raises it)"
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
@@ -123,7 +135,11 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
                 raise IngestError(path, "not a regular file (a folder, FIFO or device)")
             if info.st_size > max_bytes:
                 raise IngestError(path, f"{_size(info.st_size)} is over {limit}")
-            data = handle.read(max_bytes + 1)
+            # As much as fstat says, not a buffer of the limit's size; then
+            # whatever the file grew by since.
+            data = handle.read(min(info.st_size, max_bytes) + 1)
+            if info.st_size < len(data) <= max_bytes:
+                data += handle.read(max_bytes + 1 - len(data))
     except OSError as exc:
         raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
     if len(data) > max_bytes:
@@ -159,6 +175,10 @@ def _bomless_utf16_32(data: bytes) -> str | None:
 def decode(data: bytes, *, declared: str | None = None, path: Path | None = None) -> str:
     """Decode article bytes: BOM first, then the declared charset, UTF-8, and cp1252.
 
+    A UTF-8 BOM before bytes that are not UTF-8 (an editor's BOM on a Windows
+    file) is dropped and the rest decoded as if it had none, not into
+    replacement characters.
+
     This is the one place bytes become text. BOM-less UTF-16 and UTF-32 are
     recognised by their NUL bytes. A declared charset that is not a text
     encoding (``base64``, ``idna``, ``unicode_escape``...) is ignored. The
@@ -170,7 +190,17 @@ def decode(data: bytes, *, declared: str | None = None, path: Path | None = None
     >>> decode("Zürich".encode("utf-16-le")), decode("x".encode("utf-32-be"))
     ('Zürich', 'x')
     """
+    why = "not valid UTF-8"
     for bom, encoding in _BOMS:
+        if data.startswith(bom) and encoding == "utf-8":
+            data = data[len(bom) :]
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                # Editors put one before cp1252 text too: such text is read
+                # on as if it had none (its declared charset, or cp1252).
+                why = "a UTF-8 BOM, but not UTF-8"
+            break
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
     wide = _bomless_utf16_32(data)
@@ -185,7 +215,7 @@ def decode(data: bytes, *, declared: str | None = None, path: Path | None = None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        LOGGER.info("%s: not valid UTF-8; decoding as cp1252", path or "input")
+        LOGGER.info("%s: %s; decoding as cp1252", path or "input", why)
         return data.decode("cp1252", errors="replace")
 
 
@@ -229,6 +259,19 @@ def check_not_binary(text: str, path: Path | str) -> None:
 def clean_line(text: str) -> str:
     """Collapse runs of spaces and drop control characters in a one-line field."""
     return _SPACES.sub(" ", _CONTROLS.sub(" ", text.replace("\n", " "))).strip()
+
+
+def squeeze(text: str) -> str:
+    r"""Return ``" ".join(text.split())``, with memory in proportion to the text
+    also when it is long (``split`` makes an object per word: 14 times the
+    size of a 32 MB paragraph).
+
+    >>> squeeze("  one\ttwo \n three ")
+    'one two three'
+    """
+    if len(text) < _SPLIT_CHARS:
+        return " ".join(text.split())
+    return _WHITESPACE_RUNS.sub(" ", text).strip(" ")
 
 
 def clean_body(text: str) -> str:

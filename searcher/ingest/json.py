@@ -34,6 +34,7 @@ from searcher.ingest._common import (
     logical_suffix,
     read_bytes,
     split_byline,
+    squeeze,
 )
 from searcher.models import Article
 from searcher.text.dates import parse_date
@@ -110,7 +111,7 @@ def html_to_text(text: str) -> str:
     text = html.unescape(text)
     if _CONTROLS.search(text):
         text = _CONTROLS.sub(" ", text)
-    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
+    paragraphs = map(squeeze, _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in paragraphs if p)
 
 

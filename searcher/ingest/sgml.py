@@ -35,6 +35,7 @@ from searcher.ingest._common import (
     decode,
     read_bytes,
     split_byline,
+    squeeze,
 )
 from searcher.models import Article
 from searcher.text.dates import MONTHS, parse_date
@@ -92,7 +93,7 @@ def _content(text: str, tag: str) -> str | None:
 
 def _line(text: str) -> str:
     """Unescape entities and collapse whitespace into single spaces."""
-    return " ".join(html.unescape(text).split())
+    return squeeze(html.unescape(text))
 
 
 def _strip_signature(text: str) -> str:
@@ -131,7 +132,7 @@ def _body(text: str) -> tuple[str, str]:
     body = _content(text, "BODY")
     if body:
         paragraphs = _PARAGRAPH.split(_strip_signature(html.unescape(body)))
-        paragraphs = [p for p in (" ".join(p.split()) for p in paragraphs) if p]
+        paragraphs = [p for p in map(squeeze, paragraphs) if p]
         dateline = _line(_content(text, "DATELINE") or "")
         if dateline and paragraphs:
             paragraphs[0] = f"{dateline} {paragraphs[0]}"

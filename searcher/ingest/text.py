@@ -30,6 +30,8 @@ from searcher.text.dates import parse_date
 #: A first line longer than this many words (or characters) is body text, not a headline.
 MAX_HEADLINE_WORDS = 30
 MAX_HEADLINE_CHARS = 300
+#: Room for the byline, date and headline lines ahead of the body.
+HEADER_CHARS = 4 * MAX_HEADLINE_CHARS
 #: Words that open a date line ("Last updated: 17 October, 2011").
 DATE_LINE_PREFIXES = ("last updated", "updated", "published", "posted", "date")
 _DATE_LINE = re.compile(rf"^(?:{'|'.join(DATE_LINE_PREFIXES)})\b\s*:?\s*", re.IGNORECASE)
@@ -102,5 +104,12 @@ def parse_text(text: str, *, path: str, doc_id: str) -> Article:
 
 
 def read(path: Path, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Article]:
-    """Yield the one article in a ``.txt`` file (gzip allowed)."""
-    yield parse_text(read_text(path, options), path=str(path), doc_id=doc_id)
+    """Yield the one article in a ``.txt`` file (gzip allowed).
+
+    Text past twice the longest article (``options.max_article_chars``) is
+    dropped before it is parsed: the body would be cut there anyway, and
+    tidying a 100 MB line costs several times its size.
+    """
+    text = read_text(path, options)
+    keep = 2 * options.max_article_chars + HEADER_CHARS
+    yield parse_text(text[:keep] if len(text) > keep else text, path=str(path), doc_id=doc_id)

@@ -5,7 +5,8 @@ A small SQLite database in the index folder with two tables:
 * ``files``: path, size, mtime, content hash and article count per corpus file;
 * ``articles``: every indexed article's id, file and duplicate key, so an id is
   indexed once and a story seen before is reported as a duplicate;
-* ``left_out``: which file's articles were left out because of which file;
+* ``left_out``: which file's articles were left out because of which file, so
+  they are read again when that file changes or goes;
 * ``stems``: each word met while indexing with its stem, so a query process
   need not import nltk's stemmer (~250 ms) for words the index knows.
 
@@ -46,6 +47,9 @@ _UNUSABLE = frozenset(
         sqlite3.SQLITE_LOCKED,
     }
 )
+#: The size recorded for a file to be read again: no file has it, so the next
+#: run hashes the file, finds the (empty) recorded hash differs, and reads it.
+STALE = -1
 
 _SCHEMA = (
     "create table if not exists files (path text primary key, size integer,"
@@ -193,17 +197,44 @@ class Transaction:
         """Drop the entries and articles of ``paths``.
 
         Files whose articles were left out because of these (duplicates, id
-        clashes) lose their entries too, so the next run reads them again.
+        clashes) are marked to be read again (:meth:`reread_left_out`): a run
+        that forgets a file reads them again before it ends, and a run killed
+        before that leaves them marked for the next one.
         """
+        self.reread_left_out(paths)
         rows = [(p,) for p in paths]
-        self.con.executemany(
-            "delete from files where path in (select path from left_out where because_of = ?)",
-            rows,
-        )
-        self.con.executemany("delete from left_out where because_of = ?", rows)
         self.con.executemany("delete from left_out where path = ?", rows)
         self.con.executemany("delete from articles where path = ?", rows)
         self.con.executemany("delete from files where path = ?", rows)
+
+    def reread_left_out(self, paths: Iterable[str]) -> set[str]:
+        """Mark to be read again every file whose articles were left out because
+        of ``paths``, and, in turn, because of those; return them.
+
+        Such a file keeps its entry, with an empty hash that no content has
+        (see :data:`STALE`), so a run reads it again and replaces its articles.
+        """
+        marked: set[str] = set()
+        frontier = set(paths)
+        while frontier:
+            rows = self._select("select path from left_out where because_of in ({})", frontier)
+            frontier = {str(row[0]) for row in rows} - marked
+            marked |= frontier
+            self.con.executemany(
+                f"update files set size = {STALE}, sha1 = '' where path = ?",
+                [(p,) for p in frontier],
+            )
+        return marked
+
+    def take_over(self, article_id: str, path: str, because_of: str) -> None:
+        """Drop the indexed article ``article_id`` of ``path``, now left out
+        because of the file ``because_of``, which comes first in the corpus;
+        files left out because of ``path`` are read again (it may have held
+        what left them out)."""
+        self.con.execute("delete from articles where id = ? and path = ?", (article_id, path))
+        self.con.execute("update files set articles = articles - 1 where path = ?", (path,))
+        self.reread_left_out([path])
+        self.left_out(path, because_of)
 
     def add_stems(self, stems: Iterable[tuple[str, str]]) -> None:
         """Record words and their stems, so queries need not import the stemmer."""

@@ -6,7 +6,9 @@ from __future__ import annotations
 import codecs
 import gzip
 import os
+import tracemalloc
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,15 @@ import searcher
 from searcher.cli import cli
 from searcher.errors import IngestError
 from searcher.ingest import READERS, read_file, scan
-from searcher.ingest._common import ReadOptions, decode, read_bytes
+from searcher.ingest import text as text_reader
+from searcher.ingest._common import (
+    MAX_FILE_BYTES,
+    ReadOptions,
+    clean_body,
+    clean_line,
+    decode,
+    read_bytes,
+)
 
 GOOD = "Headline {word}\n\nThe {word} story is about markets, rates and a harvest.\n"
 
@@ -38,6 +48,11 @@ GOOD_FILES: dict[str, tuple[bytes, str]] = {
     "utf32le-bom.txt": (codecs.BOM_UTF32_LE + _good("zebrabom32", "utf-32-le"), "zebrabom32"),
     "utf32be-nobom.txt": (_good("zebrabe32", "utf-32-be"), "zebrabe32"),
     "cp1252.txt": ("Café – £5\n\nThe zebracp “story”.\n".encode("cp1252"), "zebracp"),
+    # A UTF-8 BOM that an editor put before cp1252 text.
+    "bom-cp1252.txt": (
+        codecs.BOM_UTF8 + "Café – £5\n\nThe zebrabomcp “story” and more—".encode("cp1252"),
+        "zebrabomcp",
+    ),
     "nul-bytes.txt": (b"Nul\n\nThe zebranul\x00 story\x00 here.\n", "zebranul"),
     "surrogate-bytes.txt": (b"Bad\n\nThe zebrasurr \xed\xa0\x80 story.\n", "zebrasurr"),
     "escapes.txt": (b"Evil \x1b]0;t\x07\n\nThe zebraesc \x1b[31mred\x9b story.\n", "zebraesc"),
@@ -184,9 +199,59 @@ SMALL = ReadOptions(max_bytes=1024 * 1024)
 def test_file_over_the_cap_is_refused_without_reading_it(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
-        handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, instant to make
-    with pytest.raises(IngestError, match=r"huge\.txt: 50 MiB is over the 1 MiB limit"):
+        handle.truncate(100 * 1024 * 1024)  # sparse: 100 MB on paper, instant to make
+    with pytest.raises(IngestError, match=r"huge\.txt: 100 MiB is over the 1 MiB limit") as caught:
         read_file(path, options=SMALL)
+    assert "`searcher index --max-file-mb` raises it" in str(caught.value)
+    assert path.stat().st_size > MAX_FILE_BYTES, "refused by default too"
+    with pytest.raises(IngestError, match="100 MiB is over the 64 MiB limit"):
+        read_file(path)
+
+
+def _peak(work: Callable[[], object]) -> int:
+    """Bytes allocated at the peak of ``work``, beyond what it started with."""
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_tidying_a_long_line_costs_about_its_size() -> None:
+    # re.sub and str.split made an object per word: 14 times the text's size.
+    line = "word " * 1_000_000
+    assert _peak(lambda: clean_line(line)) < 3 * len(line)
+    assert _peak(lambda: clean_body(line)) < 3 * len(line)
+
+
+def test_a_long_sgml_story_costs_about_its_size(tmp_path: Path) -> None:
+    body = "word " * 1_000_000
+    path = tmp_path / "one.sgm"
+    path.write_text(
+        f'<REUTERS NEWID="1"><TEXT><TITLE>T</TITLE><BODY>{body}</BODY></TEXT></REUTERS>'
+    )
+    options = ReadOptions(max_article_chars=10 * len(body))
+    peak = _peak(lambda: read_file(path, options=options))
+    assert peak < 10 * len(body)  # (it was 19 times)
+
+
+def test_a_long_text_file_is_cut_before_it_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "one-line.txt"
+    path.write_text("Headline\n\n" + "word " * 200_000)  # one line of 1 MB
+    parsed: list[int] = []
+    parse = text_reader.parse_text
+
+    def spy(text: str, **kwargs: str) -> searcher.Article:
+        parsed.append(len(text))
+        return parse(text, **kwargs)
+
+    monkeypatch.setattr(text_reader, "parse_text", spy)
+    [article] = read_file(path, options=ReadOptions(max_article_chars=1000))
+    assert parsed[0] <= 2 * 1000 + text_reader.HEADER_CHARS
+    assert article.title == "Headline" and len(article.body) <= 1000
 
 
 def test_gzip_bomb_stops_at_the_cap(tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ The real collection is research data read in place; these tests skip without it.
 
 from __future__ import annotations
 
+import codecs
+import logging
 from collections import Counter
 from pathlib import Path
 
@@ -35,6 +37,19 @@ def test_bbc_layout_headline_then_paragraphs(tmp_path: Path) -> None:
         "The club won 2-1.\n\nFans paid £30 a ticket.",
     )
     assert article.keywords == ("sport",)
+
+
+def test_a_utf8_bom_before_cp1252_text_is_read_as_cp1252(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "bom.txt"
+    text = "Café prices\n\nA “flat white” costs £3 – or €3.50.\n"
+    path.write_bytes(codecs.BOM_UTF8 + text.encode("cp1252"))
+    with caplog.at_level(logging.INFO, logger="searcher.ingest._common"):
+        (article,) = read_file(path)
+    assert (article.title, article.body) == ("Café prices", "A “flat white” costs £3 – or €3.50.")
+    assert f"{path}: a UTF-8 BOM, but not UTF-8; decoding as cp1252" in caplog.messages
+    assert decode(codecs.BOM_UTF8 + "Zürich".encode()) == "Zürich"
 
 
 @needs_bbc

@@ -63,7 +63,9 @@ def _assert_near_words_as_whoosh(ix: searcher.Index, words: list[str]) -> None:
     with ix._ix.searcher() as s:
         reader = s.reader()
         for word in words:
-            for prefix in (0, 1, 2):
+            # Whoosh's automaton (a one-segment reader's) fails on a prefix longer
+            # than the word, where a several-segment reader scans: not compared.
+            for prefix in range(min(2, len(word)) + 1):
                 for maxdist in (0, 1, 2):
                     expected = set(reader.terms_within(WORDS_FIELD, word, maxdist, prefix=prefix))
                     assert near_words(reader, word, maxdist, prefix) == expected, (word, prefix)

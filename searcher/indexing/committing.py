@@ -1,0 +1,176 @@
+"""The parent's side of a run: committing each round, and which copy of an article is kept.
+
+Of the articles that share an id or a story (same title, body and date: the
+duplicate key), the index keeps the first in corpus order (the run's roots in
+the order given, each one's files in :func:`searcher.ingest.scan` order, a
+file's articles in order), and the others are left out, each recorded in the
+manifest's ``left_out`` table with the file that holds the kept one. Whatever
+the order the files came in over the runs, the index holds what a run from
+scratch over the same corpus would:
+
+* a file that changes or goes has the files left out because of it read again
+  in the same run (:meth:`~searcher.manifest.Transaction.reread_left_out`);
+* an article that comes before an indexed one it clashes with takes its place:
+  the indexed one is deleted and left out, and the files left out because of
+  its file are read again (:meth:`~searcher.manifest.Transaction.take_over`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from searcher import store
+from searcher.indexing.worker import FileResult, TaskResult
+from searcher.models import Skipped
+from searcher.store import FileEntry, Manifest, Transaction
+
+
+@dataclass
+class Run:
+    """The parent's state during one run.
+
+    :param order: each corpus file's place in the corpus, by path.
+    :param entries: the files being read, by path, as they are now.
+    :param known: the manifest's entries before they were read.
+    """
+
+    index_dir: Path
+    manifest: Manifest
+    order: dict[str, int]
+    entries: dict[str, FileEntry] = field(default_factory=dict)
+    known: dict[str, FileEntry] = field(default_factory=dict)
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    duplicates: list[Skipped] = field(default_factory=list)
+    #: Whether the manifest may lag the index (it was not written with its last commit).
+    lagging: bool = True
+    #: Words whose stems this run has recorded (each worker meets the common ones).
+    stemmed: set[str] = field(default_factory=set)
+
+    def add_stems(self, result: TaskResult) -> None:
+        """Record the stems a task met, as soon as it is done: the stem table only
+        spares queries the stemmer, so it need not wait for the round's commit."""
+        stems = [pair for pair in result.stems if pair[0] not in self.stemmed]
+        if stems:
+            with self.manifest.transaction() as txn:
+                txn.add_stems(stems)
+            self.stemmed.update(word for word, _ in stems)
+
+    def _keep(
+        self, txn: Transaction, files: list[tuple[FileResult, Any]]
+    ) -> tuple[dict[str, int], list[str]]:
+        """Record the round's articles in the manifest, file by file in corpus
+        order, leaving out (deleting from its segment) those whose id or story
+        an earlier article holds, the round's own included, and taking over
+        from indexed articles of later files; return how many articles each
+        file keeps, and the ids of the indexed articles taken over. Looked up
+        for the whole round at once: a query per article cost a cold Reuters
+        run a fifth of a second."""
+        owners: dict[str, str] = {}
+        originals: dict[int, tuple[str, str]] = {}
+        if txn.has_articles():
+            arts = [a for f, _ in files for a in f.articles]
+            owners = txn.owners(a[0] for a in arts)
+            originals = txn.originals(a[2] for a in arts if a[2])
+        rows = []
+        kept: dict[str, int] = {}
+        taken: list[str] = []
+        for file_result, segment in files:
+            path = file_result.path
+            place = self.order[path]
+            kept[path] = 0
+            for article_id, docnum, key, source, date in file_result.articles:
+                # (id, file) of each article this one clashes with: why this
+                # one is left out, or why that one is, whichever comes later.
+                clashes: dict[tuple[str, str], tuple[str, str]] = {}
+                if article_id in owners:
+                    owner = owners[article_id]
+                    clashes[article_id, owner] = (
+                        f"id already indexed from {owner}",
+                        f"id already indexed from {path}",
+                    )
+                if key in originals:
+                    first = originals[key]
+                    reasons = (f"duplicate of {first[0]}", f"duplicate of {article_id}")
+                    clashes.setdefault(first, reasons)
+                earlier = [c for c in clashes if self.order.get(c[1], -1) <= place]
+                if earlier:
+                    segment.delete_document(docnum)
+                    reason = clashes[earlier[0]][0]
+                    self.duplicates.append(Skipped(f"{path} ({article_id})", reason))
+                    txn.left_out(path, earlier[0][1])
+                    continue
+                for clash, (_, reason) in clashes.items():
+                    other_id, other_path = clash
+                    # A later file's article: this one takes its place.
+                    txn.take_over(other_id, other_path, path)
+                    self.duplicates.append(Skipped(f"{other_path} ({other_id})", reason))
+                    taken.append(other_id)
+                    owners.pop(other_id, None)
+                    for other_key in [k for k, v in originals.items() if v == clash]:
+                        del originals[other_key]
+                owners[article_id] = path
+                if key:
+                    originals[key] = (article_id, path)
+                rows.append((article_id, path, key, source, date))
+                kept[path] += 1
+        txn.add_articles(rows)
+        return kept, taken
+
+    def apply(self, results: list[TaskResult]) -> int:
+        """Commit one round's finished tasks (their segments in one table of
+        contents); return how many articles they added."""
+        toc = store.read_toc(self.index_dir)
+        order = self.order
+        files = sorted(
+            ((f, result.segment) for result in results for f in result.files),
+            key=lambda pair: order[pair[0].path],
+        )
+        for result in results:
+            self.skipped.extend(result.rejected)
+        read = [f.path for f, _ in files if f.error is None]
+        # A file new to the manifest has nothing in the index, unless the last
+        # run died between an index commit and its manifest commit.
+        replaced = read if self.lagging else [p for p in read if p in self.known]
+        kept_total = 0
+        with self.manifest.transaction() as txn:
+            store.delete_by_path(self.index_dir, toc.schema, toc.segments, replaced)
+            txn.forget(read)
+            kept_by_file, taken = self._keep(txn, files)
+            if taken:
+                self.removed += store.delete_by_path(
+                    self.index_dir, toc.schema, toc.segments, taken, fieldname="id"
+                )
+            for file_result, _ in files:
+                if file_result.error is not None:
+                    self.skipped.append(Skipped(file_result.path, file_result.error))
+                    continue
+                kept = kept_by_file[file_result.path]
+                # Replaced articles are updated; those it did not have indexed
+                # (a new file, or one read again as what left them out went) added.
+                old = self.known.get(file_result.path)
+                replaced_here = min(kept, old.articles) if old else 0
+                self.updated += replaced_here
+                self.added += kept - replaced_here
+                kept_total += kept
+                entry = self.entries[file_result.path]
+                txn.put_files([replace(entry, articles=kept)])
+            new = [result.segment for result in results if result.segment is not None]
+            store.commit(self.index_dir, toc.schema, [*toc.segments, *new], toc.generation + 1)
+            txn.set_generation(toc.generation + 1)
+        return kept_total
+
+    def remove(self, paths: list[str]) -> None:
+        """Delete the articles of vanished files, and forget the files."""
+        if not paths:
+            return
+        toc = store.read_toc(self.index_dir)
+        with self.manifest.transaction() as txn:
+            self.removed += store.delete_by_path(self.index_dir, toc.schema, toc.segments, paths)
+            txn.forget(paths)
+            store.commit(self.index_dir, toc.schema, toc.segments, toc.generation + 1)
+            txn.set_generation(toc.generation + 1)
