@@ -213,7 +213,7 @@ class Index:
         # is when they are sound: a bug is not reported as damage.
         except Exception as exc:
             try:
-                toc = self._ix._read_toc()
+                toc = store.read_toc(self.path)
             except store.READ_ERRORS as toc_exc:
                 raise IndexCorruptError(self.path, f"{type(toc_exc).__name__}: {toc_exc}") from exc
             failure = checksums.read_failure(self.path, toc.segments, exc, store.READ_ERRORS)

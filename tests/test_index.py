@@ -134,7 +134,7 @@ def test_progress_is_reported_while_workers_read(
     every file read, not only when a task is committed."""
     import time
 
-    from searcher.indexing import scheduling, worker
+    from searcher.indexing import pool, worker
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -147,7 +147,7 @@ def test_progress_is_reported_while_workers_read(
         return write(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(worker, "write_articles", slow_write)
-    monkeypatch.setattr(scheduling, "PROGRESS_SECONDS", 0.05)
+    monkeypatch.setattr(pool, "PROGRESS_SECONDS", 0.05)
     seen: list[searcher.IndexProgress] = []
     with searcher.open_index(tmp_path / "ix", create=True) as ix:
         report = ix.update(corpus, jobs=2, on_progress=seen.append)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from searcher import store
-from searcher.indexing.worker import FileResult, TaskResult
+from searcher.indexing.tasks import FileResult, TaskResult
 from searcher.models import Skipped
 from searcher.store import FileEntry, Manifest, Transaction
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from searcher import ingest, store
 from searcher.errors import IndexCorruptError, ManifestError, SearcherError
+from searcher.indexing.planning import plan_run
 from searcher.models import IndexStats, VerifyReport
 from searcher.store import Manifest, checksums
 
@@ -118,10 +119,8 @@ def verify(index_dir: Path, corpus: list[Path] | None = None) -> VerifyReport:
         problems.append(f"{len(missing)} articles in the manifest are not indexed, e.g. {example}")
         rebuild = True
     if corpus:
-        from searcher.indexing.run import _plan
-
         roots = [root.resolve() for root in corpus]
-        plan = _plan(ingest.scan(roots), known, roots)
+        plan = plan_run(ingest.scan(roots), known, roots)
         if plan.todo or plan.vanished:
             problems.append(
                 f"the corpus has {len(plan.todo)} new or changed files and "

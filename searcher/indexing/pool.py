@@ -15,12 +15,13 @@ import multiprocessing
 import signal
 import time
 import traceback
-from collections import deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from searcher.indexing.worker import Task, TaskResult, run_task
+from searcher.indexing.tasks import Task, TaskResult
+from searcher.indexing.worker import init_worker, run_task
 
 #: How long :meth:`Workers.close` waits for killed workers to be reaped.
 REAP_SECONDS = 5.0
@@ -164,3 +165,39 @@ def _lost(exitcode: int | None) -> WorkerLost:
     if -exitcode == signal.SIGKILL:
         return WorkerLost(f"was killed by {name}, as when memory runs out", out_of_memory=True)
     return WorkerLost(f"was killed by {name}")
+
+
+#: How often, in seconds, the progress callback hears how far the workers are.
+PROGRESS_SECONDS = 0.5
+
+
+def results(
+    tasks: list[Task],
+    workers: Workers | None,
+    on_wait: Callable[[], None],
+    on_result: Callable[[TaskResult], None],
+) -> Iterator[list[TaskResult]]:
+    """The results of each round's tasks, round by round; ``on_result`` is
+    called with each result as soon as it is in, and while the workers are
+    busy, ``on_wait`` every :data:`PROGRESS_SECONDS`. Without workers, this
+    process runs the tasks itself."""
+    if workers is None:
+        pending: Iterator[TaskResult] = (run_task(task) for task in tasks)
+    else:
+        pending = workers.imap_unordered(tasks, on_wait, PROGRESS_SECONDS)
+    shares = Counter(task.round for task in tasks)
+    finished: dict[int, list[TaskResult]] = defaultdict(list)
+    next_round = tasks[0].round if tasks else 0
+    for result in pending:
+        on_result(result)
+        finished[tasks[result.number].round].append(result)
+        while len(finished.get(next_round, ())) == shares[next_round] > 0:
+            yield sorted(finished.pop(next_round), key=lambda r: r.number)
+            next_round += 1
+
+
+def start_workers(jobs: int, progress: Any, shared: Any) -> Workers | None:
+    """Fork the run's ``jobs`` worker processes (none for one job: the caller
+    works alone); ``progress`` and ``shared`` as
+    :func:`searcher.indexing.scheduling.shared_state` makes them."""
+    return Workers(jobs, init_worker, (progress, shared)) if jobs > 1 else None

@@ -33,13 +33,11 @@ the manifest. Memory is bounded by the round size, whatever the corpus size.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +46,11 @@ from whoosh.index import FileIndex
 from searcher import ingest, store
 from searcher.errors import SearcherError
 from searcher.indexing.committing import Run
-from searcher.indexing.pool import WorkerLost, Workers
-from searcher.indexing.scheduling import default_jobs, make_tasks, results, start_workers
-from searcher.models import IndexProgress, Skipped, UpdateReport
-from searcher.store import FileEntry, Manifest, checksums, file_hash
+from searcher.indexing.planning import RunPlan, plan_run
+from searcher.indexing.pool import WorkerLost, Workers, results, start_workers
+from searcher.indexing.scheduling import default_jobs, make_tasks, shared_state
+from searcher.models import IndexProgress, UpdateReport
+from searcher.store import FileEntry, Manifest, checksums
 from searcher.store.manifest import STALE
 
 LOGGER = logging.getLogger(__name__)
@@ -65,46 +64,6 @@ MAX_SMALL_SEGMENTS = 4
 
 #: Called after each commit with how far the run has got.
 ProgressCallback = Callable[[IndexProgress], None]
-
-
-def _under(path: str, roots: list[Path]) -> bool:
-    return any(path == str(root) or path.startswith(str(root) + os.sep) for root in roots)
-
-
-@dataclass
-class _Plan:
-    """What a run must do, found by comparing the corpus with the manifest."""
-
-    todo: list[tuple[ingest.CorpusFile, FileEntry]] = field(default_factory=list)
-    touched: list[FileEntry] = field(default_factory=list)
-    vanished: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-
-
-def _plan(found: ingest.Scan, known: dict[str, FileEntry], roots: list[Path]) -> _Plan:
-    plan = _Plan()
-    present = {str(f.path) for f in found.files}
-    plan.vanished = [p for p in known if _under(p, roots) and p not in present]
-    for corpus_file in found.files:
-        path = str(corpus_file.path)
-        old = known.get(path)
-        try:
-            stat = corpus_file.path.stat()
-            if old and (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-                plan.unchanged += 1
-                continue
-            digest = file_hash(corpus_file.path)
-        except OSError as exc:
-            plan.skipped.append(Skipped(path, f"cannot read the file ({exc.strerror or exc})"))
-            continue
-        entry = FileEntry(path, stat.st_size, stat.st_mtime_ns, digest, 0)
-        if old and old.sha1 == digest:
-            plan.unchanged += 1
-            plan.touched.append(replace(entry, articles=old.articles))
-            continue
-        plan.todo.append((corpus_file, entry))
-    return plan
 
 
 def update(
@@ -135,11 +94,9 @@ def update(
         # A run over a damaged segment (deleting from it, merging it) would
         # spread the damage. Checked before the workers start, which would
         # compete for the CPU; segment files never change, so without the lock.
-        checksums.check_latest(index_dir, ix._read_toc, full=True)
+        checksums.check_latest(index_dir, lambda: store.read_toc(index_dir), full=True)
     # Workers are forked before the lock is taken, so none inherits it.
-    context = multiprocessing.get_context("fork")
-    progress = context.Array("q", 3)  # files, bytes, articles read by the workers
-    shared = context.Array("q", 1 + 2 * jobs)  # the round's runs of files (pipeline.share_files)
+    progress, shared = shared_state(jobs)
     workers = start_workers(jobs, progress, shared)
     try:
         with store.write_lock(ix, index_dir), _run_errors(index_dir):
@@ -187,7 +144,7 @@ def _run_errors(index_dir: Path) -> Iterator[None]:
         raise stopped(str(exc), fewer if exc.out_of_memory else "Run the command again.") from exc
 
 
-def _next_plan(run: Run, found: ingest.Scan, roots: list[Path], *, again: bool = False) -> _Plan:
+def _next_plan(run: Run, found: ingest.Scan, roots: list[Path], *, again: bool = False) -> RunPlan:
     """Plan what is left to read: files changed or new, and those marked to be
     read again, with every file left out because of one of them (so each is
     read in its place in the corpus). Vanished files are removed first.
@@ -197,13 +154,13 @@ def _next_plan(run: Run, found: ingest.Scan, roots: list[Path], *, again: bool =
         the next run).
     """
     manifest = run.manifest
-    plan = _plan(found, manifest.entries(), roots)
+    plan = plan_run(found, manifest.entries(), roots)
     run.remove(plan.vanished)
     with manifest.transaction() as txn:
         marked = txn.reread_left_out(str(c.path) for c, _ in plan.todo)
     run.known = manifest.entries()
     if plan.vanished or marked:
-        plan = _plan(found, run.known, roots)
+        plan = plan_run(found, run.known, roots)
     if again:
         plan.todo = [(c, e) for c, e in plan.todo if _marked(run.known.get(e.path))]
     if plan.touched:

@@ -1,35 +1,33 @@
-"""Cutting a run's files into rounds, and sharing each round out among the workers.
+"""All the sharing of work among a run's worker processes: cutting the files into
+rounds, a round into one run of files a worker, and handing out files as the
+workers go; and the counters of what they have read, for the progress bar.
 
 A round is at most :data:`TASK_BYTES` of corpus files a worker. It becomes one
-:class:`~searcher.indexing.worker.Task` a worker, all holding the round's files; each
-worker reads its own run of neighbouring files, then helps with what is left
-of the others' (:func:`searcher.indexing.worker.share_files`), and turns what it read
-into one segment. :func:`results` gives the parent each round's results,
-whole, in order, for :mod:`searcher.indexing.run` to commit.
+:class:`~searcher.indexing.tasks.Task` a worker, all holding the round's
+files; each worker reads its own run of neighbouring files, then helps with
+what is left of the others' (:func:`take_files`), and turns what it read into
+one segment. The state the workers share lives in two ``multiprocessing``
+arrays made by :func:`shared_state` before the workers are forked, installed
+in each by :func:`use_shared_state`.
 """
 
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
-import signal
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from searcher import analysis, ingest
-from searcher.indexing import worker
-from searcher.indexing.pool import Workers
-from searcher.indexing.worker import Task, TaskResult, run_task, share_runs
+from searcher import ingest
+from searcher.indexing.tasks import Task
 from searcher.store import FileEntry
 
 #: Largest round, in bytes of corpus files a worker: a worker holds the postings
 #: of what it reads until it writes its segment (one that takes over a slow
 #: worker's files holds more). A killed run loses at most the round it was in.
 TASK_BYTES = 16 * 1024 * 1024
-#: How often, in seconds, the progress callback hears how far the workers are.
-PROGRESS_SECONDS = 0.5
 #: Most files in one round, a worker.
 TASK_FILES = 2000
 
@@ -88,50 +86,103 @@ def make_tasks(
     return tasks
 
 
-def worker_init(progress: Any = None, shared: Any = None) -> None:
-    """Set up a worker process of a run (``progress`` and ``shared``: see
-    :func:`~searcher.indexing.worker.report_progress_to` and
-    :func:`~searcher.indexing.worker.share_files`)."""
-    # Ctrl-C reaches the whole process group: only the parent acts on it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    worker.report_progress_to(progress)
-    worker.share_files(shared)
-    analysis.forget_stem_tables()
-    worker.warm_up()
-    try:  # die with the parent, so a killed run leaves no worker writing on
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+def shared_state(jobs: int) -> tuple[Any, Any]:
+    """Make what the run's workers share, before they are forked: the progress
+    counters (files, bytes, articles read) and the round's runs of files
+    (``1 + 2 * jobs`` integers)."""
+    context = multiprocessing.get_context("fork")
+    return context.Array("q", 3), context.Array("q", 1 + 2 * jobs)
 
 
-def results(
-    tasks: list[Task],
-    workers: Workers | None,
-    on_wait: Callable[[], None],
-    on_result: Callable[[TaskResult], None],
-) -> Iterator[list[TaskResult]]:
-    """The results of each round's tasks, round by round; ``on_result`` is
-    called with each result as soon as it is in, and while the workers are
-    busy, ``on_wait`` every :data:`PROGRESS_SECONDS`. Without workers, this
-    process runs the tasks itself."""
-    if workers is None:
-        pending: Iterator[TaskResult] = (run_task(task) for task in tasks)
-    else:
-        pending = workers.imap_unordered(tasks, on_wait, PROGRESS_SECONDS)
-    shares = Counter(task.round for task in tasks)
-    finished: dict[int, list[TaskResult]] = defaultdict(list)
-    next_round = tasks[0].round if tasks else 0
-    for result in pending:
-        on_result(result)
-        finished[tasks[result.number].round].append(result)
-        while len(finished.get(next_round, ())) == shares[next_round] > 0:
-            yield sorted(finished.pop(next_round), key=lambda r: r.number)
-            next_round += 1
+def use_shared_state(progress: Any, shared: Any) -> None:
+    """Make this (worker) process count what it reads in ``progress`` and take
+    its files from ``shared`` (see :func:`shared_state`; ``None``: it works alone)."""
+    report_progress_to(progress)
+    share_files(shared)
 
 
-def start_workers(jobs: int, progress: Any, shared: Any) -> Workers | None:
-    """Fork the run's ``jobs`` worker processes (none for one job: the caller
-    works alone); ``progress`` and ``shared`` as for :func:`worker_init`."""
-    return Workers(jobs, worker_init, (progress, shared)) if jobs > 1 else None
+#: Where a worker process adds up what it has read, for the parent's progress
+#: bar while tasks run: ``[files, bytes, articles]`` (a shared array), or None.
+_PROGRESS: Any = None
+
+
+def report_progress_to(shared: Any) -> None:
+    """Make this process add up the files, bytes and articles it reads in
+    ``shared`` (a ``multiprocessing`` array of three integers)."""
+    global _PROGRESS
+    _PROGRESS = shared
+
+
+def count_file(path: str, articles: int) -> None:
+    """Add one file read (its size, and the articles it gave) to the progress counters."""
+    shared = _PROGRESS
+    if shared is None:
+        return
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        size = 0
+    with shared.get_lock():
+        shared[0] += 1
+        shared[1] += size
+        shared[2] += articles
+
+
+#: The state of the run's current round, shared by its workers (a ``multiprocessing``
+#: integer array: the round's number plus one, then each share's next and last
+#: file), or None: this process works alone and takes all of a task's files.
+_SHARED: Any = None
+
+
+def share_files(shared: Any) -> None:
+    """Make this process take a task's files one at a time from ``shared``, a
+    ``multiprocessing`` integer array of ``1 + 2 * workers`` zeros shared by
+    the run's workers."""
+    global _SHARED
+    _SHARED = shared
+
+
+def take_files(task: Task) -> Iterator[tuple[str, str]]:
+    """The files of ``task`` this process is to read: all of them when it works
+    alone, else the next of its own run of files, then of the longest run left.
+
+    Rounds are handed out in order, and a task ends only when its round has no
+    file left: the first worker to ask in a round cuts it into runs, and a
+    worker still asking for an earlier round finds it over.
+    """
+    shared = _SHARED
+    if shared is None:
+        yield from task.files
+        return
+    while True:
+        with shared.get_lock():
+            number = _next_file(shared, task)
+        if number is None:
+            return
+        yield task.files[number]
+
+
+def share_runs(count: int, shares: int) -> list[tuple[int, int]]:
+    """The first and last number of each share's run of files, in a round of ``count``."""
+    return [(share * count // shares, (share + 1) * count // shares - 1) for share in range(shares)]
+
+
+def _next_file(shared: Any, task: Task) -> int | None:
+    tag = task.round + 1
+    if shared[0] > tag:
+        return None  # a later round has begun: this one has no file left
+    count = len(task.files)
+    if shared[0] < tag:  # the round's first request: one run of files a share
+        shared[0] = tag
+        for share, (first, last) in enumerate(share_runs(count, task.shares)):
+            shared[1 + 2 * share], shared[2 + 2 * share] = first, last
+    front = 1 + 2 * task.share
+    if shared[front] <= shared[front + 1]:
+        shared[front] += 1
+        return int(shared[front] - 1)
+    longest = max(range(task.shares), key=lambda s: shared[2 + 2 * s] - shared[1 + 2 * s])
+    back = 2 + 2 * longest
+    if shared[back] < shared[back - 1]:
+        return None
+    shared[back] -= 1
+    return int(shared[back] + 1)

@@ -17,66 +17,20 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import signal
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from searcher import ingest
+from searcher import analysis, ingest
 from searcher.errors import IngestError
+from searcher.indexing import scheduling
 from searcher.indexing.document_maker import DocumentMaker, article_fields, maker_for
+from searcher.indexing.tasks import FileResult, Task, TaskResult, Written
 from searcher.models import Article, Skipped
 from searcher.store.segment_writer import SegmentBuilder
 
 LOGGER = logging.getLogger(__name__)
-
-#: One written article: (id, docnum, duplicate key, source, ISO date or None).
-Written = tuple[str, int, int, str, str | None]
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    """Files for one worker to turn into one segment; ``files`` holds (path, doc id).
-
-    The workers of one run share a round's files (see :func:`share_files`): the
-    round's tasks hold the same files, in corpus order, cut into one run of
-    files a task; a worker reads its own run from the front, then takes files
-    from the back of the longest run left, until none is left. So a worker's
-    files are mostly neighbours (their words overlap: fewer to learn and to
-    write), and the workers end within about one file of each other.
-    ``round`` is the round's number, ``share`` the task's number in the round,
-    of ``shares``.
-    """
-
-    number: int
-    index_dir: str
-    files: tuple[tuple[str, str], ...]
-    options: ingest.ReadOptions = ingest.DEFAULT_OPTIONS
-    round: int = 0
-    share: int = 0
-    shares: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class FileResult:
-    """What one file gave: ``articles`` holds (id, docnum, duplicate key, source,
-    ISO date) per article written; ``error`` is set when the file could not be read."""
-
-    path: str
-    articles: tuple[Written, ...] = ()
-    error: str | None = None
-
-
-@dataclass(slots=True)
-class TaskResult:
-    """A finished task: its segment (``None`` when it holds no article) and files."""
-
-    number: int
-    segment: Any
-    files: list[FileResult] = field(default_factory=list)
-    rejected: list[Skipped] = field(default_factory=list)
-    stems: list[tuple[str, str]] = field(default_factory=list)
 
 
 def duplicate_key(article: Article) -> int:
@@ -139,92 +93,6 @@ def write_articles(
     return written
 
 
-#: Where a worker process adds up what it has read, for the parent's progress
-#: bar while tasks run: ``[files, bytes, articles]`` (a shared array), or None.
-_PROGRESS: Any = None
-
-
-def report_progress_to(shared: Any) -> None:
-    """Make this process add up the files, bytes and articles it reads in
-    ``shared`` (a ``multiprocessing`` array of three integers)."""
-    global _PROGRESS
-    _PROGRESS = shared
-
-
-def _count_file(path: str, articles: int) -> None:
-    shared = _PROGRESS
-    if shared is None:
-        return
-    try:
-        size = Path(path).stat().st_size
-    except OSError:
-        size = 0
-    with shared.get_lock():
-        shared[0] += 1
-        shared[1] += size
-        shared[2] += articles
-
-
-#: The state of the run's current round, shared by its workers (a ``multiprocessing``
-#: integer array: the round's number plus one, then each share's next and last
-#: file), or None: this process works alone and takes all of a task's files.
-_SHARED: Any = None
-
-
-def share_files(shared: Any) -> None:
-    """Make this process take a task's files one at a time from ``shared``, a
-    ``multiprocessing`` integer array of ``1 + 2 * workers`` zeros shared by
-    the run's workers."""
-    global _SHARED
-    _SHARED = shared
-
-
-def _take(task: Task) -> Iterator[tuple[str, str]]:
-    """The files of ``task`` this process is to read: all of them when it works
-    alone, else the next of its own run of files, then of the longest run left.
-
-    Rounds are handed out in order, and a task ends only when its round has no
-    file left: the first worker to ask in a round cuts it into runs, and a
-    worker still asking for an earlier round finds it over.
-    """
-    shared = _SHARED
-    if shared is None:
-        yield from task.files
-        return
-    while True:
-        with shared.get_lock():
-            number = _next_file(shared, task)
-        if number is None:
-            return
-        yield task.files[number]
-
-
-def share_runs(count: int, shares: int) -> list[tuple[int, int]]:
-    """The first and last number of each share's run of files, in a round of ``count``."""
-    return [(share * count // shares, (share + 1) * count // shares - 1) for share in range(shares)]
-
-
-def _next_file(shared: Any, task: Task) -> int | None:
-    tag = task.round + 1
-    if shared[0] > tag:
-        return None  # a later round has begun: this one has no file left
-    count = len(task.files)
-    if shared[0] < tag:  # the round's first request: one run of files a share
-        shared[0] = tag
-        for share, (first, last) in enumerate(share_runs(count, task.shares)):
-            shared[1 + 2 * share], shared[2 + 2 * share] = first, last
-    front = 1 + 2 * task.share
-    if shared[front] <= shared[front + 1]:
-        shared[front] += 1
-        return int(shared[front] - 1)
-    longest = max(range(task.shares), key=lambda s: shared[2 + 2 * s] - shared[1 + 2 * s])
-    back = 2 + 2 * longest
-    if shared[back] < shared[back - 1]:
-        return None
-    shared[back] -= 1
-    return int(shared[back] + 1)
-
-
 def warm_up() -> None:
     """Import what analysing articles needs (NLTK's stemmer, NumPy), so that a
     worker does it while the parent still plans the run."""
@@ -233,6 +101,22 @@ def warm_up() -> None:
 
     analysis.load_stemmer()
     neardup.load_numpy()
+
+
+def init_worker(progress: Any = None, shared: Any = None) -> None:
+    """Set up a worker process of a run: ``progress`` and ``shared`` as
+    :func:`searcher.indexing.scheduling.shared_state` makes them."""
+    # Ctrl-C reaches the whole process group: only the parent acts on it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    scheduling.use_shared_state(progress, shared)
+    analysis.forget_stem_tables()
+    warm_up()
+    try:  # die with the parent, so a killed run leaves no worker writing on
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def run_task(task: Task) -> TaskResult:
@@ -253,21 +137,21 @@ def _run_task(task: Task) -> TaskResult:
     builder = SegmentBuilder(Path(task.index_dir), maker.schema)
     result = TaskResult(task.number, None)
     try:
-        for path, doc_id in _take(task):
+        for path, doc_id in scheduling.take_files(task):
             try:
                 articles = ingest.read_file(Path(path), doc_id, task.options)
             except IngestError as exc:
                 LOGGER.info("skipped %s", exc)  # also in the run's report
                 result.files.append(FileResult(path, error=exc.reason))
-                _count_file(path, 0)
+                scheduling.count_file(path, 0)
                 continue
             except OSError as exc:
                 result.files.append(FileResult(path, error=f"cannot read the file ({exc})"))
-                _count_file(path, 0)
+                scheduling.count_file(path, 0)
                 continue
             written = write_articles(builder, maker, articles, result.rejected)
             result.files.append(FileResult(path, tuple(written)))
-            _count_file(path, len(written))
+            scheduling.count_file(path, len(written))
         maker.forget()
         result.segment = builder.finish()
         result.stems = maker.take_stems()

@@ -17,10 +17,11 @@ import searcher
 from searcher import indexing, store
 from searcher.analysis import name_analyzer, news_analyzer
 from searcher.analysis.fast import FastAnalyzer
-from searcher.indexing import scheduling, worker
+from searcher.indexing import scheduling
 from searcher.indexing.document_maker import article_fields
 from searcher.indexing.scheduling import make_tasks
-from searcher.indexing.worker import Task, duplicate_key
+from searcher.indexing.tasks import Task
+from searcher.indexing.worker import duplicate_key
 from searcher.ingest import CorpusFile
 from searcher.schema import LEXICON, build_schema
 from searcher.store import FileEntry
@@ -293,9 +294,9 @@ def test_workers_of_a_round_take_each_file_once() -> None:
     files = tuple((f"/c/{i}.txt", f"c/{i}.txt") for i in range(7))
     first = [Task(n, "ix", files, round=0, share=n, shares=2) for n in range(2)]
     second = [Task(2 + n, "ix", files[:3], round=1, share=n, shares=2) for n in range(2)]
-    worker.share_files(multiprocessing.get_context("fork").Array("q", 5))
+    scheduling.share_files(multiprocessing.get_context("fork").Array("q", 5))
     try:
-        a, b = (worker._take(t) for t in first)
+        a, b = (scheduling.take_files(t) for t in first)
         # Each reads its own run from the front (0-2, 3-6); a, done first,
         # then takes from the back of b's.
         got = [next(a), next(b), next(a), next(a), next(b), next(a), next(b)]
@@ -303,11 +304,11 @@ def test_workers_of_a_round_take_each_file_once() -> None:
         assert [*a, *b] == []
         # The next round: its first request cuts it; the earlier round is over.
         # (share 1 reads its run, 1-2, then takes 0 from share 0's.)
-        later = [*worker._take(second[1]), *worker._take(second[0])]
+        later = [*scheduling.take_files(second[1]), *scheduling.take_files(second[0])]
         assert later == [files[1], files[2], files[0]]
-        assert list(worker._take(first[0])) == []
+        assert list(scheduling.take_files(first[0])) == []
     finally:
-        worker.share_files(None)
+        scheduling.share_files(None)
 
 
 def test_stats_count_articles_dates_and_sources(tmp_path: Path) -> None:
