@@ -13,8 +13,7 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from searcher import query, store
-from searcher.arguments import as_path, require, require_count, require_flag
-from searcher.config import resolve_index_dir
+from searcher.config import as_path, require, require_count, require_flag, resolve_index_dir
 from searcher.errors import (
     ArticleNotFoundError,
     IndexCorruptError,

@@ -55,14 +55,14 @@ def test_layering(path: Path) -> None:
                     "searcher.models",
                     "searcher.errors",
                     "searcher.text.dates",
-                    "searcher.arguments",
+                    "searcher.config",
                 )
             )
             for i in imports
         )
     if name in ("analysis.py", "schema.py"):
         assert not any(i.startswith("searcher.ingest") for i in imports)
-    leaves = ("errors.py", "models.py", "config.py", "dates.py", "safetext.py", "arguments.py")
+    leaves = ("errors.py", "models.py", "config.py", "dates.py", "safetext.py")
     if name in leaves:
         assert not any(i.startswith(("searcher", "whoosh", "nltk", "bs4")) for i in imports)
 

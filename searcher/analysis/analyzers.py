@@ -19,7 +19,7 @@ from whoosh.analysis import CompositeAnalyzer, StopFilter
 
 from searcher.analysis.filters import NewsNormalizeFilter, SnowballStemFilter
 from searcher.analysis.tokenizer import NltkTokenizer
-from searcher.arguments import require, require_flag
+from searcher.config import require, require_flag
 
 #: Function words dropped from the index. Deliberately short: news words such as
 #: "us" (U.S.), "may" (the month), "will", "new", "no" and "not" are kept.

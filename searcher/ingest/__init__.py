@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from searcher.arguments import as_path, require
+from searcher.config import as_path, require
 from searcher.errors import IngestError, UnsupportedFormatError
 from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions, logical_suffix
 from searcher.models import Article, Skipped

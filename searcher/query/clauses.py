@@ -18,7 +18,7 @@ from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
 from searcher.analysis import fold
-from searcher.arguments import require
+from searcher.config import require
 from searcher.errors import QueryError
 from searcher.query.dates import DateClause
 from searcher.query.suggest import near_words

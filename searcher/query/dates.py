@@ -24,7 +24,7 @@ from whoosh import query as wq
 from whoosh.qparser import syntax
 from whoosh.qparser.plugins import TaggingPlugin
 
-from searcher.arguments import require
+from searcher.config import require
 from searcher.errors import DateError
 from searcher.text.dates import MONTHS
 

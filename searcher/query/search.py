@@ -15,7 +15,7 @@ from whoosh.index import FileIndex
 from whoosh.searching import Hit, Results, Searcher
 
 from searcher.analysis import neardup
-from searcher.arguments import require, require_count, require_flag
+from searcher.config import require, require_count, require_flag
 from searcher.errors import QueryError
 from searcher.models import SearchHit, SearchResults, Segment
 from searcher.query import bulkscore, guard, ranking
