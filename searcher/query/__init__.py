@@ -6,6 +6,7 @@ Layer: above ``store``, ``schema``, ``analysis`` and the floor; beside
 
 from __future__ import annotations
 
-from searcher.query.search import apply_exclusions, make_parser, open_searcher, search
+from searcher.query.search import open_searcher, search
+from searcher.query.syntax import apply_exclusions, make_parser
 
 __all__ = ["apply_exclusions", "make_parser", "open_searcher", "search"]

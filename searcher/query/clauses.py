@@ -9,47 +9,27 @@ import copy
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any
 
-from whoosh import qparser, sorting
 from whoosh import query as wq
+from whoosh import sorting
 from whoosh.fields import Schema
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
-from searcher.analysis.analyzers import fold
 from searcher.arguments import require
 from searcher.errors import QueryError
-from searcher.query.dates import DateClause
 from searcher.query.suggest import near_words
+from searcher.query.syntax import FIELD_ALIASES_REVERSE, DateClause
 from searcher.store.postings import term_docs
 
 LOGGER = logging.getLogger(__name__)
 
 #: Fields whose terms are stems: fuzzy terms on them are expanded via ``words``.
 STEMMED_FIELDS = frozenset({"title", "body"})
-#: ``section:politics`` and ``topic:cocoa`` search the ``keywords`` field.
-FIELD_ALIASES = {"keywords": ["section", "sections", "topic", "topics", "keyword"]}
-FIELD_ALIASES_REVERSE = {alias: f for f, aliases in FIELD_ALIASES.items() for alias in aliases}
 #: What ``filters=`` accepts, and the fields they restrict.
 FILTER_FIELDS = frozenset({"byline", "source", "keywords"})
 FILTER_NAMES = FILTER_FIELDS | FIELD_ALIASES_REVERSE.keys()
 SORTS = ("relevance", "newest", "oldest")
-
-
-class FuzzyWordPlugin(qparser.FuzzyTermPlugin):  # type: ignore[misc]
-    """``word~`` and ``word~2``: the word is kept unstemmed (folded) so that
-    :func:`expand_fuzzy` can look it up among the index's unstemmed words."""
-
-    class FuzzyTermNode(qparser.FuzzyTermPlugin.FuzzyTermNode):  # type: ignore[misc]
-        def query(self, parser: Any) -> wq.Query:
-            return wq.FuzzyTerm(
-                self.fieldname or parser.fieldname,
-                fold(self.text),
-                boost=self.boost,
-                maxdist=self.maxdist,
-                prefixlength=self.prefixlength,
-            )
 
 
 def expand_fuzzy(query: wq.Query, searcher: Searcher, *, max_edits: int = 2) -> wq.Query:

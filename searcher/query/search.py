@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from whoosh import highlight, qparser, sorting
+from whoosh import highlight, sorting
 from whoosh import query as wq
 from whoosh.index import FileIndex
 from whoosh.searching import Hit, Results, Searcher
@@ -20,8 +19,6 @@ from searcher.errors import QueryError
 from searcher.models import SearchHit, SearchResults, Segment
 from searcher.query import bulkscore, guard, ranking
 from searcher.query.clauses import (
-    FIELD_ALIASES,
-    FuzzyWordPlugin,
     expand_fuzzy,
     explain,
     filter_queries,
@@ -29,23 +26,20 @@ from searcher.query.clauses import (
     sort_facet,
     split_restrictions,
 )
-from searcher.query.dates import DateClausePlugin, DateLike, date_filter
+from searcher.query.dates import DateLike, date_filter
 from searcher.query.facets import count_facets
+from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.snippets import BodyHighlighter
 from searcher.query.suggest import suggest
+from searcher.query.syntax import FIELD_ALIASES, apply_exclusions, make_parser
 from searcher.store import postings
 from searcher.text import deadline
 
 LOGGER = logging.getLogger(__name__)
 
-#: Fields a bare word is looked up in (``byline:``/``source:``/``keywords:`` by name).
-DEFAULT_FIELDS = ("title", "body")
 #: How many highlighted fragments a hit carries, and their size in characters.
 SNIPPETS_PER_HIT = 3
 SNIPPET_CHARS = 200
-#: Coordination bonus: with it, a document matching more query words ranks higher.
-OR_BONUS = 0.9
-_WORD_START = r"(?:^|(?<=[\s(]))"
 #: Near-duplicates are looked for among this many hits beyond the page, so
 #: "+N similar" counts the copies among the best page + 20 matches (copies of
 #: one story score alike, so they rank together). Deeper costs time: scoring the
@@ -76,51 +70,6 @@ class SegmentFormatter(highlight.Formatter):  # type: ignore[misc]
 
     def format(self, fragments: Sequence[Any], replace: bool = False) -> list[tuple[Segment, ...]]:
         return [self.format_fragment(fragment, replace) for fragment in fragments]
-
-
-def make_parser(
-    ix: FileIndex | Searcher, fields: Sequence[str] = DEFAULT_FIELDS, *, now: datetime | None = None
-) -> qparser.QueryParser:
-    """Return the query parser: search-box semantics (any word may match), Whoosh
-    syntax, our ``date:`` clauses, ``word~`` fuzzy terms, ``section:`` for keywords.
-
-    :param ix: the index, or an open searcher (cheaper: ``FileIndex.schema``
-        re-reads the index's table of contents on every use).
-
-    :param now: the present, for relative dates in ``date:`` clauses.
-    """
-    parser = qparser.MultifieldParser(
-        list(fields), ix.schema, group=qparser.OrGroup.factory(OR_BONUS)
-    )
-    # +word is required and -word excluded, but only at a word's start, so
-    # "US-Iraq" and "make-or-break" stay words.
-    parser.add_plugin(
-        qparser.PlusMinusPlugin(plusexpr=_WORD_START + r"\+", minusexpr=_WORD_START + "-")
-    )
-    parser.add_plugin(DateClausePlugin(now))
-    parser.add_plugin(FuzzyWordPlugin())
-    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
-    return parser
-
-
-def apply_exclusions(query: wq.Query) -> wq.Query:
-    """Make ``NOT`` exclude, as in a search box: ``troops NOT panetta`` is troops
-    without panetta, not "troops, or anything without panetta" (Whoosh's reading)."""
-    if isinstance(query, wq.Or):
-        parts = [apply_exclusions(q) for q in query.subqueries]
-        negated = [q.query for q in parts if isinstance(q, wq.Not)]
-        positive = [q for q in parts if not isinstance(q, wq.Not)]
-        rebuilt = copy.copy(query)
-        rebuilt.subqueries = positive or parts
-        if negated and positive:
-            exclusion = negated[0] if len(negated) == 1 else wq.Or(negated)
-            return wq.AndNot(rebuilt, exclusion)
-        return rebuilt
-    if isinstance(query, wq.CompoundQuery):
-        rebuilt = copy.copy(query)
-        rebuilt.subqueries = [apply_exclusions(q) for q in query.subqueries]
-        return rebuilt
-    return query
 
 
 def snippet_cutter(results: Results) -> BodyHighlighter:
@@ -191,7 +140,7 @@ def search(
     facets: bool = False,
     collapse: bool = True,
     now: datetime | None = None,
-    limits: guard.QueryLimits = guard.DEFAULT_LIMITS,
+    limits: QueryLimits = DEFAULT_LIMITS,
     searcher: Searcher | None = None,
 ) -> SearchResults:
     """Rank the articles of ``ix`` for ``text`` and return one page of hits.
@@ -223,7 +172,7 @@ def search(
     require_flag(facets, "facets")
     require_flag(collapse, "collapse")
     require(now, "now", (datetime, type(None)), "a datetime or None")
-    require(limits, "limits", guard.QueryLimits, "a QueryLimits")
+    require(limits, "limits", QueryLimits, "a QueryLimits")
     if not text.strip():
         raise QueryError('Empty query; give words to search for, e.g. "legal immunity".')
     sortedby = sort_facet(sort)

@@ -16,13 +16,13 @@ from searcher.cli import cli
 from searcher.errors import QueryError
 from searcher.models import SearchResults
 from searcher.query import guard
-from searcher.query.guard import QueryLimits
+from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.text import deadline
 from tests.conftest import SEED_ID
 
 
 def guarded_search(
-    ix: FileIndex, text: str, *, limit: int = 10, limits: QueryLimits = guard.DEFAULT_LIMITS
+    ix: FileIndex, text: str, *, limit: int = 10, limits: QueryLimits = DEFAULT_LIMITS
 ) -> SearchResults:
     """``query.search``, which runs the guard: text checks, safe parsing, limits, budget."""
     return query.search(ix, text, limit=limit, limits=limits)

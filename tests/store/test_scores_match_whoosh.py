@@ -9,9 +9,8 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 import searcher
-from searcher.query import bulkscore, ranking
+from searcher.query import apply_exclusions, bulkscore, make_parser, ranking
 from searcher.query.clauses import expand_fuzzy, split_restrictions
-from searcher.query.search import apply_exclusions, make_parser
 from searcher.store import postings
 from tests.conftest import shared_data
 
