@@ -38,7 +38,7 @@ def expand_fuzzy(query: wq.Query, searcher: Searcher, *, max_edits: int = 2) -> 
     (``immun``) is two edits from the misspelling's (``immunti``).
 
     :param max_edits: fuzzy terms allowing more edits are left as they are, for
-        :func:`searcher.query.guard.check_query` to refuse (looking for words ``oil~9``
+        :func:`searcher.query.checks.check_query` to refuse (looking for words ``oil~9``
         away would read every word of the index first).
     """
     return _expand_fuzzy(query, searcher, {}, max_edits)

@@ -17,7 +17,8 @@ from searcher.analysis import neardup
 from searcher.arguments import require, require_count, require_flag
 from searcher.errors import QueryError
 from searcher.models import SearchHit, SearchResults, Segment
-from searcher.query import bulkscore, guard, ranking
+from searcher.query import bulkscore, ranking
+from searcher.query.checks import check_query
 from searcher.query.clauses import (
     expand_fuzzy,
     explain,
@@ -29,9 +30,10 @@ from searcher.query.clauses import (
 from searcher.query.dates import DateLike, date_filter
 from searcher.query.facets import count_facets
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
+from searcher.query.parse import parse
 from searcher.query.snippets import BodyHighlighter
 from searcher.query.suggest import suggest
-from searcher.query.syntax import FIELD_ALIASES, apply_exclusions, make_parser
+from searcher.query.syntax import apply_exclusions
 from searcher.store import postings
 from searcher.text import deadline
 
@@ -179,14 +181,10 @@ def search(
     dates = date_filter(since, until, now=now)
     opened = contextlib.nullcontext(searcher) if searcher is not None else open_searcher(ix)
     with deadline.time_budget(limits.seconds), opened as searcher:
-        # The searcher's schema, read once: ix.schema re-reads the index's TOC.
-        schema = searcher.schema
-        guard.check_text(text, fields=_query_fields(schema), limits=limits)
-        notes = guard.query_notes(text, schema["body"].analyzer)
-        parser = make_parser(searcher, now=now)
+        parsed = parse(text, searcher, now=now, limits=limits)
         # Restrictions (from clauses, filters and dates) become one set of
         # documents: counting an And over a date range walks it doc by doc.
-        query, restrictions = split_restrictions(apply_exclusions(guard.parse(parser, text)))
+        query, restrictions = split_restrictions(parsed.query)
         restrictions += filter_queries(searcher.schema, filters or {})
         if dates is not None:
             restrictions.append(dates)
@@ -198,7 +196,7 @@ def search(
         # The user's query is checked and shown; the ranking rewrite (field
         # weights, feedback terms) only re-orders what it matches.
         asked = expand_fuzzy(query, searcher, max_edits=limits.max_fuzzy_edits)
-        guard.check_query(asked, searcher.reader(), limits=limits)
+        check_query(asked, searcher.reader(), limits=limits)
         scorer = bulkscore.BulkScorer(searcher) if bulkscore.supported(searcher) else None
         # Sorted by date, scores play no part: the ranking rewrite is not needed.
         final = asked if sortedby is not None else ranking.rewrite(asked, searcher, scorer)
@@ -221,7 +219,9 @@ def search(
                 searcher.reader(),
                 text,
                 total,
-                lambda t: run.count(split_restrictions(apply_exclusions(parser.parse(t)))[0]),
+                lambda t: run.count(
+                    split_restrictions(apply_exclusions(parsed.parser.parse(t)))[0]
+                ),
                 lambda w: "".join(searcher.schema["body"].process_text(w, mode="query")),
             )
         return SearchResults(
@@ -232,17 +232,8 @@ def search(
             page=page,
             facets=count_facets(searcher.reader(), matched) if facets else None,
             suggestion=suggestion,
-            notes=notes,
+            notes=parsed.notes,
         )
-
-
-def _query_fields(schema: Any) -> frozenset[str]:
-    """Field names a query may name: the indexed fields and their aliases."""
-    return (
-        guard.searchable_fields(schema)
-        | FIELD_ALIASES.keys()
-        | {alias for aliases in FIELD_ALIASES.values() for alias in aliases}
-    )
 
 
 class _Run:
