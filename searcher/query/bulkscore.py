@@ -370,7 +370,7 @@ def _rank_key(item: tuple[float, int]) -> tuple[float, int]:
 
 def _is_quiet(query: wq.Query) -> bool:
     """Whether ``query`` hides its terms from the coordination bonus and snippets
-    (:class:`searcher.query.ranking` marks feedback words so)."""
+    (:mod:`searcher.query.feedback` marks feedback words so)."""
     return bool(getattr(query, "quiet", False)) and hasattr(query, "child")
 
 

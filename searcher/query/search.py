@@ -17,7 +17,7 @@ from searcher.analysis import neardup
 from searcher.arguments import require, require_count, require_flag
 from searcher.errors import QueryError
 from searcher.models import SearchHit, SearchResults, Segment
-from searcher.query import bulkscore, ranking
+from searcher.query import bulkscore, feedback, ranking
 from searcher.query.checks import check_query
 from searcher.query.clauses import (
     expand_fuzzy,
@@ -199,7 +199,13 @@ def search(
         check_query(asked, searcher.reader(), limits=limits)
         scorer = bulkscore.BulkScorer(searcher) if bulkscore.supported(searcher) else None
         # Sorted by date, scores play no part: the ranking rewrite is not needed.
-        final = asked if sortedby is not None else ranking.rewrite(asked, searcher, scorer)
+        final = (
+            asked
+            if sortedby is not None
+            else feedback.expand(
+                ranking.weigh_fields(asked), ranking.query_words(asked), searcher, scorer
+            )
+        )
         run = _Run(searcher, final, restrict, sortedby, scorer)
         results = run.results(page * limit + (COLLAPSE_WINDOW if collapse else 0))
         # The rewrite only re-orders: counting the asked query is the same set, and

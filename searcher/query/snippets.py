@@ -24,6 +24,7 @@ from whoosh.analysis import Composable, CompositeAnalyzer, Token
 
 from searcher.analysis.analyzers import NltkTokenizer, compile_pattern
 from searcher.models import Segment
+from searcher.store.internals import merge_matched_tokens
 
 LOGGER = logging.getLogger(__name__)
 
@@ -168,7 +169,7 @@ class BodyHighlighter:
                 text, positions=True, chars=True, mode="index", removestops=False
             )
             tokens = highlight.set_matched_filter(tokens, self.words)
-            tokens = highlight.Highlighter._merge_matched_tokens(tokens)
+            tokens = merge_matched_tokens(tokens)
             fragments = self.fragmenter.fragment_tokens(text, tokens)
         best = highlight.top_fragments(
             fragments, self.top, self.scorer, highlight.FIRST, minscore=1
@@ -178,7 +179,8 @@ class BodyHighlighter:
     def _tokens(self, text: str) -> list[tuple[int, int, str | None]]:
         """The analyzer's tokens of ``text`` (stop words kept) as ``(start, end,
         text)``, text ``None`` unless the token matches a query term, with touching
-        matches merged as ``Highlighter._merge_matched_tokens`` merges them."""
+        matches merged as :func:`~searcher.store.internals.merge_matched_tokens`
+        merges them."""
         known = self.known
         assert known is not None
         get, learn, stem = known.known.get, known.learn, known.stem
