@@ -18,22 +18,14 @@ from searcher.arguments import require, require_count, require_flag
 from searcher.errors import QueryError
 from searcher.models import SearchHit, SearchResults, Segment
 from searcher.query import bulkscore, feedback, ranking
-from searcher.query.checks import check_query
-from searcher.query.clauses import (
-    expand_fuzzy,
-    explain,
-    filter_queries,
-    matching_docs,
-    sort_facet,
-    split_restrictions,
-)
+from searcher.query.clauses import explain, matching_docs
 from searcher.query.dates import DateLike, date_filter
 from searcher.query.facets import count_facets
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.parse import parse
+from searcher.query.plan import make_plan, respelled_query, sort_facet
 from searcher.query.snippets import BodyHighlighter
 from searcher.query.suggest import suggest
-from searcher.query.syntax import apply_exclusions
 from searcher.store import postings
 from searcher.text import deadline
 
@@ -42,11 +34,6 @@ LOGGER = logging.getLogger(__name__)
 #: How many highlighted fragments a hit carries, and their size in characters.
 SNIPPETS_PER_HIT = 3
 SNIPPET_CHARS = 200
-#: Near-duplicates are looked for among this many hits beyond the page, so
-#: "+N similar" counts the copies among the best page + 20 matches (copies of
-#: one story score alike, so they rank together). Deeper costs time: scoring the
-#: best 110 instead of 30 takes about twice as long on Reuters.
-COLLAPSE_WINDOW = 20
 #: "Did you mean" is tried only for queries finding fewer articles than this.
 SUGGEST_BELOW = 50
 
@@ -182,32 +169,23 @@ def search(
     opened = contextlib.nullcontext(searcher) if searcher is not None else open_searcher(ix)
     with deadline.time_budget(limits.seconds), opened as searcher:
         parsed = parse(text, searcher, now=now, limits=limits)
-        # Restrictions (from clauses, filters and dates) become one set of
-        # documents: counting an And over a date range walks it doc by doc.
-        query, restrictions = split_restrictions(parsed.query)
-        restrictions += filter_queries(searcher.schema, filters or {})
-        if dates is not None:
-            restrictions.append(dates)
-        restrict = (
-            (wq.And(restrictions) if len(restrictions) > 1 else restrictions[0])
-            if restrictions
-            else None
+        plan = make_plan(
+            parsed,
+            searcher,
+            sortedby=sortedby,
+            dates=dates,
+            filters=filters,
+            page=page,
+            limit=limit,
+            collapse=collapse,
+            facets=facets,
+            limits=limits,
         )
-        # The user's query is checked and shown; the ranking rewrite (field
-        # weights, feedback terms) only re-orders what it matches.
-        asked = expand_fuzzy(query, searcher, max_edits=limits.max_fuzzy_edits)
-        check_query(asked, searcher.reader(), limits=limits)
         scorer = bulkscore.BulkScorer(searcher) if bulkscore.supported(searcher) else None
-        # Sorted by date, scores play no part: the ranking rewrite is not needed.
-        final = (
-            asked
-            if sortedby is not None
-            else feedback.expand(
-                ranking.weigh_fields(asked), ranking.query_words(asked), searcher, scorer
-            )
-        )
-        run = _Run(searcher, final, restrict, sortedby, scorer)
-        results = run.results(page * limit + (COLLAPSE_WINDOW if collapse else 0))
+        final = feedback.expand(plan.ranked, plan.feedback_words, searcher, scorer)
+        run = _Run(searcher, final, plan.restrict, plan.sortedby, scorer)
+        asked, restrict = plan.asked, plan.restrict
+        results = run.results(plan.depth)
         # The rewrite only re-orders: counting the asked query is the same set, and
         # it stays plain Or/And/Term, which matching_docs counts from posting lists.
         matched = run.matched(asked)
@@ -225,9 +203,7 @@ def search(
                 searcher.reader(),
                 text,
                 total,
-                lambda t: run.count(
-                    split_restrictions(apply_exclusions(parsed.parser.parse(t)))[0]
-                ),
+                lambda t: run.count(respelled_query(plan, t, searcher)),
                 lambda w: "".join(searcher.schema["body"].process_text(w, mode="query")),
             )
         return SearchResults(
@@ -322,8 +298,9 @@ class _Run:
         return found if self.allowed is None else found & self.allowed
 
     def count(self, query: wq.Query) -> int:
-        """Return how many articles ``query`` finds under the same restrictions."""
+        """Return how many articles ``query`` (planned, see
+        :func:`~searcher.query.plan.respelled_query`) finds under the same restrictions."""
         if self.allowed == set():
             return 0
-        found = matching_docs(self.searcher, expand_fuzzy(query, self.searcher))
+        found = matching_docs(self.searcher, query)
         return len(found if self.allowed is None else found & self.allowed)

@@ -257,6 +257,6 @@ def test_too_many_fuzzy_edits_are_refused_before_any_word_is_read(
         raise AssertionError("the word list was read")
 
     monkeypatch.setattr(suggest, "near_words", walk)
-    monkeypatch.setattr("searcher.query.clauses.near_words", walk)
+    monkeypatch.setattr("searcher.query.fuzzy.near_words", walk)
     with pytest.raises(QueryError, match="allows 9 edits; the limit is 2"):
         guarded_search(ix, "troops~9")

@@ -9,7 +9,8 @@ from whoosh.filedb.filestore import RamStorage
 
 import searcher
 from searcher.query import apply_exclusions, make_parser
-from searcher.query.clauses import matching_docs, split_restrictions
+from searcher.query.clauses import matching_docs
+from searcher.query.restrictions import split_restrictions
 
 
 @pytest.mark.parametrize(

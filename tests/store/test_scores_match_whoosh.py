@@ -10,7 +10,8 @@ from whoosh.searching import Searcher
 
 import searcher
 from searcher.query import apply_exclusions, bulkscore, feedback, make_parser, ranking
-from searcher.query.clauses import expand_fuzzy, split_restrictions
+from searcher.query.fuzzy import expand_fuzzy
+from searcher.query.restrictions import split_restrictions
 from searcher.store import postings
 from tests.conftest import shared_data
 
