@@ -6,7 +6,8 @@ Layer: above ``store``, ``schema``, ``analysis`` and the floor; beside
 
 from __future__ import annotations
 
-from searcher.query.search import open_searcher, search
+from searcher.query.execute import open_searcher
+from searcher.query.search import search
 from searcher.query.syntax import apply_exclusions, make_parser
 
 __all__ = ["apply_exclusions", "make_parser", "open_searcher", "search"]

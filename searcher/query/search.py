@@ -8,25 +8,22 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from whoosh import highlight, sorting
-from whoosh import query as wq
+from whoosh import highlight
 from whoosh.index import FileIndex
 from whoosh.searching import Hit, Results, Searcher
 
-from searcher.analysis import neardup
 from searcher.arguments import require, require_count, require_flag
 from searcher.errors import QueryError
 from searcher.models import SearchHit, SearchResults, Segment
-from searcher.query import bulkscore, feedback, ranking
-from searcher.query.clauses import explain, matching_docs
+from searcher.query.clauses import explain
 from searcher.query.dates import DateLike, date_filter
+from searcher.query.execute import execute, open_searcher
 from searcher.query.facets import count_facets
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.parse import parse
 from searcher.query.plan import make_plan, respelled_query, sort_facet
 from searcher.query.snippets import BodyHighlighter
 from searcher.query.suggest import suggest
-from searcher.store import postings
 from searcher.text import deadline
 
 LOGGER = logging.getLogger(__name__)
@@ -111,11 +108,6 @@ def to_hit(
     )
 
 
-def open_searcher(ix: FileIndex) -> Searcher:
-    """Return a searcher of ``ix`` that scores as :func:`search` does."""
-    return ix.searcher(weighting=ranking.make_weighting())
-
-
 def search(
     ix: FileIndex,
     text: str,
@@ -181,14 +173,9 @@ def search(
             facets=facets,
             limits=limits,
         )
-        scorer = bulkscore.BulkScorer(searcher) if bulkscore.supported(searcher) else None
-        final = feedback.expand(plan.ranked, plan.feedback_words, searcher, scorer)
-        run = _Run(searcher, final, plan.restrict, plan.sortedby, scorer)
+        executed = execute(plan, searcher)
+        run, results, matched = executed.execution, executed.results, executed.matched
         asked, restrict = plan.asked, plan.restrict
-        results = run.results(plan.depth)
-        # The rewrite only re-orders: counting the asked query is the same set, and
-        # it stays plain Or/And/Term, which matching_docs counts from posting lists.
-        matched = run.matched(asked)
         total = len(matched)
         leaders = run.leaders(results, page * limit, collapse, total)
         highlighter = snippet_cutter(results)
@@ -216,91 +203,3 @@ def search(
             suggestion=suggestion,
             notes=parsed.notes,
         )
-
-
-class _Run:
-    """One query's searches: the ranked hits, re-fetched deeper when collapsing
-    near-duplicates leaves too few, and the counts of respelled queries.
-
-    With a ``scorer``, the query is scored once, term by term, and the hits (by
-    score, or sorted by date) and the matching set are read from its scores;
-    without, Whoosh's collector runs it.
-    """
-
-    def __init__(
-        self,
-        searcher: Searcher,
-        query: wq.Query,
-        restrict: wq.Query | None,
-        sortedby: sorting.FacetType | None,
-        scorer: bulkscore.BulkScorer | None = None,
-    ) -> None:
-        self.searcher = searcher
-        self.scorer = scorer
-        # The restriction as a set of docnums, and nothing to search when it is
-        # empty: Whoosh's FilterCollector takes an empty allow-set for "no
-        # filter" when counting, so len(results) would count everything.
-        self.allowed = (
-            postings.remembered_filter(
-                searcher, restrict, lambda: matching_docs(searcher, restrict)
-            )
-            if restrict is not None
-            else None
-        )
-        self.query = wq.NullQuery if self.allowed == set() else query
-        self.sortedby = sortedby
-
-    def results(self, depth: int) -> Results:
-        top: list[tuple[Any, int]] | None = None
-        if self.scorer is not None and self.sortedby is None:
-            top = self.scorer.top(self.query, depth, self.allowed)
-        elif self.scorer is not None:
-            top = self.scorer.sorted_top(self.query, self.sortedby, depth, self.allowed)
-        if top is not None:
-            return Results(self.searcher, self.query, top)
-        return self.searcher.search(
-            self.query, limit=depth, filter=self.allowed, sortedby=self.sortedby
-        )
-
-    def leaders(
-        self, results: Results, want: int, collapse: bool, total: int
-    ) -> list[tuple[Hit, list[Hit]]]:
-        """Return the first ``want`` hits, each with its near-duplicates among the
-        scored hits, searching deeper while collapsing leaves too few."""
-        while True:
-            # Not list(results): list() asks len(), and Whoosh's len() counts
-            # every match again, document by document.
-            hits = list(iter(results))
-            if not collapse:
-                return [(hit, []) for hit in hits[:want]]
-            reader = self.searcher.reader()
-            if not reader.has_column("signature"):
-                return [(hit, []) for hit in hits[:want]]
-            column = reader.column_reader("signature")
-            grouped = neardup.group([(i, column[hit.docnum]) for i, hit in enumerate(hits)])
-            if len(grouped) >= want or len(hits) >= total:
-                break
-            results = self.results(len(hits) * 4)
-        return [(hits[i], [hits[c] for c in copies]) for i, copies in grouped[:want]]
-
-    def matched(self, query: wq.Query) -> set[int]:
-        """Return every article ``query`` (the asked query, which the ranked query
-        rewrites) matches under the restrictions, for the total and the facets."""
-        if self.allowed == set():
-            return set()
-        if self.scorer is not None:
-            # The rewrite matches what the asked query matches, and its scores
-            # are already at hand.
-            found = self.scorer.matching(self.query)
-        else:
-            # Sets from posting lists: Whoosh's own count re-runs the query doc by doc.
-            found = matching_docs(self.searcher, query)
-        return found if self.allowed is None else found & self.allowed
-
-    def count(self, query: wq.Query) -> int:
-        """Return how many articles ``query`` (planned, see
-        :func:`~searcher.query.plan.respelled_query`) finds under the same restrictions."""
-        if self.allowed == set():
-            return 0
-        found = matching_docs(self.searcher, query)
-        return len(found if self.allowed is None else found & self.allowed)

@@ -18,7 +18,8 @@ from whoosh.searching import Results, Searcher
 from searcher.errors import ArticleNotFoundError
 from searcher.models import SearchResults
 from searcher.query import bulkscore
-from searcher.query.search import open_searcher, snippet_cutter, to_hit
+from searcher.query.execute import open_searcher
+from searcher.query.search import snippet_cutter, to_hit
 
 LOGGER = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def similar(
     """Return the ``limit`` articles of ``ix`` most like the one with ``article_id``.
 
     :param searcher: an open searcher of ``ix`` (made with
-        :func:`searcher.query.search.open_searcher`) to reuse; it is left open.
+        :func:`searcher.query.execute.open_searcher`) to reuse; it is left open.
     :raises ArticleNotFoundError: no article has that id.
     """
     if limit < 1:

@@ -9,7 +9,7 @@ from whoosh.filedb.filestore import RamStorage
 
 import searcher
 from searcher.query import apply_exclusions, make_parser
-from searcher.query.clauses import matching_docs
+from searcher.query.execute import matching_docs
 from searcher.query.restrictions import split_restrictions
 
 
