@@ -12,7 +12,7 @@ and are combined the same way.
 
 The scores are Whoosh's: the same BM25F (idf, average field length and quantized
 field lengths as Whoosh reads them), the same boosts, and the same coordination
-bonus (:class:`whoosh.matching.CoordMatcher`) for a scaled ``Or``, counted as
+bonus (Whoosh's ``CoordMatcher``) for a scaled ``Or``, counted as
 Whoosh counts at the start of each segment. Whoosh recounts the bonus's terms
 when a sub-matcher runs out part-way through a segment, so the last articles of a
 segment may score a little differently there; here every article of a segment

@@ -25,9 +25,8 @@ from typing import Any
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.index import FileIndex
-from whoosh.searching import Hit, Results, Searcher
+from whoosh.searching import Results, Searcher
 
-from searcher.analysis import neardup
 from searcher.query import bulkscore, feedback, ranking
 from searcher.query.plan import QueryPlan
 from searcher.store import postings
@@ -111,27 +110,6 @@ class Execution:
         return self.searcher.search(
             self.query, limit=depth, filter=self.allowed, sortedby=self.sortedby
         )
-
-    def leaders(
-        self, results: Results, want: int, collapse: bool, total: int
-    ) -> list[tuple[Hit, list[Hit]]]:
-        """Return the first ``want`` hits, each with its near-duplicates among the
-        scored hits, searching deeper while collapsing leaves too few."""
-        while True:
-            # Not list(results): list() asks len(), and Whoosh's len() counts
-            # every match again, document by document.
-            hits = list(iter(results))
-            if not collapse:
-                return [(hit, []) for hit in hits[:want]]
-            reader = self.searcher.reader()
-            if not reader.has_column("signature"):
-                return [(hit, []) for hit in hits[:want]]
-            column = reader.column_reader("signature")
-            grouped = neardup.group([(i, column[hit.docnum]) for i, hit in enumerate(hits)])
-            if len(grouped) >= want or len(hits) >= total:
-                break
-            results = self.results(len(hits) * 4)
-        return [(hits[i], [hits[c] for c in copies]) for i, copies in grouped[:want]]
 
     def matching(self, query: wq.Query) -> set[int]:
         """Return every article ``query`` (the asked query, which the ranked query

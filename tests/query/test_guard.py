@@ -15,8 +15,8 @@ from searcher import query
 from searcher.cli import cli
 from searcher.errors import QueryError
 from searcher.models import SearchResults
+from searcher.query import DEFAULT_LIMITS, QueryLimits
 from searcher.query.checks import check_query
-from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.parse import query_notes
 from searcher.text import deadline
 from tests.conftest import SEED_ID

@@ -7,8 +7,7 @@ from whoosh import highlight
 
 import searcher
 from searcher.query import apply_exclusions, make_parser
-from searcher.query.search import SNIPPET_CHARS, SegmentFormatter
-from searcher.query.snippets import BodyHighlighter
+from searcher.query.snippets import SNIPPET_CHARS, BodyHighlighter, SegmentFormatter
 
 
 @pytest.mark.parametrize(
