@@ -10,7 +10,7 @@ and the matching set are read from its scores; otherwise Whoosh's collector runs
 it. What it hands on, :class:`Executed`, keeps the :class:`Execution` for
 searching deeper (collapsing near-duplicates) and counting respellings.
 
-Imports Whoosh's public query, sorting and searching modules,
+Imports Whoosh's public query, sorting, index and searching modules,
 ``searcher.store.postings`` (posting lists and restriction sets kept per open
 searcher), :mod:`~searcher.query.plan` (the plan's type) and the execute-stage
 modules (``bulkscore``, ``feedback``, ``ranking``); nothing of the present stage.
