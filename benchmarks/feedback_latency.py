@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import searcher
-from searcher.query import ranking
+from searcher.query import feedback
 
 BBC = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news"
 
@@ -35,11 +35,11 @@ def main() -> int:
         started = time.perf_counter()
         report = ix.update(*sorted(p for p in BBC.iterdir() if p.is_dir()))
         print(f"indexed {report.articles} articles in {time.perf_counter() - started:.1f} s")
-        saved = ranking.PRF_DOCS
+        saved = feedback.PRF_DOCS
         for words in (2, 6):
             queries = [" ".join(h.split()[:words]) for h in headlines]
             for docs in (saved, 0):
-                ranking.PRF_DOCS = docs
+                feedback.PRF_DOCS = docs
                 ms = []
                 for text in queries:
                     started = time.perf_counter()
@@ -50,7 +50,7 @@ def main() -> int:
                     f"{words}-word queries, feedback {'on ' if docs else 'off'}: "
                     f"p50 {statistics.median(ms):6.1f} ms  p90 {ms[int(len(ms) * 0.9)]:6.1f} ms"
                 )
-        ranking.PRF_DOCS = saved
+        feedback.PRF_DOCS = saved
     return 0
 
 

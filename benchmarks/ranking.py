@@ -8,7 +8,8 @@ SQLite FTS5 (porter tokenizer, bm25, SMART stop list on the query, OR of the wor
 ``shared/tools/time_peers.py``. Only the odd queries are scored: the even ones are
 the held-out check.
 
-What each part of :mod:`searcher.query.ranking` brings, measured with
+What each part of :mod:`searcher.query.ranking` and :mod:`searcher.query.feedback`
+brings, measured with
 ``benchmarks/ranking_sweep.py`` (MAP / nDCG@10 on TIME.REL.ALL, layout "lines"):
 BM25F with a headline weight of 1 scores 0.540 / 0.607 (Whoosh's own IDF: 0.541 /
 0.609); headline weight 0.1, 0.566 / 0.632; with the lead field, 0.577 / 0.644; with
@@ -38,7 +39,7 @@ from pathlib import Path
 import time_collection as tc
 
 import searcher
-from searcher.query import ranking
+from searcher.query import feedback
 
 LIMIT = 100
 FTS_LIMIT = 1000
@@ -87,13 +88,13 @@ def searcher_run(
 def measure_latency(ix: searcher.Index, queries: dict[int, str]) -> dict[str, list[float]]:
     """Time ``Index.search(limit=10)`` with pseudo-relevance feedback on and off."""
     timings: dict[str, list[float]] = {}
-    saved = ranking.PRF_DOCS
+    saved = feedback.PRF_DOCS
     try:
         for label, docs in (("limit=10, feedback on", saved), ("limit=10, feedback off", 0)):
-            ranking.PRF_DOCS = docs
+            feedback.PRF_DOCS = docs
             timings[label] = searcher_run(ix, queries, limit=10)[1]
     finally:
-        ranking.PRF_DOCS = saved
+        feedback.PRF_DOCS = saved
     return timings
 
 

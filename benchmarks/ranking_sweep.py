@@ -1,6 +1,7 @@
 """Tuning aid: score ranking settings on the odd TIME queries, fast (no snippets).
 
-Each setting is a JSON object of :mod:`searcher.query.ranking` constants to override, e.g.::
+Each setting is a JSON object of :mod:`searcher.query.ranking` and
+:mod:`searcher.query.feedback` constants to override, e.g.::
 
     .venv/bin/python benchmarks/ranking_sweep.py '[{}, {"PRF_DOCS": 0}, {"LEAD_WEIGHT": 0}]'
 
@@ -23,7 +24,7 @@ import time_collection as tc
 
 import searcher
 from searcher import query, schema
-from searcher.query import ranking
+from searcher.query import feedback, ranking
 
 schema.LEAD_WORDS = int(os.environ.get("LEAD_WORDS", schema.LEAD_WORDS))
 ROOT = Path(tempfile.gettempdir()) / f"searcher-time-{schema.LEAD_WORDS}"
@@ -49,7 +50,8 @@ def rank(ix: searcher.Index, queries: dict[int, str]) -> tuple[dict[int, list[in
     with raw.searcher(weighting=ranking.make_weighting()) as s:
         for number, text in queries.items():
             parsed = query.apply_exclusions(query.make_parser(raw).parse(text))
-            hits = s.search(ranking.rewrite(parsed, s), limit=100)
+            ranked = feedback.expand(ranking.weigh_fields(parsed), ranking.query_words(parsed), s)
+            hits = s.search(ranked, limit=100)
             runs[number] = [tc.ordinal_of(hit["path"]) for hit in hits]
     return runs, (time.perf_counter() - started) / len(queries)
 
@@ -59,10 +61,11 @@ def main() -> None:
     queries = {n: q for n, q in tc.read_queries().items() if n % 2 == 1}
     qrels = {name: tc.read_qrels(path) for name, path in tc.QRELS_FILES.items()}
     indexes = {layout: index_for(layout) for layout in LAYOUTS}
-    defaults = {k: getattr(ranking, k) for k in dir(ranking) if k.isupper()}
+    modules = (ranking, feedback)
+    defaults = {(m, k): getattr(m, k) for m in modules for k in dir(m) if k.isupper()}
     for setting in settings:
-        for name, value in {**defaults, **setting}.items():
-            setattr(ranking, name, value)
+        for (module, name), value in defaults.items():
+            setattr(module, name, setting.get(name, value))
         cells = []
         for layout, ix in indexes.items():
             runs, seconds = rank(ix, queries)

@@ -22,7 +22,6 @@ from searcher.errors import (
 )
 from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions
 from searcher.models import Article, IndexStats, SearchResults, UpdateReport, VerifyReport
-from searcher.query import similar
 from searcher.query.dates import DateLike
 from searcher.store import checksums
 
@@ -244,7 +243,7 @@ class Index:
         require(article_id, "article_id", str, "a str")
         require_count(limit, "limit")
         with self._reading():
-            return similar.similar(
+            return query.similar(
                 self._ix, article_id, limit=limit, searcher=self._current_searcher()
             )
 

@@ -83,7 +83,7 @@ class LEXICON(TEXT):  # type: ignore[misc]  # whoosh is untyped
     is, never which articles hold them; one posting per article and word was
     the largest field of the index (Reuters: 1.4 million postings, a fifth of
     the time to index it). Queries cannot name it
-    (:func:`searcher.query.guard.searchable_fields`). Written by
+    (:func:`searcher.query.parse.searchable_fields`). Written by
     :class:`searcher.store.segment_writer.SegmentBuilder`; Whoosh's own writer would post
     every article.
     """

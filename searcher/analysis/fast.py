@@ -5,7 +5,7 @@ text's tokens are found with one pattern, each distinct token is mapped to its
 term once and cached, and positions follow Whoosh's ``StopFilter`` renumbering,
 so the terms are the ones the analyzer produces (``tests/test_engine_pipeline.py``
 checks this against the analyzer itself). The indexer (:mod:`searcher.indexing.document_maker`)
-and pseudo-relevance feedback (:mod:`searcher.query.ranking`) use it.
+and pseudo-relevance feedback (:mod:`searcher.query.feedback`) use it.
 """
 
 from __future__ import annotations

@@ -1,11 +1,40 @@
-"""Answering a query: parse, plan, execute, present.
+"""Answering a query: parse → plan → execute → present, each stage handing a
+value to the next (:func:`search` reads as that list).
+
+* parse (:mod:`~searcher.query.parse`, with the query language in
+  :mod:`~searcher.query.syntax`): text checks, then a ``ParsedQuery``;
+* plan (:mod:`~searcher.query.plan`, with ``restrictions``, ``dates``,
+  ``fuzzy``, ``lexicon``, ``checks`` and ``ranking``): a frozen ``QueryPlan``;
+* execute (:mod:`~searcher.query.execute`, with ``bulkscore``, ``phrases`` and
+  ``feedback``): the ranked hits and the matching set, ``Executed``;
+* present (:mod:`~searcher.query.present`, with ``snippets``, ``suggest`` and
+  ``facets``): :class:`~searcher.models.SearchResults`.
+
+:func:`similar` scores with the execute stage and presents with the present
+stage. :mod:`~searcher.query.limits` bounds every stage.
 
 Layer: above ``store``, ``schema``, ``analysis`` and the floor; beside
-``indexing``, which it never imports; below ``index`` and the shells.
+``indexing``, which it never imports; below ``index`` and the shells. Whoosh is
+used through its public modules only; its internals are in ``store``.
 """
 
 from __future__ import annotations
 
-from searcher.query.search import apply_exclusions, make_parser, open_searcher, search
+from searcher.query.dates import DateLike, date_range
+from searcher.query.execute import open_searcher
+from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
+from searcher.query.search import search
+from searcher.query.similar import similar
+from searcher.query.syntax import apply_exclusions, make_parser
 
-__all__ = ["apply_exclusions", "make_parser", "open_searcher", "search"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DateLike",
+    "QueryLimits",
+    "apply_exclusions",
+    "date_range",
+    "make_parser",
+    "open_searcher",
+    "search",
+    "similar",
+]

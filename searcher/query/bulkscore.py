@@ -6,16 +6,22 @@ most of a query's time. Here each term's posting list is read a block at a time
 and kept with each posting's BM25 part (:mod:`searcher.store.postings`), scored in one
 comprehension, and ``Or``, ``And``, ``AndNot``, ``AndMaybe`` and ``Not`` combine
 the per-term ``{docnum: score}`` maps; a phrase is checked on the positions of
-the articles holding all its words. Other queries (wildcards, ranges) still run
-through Whoosh's own matcher, document by document, and are combined the same way.
+the articles holding all its words (:mod:`searcher.query.phrases`). Other queries
+(wildcards, ranges) still run through Whoosh's own matcher, document by document,
+and are combined the same way.
 
 The scores are Whoosh's: the same BM25F (idf, average field length and quantized
 field lengths as Whoosh reads them), the same boosts, and the same coordination
-bonus (:class:`whoosh.matching.CoordMatcher`) for a scaled ``Or``, counted as
+bonus (Whoosh's ``CoordMatcher``) for a scaled ``Or``, counted as
 Whoosh counts at the start of each segment. Whoosh recounts the bonus's terms
 when a sub-matcher runs out part-way through a segment, so the last articles of a
 segment may score a little differently there; here every article of a segment
-is counted alike (``tests/test_bulkscore.py`` compares with Whoosh's matchers).
+is counted alike (``tests/store/test_scores_match_whoosh.py`` compares with
+Whoosh's matchers).
+
+Part of the execute stage. Imports Whoosh's public ``query``, ``scoring``,
+``sorting`` and ``searching`` modules, ``searcher.store.postings`` and
+:mod:`searcher.query.phrases`; no other part of query/.
 """
 
 from __future__ import annotations
@@ -28,10 +34,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from whoosh import formats, scoring, sorting
 from whoosh import query as wq
+from whoosh import scoring, sorting
 from whoosh.searching import Searcher
 
+from searcher.query import phrases
 from searcher.store import postings
 from searcher.store.postings import Segment
 
@@ -245,40 +252,18 @@ class BulkScorer:
     def _phrase(
         self, query: wq.Phrase, segment: Segment, counts: bool, within: Scores | None
     ) -> _Part:
-        """Whoosh's ``Phrase``: the articles holding its words in order within
-        ``slop``, scored as the sum of the words' scores (``SpanNear2``)."""
+        """Whoosh's ``Phrase``, matched on positions (:mod:`searcher.query.phrases`)."""
         fieldname = query.fieldname
         fieldtype = self._schema[fieldname] if fieldname in self._schema else None  # noqa: SIM401 (a Schema has no get)
-        if fieldtype is None or type(fieldtype.format) is not formats.Positions:
+        if fieldtype is None or not phrases.positional(fieldtype):
             return self._by_matcher(query, segment, counts)
-        words: list[bytes] = []
-        for word in query.words:
-            try:
-                words.append(fieldtype.to_bytes(word))
-            except ValueError:
-                return _EMPTY
-        lists = [self._data.scored(segment, fieldname, word, fieldtype.scorable) for word in words]
-        if not lists or any(found is None for found in lists):
+        scores = phrases.phrase_scores(
+            query, fieldtype, segment, self._data, self.searcher.idf, within
+        )
+        if scores is None:
             return _EMPTY
-        present = [found for found in lists if found is not None]
-        candidates = set(present[0][0]).intersection(*(ids for ids, _ in present[1:]))
-        if within is not None:
-            candidates.intersection_update(within)
-        offset = segment.offset
-        local = {d - offset for d in candidates}
-        positions = [postings.read_positions(segment, fieldname, word, local) for word in words]
-        scores: Scores = {}
-        factors = [
-            query.boost * (self.searcher.idf(fieldname, word) if fieldtype.scorable else 1.0)
-            for word in words
-        ]
-        for d in sorted(local):
-            if _in_order([at[d] for at in positions], query.slop):
-                scores[d + offset] = sum(
-                    factor * parts[bisect.bisect_left(ids, d + offset)]
-                    for factor, (ids, parts) in zip(factors, present, strict=True)
-                )
-        return _Part(scores, dict.fromkeys(scores, len(words)) if counts else None, len(words))
+        words = len(query.words)
+        return _Part(scores, dict.fromkeys(scores, words) if counts else None, words)
 
     def _or(self, query: wq.Or, segment: Segment, counts: bool, within: Scores | None) -> _Part:
         subs = query.subqueries
@@ -370,7 +355,7 @@ def _rank_key(item: tuple[float, int]) -> tuple[float, int]:
 
 def _is_quiet(query: wq.Query) -> bool:
     """Whether ``query`` hides its terms from the coordination bonus and snippets
-    (:class:`searcher.query.ranking` marks feedback words so)."""
+    (:mod:`searcher.query.feedback` marks feedback words so)."""
     return bool(getattr(query, "quiet", False)) and hasattr(query, "child")
 
 
@@ -395,17 +380,3 @@ def _coordinate(scores: Scores, matched: dict[int, int], terms: int, scale: floa
     spread = (terms - scale) ** 2
     shrink = (terms - 1) / terms
     return {d: (s + (matched.get(d, 0) - 1) / spread) * shrink for d, s in scores.items()}
-
-
-def _in_order(positions: list[list[int]], slop: int) -> bool:
-    """Whether the words (their positions, in phrase order) stand in order, each
-    1 to ``slop`` positions after the one before: what Whoosh's ``SpanNear2``
-    (``ordered``, ``mindist=1``) finds on single positions, where a chain of
-    spans only grows at its end."""
-    ends = set(positions[0])
-    gaps = range(1, slop + 1)
-    for following in positions[1:]:
-        if not ends:
-            return False
-        ends = {p for p in following if any(p - gap in ends for gap in gaps)}
-    return bool(ends)

@@ -12,17 +12,19 @@ so ``--until 2011-10-16`` keeps all of 16 October. A date we cannot read raises
 datetime.datetime(2011, 10, 17, 0, 0)
 >>> date_range("last week", now=datetime(2026, 11, 27, 18, 0))
 (datetime.datetime(2026, 11, 16, 0, 0), datetime.datetime(2026, 11, 23, 0, 0))
+
+The parser plugin that finds ``date:`` clauses in query text is in
+:mod:`searcher.query.syntax`; it reads each clause's value with :func:`clause_query`.
+Imports Whoosh's public query module and the floor (``arguments``, ``errors``,
+``text.dates``); no other stage.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from whoosh import query as wq
-from whoosh.qparser import syntax
-from whoosh.qparser.plugins import TaggingPlugin
 
 from searcher.config import require
 from searcher.errors import DateError
@@ -306,72 +308,3 @@ def clause_query(value: str, *, now: datetime | None = None) -> wq.Query:
         "<=": (None, end),
     }
     return _range_query(*bounds[op])
-
-
-class DateClause(wq.WrappingQuery):  # type: ignore[misc]
-    """The query of one ``date:`` clause, marked as such until
-    :func:`searcher.query.clauses.split_restrictions` takes it out of the query to
-    restrict the results.
-
-    Its shape cannot tell it: Whoosh's ``normalize`` makes a one-day range a
-    ``Term`` and merges a clause's parts (a time of day, then whole days) into
-    the ``Or`` around it, after which the clause read as one more search term
-    and widened the results. The mark keeps the clause whole and unnormalized.
-    """
-
-    @property
-    def boost(self) -> float:
-        return float(self.child.boost)
-
-    def normalize(self) -> DateClause:
-        return self
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is DateClause and self.child == other.child
-
-    def __hash__(self) -> int:
-        return hash(("date", self.child))
-
-    def __str__(self) -> str:
-        return str(self.child)
-
-
-class DateClauseNode(syntax.SyntaxNode):  # type: ignore[misc]
-    """A ``date:`` clause in the query text, read by :func:`clause_query`."""
-
-    has_fieldname = False
-    has_text = False
-    has_boost = False
-
-    def __init__(self, value: str, now: datetime | None) -> None:
-        self.value = value
-        self.now = now
-
-    def r(self) -> str:
-        return f"date:{self.value}"
-
-    def query(self, parser: Any) -> DateClause:
-        return DateClause(clause_query(self.value, now=self.now))
-
-
-#: A ``date:`` clause in query text: ``date:2011-10``, ``date:>="2011-10-17 14:30"``,
-#: ``date:[2011-10-01 TO 2011-10-31]``.
-CLAUSE_EXPR = (
-    r"(?i)(?<![\w:])date:(?P<value>\[[^\]]*\]"
-    r"|(?:>=|<=|>|<)?(?:\"[^\"]*\"|'[^']*'|[^\s()]+))"
-)
-
-
-class DateClausePlugin(TaggingPlugin):  # type: ignore[misc]
-    """Reads ``date:`` clauses by our rules, before Whoosh's field and range
-    plugins see them (Whoosh widens or drops dates it half understands)."""
-
-    priority = -10
-    expr = CLAUSE_EXPR
-
-    def __init__(self, now: datetime | None = None) -> None:
-        super().__init__()
-        self.now = now
-
-    def create(self, parser: Any, match: re.Match[str]) -> DateClauseNode:
-        return DateClauseNode(match["value"], self.now)

@@ -5,6 +5,9 @@ two sortable ID fields filled at index time: ``source_key`` (the source as
 printed) and ``month`` (``2011-10``). Reading the columns for the matching
 documents is several times faster than Whoosh's ``groupedby``, which scores
 every match.
+
+Part of the present stage. Imports ``searcher.models``; it reads any Whoosh
+reader it is given, through its public methods.
 """
 
 from __future__ import annotations

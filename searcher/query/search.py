@@ -1,181 +1,38 @@
-"""Running a query: parse it, rank with BM25F, and cut highlighted snippets."""
+"""Answering a query: the stages in order, each handing a value to the next.
+
+:func:`search` checks its arguments, then runs parse
+(:mod:`searcher.query.parse`: text checks, a :class:`~searcher.query.parse.ParsedQuery`)
+→ plan (:mod:`searcher.query.plan`: restrictions, fuzzy words, checks against
+the index, field weights, a frozen :class:`~searcher.query.plan.QueryPlan`)
+→ execute (:mod:`searcher.query.execute`: feedback, scoring, the matching set)
+→ present (:mod:`searcher.query.present`: collapsing, hits, snippets,
+suggestions, facets), all within the query's time budget.
+
+Imports the stage modules, ``searcher.text.deadline`` and the floor.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
-from whoosh import highlight, qparser, sorting
-from whoosh import query as wq
 from whoosh.index import FileIndex
-from whoosh.searching import Hit, Results, Searcher
+from whoosh.searching import Searcher
 
-from searcher.analysis import neardup
 from searcher.config import require, require_count, require_flag
 from searcher.errors import QueryError
-from searcher.models import SearchHit, SearchResults, Segment
-from searcher.query import bulkscore, guard, ranking
-from searcher.query.clauses import (
-    FIELD_ALIASES,
-    FuzzyWordPlugin,
-    expand_fuzzy,
-    explain,
-    filter_queries,
-    matching_docs,
-    sort_facet,
-    split_restrictions,
-)
-from searcher.query.dates import DateClausePlugin, DateLike, date_filter
-from searcher.query.facets import count_facets
-from searcher.query.snippets import BodyHighlighter
-from searcher.query.suggest import suggest
-from searcher.store import postings
+from searcher.models import SearchResults
+from searcher.query.dates import DateLike, date_filter
+from searcher.query.execute import execute, open_searcher
+from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
+from searcher.query.parse import parse
+from searcher.query.plan import make_plan, sort_facet
+from searcher.query.present import present
 from searcher.text import deadline
 
 LOGGER = logging.getLogger(__name__)
-
-#: Fields a bare word is looked up in (``byline:``/``source:``/``keywords:`` by name).
-DEFAULT_FIELDS = ("title", "body")
-#: How many highlighted fragments a hit carries, and their size in characters.
-SNIPPETS_PER_HIT = 3
-SNIPPET_CHARS = 200
-#: Coordination bonus: with it, a document matching more query words ranks higher.
-OR_BONUS = 0.9
-_WORD_START = r"(?:^|(?<=[\s(]))"
-#: Near-duplicates are looked for among this many hits beyond the page, so
-#: "+N similar" counts the copies among the best page + 20 matches (copies of
-#: one story score alike, so they rank together). Deeper costs time: scoring the
-#: best 110 instead of 30 takes about twice as long on Reuters.
-COLLAPSE_WINDOW = 20
-#: "Did you mean" is tried only for queries finding fewer articles than this.
-SUGGEST_BELOW = 50
-
-
-class SegmentFormatter(highlight.Formatter):  # type: ignore[misc]
-    """Formats each fragment as a tuple of :class:`Segment`, not as markup."""
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return str(text[token.startchar : token.endchar])
-
-    def format_fragment(self, fragment: Any, replace: bool = False) -> tuple[Segment, ...]:
-        text, index = fragment.text, fragment.startchar
-        segments: list[Segment] = []
-        for token in fragment.matches:
-            if token.startchar < index:
-                continue  # overlapping match, already covered
-            if token.startchar > index:
-                segments.append(Segment(text[index : token.startchar], False))
-            segments.append(Segment(text[token.startchar : token.endchar], True))
-            index = token.endchar
-        segments.append(Segment(text[index : fragment.endchar], False))
-        return tuple(s for s in segments if s.text)
-
-    def format(self, fragments: Sequence[Any], replace: bool = False) -> list[tuple[Segment, ...]]:
-        return [self.format_fragment(fragment, replace) for fragment in fragments]
-
-
-def make_parser(
-    ix: FileIndex | Searcher, fields: Sequence[str] = DEFAULT_FIELDS, *, now: datetime | None = None
-) -> qparser.QueryParser:
-    """Return the query parser: search-box semantics (any word may match), Whoosh
-    syntax, our ``date:`` clauses, ``word~`` fuzzy terms, ``section:`` for keywords.
-
-    :param ix: the index, or an open searcher (cheaper: ``FileIndex.schema``
-        re-reads the index's table of contents on every use).
-
-    :param now: the present, for relative dates in ``date:`` clauses.
-    """
-    parser = qparser.MultifieldParser(
-        list(fields), ix.schema, group=qparser.OrGroup.factory(OR_BONUS)
-    )
-    # +word is required and -word excluded, but only at a word's start, so
-    # "US-Iraq" and "make-or-break" stay words.
-    parser.add_plugin(
-        qparser.PlusMinusPlugin(plusexpr=_WORD_START + r"\+", minusexpr=_WORD_START + "-")
-    )
-    parser.add_plugin(DateClausePlugin(now))
-    parser.add_plugin(FuzzyWordPlugin())
-    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
-    return parser
-
-
-def apply_exclusions(query: wq.Query) -> wq.Query:
-    """Make ``NOT`` exclude, as in a search box: ``troops NOT panetta`` is troops
-    without panetta, not "troops, or anything without panetta" (Whoosh's reading)."""
-    if isinstance(query, wq.Or):
-        parts = [apply_exclusions(q) for q in query.subqueries]
-        negated = [q.query for q in parts if isinstance(q, wq.Not)]
-        positive = [q for q in parts if not isinstance(q, wq.Not)]
-        rebuilt = copy.copy(query)
-        rebuilt.subqueries = positive or parts
-        if negated and positive:
-            exclusion = negated[0] if len(negated) == 1 else wq.Or(negated)
-            return wq.AndNot(rebuilt, exclusion)
-        return rebuilt
-    if isinstance(query, wq.CompoundQuery):
-        rebuilt = copy.copy(query)
-        rebuilt.subqueries = [apply_exclusions(q) for q in query.subqueries]
-        return rebuilt
-    return query
-
-
-def snippet_cutter(results: Results) -> BodyHighlighter:
-    """Return what cuts the snippets of ``results``' hits: up to
-    :data:`SNIPPETS_PER_HIT` fragments of about :data:`SNIPPET_CHARS` characters."""
-    return BodyHighlighter(
-        results,
-        fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
-        formatter=SegmentFormatter(),
-        top=SNIPPETS_PER_HIT,
-    )
-
-
-def _snippets(
-    hit: Hit, highlighter: Callable[[Hit], list[tuple[Segment, ...]]]
-) -> tuple[tuple[Segment, ...], ...]:
-    fragments = highlighter(hit)
-    if fragments:
-        return tuple(fragments)
-    body: str = hit.get("body", "")
-    if not body:
-        return ()
-    lead = body[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(body) > SNIPPET_CHARS else body
-    return ((Segment(lead, False),),)
-
-
-def to_hit(
-    hit: Hit,
-    rank: int,
-    highlighter: Callable[[Hit], list[tuple[Segment, ...]]],
-    similar_ids: tuple[str, ...] = (),
-) -> SearchHit:
-    """Convert a Whoosh hit to a :class:`SearchHit` ranked ``rank``, with snippets
-    cut by ``highlighter`` (see :func:`snippet_cutter`)."""
-    title = hit.get("title") or hit.get("body", "")[:80]
-    return SearchHit(
-        rank=rank,
-        # Sorted by date, Whoosh's "score" is the sort key: no relevance score.
-        score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,
-        id=hit["id"],
-        path=hit["path"],
-        title=title,
-        byline=hit.get("byline", ""),
-        source=hit.get("source", ""),
-        date=hit.get("date"),
-        url=hit.get("url", ""),
-        snippets=_snippets(hit, highlighter),
-        similar_count=len(similar_ids),
-        similar_ids=similar_ids,
-    )
-
-
-def open_searcher(ix: FileIndex) -> Searcher:
-    """Return a searcher of ``ix`` that scores as :func:`search` does."""
-    return ix.searcher(weighting=ranking.make_weighting())
 
 
 def search(
@@ -191,7 +48,7 @@ def search(
     facets: bool = False,
     collapse: bool = True,
     now: datetime | None = None,
-    limits: guard.QueryLimits = guard.DEFAULT_LIMITS,
+    limits: QueryLimits = DEFAULT_LIMITS,
     searcher: Searcher | None = None,
 ) -> SearchResults:
     """Rank the articles of ``ix`` for ``text`` and return one page of hits.
@@ -223,161 +80,25 @@ def search(
     require_flag(facets, "facets")
     require_flag(collapse, "collapse")
     require(now, "now", (datetime, type(None)), "a datetime or None")
-    require(limits, "limits", guard.QueryLimits, "a QueryLimits")
+    require(limits, "limits", QueryLimits, "a QueryLimits")
     if not text.strip():
         raise QueryError('Empty query; give words to search for, e.g. "legal immunity".')
+    # A sort or a date that cannot be read fails before the index is opened.
     sortedby = sort_facet(sort)
     dates = date_filter(since, until, now=now)
     opened = contextlib.nullcontext(searcher) if searcher is not None else open_searcher(ix)
     with deadline.time_budget(limits.seconds), opened as searcher:
-        # The searcher's schema, read once: ix.schema re-reads the index's TOC.
-        schema = searcher.schema
-        guard.check_text(text, fields=_query_fields(schema), limits=limits)
-        notes = guard.query_notes(text, schema["body"].analyzer)
-        parser = make_parser(searcher, now=now)
-        # Restrictions (from clauses, filters and dates) become one set of
-        # documents: counting an And over a date range walks it doc by doc.
-        query, restrictions = split_restrictions(apply_exclusions(guard.parse(parser, text)))
-        restrictions += filter_queries(searcher.schema, filters or {})
-        if dates is not None:
-            restrictions.append(dates)
-        restrict = (
-            (wq.And(restrictions) if len(restrictions) > 1 else restrictions[0])
-            if restrictions
-            else None
-        )
-        # The user's query is checked and shown; the ranking rewrite (field
-        # weights, feedback terms) only re-orders what it matches.
-        asked = expand_fuzzy(query, searcher, max_edits=limits.max_fuzzy_edits)
-        guard.check_query(asked, searcher.reader(), limits=limits)
-        scorer = bulkscore.BulkScorer(searcher) if bulkscore.supported(searcher) else None
-        # Sorted by date, scores play no part: the ranking rewrite is not needed.
-        final = asked if sortedby is not None else ranking.rewrite(asked, searcher, scorer)
-        run = _Run(searcher, final, restrict, sortedby, scorer)
-        results = run.results(page * limit + (COLLAPSE_WINDOW if collapse else 0))
-        # The rewrite only re-orders: counting the asked query is the same set, and
-        # it stays plain Or/And/Term, which matching_docs counts from posting lists.
-        matched = run.matched(asked)
-        total = len(matched)
-        leaders = run.leaders(results, page * limit, collapse, total)
-        highlighter = snippet_cutter(results)
-        hits = tuple(
-            to_hit(hit, rank, highlighter, tuple(copy["id"] for copy in copies))
-            for rank, (hit, copies) in enumerate(leaders, 1)
-            if rank > (page - 1) * limit
-        )
-        suggestion = None
-        if total < SUGGEST_BELOW:
-            suggestion = suggest(
-                searcher.reader(),
-                text,
-                total,
-                lambda t: run.count(split_restrictions(apply_exclusions(parser.parse(t)))[0]),
-                lambda w: "".join(searcher.schema["body"].process_text(w, mode="query")),
-            )
-        return SearchResults(
-            query=text,
-            parsed=explain(asked) + (f" FILTER {explain(restrict)}" if restrict else ""),
-            total=total,
-            hits=hits,
+        parsed = parse(text, searcher, now=now, limits=limits)
+        plan = make_plan(
+            parsed,
+            searcher,
+            sortedby=sortedby,
+            dates=dates,
+            filters=filters,
             page=page,
-            facets=count_facets(searcher.reader(), matched) if facets else None,
-            suggestion=suggestion,
-            notes=notes,
+            limit=limit,
+            collapse=collapse,
+            facets=facets,
+            limits=limits,
         )
-
-
-def _query_fields(schema: Any) -> frozenset[str]:
-    """Field names a query may name: the indexed fields and their aliases."""
-    return (
-        guard.searchable_fields(schema)
-        | FIELD_ALIASES.keys()
-        | {alias for aliases in FIELD_ALIASES.values() for alias in aliases}
-    )
-
-
-class _Run:
-    """One query's searches: the ranked hits, re-fetched deeper when collapsing
-    near-duplicates leaves too few, and the counts of respelled queries.
-
-    With a ``scorer``, the query is scored once, term by term, and the hits (by
-    score, or sorted by date) and the matching set are read from its scores;
-    without, Whoosh's collector runs it.
-    """
-
-    def __init__(
-        self,
-        searcher: Searcher,
-        query: wq.Query,
-        restrict: wq.Query | None,
-        sortedby: sorting.FacetType | None,
-        scorer: bulkscore.BulkScorer | None = None,
-    ) -> None:
-        self.searcher = searcher
-        self.scorer = scorer
-        # The restriction as a set of docnums, and nothing to search when it is
-        # empty: Whoosh's FilterCollector takes an empty allow-set for "no
-        # filter" when counting, so len(results) would count everything.
-        self.allowed = (
-            postings.remembered_filter(
-                searcher, restrict, lambda: matching_docs(searcher, restrict)
-            )
-            if restrict is not None
-            else None
-        )
-        self.query = wq.NullQuery if self.allowed == set() else query
-        self.sortedby = sortedby
-
-    def results(self, depth: int) -> Results:
-        top: list[tuple[Any, int]] | None = None
-        if self.scorer is not None and self.sortedby is None:
-            top = self.scorer.top(self.query, depth, self.allowed)
-        elif self.scorer is not None:
-            top = self.scorer.sorted_top(self.query, self.sortedby, depth, self.allowed)
-        if top is not None:
-            return Results(self.searcher, self.query, top)
-        return self.searcher.search(
-            self.query, limit=depth, filter=self.allowed, sortedby=self.sortedby
-        )
-
-    def leaders(
-        self, results: Results, want: int, collapse: bool, total: int
-    ) -> list[tuple[Hit, list[Hit]]]:
-        """Return the first ``want`` hits, each with its near-duplicates among the
-        scored hits, searching deeper while collapsing leaves too few."""
-        while True:
-            # Not list(results): list() asks len(), and Whoosh's len() counts
-            # every match again, document by document.
-            hits = list(iter(results))
-            if not collapse:
-                return [(hit, []) for hit in hits[:want]]
-            reader = self.searcher.reader()
-            if not reader.has_column("signature"):
-                return [(hit, []) for hit in hits[:want]]
-            column = reader.column_reader("signature")
-            grouped = neardup.group([(i, column[hit.docnum]) for i, hit in enumerate(hits)])
-            if len(grouped) >= want or len(hits) >= total:
-                break
-            results = self.results(len(hits) * 4)
-        return [(hits[i], [hits[c] for c in copies]) for i, copies in grouped[:want]]
-
-    def matched(self, query: wq.Query) -> set[int]:
-        """Return every article ``query`` (the asked query, which the ranked query
-        rewrites) matches under the restrictions, for the total and the facets."""
-        if self.allowed == set():
-            return set()
-        if self.scorer is not None:
-            # The rewrite matches what the asked query matches, and its scores
-            # are already at hand.
-            found = self.scorer.matching(self.query)
-        else:
-            # Sets from posting lists: Whoosh's own count re-runs the query doc by doc.
-            found = matching_docs(self.searcher, query)
-        return found if self.allowed is None else found & self.allowed
-
-    def count(self, query: wq.Query) -> int:
-        """Return how many articles ``query`` finds under the same restrictions."""
-        if self.allowed == set():
-            return 0
-        found = matching_docs(self.searcher, expand_fuzzy(query, self.searcher))
-        return len(found if self.allowed is None else found & self.allowed)
+        return present(plan, execute(plan, searcher))

@@ -4,6 +4,15 @@ The given article's body is reduced to its most distinctive terms (Whoosh's
 Bo1 key terms over the stored body), and those terms are searched for, OR'd
 and weighted, in the body field. Its near-duplicates, which share nearly all
 its terms, come out on top.
+
+The terms are scored as the execute stage scores a query
+(:mod:`searcher.query.bulkscore`, or Whoosh's collector), and the hits are
+presented as a search's are (:func:`searcher.query.present.to_hit`, snippets
+from :mod:`searcher.query.snippets`).
+
+Imports Whoosh's public query, index and searching modules, ``searcher.models``
+and ``searcher.errors``, and the execute and present stages; not
+:mod:`searcher.query.search`.
 """
 
 from __future__ import annotations
@@ -18,7 +27,9 @@ from whoosh.searching import Results, Searcher
 from searcher.errors import ArticleNotFoundError
 from searcher.models import SearchResults
 from searcher.query import bulkscore
-from searcher.query.search import open_searcher, snippet_cutter, to_hit
+from searcher.query.execute import open_searcher
+from searcher.query.present import to_hit
+from searcher.query.snippets import snippet_cutter
 
 LOGGER = logging.getLogger(__name__)
 
@@ -32,7 +43,7 @@ def similar(
     """Return the ``limit`` articles of ``ix`` most like the one with ``article_id``.
 
     :param searcher: an open searcher of ``ix`` (made with
-        :func:`searcher.query.search.open_searcher`) to reuse; it is left open.
+        :func:`searcher.query.execute.open_searcher`) to reuse; it is left open.
     :raises ArticleNotFoundError: no article has that id.
     """
     if limit < 1:

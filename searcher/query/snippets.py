@@ -9,24 +9,36 @@ token at a time, so a word always comes out the same). The body field's terms
 are stems, and a stem keeps its word's first two letters, so only a word whose
 first two letters start a query term is stemmed at all. Everything else
 (tokens, offsets, fragments, their scoring and order) is Whoosh's, so the
-snippets are the same (``tests/test_features_snippets.py`` compares them).
+snippets are the same (``tests/store/test_snippets_match_whoosh.py`` compares them).
+
+:func:`snippet_cutter` makes the cutter the present stage uses: fragments as
+tuples of :class:`~searcher.models.Segment` (:class:`SegmentFormatter`), never markup.
+
+Imports Whoosh's public ``highlight`` and ``analysis`` modules,
+``searcher.analysis`` (the tokenizer's pattern), ``searcher.models`` and
+``searcher.store.internals``; no other part of query/.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from whoosh import highlight
 from whoosh.analysis import Composable, CompositeAnalyzer, Token
+from whoosh.searching import Results
 
 from searcher.analysis import NltkTokenizer, compile_pattern
 from searcher.models import Segment
+from searcher.store.internals import merge_matched_tokens
 
 LOGGER = logging.getLogger(__name__)
 
+#: How many highlighted fragments a hit carries, and their size in characters.
+SNIPPETS_PER_HIT = 3
+SNIPPET_CHARS = 200
 #: Words whose pre-stemming text is remembered; the memory is emptied past this.
 WORD_CACHE_SIZE = 200_000
 
@@ -168,7 +180,7 @@ class BodyHighlighter:
                 text, positions=True, chars=True, mode="index", removestops=False
             )
             tokens = highlight.set_matched_filter(tokens, self.words)
-            tokens = highlight.Highlighter._merge_matched_tokens(tokens)
+            tokens = merge_matched_tokens(tokens)
             fragments = self.fragmenter.fragment_tokens(text, tokens)
         best = highlight.top_fragments(
             fragments, self.top, self.scorer, highlight.FIRST, minscore=1
@@ -178,7 +190,8 @@ class BodyHighlighter:
     def _tokens(self, text: str) -> list[tuple[int, int, str | None]]:
         """The analyzer's tokens of ``text`` (stop words kept) as ``(start, end,
         text)``, text ``None`` unless the token matches a query term, with touching
-        matches merged as ``Highlighter._merge_matched_tokens`` merges them."""
+        matches merged as :func:`~searcher.store.internals.merge_matched_tokens`
+        merges them."""
         known = self.known
         assert known is not None
         get, learn, stem = known.known.get, known.learn, known.stem
@@ -261,3 +274,37 @@ class BodyHighlighter:
         if matches:
             fragments.append(highlight.mkfrag(text, matches, first, endchar))
         return fragments
+
+
+class SegmentFormatter(highlight.Formatter):  # type: ignore[misc]
+    """Formats each fragment as a tuple of :class:`Segment`, not as markup."""
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return str(text[token.startchar : token.endchar])
+
+    def format_fragment(self, fragment: Any, replace: bool = False) -> tuple[Segment, ...]:
+        text, index = fragment.text, fragment.startchar
+        segments: list[Segment] = []
+        for token in fragment.matches:
+            if token.startchar < index:
+                continue  # overlapping match, already covered
+            if token.startchar > index:
+                segments.append(Segment(text[index : token.startchar], False))
+            segments.append(Segment(text[token.startchar : token.endchar], True))
+            index = token.endchar
+        segments.append(Segment(text[index : fragment.endchar], False))
+        return tuple(s for s in segments if s.text)
+
+    def format(self, fragments: Sequence[Any], replace: bool = False) -> list[tuple[Segment, ...]]:
+        return [self.format_fragment(fragment, replace) for fragment in fragments]
+
+
+def snippet_cutter(results: Results) -> BodyHighlighter:
+    """Return what cuts the snippets of ``results``' hits: up to
+    :data:`SNIPPETS_PER_HIT` fragments of about :data:`SNIPPET_CHARS` characters."""
+    return BodyHighlighter(
+        results,
+        fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
+        formatter=SegmentFormatter(),
+        top=SNIPPETS_PER_HIT,
+    )

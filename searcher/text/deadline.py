@@ -30,7 +30,7 @@ def time_budget(seconds: float, *, what: str = "The query") -> Iterator[None]:
     in term expansion, regular expressions and highlighting too. Signals only
     reach the main thread: in other threads, and where ``setitimer`` is missing
     (Windows), the block runs unbudgeted and the limits of
-    :func:`searcher.query.guard.check_query` are the only bound. A handler and timer
+    :func:`searcher.query.checks.check_query` are the only bound. A handler and timer
     already set are restored afterwards.
 
     :raises QueryError: the work took longer than ``seconds``.

@@ -15,14 +15,15 @@ from searcher import query
 from searcher.cli import cli
 from searcher.errors import QueryError
 from searcher.models import SearchResults
-from searcher.query import guard
-from searcher.query.guard import QueryLimits
+from searcher.query import DEFAULT_LIMITS, QueryLimits
+from searcher.query.checks import check_query
+from searcher.query.parse import query_notes
 from searcher.text import deadline
 from tests.conftest import SEED_ID
 
 
 def guarded_search(
-    ix: FileIndex, text: str, *, limit: int = 10, limits: QueryLimits = guard.DEFAULT_LIMITS
+    ix: FileIndex, text: str, *, limit: int = 10, limits: QueryLimits = DEFAULT_LIMITS
 ) -> SearchResults:
     """``query.search``, which runs the guard: text checks, safe parsing, limits, budget."""
     return query.search(ix, text, limit=limit, limits=limits)
@@ -142,16 +143,16 @@ def test_exclusion_still_excludes(ix: FileIndex) -> None:
 
 def test_notes_name_the_words_the_parser_drops(ix: FileIndex) -> None:
     analyzer = ix.schema["body"].analyzer
-    assert guard.query_notes("legal immunity", analyzer) == ()
-    assert guard.query_notes('the troops 😀 "of the" AND of', analyzer) == (
+    assert query_notes("legal immunity", analyzer) == ()
+    assert query_notes('the troops 😀 "of the" AND of', analyzer) == (
         "Not searched for (stop words and symbols are not indexed): the, 😀, of",
     )
     for dated in ("date:[2011-10-01 TO 2011-10-31]", 'date:>="2011-10-17 14:30"', "date:2011"):
-        assert guard.query_notes(f"troops {dated}", analyzer) == ()
-    assert guard.query_notes("to troops date:[2011 to 2012]", analyzer) == (
+        assert query_notes(f"troops {dated}", analyzer) == ()
+    assert query_notes("to troops date:[2011 to 2012]", analyzer) == (
         "Not searched for (stop words and symbols are not indexed): to",
     )
-    assert guard.query_notes("troops \u202e", analyzer) == (
+    assert query_notes("troops \u202e", analyzer) == (
         "Not searched for (stop words and symbols are not indexed): \\u202e",
     )
 
@@ -169,13 +170,13 @@ def test_fuzzy_edits_are_capped(ix: FileIndex) -> None:
     from whoosh import query as wq
 
     with ix.searcher() as searcher:
-        guard.check_query(wq.FuzzyTerm("body", "troops", maxdist=2), searcher.reader())
+        check_query(wq.FuzzyTerm("body", "troops", maxdist=2), searcher.reader())
         with pytest.raises(QueryError, match="allows 3 edits; the limit is 2"):
-            guard.check_query(wq.FuzzyTerm("body", "troops", maxdist=3), searcher.reader())
+            check_query(wq.FuzzyTerm("body", "troops", maxdist=3), searcher.reader())
         with pytest.raises(QueryError, match="longer than 200"):
-            guard.check_query(wq.Regex("body", "a" * 300), searcher.reader())
+            check_query(wq.Regex("body", "a" * 300), searcher.reader())
         with pytest.raises(QueryError, match="not a valid pattern"):
-            guard.check_query(wq.Regex("body", "tr(oops"), searcher.reader())
+            check_query(wq.Regex("body", "tr(oops"), searcher.reader())
 
 
 def test_time_budget_stops_slow_work_and_restores_the_alarm() -> None:
@@ -256,6 +257,6 @@ def test_too_many_fuzzy_edits_are_refused_before_any_word_is_read(
         raise AssertionError("the word list was read")
 
     monkeypatch.setattr(suggest, "near_words", walk)
-    monkeypatch.setattr("searcher.query.clauses.near_words", walk)
+    monkeypatch.setattr("searcher.query.fuzzy.near_words", walk)
     with pytest.raises(QueryError, match="allows 9 edits; the limit is 2"):
         guarded_search(ix, "troops~9")

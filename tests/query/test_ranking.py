@@ -11,11 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from whoosh import query as wq
+from whoosh.searching import Searcher
 
 import searcher
 from searcher import query
 from searcher.indexing.document_maker import article_fields
-from searcher.query import ranking
+from searcher.query import feedback, ranking
 from searcher.schema import lead_text
 from tests.conftest import SEED_ID, shared_data
 
@@ -23,8 +24,8 @@ LONG_QUERY = "legal immunity for US troops in Iraq after the withdrawal deadline
 
 
 def test_idf_of_a_word_in_every_article_is_near_zero() -> None:
-    assert ranking._idf(10, 10) == pytest.approx(math.log(1 + 0.5 / 10.5))
-    assert ranking._idf(10, 10) < 0.05 < ranking._idf(10, 5) < ranking._idf(10, 1)
+    assert ranking.rsj_idf(10, 10) == pytest.approx(math.log(1 + 0.5 / 10.5))
+    assert ranking.rsj_idf(10, 10) < 0.05 < ranking.rsj_idf(10, 5) < ranking.rsj_idf(10, 1)
 
 
 def test_lead_is_headline_then_first_words() -> None:
@@ -43,10 +44,15 @@ def _parse(ix: searcher.Index, text: str) -> wq.Query:
     return query.apply_exclusions(query.make_parser(ix._ix).parse(text))
 
 
+def _rewrite(parsed: wq.Query, s: Searcher) -> wq.Query:
+    """What a search ranks in place of ``parsed``: field weights, then feedback."""
+    return feedback.expand(ranking.weigh_fields(parsed), ranking.query_words(parsed), s)
+
+
 def test_short_query_gets_field_weights_only(built_index: searcher.Index) -> None:
     parsed = _parse(built_index, "immunity")
     with built_index._ix.searcher() as s:
-        rewritten = ranking.rewrite(parsed, s)
+        rewritten = _rewrite(parsed, s)
     assert str(rewritten) == "(title:immun^0.1 OR (body:immun OR lead:immun^0.5))"
 
 
@@ -58,7 +64,7 @@ def _matches(ix: searcher.Index, q: wq.Query) -> set[int]:
 def test_feedback_reorders_but_matches_the_same_articles(built_index: searcher.Index) -> None:
     parsed = _parse(built_index, LONG_QUERY)
     with built_index._ix.searcher(weighting=ranking.make_weighting()) as s:
-        rewritten = ranking.rewrite(parsed, s)
+        rewritten = _rewrite(parsed, s)
     assert isinstance(rewritten, wq.AndMaybe)
     expansion = {t.text for t in rewritten.b.child.leaves()}
     assert expansion - {t.text for t in parsed.leaves()}, "feedback adds new words"
@@ -85,9 +91,9 @@ def test_long_query_finds_the_seed_first(built_index: searcher.Index) -> None:
 def test_feedback_can_be_switched_off(
     built_index: searcher.Index, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ranking, "PRF_DOCS", 0)
+    monkeypatch.setattr(feedback, "PRF_DOCS", 0)
     with built_index._ix.searcher() as s:
-        rewritten = ranking.rewrite(_parse(built_index, LONG_QUERY), s)
+        rewritten = _rewrite(_parse(built_index, LONG_QUERY), s)
     assert not isinstance(rewritten, wq.AndMaybe)
 
 
@@ -138,13 +144,13 @@ def test_feedback_skips_only_words_that_cannot_be_chosen(
         looked_up.append(term)
         return frequency[term]
 
-    pruned = ranking._weigh_by_rarity(heaviest, docs, lookup)
-    full = {term: w * ranking._idf(docs, frequency[term]) for term, w in heaviest}
+    pruned = feedback.weigh_by_rarity(heaviest, docs, lookup)
+    full = {term: w * ranking.rsj_idf(docs, frequency[term]) for term, w in heaviest}
     assert len(looked_up) == len(pruned) <= len(full)
     assert pruned.items() <= full.items()
 
     def best(scored: dict[str, float]) -> list[tuple[str, float]]:
-        return heapq.nlargest(ranking.PRF_TERMS, sorted(scored.items()), key=lambda c: c[1])
+        return heapq.nlargest(feedback.PRF_TERMS, sorted(scored.items()), key=lambda c: c[1])
 
     assert best(pruned) == best(full)
 
@@ -152,5 +158,5 @@ def test_feedback_skips_only_words_that_cannot_be_chosen(
 def test_feedback_looks_up_fewer_frequencies_for_light_words() -> None:
     heaviest = [(f"w{i}", 100.0 / 10**i) for i in range(30)]
     looked_up: list[str] = []
-    ranking._weigh_by_rarity(heaviest, 1000, lambda term: looked_up.append(term) or 1)
-    assert ranking.PRF_TERMS <= len(looked_up) < len(heaviest)
+    feedback.weigh_by_rarity(heaviest, 1000, lambda term: looked_up.append(term) or 1)
+    assert feedback.PRF_TERMS <= len(looked_up) < len(heaviest)

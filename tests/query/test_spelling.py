@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 import searcher
 from searcher.cli import cli
-from searcher.query.suggest import WORDS_FIELD, near_words
+from searcher.query.lexicon import WORDS_FIELD, near_words
 from tests.conftest import SEED_ID, shared_data
 
 

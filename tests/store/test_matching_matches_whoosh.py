@@ -8,8 +8,9 @@ from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 import searcher
-from searcher.query.clauses import matching_docs, split_restrictions
-from searcher.query.search import apply_exclusions, make_parser
+from searcher.query import apply_exclusions, make_parser
+from searcher.query.execute import matching_docs
+from searcher.query.restrictions import split_restrictions
 
 
 @pytest.mark.parametrize(

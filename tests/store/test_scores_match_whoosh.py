@@ -9,9 +9,9 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 import searcher
-from searcher.query import bulkscore, ranking
-from searcher.query.clauses import expand_fuzzy, split_restrictions
-from searcher.query.search import apply_exclusions, make_parser
+from searcher.query import apply_exclusions, bulkscore, feedback, make_parser, ranking
+from searcher.query.fuzzy import expand_fuzzy
+from searcher.query.restrictions import split_restrictions
 from searcher.store import postings
 from tests.conftest import shared_data
 
@@ -48,7 +48,8 @@ def _whoosh_scores(s: Searcher, query: wq.Query) -> dict[int, float]:
 
 def _ranked(s: Searcher, text: str) -> wq.Query:
     parsed, _ = split_restrictions(apply_exclusions(make_parser(s).parse(text)))
-    return ranking.rewrite(expand_fuzzy(parsed, s), s)
+    asked = expand_fuzzy(parsed, s)
+    return feedback.expand(ranking.weigh_fields(asked), ranking.query_words(asked), s)
 
 
 def _assert_same_scores(ix: searcher.Index, texts: list[str]) -> None:

@@ -6,8 +6,8 @@ import pytest
 from whoosh import highlight
 
 import searcher
-from searcher.query.search import SNIPPET_CHARS, SegmentFormatter, apply_exclusions, make_parser
-from searcher.query.snippets import BodyHighlighter
+from searcher.query import apply_exclusions, make_parser
+from searcher.query.snippets import SNIPPET_CHARS, BodyHighlighter, SegmentFormatter
 
 
 @pytest.mark.parametrize(

@@ -1,81 +1,53 @@
-"""Keeping hostile queries from crashing the parser or running away.
+"""The parse stage: query text checked, then read into a query tree.
 
 Whoosh's parser fails on some inputs (``NOT NOT`` raises ``IndexError``, a
 thousand parentheses ``RecursionError``), silently drops others (``a NOT``,
-an unclosed quote, a date it cannot read), takes quadratic time on very long
-words, and expands ``?*`` or ``*a*`` to every word of the index. The checks
-here run in three places, mirroring Elasticsearch's ``max_clause_count``,
-``max_regex_length`` and ``max_expansions``:
+an unclosed quote, a date it cannot read) and takes quadratic time on very
+long words. So, mirroring Elasticsearch's ``max_regex_length``:
 
 1. :func:`check_text` before parsing: length, control characters, quotes,
    parentheses, dangling operators, unknown fields;
-2. :func:`parse` parses with a safety net and turns whatever the parser
-   dropped with an error note into a :class:`~searcher.errors.QueryError`;
-3. :func:`check_query` after parsing, against the index: clause count,
-   boosts, fuzzy edit distance, and how many words each wildcard, prefix,
-   fuzzy term or range expands to.
+2. the text is parsed with a safety net, and whatever the parser dropped with
+   an error note becomes a :class:`~searcher.errors.QueryError`.
 
-Whatever still runs is held to :func:`searcher.text.deadline.time_budget`. Every
-check raises a :class:`~searcher.errors.QueryError` whose one-line message
-names the culprit (quoted through :func:`~searcher.text.safety.safe_text`);
-:func:`query_notes` lists the words the parser drops on purpose (stop words).
-The limits are data, :class:`QueryLimits`.
+:func:`parse` runs both and hands a :class:`ParsedQuery` to the plan stage
+(:mod:`searcher.query.plan`), whose checks against the index
+(:mod:`searcher.query.checks`) come next. Every check raises a
+:class:`~searcher.errors.QueryError` whose one-line message names the culprit
+(quoted through :func:`~searcher.text.safety.safe_text`); :func:`query_notes`
+lists the words the parser drops on purpose (stop words).
+
+Imports Whoosh's public parser, query and fields modules, ``searcher.schema``,
+the floor, and :mod:`~searcher.query.limits` and :mod:`~searcher.query.syntax`;
+no later stage.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from datetime import datetime
 from typing import Any
 
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import Schema
-from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from searcher.errors import QueryError
-from searcher.query.dates import CLAUSE_EXPR
+from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
+from searcher.query.syntax import (
+    CLAUSE_EXPR,
+    FIELD_ALIASES,
+    apply_exclusions,
+    make_parser,
+)
 from searcher.schema import LEXICON
 from searcher.text.safety import safe_text
 
 LOGGER = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class QueryLimits:
-    """How much work one query may ask for.
-
-    :param max_chars: longest query text. Whoosh's parser is quadratic in a
-        word's length (a 20,000-character word takes 5 s to parse).
-    :param max_word_chars: longest run of characters without a space.
-    :param max_depth: deepest nesting of parentheses.
-    :param max_clauses: most index words the query looks up, after expansion
-        (a word searched in two fields counts twice, a wildcard once per word
-        it matches), like Elasticsearch's ``max_clause_count``. Whoosh spends
-        10-25 ms per expanded word on the 21,578-story Reuters index (``tr*``,
-        411 words: 8.9 s), so the default keeps such queries near 5 s.
-    :param max_expansions: most index words one wildcard, prefix, fuzzy term
-        or range may stand for (Elasticsearch's ``max_expansions``).
-    :param max_fuzzy_edits: largest edit distance of a fuzzy term (``word~2``).
-    :param max_boost: largest ``^boost``.
-    :param seconds: wall-clock budget for parsing, searching and highlighting.
-    """
-
-    max_chars: int = 4096
-    max_word_chars: int = 200
-    max_depth: int = 32
-    max_clauses: int = 256
-    max_expansions: int = 128
-    max_fuzzy_edits: int = 2
-    max_boost: float = 1000.0
-    seconds: float = 5.0
-
-
-DEFAULT_LIMITS = QueryLimits()
 
 #: Whoosh's infix operators, upper case as its parser wants them.
 BINARY_OPERATORS = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
@@ -93,8 +65,66 @@ _PIECE = re.compile(r'"|\(|\)|[^\s()"]+')
 _DATE_CLAUSE = re.compile(CLAUSE_EXPR)
 
 
-def _show(text: str, limit: int = 40) -> str:
-    """A short, printable quotation of part of a query."""
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What the parse stage hands to the plan stage.
+
+    :param text: the query as typed.
+    :param query: its query tree, ``NOT`` read as exclusion
+        (:func:`~searcher.query.syntax.apply_exclusions`).
+    :param notes: what is not searched for (:func:`query_notes`).
+    :param parser: the parser that read it, to read respellings alike.
+    """
+
+    text: str
+    query: wq.Query
+    notes: tuple[str, ...]
+    parser: qparser.QueryParser
+
+
+def parse(
+    text: str,
+    searcher: Searcher,
+    *,
+    now: datetime | None = None,
+    limits: QueryLimits = DEFAULT_LIMITS,
+) -> ParsedQuery:
+    """Check ``text`` and read it into a query tree, for the index ``searcher`` opens.
+
+    :param now: the present, for relative dates in ``date:`` clauses.
+    :raises QueryError: the text is malformed or too costly to parse, or the
+        parser failed on it or dropped part of it.
+    :raises DateError: a ``date:`` clause cannot be read.
+    """
+    # The searcher's schema, read once: ix.schema re-reads the index's TOC.
+    schema = searcher.schema
+    check_text(text, fields=query_fields(schema), limits=limits)
+    notes = query_notes(text, schema["body"].analyzer)
+    parser = make_parser(searcher, now=now)
+    return ParsedQuery(text, apply_exclusions(_parse_safely(parser, text)), notes, parser)
+
+
+def searchable_fields(schema: Schema) -> frozenset[str]:
+    """Return the names of the fields a query may search (stored-only ones and
+    word lists excluded)."""
+    return frozenset(
+        name
+        for name in schema.names()
+        if schema[name].indexed and not isinstance(schema[name], LEXICON)
+    )
+
+
+def query_fields(schema: Schema) -> frozenset[str]:
+    """Return the field names a query may name: the searchable fields and their aliases."""
+    return (
+        searchable_fields(schema)
+        | FIELD_ALIASES.keys()
+        | {alias for aliases in FIELD_ALIASES.values() for alias in aliases}
+    )
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """A short, printable quotation of part of a query, for error messages."""
     text = safe_text(text)
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
@@ -125,7 +155,7 @@ def check_text(
     for word in _WORD.finditer(text):
         if len(word.group()) > limits.max_word_chars:
             raise QueryError(
-                f"The word {_show(word.group())} is {len(word.group()):,} characters long; "
+                f"The word {quoted(word.group())} is {len(word.group()):,} characters long; "
                 f"the limit is {limits.max_word_chars}."
             )
 
@@ -216,12 +246,12 @@ def _check_field(word: str, at: int, following: str, fields: Collection[str]) ->
     if name not in fields:
         known = ", ".join(sorted(fields))
         raise QueryError(
-            f"Unknown field {_show(name)} at character {at + 1}; fields are {known} "
+            f"Unknown field {quoted(name)} at character {at + 1}; fields are {known} "
             f'(put the words in quotes to search for "{safe_text(name)}:" itself).'
         )
     if not rest and following not in ('"', "("):
         raise QueryError(
-            f"Nothing follows {_show(name + ':')} at character {at + 1}; "
+            f"Nothing follows {quoted(name + ':')} at character {at + 1}; "
             f"give a word, e.g. {safe_text(name)}:word."
         )
 
@@ -280,7 +310,7 @@ def query_notes(text: str, analyzer: Callable[..., Iterable[Any]]) -> tuple[str,
 # -- 2. parsing --------------------------------------------------------------
 
 
-def parse(parser: qparser.QueryParser, text: str) -> wq.Query:
+def _parse_safely(parser: qparser.QueryParser, text: str) -> wq.Query:
     """Parse ``text``, turning parser crashes and dropped parts into errors.
 
     :raises QueryError: the parser failed, or dropped part of the query (such
@@ -297,15 +327,15 @@ def parse(parser: qparser.QueryParser, text: str) -> wq.Query:
         # Exception on odd input; the text checks catch the known cases, this
         # net catches the rest so that no input gives a traceback.
         LOGGER.debug("parser failed on %r", text, exc_info=True)
-        raise QueryError(f"Cannot read the query {_show(text)}: {safe_text(str(exc))}.") from exc
-    for node, _ in _depths(tree):
+        raise QueryError(f"Cannot read the query {quoted(text)}: {safe_text(str(exc))}.") from exc
+    for node, _ in query_nodes(tree):
         error = getattr(node, "error", None)
         if error:
             raise QueryError(f"Cannot read {_located(text, node)}: {safe_text(str(error))}.")
     query: wq.Query = tree.normalize()
     if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
         raise QueryError(
-            f"Nothing to search for in {_show(text)}: stop words (the, a, of…), "
+            f"Nothing to search for in {quoted(text)}: stop words (the, a, of…), "
             f"punctuation and symbols are not indexed; give other words."
         )
     return query
@@ -316,115 +346,14 @@ def _located(text: str, node: wq.Query) -> str:
     if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
         field = re.search(r"(\w+):$", text[:start])
         where = f" in field {field.group(1)}" if field else ""
-        return f"{_show(text[start:end])} at character {start + 1}{where}"
-    return _show(text)
+        return f"{quoted(text[start:end])} at character {start + 1}{where}"
+    return quoted(text)
 
 
-def _depths(root: wq.Query) -> Iterator[tuple[wq.Query, int]]:
+def query_nodes(root: wq.Query) -> Iterator[tuple[wq.Query, int]]:
     """Every node of a query tree with its depth, without recursion."""
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
         yield node, depth
         stack.extend((child, depth + 1) for child in node.children())
-
-
-# -- 3. the parsed query, against the index -------------------------------------
-
-
-def searchable_fields(schema: Schema) -> frozenset[str]:
-    """Return the names of the fields a query may search (stored-only ones and
-    word lists excluded)."""
-    return frozenset(
-        name
-        for name in schema.names()
-        if schema[name].indexed and not isinstance(schema[name], LEXICON)
-    )
-
-
-def check_query(
-    query: wq.Query, reader: IndexReader, *, limits: QueryLimits = DEFAULT_LIMITS
-) -> None:
-    """Reject a parsed query that would run away on this index.
-
-    Counts leaf clauses, checks boosts and fuzzy edit distances, and counts the
-    index words each wildcard, prefix, fuzzy term or range stands for (stopping
-    at the limit, so the count itself stays cheap).
-
-    :raises QueryError: the first limit exceeded, naming the clause.
-    """
-    clauses = 0
-    for node, depth in _depths(query):
-        if depth > limits.max_depth * 2 + 8:  # operators add a level or two per group
-            raise QueryError(f"The query nests too deeply (over {limits.max_depth}); simplify it.")
-        boost = getattr(node, "boost", 1.0)
-        if not isinstance(boost, int | float) or not math.isfinite(boost):
-            raise QueryError(f"The boost of {_clause(node)} is not a number; use e.g. ^2.")
-        if not 0 <= boost <= limits.max_boost:
-            raise QueryError(
-                f"The boost ^{boost:g} of {_clause(node)} is out of range; "
-                f"use 0 to {limits.max_boost:g}."
-            )
-        if isinstance(node, wq.Term) and node.text in ("", b""):
-            raise QueryError(
-                f"{_clause(node)} searches for nothing; a range needs a start or an end."
-            )
-        if isinstance(node, wq.Every) and node.fieldname:
-            raise QueryError(
-                f"{_clause(node)} matches every article that has a {node.fieldname} field; "
-                f"give a word to search for."
-            )
-        if node.is_leaf():
-            clauses += 1
-        if isinstance(node, wq.MultiTerm):
-            clauses += _check_expansion(node, reader, limits)
-        if clauses > limits.max_clauses:
-            raise QueryError(
-                f"The query has more than {limits.max_clauses:,} clauses (each word counts "
-                f"once per field searched, each wildcard once per word it matches); "
-                f"shorten it."
-            )
-
-
-def _clause(node: wq.Query) -> str:
-    return _show(str(node))
-
-
-_EXPANSION_HINTS = (
-    (wq.TermRange, "narrow the range"),
-    (wq.FuzzyTerm, "use fewer edits or a longer word"),
-    (wq.Regex, "make the pattern more specific"),
-)
-
-
-def _check_expansion(node: wq.MultiTerm, reader: IndexReader, limits: QueryLimits) -> int:
-    """Check one multi-word clause; return how many words it expands to."""
-    if isinstance(node, wq.FuzzyTerm) and node.maxdist > limits.max_fuzzy_edits:
-        raise QueryError(
-            f"{_clause(node)} allows {node.maxdist:g} edits; the limit is "
-            f"{limits.max_fuzzy_edits} (write ~1 or ~2)."
-        )
-    if isinstance(node, wq.Regex) and len(node.text) > limits.max_word_chars:
-        raise QueryError(
-            f"The pattern {_clause(node)} is longer than {limits.max_word_chars} characters."
-        )
-    if isinstance(node, wq.PatternQuery) and not node.text.strip("*?"):
-        raise QueryError(
-            f"{_clause(node)} matches every word; put letters in the pattern, e.g. immun*."
-        )
-    if node.field() not in reader.schema:
-        return 0
-    try:
-        found = sum(1 for _ in islice(node.expanded_terms(reader), limits.max_expansions + 1))
-    except re.error as exc:
-        raise QueryError(f"{_clause(node)} is not a valid pattern ({exc}).") from exc
-    if found > limits.max_expansions:
-        hint = next(
-            (h for kind, h in _EXPANSION_HINTS if isinstance(node, kind)),
-            "put more letters before the * or ?",
-        )
-        raise QueryError(
-            f"{_clause(node)} matches more than {limits.max_expansions:,} words in the index; "
-            f"{hint}."
-        )
-    return found

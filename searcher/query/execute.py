@@ -1,0 +1,160 @@
+"""The execute stage: a :class:`~searcher.query.plan.QueryPlan` run against an
+open searcher.
+
+:func:`execute` scores the plan's ranked query, adding feedback words first
+(:mod:`searcher.query.feedback`), keeps the best hits the plan asks for, and
+finds every article the asked query matches under the restriction. With a
+searcher weighted by BM25F, the query is scored once, term by term
+(:mod:`searcher.query.bulkscore`), and the hits (by score, or sorted by date)
+and the matching set are read from its scores; otherwise Whoosh's collector runs
+it. What it hands on, :class:`Executed`, keeps the :class:`Execution` for
+searching deeper (collapsing near-duplicates) and counting respellings.
+
+Imports Whoosh's public query, sorting, index and searching modules,
+``searcher.store.postings`` (posting lists and restriction sets kept per open
+searcher), :mod:`~searcher.query.plan` (the plan's type) and the execute-stage
+modules (``bulkscore``, ``feedback``, ``ranking``); nothing of the present stage.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.index import FileIndex
+from whoosh.searching import Results, Searcher
+
+from searcher.query import bulkscore, feedback, ranking
+from searcher.query.plan import QueryPlan
+from searcher.store import postings
+
+LOGGER = logging.getLogger(__name__)
+
+
+def open_searcher(ix: FileIndex) -> Searcher:
+    """Return a searcher of ``ix`` that scores as :func:`execute` expects."""
+    return ix.searcher(weighting=ranking.make_weighting())
+
+
+@dataclass(frozen=True)
+class Executed:
+    """What the execute stage hands to the present stage.
+
+    :param execution: the run, to search deeper and count respellings.
+    :param results: the best :attr:`~searcher.query.plan.QueryPlan.depth` hits.
+    :param matched: every article the asked query matches under the restriction.
+    """
+
+    execution: Execution
+    results: Results
+    matched: set[int]
+
+
+def execute(plan: QueryPlan, searcher: Searcher) -> Executed:
+    """Run ``plan`` on the index ``searcher`` opens (made with :func:`open_searcher`)."""
+    scorer = bulkscore.BulkScorer(searcher) if bulkscore.supported(searcher) else None
+    ranked = feedback.expand(plan.ranked, plan.feedback_words, searcher, scorer)
+    execution = Execution(searcher, ranked, plan.restrict, plan.sortedby, scorer)
+    results = execution.results(plan.depth)
+    # The rewrite only re-orders: counting the asked query is the same set, and
+    # it stays plain Or/And/Term, which matching_docs counts from posting lists.
+    matched = execution.matching(plan.asked)
+    return Executed(execution, results, matched)
+
+
+class Execution:
+    """One query's searches: the ranked hits, searched deeper when collapsing
+    near-duplicates leaves too few, its matching set, and the counts of
+    respelled queries, all under the restriction.
+
+    With a ``scorer``, the query is scored once, term by term, and the hits (by
+    score, or sorted by date) and the matching set are read from its scores;
+    without, Whoosh's collector runs it.
+    """
+
+    def __init__(
+        self,
+        searcher: Searcher,
+        query: wq.Query,
+        restrict: wq.Query | None,
+        sortedby: sorting.FacetType | None,
+        scorer: bulkscore.BulkScorer | None = None,
+    ) -> None:
+        self.searcher = searcher
+        self.scorer = scorer
+        # The restriction as a set of docnums, and nothing to search when it is
+        # empty: Whoosh's FilterCollector takes an empty allow-set for "no
+        # filter" when counting, so len(results) would count everything.
+        self.allowed = (
+            postings.remembered_filter(
+                searcher, restrict, lambda: matching_docs(searcher, restrict)
+            )
+            if restrict is not None
+            else None
+        )
+        self.query = wq.NullQuery if self.allowed == set() else query
+        self.sortedby = sortedby
+
+    def results(self, depth: int) -> Results:
+        """Return the best ``depth`` hits (or the first, sorted by date)."""
+        top: list[tuple[Any, int]] | None = None
+        if self.scorer is not None and self.sortedby is None:
+            top = self.scorer.top(self.query, depth, self.allowed)
+        elif self.scorer is not None:
+            top = self.scorer.sorted_top(self.query, self.sortedby, depth, self.allowed)
+        if top is not None:
+            return Results(self.searcher, self.query, top)
+        return self.searcher.search(
+            self.query, limit=depth, filter=self.allowed, sortedby=self.sortedby
+        )
+
+    def matching(self, query: wq.Query) -> set[int]:
+        """Return every article ``query`` (the asked query, which the ranked query
+        rewrites) matches under the restrictions, for the total and the facets."""
+        if self.allowed == set():
+            return set()
+        if self.scorer is not None:
+            # The rewrite matches what the asked query matches, and its scores
+            # are already at hand.
+            found = self.scorer.matching(self.query)
+        else:
+            # Sets from posting lists: Whoosh's own count re-runs the query doc by doc.
+            found = matching_docs(self.searcher, query)
+        return found if self.allowed is None else found & self.allowed
+
+    def count(self, query: wq.Query) -> int:
+        """Return how many articles ``query`` (planned, see
+        :func:`~searcher.query.plan.respelled_query`) finds under the same restrictions."""
+        if self.allowed == set():
+            return 0
+        found = matching_docs(self.searcher, query)
+        return len(found if self.allowed is None else found & self.allowed)
+
+
+def matching_docs(searcher: Searcher, query: wq.Query) -> set[int]:
+    """Return the documents ``query`` matches, ignoring scores.
+
+    Terms and term ranges are read as the union of their posting lists, and
+    plain ``Or``/``And``/``AndNot`` combine sets: ten times faster than Whoosh's
+    ``docs_for_query``, which steps matchers document by document (a month of
+    Reuters: 9 ms against 130 ms). Anything else is left to Whoosh.
+    """
+    kind = type(query)
+    if kind is wq.Or:
+        return set().union(*(matching_docs(searcher, q) for q in query.subqueries))
+    if kind is wq.And:
+        sets = sorted((matching_docs(searcher, q) for q in query.subqueries), key=len)
+        return set.intersection(*sets) if sets else set()
+    if kind is wq.AndNot:
+        return matching_docs(searcher, query.a) - matching_docs(searcher, query.b)
+    if kind in (wq.Term, wq.TermRange):
+        found: set[int] = set()
+        for field, text in query.existing_terms(searcher.reader(), expand=True):
+            found |= postings.term_docs(searcher, field, text)
+        return found
+    if query is wq.NullQuery:
+        return set()
+    return set(searcher.docs_for_query(query))

@@ -1,0 +1,182 @@
+"""Pseudo-relevance feedback (RM3-like), run by the execute stage on the
+field-weighted query (:func:`searcher.query.ranking.weigh_fields`).
+
+For descriptive queries of at least :data:`PRF_MIN_TERMS` words, the best
+:data:`PRF_DOCS` articles of a first pass vote for :data:`PRF_TERMS` words,
+weighted by how often they occur there, how rare they are in the collection,
+and how well each article scored. The words only add to the score of articles
+the query already matches, so ``NOT``, ``AND``, phrases and field searches keep
+their meaning, and snippets do not highlight them.
+
+The constants were chosen on the odd TIME queries (``benchmarks/ranking_sweep.py``;
+figures in ``benchmarks/ranking.py``).
+
+Imports Whoosh's public query and searching modules, ``searcher.store`` (its
+quiet matcher), and :mod:`~searcher.query.ranking` and
+:mod:`~searcher.query.bulkscore`; ``searcher.analysis.fast`` only when an
+article has no term vector.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.query.wrappers import WrappingQuery
+from whoosh.searching import Searcher
+
+from searcher.query.bulkscore import BulkScorer
+from searcher.query.ranking import SumOr, rsj_idf
+from searcher.store.internals import QuietMatcher
+
+LOGGER = logging.getLogger(__name__)
+
+#: Pseudo-relevance feedback: queries with at least this many distinct words ...
+PRF_MIN_TERMS = 3
+#: ... are expanded from this many top articles of a first pass ...
+PRF_DOCS = 10
+#: ... with this many words (the query's own words included, so they are re-weighted;
+#: 20 scored alike on TIME and cost ~20 ms more per query) ...
+PRF_TERMS = 10
+#: ... whose weights sum to this share of the query's own weight.
+PRF_WEIGHT = 0.5
+#: How fast an article's vote fades with its score: ``exp(-PRF_SHARPNESS * (1 - s/top))``.
+PRF_SHARPNESS = 5.0
+#: Articles whose vote is below this are not read.
+PRF_MIN_VOTE = 0.02
+#: Only this many of the most frequent words of the top articles are considered.
+PRF_CANDIDATES = 150
+
+
+def expand(
+    query: wq.Query, words: Sequence[str], searcher: Searcher, scorer: BulkScorer | None = None
+) -> wq.Query:
+    """Return ``query`` with feedback words added, ``query ANDMAYBE words``, when
+    ``words`` (the query's own search words, :func:`searcher.query.ranking.query_words`)
+    are at least :data:`PRF_MIN_TERMS`; else ``query`` itself.
+
+    The expanded query matches the same articles as ``query``; only scores change.
+
+    :param query: the field-weighted query.
+    :param searcher: an open searcher of the index (for the first pass).
+    :param scorer: scores the first pass when given (else Whoosh's collector does).
+    """
+    if PRF_DOCS < 1 or len(words) < PRF_MIN_TERMS:
+        return query
+    expansion = _feedback(query, searcher, words, scorer)
+    if expansion is None:
+        return query
+    return wq.AndMaybe(query, expansion)
+
+
+class Unhighlighted(WrappingQuery):  # type: ignore[misc]
+    """Feedback words: they add to scores, but snippets do not highlight them,
+    since the reader never typed them."""
+
+    #: Read by :mod:`searcher.query.bulkscore`: the words count for no coordination bonus.
+    quiet = True
+
+    def leaves(self) -> Iterator[wq.Query]:
+        return iter(())
+
+    def normalize(self) -> wq.Query:
+        return Unhighlighted(self.child.normalize())
+
+    def matcher(self, searcher: Searcher, context: Any = None) -> Any:
+        return QuietMatcher(self.child.matcher(searcher, context))
+
+
+def _term_counts(searcher: Searcher, docnum: int) -> Counter[str]:
+    """Body term frequencies of one article: from its term vector, else re-analysed."""
+    reader = searcher.reader()
+    if reader.has_vector(docnum, "body"):
+        return Counter(dict(reader.vector_as("weight", docnum, "body")))
+    fast = _fast_body_analyzer(searcher)
+    body = searcher.stored_fields(docnum).get("body", "")
+    counts = Counter(fast.terms(fast.tokens(body)))
+    counts.pop("", None)  # words the filters drop
+    return counts
+
+
+_FAST: dict[int, Any] = {}
+
+
+def _fast_body_analyzer(searcher: Searcher) -> Any:
+    """The indexer's cached fast analyzer for the body field (same terms, a
+    dict lookup per known word instead of the filter chain)."""
+    analyzer = searcher.schema["body"].analyzer
+    fast = _FAST.get(id(analyzer))
+    if fast is None:
+        from searcher.analysis.fast import FastAnalyzer  # the indexer's, loaded only here
+
+        _FAST.clear()  # one schema at a time: ids of dead analyzers may be reused
+        fast = _FAST[id(analyzer)] = (analyzer, FastAnalyzer(analyzer))
+    return fast[1]
+
+
+def _by_weight(item: tuple[str, float]) -> float:
+    return item[1]
+
+
+def weigh_by_rarity(
+    candidates: list[tuple[str, float]], docs: int, frequency: Callable[[str], int]
+) -> dict[str, float]:
+    """Return ``weight * idf`` of the candidates (heaviest first) that may be among
+    the best :data:`PRF_TERMS`: once even the rarest word could not make a
+    lighter candidate beat the current last of the best, the rest are skipped
+    (the choice is the same, with fewer document frequencies to look up)."""
+    most = rsj_idf(docs, 0)
+    scored: dict[str, float] = {}
+    best: list[float] = []
+    for term, weight in candidates:
+        if len(best) == PRF_TERMS and weight * most < best[0]:
+            break
+        score = scored[term] = weight * rsj_idf(docs, frequency(term))
+        if len(best) < PRF_TERMS:
+            heapq.heappush(best, score)
+        elif score > best[0]:
+            heapq.heapreplace(best, score)
+    return scored
+
+
+def _feedback(
+    query: wq.Query, searcher: Searcher, words: Sequence[str], scorer: BulkScorer | None
+) -> wq.Query | None:
+    """Return the expansion words of ``query`` as a weighted ``Or``, or ``None``."""
+    if scorer is not None:
+        best = scorer.top(query, PRF_DOCS)
+    else:
+        # Block-quality skipping costs more than it saves on a query this long.
+        results = searcher.search(query, limit=PRF_DOCS, optimize=False)
+        best = [(hit.score, hit.docnum) for hit in results]
+    if not best or best[0][0] <= 0:
+        return None
+    top = best[0][0]
+    weights: defaultdict[str, float] = defaultdict(float)
+    for score, docnum in best:
+        vote = math.exp(-PRF_SHARPNESS * (1 - score / top))
+        if vote < PRF_MIN_VOTE:
+            break
+        counts = _term_counts(searcher, docnum)
+        length = sum(counts.values()) or 1
+        for term, count in counts.items():
+            weights[term] += vote * count / length
+    frequency = scorer.doc_frequency if scorer is not None else searcher.doc_frequency
+    scored = weigh_by_rarity(
+        heapq.nlargest(PRF_CANDIDATES, weights.items(), key=_by_weight),
+        searcher.doc_count_all(),
+        lambda term: frequency("body", term),
+    )
+    chosen = heapq.nlargest(PRF_TERMS, sorted(scored.items()), key=_by_weight)
+    total = sum(weight for _, weight in chosen)
+    if total <= 0:
+        return None
+    scale = PRF_WEIGHT * len(words) / total
+    LOGGER.debug("feedback words: %s", ", ".join(term for term, _ in chosen))
+    terms = [wq.Term("body", term, boost=scale * weight) for term, weight in chosen]
+    return Unhighlighted(SumOr(terms))

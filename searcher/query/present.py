@@ -1,0 +1,150 @@
+"""The present stage: an executed plan turned into :class:`~searcher.models.SearchResults`.
+
+:func:`present` folds near-duplicates into the hit that leads them
+(:func:`collapse`, searching deeper while too few are left), converts one page
+of Whoosh hits into :class:`~searcher.models.SearchHit` with snippets
+(:mod:`searcher.query.snippets`), shows the query it ran (:func:`explain`), and
+adds "did you mean" (:mod:`searcher.query.suggest`) and facet counts
+(:mod:`searcher.query.facets`). :mod:`searcher.query.similar` presents its hits
+with :func:`to_hit`.
+
+Imports Whoosh's public query, searching and ``util.times`` modules,
+``searcher.analysis`` (near-duplicate signatures), ``searcher.models``, the
+plan (:class:`~searcher.query.plan.QueryPlan`, :func:`~searcher.query.plan.respelled_query`)
+and what execute hands on (:class:`~searcher.query.execute.Executed`), and the
+present-stage modules (``snippets``, ``suggest``, ``facets``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from whoosh import query as wq
+from whoosh.searching import Hit
+from whoosh.util.times import long_to_datetime
+
+from searcher.analysis import neardup
+from searcher.models import SearchHit, SearchResults, Segment
+from searcher.query.execute import Executed
+from searcher.query.facets import count_facets
+from searcher.query.plan import QueryPlan, respelled_query
+from searcher.query.snippets import SNIPPET_CHARS, snippet_cutter
+from searcher.query.suggest import suggest
+
+LOGGER = logging.getLogger(__name__)
+
+#: "Did you mean" is tried only for queries finding fewer articles than this.
+SUGGEST_BELOW = 50
+
+
+def present(plan: QueryPlan, executed: Executed) -> SearchResults:
+    """Return the page of results ``plan`` asks for, from what ran."""
+    total = len(executed.matched)
+    leaders = collapse(executed, plan.page * plan.limit, plan.collapse)
+    highlighter = snippet_cutter(executed.results)
+    hits = tuple(
+        to_hit(hit, rank, highlighter, tuple(copy["id"] for copy in copies))
+        for rank, (hit, copies) in enumerate(leaders, 1)
+        if rank > (plan.page - 1) * plan.limit
+    )
+    suggestion = _suggestion(plan, executed) if total < SUGGEST_BELOW else None
+    reader = executed.execution.searcher.reader()
+    restrict = plan.restrict
+    return SearchResults(
+        query=plan.text,
+        parsed=explain(plan.asked) + (f" FILTER {explain(restrict)}" if restrict else ""),
+        total=total,
+        hits=hits,
+        page=plan.page,
+        facets=count_facets(reader, executed.matched) if plan.facets else None,
+        suggestion=suggestion,
+        notes=plan.notes,
+    )
+
+
+def collapse(executed: Executed, want: int, fold: bool = True) -> list[tuple[Hit, list[Hit]]]:
+    """Return the first ``want`` hits, each with its near-duplicates among the
+    scored hits (none unless ``fold``), searching deeper while folding leaves
+    too few."""
+    results, total = executed.results, len(executed.matched)
+    reader = executed.execution.searcher.reader()
+    while True:
+        # Not list(results): list() asks len(), and Whoosh's len() counts
+        # every match again, document by document.
+        hits = list(iter(results))
+        if not fold or not reader.has_column("signature"):
+            return [(hit, []) for hit in hits[:want]]
+        column = reader.column_reader("signature")
+        grouped = neardup.group([(i, column[hit.docnum]) for i, hit in enumerate(hits)])
+        if len(grouped) >= want or len(hits) >= total:
+            break
+        results = executed.execution.results(len(hits) * 4)
+    return [(hits[i], [hits[c] for c in copies]) for i, copies in grouped[:want]]
+
+
+def _suggestion(plan: QueryPlan, executed: Executed) -> str | None:
+    """The query respelled, when that finds clearly more under the same restriction."""
+    execution = executed.execution
+    searcher = execution.searcher
+    return suggest(
+        searcher.reader(),
+        plan.text,
+        len(executed.matched),
+        lambda text: execution.count(respelled_query(plan, text, searcher)),
+        lambda word: "".join(searcher.schema["body"].process_text(word, mode="query")),
+    )
+
+
+def _snippets(
+    hit: Hit, highlighter: Callable[[Hit], list[tuple[Segment, ...]]]
+) -> tuple[tuple[Segment, ...], ...]:
+    fragments = highlighter(hit)
+    if fragments:
+        return tuple(fragments)
+    body: str = hit.get("body", "")
+    if not body:
+        return ()
+    lead = body[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(body) > SNIPPET_CHARS else body
+    return ((Segment(lead, False),),)
+
+
+def to_hit(
+    hit: Hit,
+    rank: int,
+    highlighter: Callable[[Hit], list[tuple[Segment, ...]]],
+    similar_ids: tuple[str, ...] = (),
+) -> SearchHit:
+    """Convert a Whoosh hit to a :class:`SearchHit` ranked ``rank``, with snippets
+    cut by ``highlighter`` (see :func:`snippet_cutter`)."""
+    title = hit.get("title") or hit.get("body", "")[:80]
+    return SearchHit(
+        rank=rank,
+        # Sorted by date, Whoosh's "score" is the sort key: no relevance score.
+        score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,
+        id=hit["id"],
+        path=hit["path"],
+        title=title,
+        byline=hit.get("byline", ""),
+        source=hit.get("source", ""),
+        date=hit.get("date"),
+        url=hit.get("url", ""),
+        snippets=_snippets(hit, highlighter),
+        similar_count=len(similar_ids),
+        similar_ids=similar_ids,
+    )
+
+
+def explain(query: wq.Query | None) -> str:
+    """Return the query as text, with date ranges shown as ISO dates (and a
+    range past the first or last date there is, ``date:>9999-12-31``, as ``NOTHING``)."""
+    if query is None:
+        return ""
+
+    def iso(match: re.Match[str]) -> str:
+        ends = [long_to_datetime(int(g)).isoformat() if g else "" for g in match.groups()]
+        return f"date:[{ends[0]} TO {ends[1]}]"
+
+    text = str(query).replace(str(wq.NullQuery), "NOTHING")
+    return re.sub(r"date:\[(\d*) TO (\d*)\]", iso, text)
