@@ -30,9 +30,11 @@ run: $(VENV)/.installed bytecode
 	$(BIN)/searcher index $(CORPUS)
 	$(BIN)/searcher query "$(QUERY)"
 
+# ruff, then the layers and walls of ARCHITECTURE.md (import-linter, pyproject.toml).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy searcher

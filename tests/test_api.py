@@ -1,11 +1,15 @@
-"""The public API and the module layering rules of STYLE.md §9."""
+"""The public API, its docs, and the layers of ARCHITECTURE.md, checked by import-linter."""
 
 from __future__ import annotations
 
 import ast
 import doctest
 import importlib
+import os
 import pkgutil
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,48 +27,51 @@ def test_public_api_is_sorted_and_exported() -> None:
         assert hasattr(searcher, name), name
 
 
-def _imports(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
-
-
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
+LINT_IMPORTS = str(Path(sys.executable).with_name("lint-imports"))
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
-def test_layering(path: Path) -> None:
-    imports = _imports(path)
-    name = path.relative_to(PACKAGE).as_posix()
-    if not name.startswith("cli/") and name != "__main__.py":
-        assert not any(i == "click" or i.startswith("click.") for i in imports), (
-            "only cli imports click"
-        )
-        assert "searcher.cli" not in imports
-    if name.startswith("ingest/"):
-        assert not any(i.startswith("whoosh") for i in imports), "ingest never imports whoosh"
-        assert not any(
-            i.startswith("searcher.")
-            and not i.startswith(
-                (
-                    "searcher.ingest",
-                    "searcher.models",
-                    "searcher.errors",
-                    "searcher.text.dates",
-                    "searcher.config",
-                )
-            )
-            for i in imports
-        )
-    if name in ("analysis.py", "schema.py"):
-        assert not any(i.startswith("searcher.ingest") for i in imports)
-    leaves = ("errors.py", "models.py", "config.py", "dates.py", "safetext.py")
-    if name in leaves:
-        assert not any(i.startswith(("searcher", "whoosh", "nltk", "bs4")) for i in imports)
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """Run import-linter's contracts (pyproject.toml) over the package in ``root``."""
+    return subprocess.run(
+        [LINT_IMPORTS, "--no-logo", "--no-cache"],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_layers_and_walls_hold() -> None:
+    done = _lint_imports(REPO)
+    assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "statement", "broken"),
+    [
+        # Upward, and lazy: grimp reads imports inside functions too.
+        ("store/readers.py", "from searcher.query import search", "searcher.store is not allowed"),
+        ("query/present.py", "from searcher.indexing import run", "searcher.query is not allowed"),
+        ("text/dates.py", "from searcher import schema", "searcher.text is not allowed"),
+        ("query/present.py", "from whoosh.matching import ListMatcher", "whoosh.matching"),
+        ("query/present.py", "from whoosh.highlight import Highlighter as H; H._x", "private"),
+        ("ingest/text.py", "import whoosh", "The readers never import Whoosh BROKEN"),
+        ("schema.py", "import click", "Only the CLI imports click BROKEN"),
+    ],
+)
+def test_a_crossing_import_breaks_a_contract(
+    tmp_path: Path, module: str, statement: str, broken: str
+) -> None:
+    for name in ("searcher", "tools"):
+        shutil.copytree(REPO / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path)
+    with (tmp_path / "searcher" / module).open("a") as source:
+        source.write(f"\n\ndef _crossing() -> None:\n    {statement}\n")
+    done = _lint_imports(tmp_path)
+    assert done.returncode == 1, done.stdout
+    assert broken in done.stdout
 
 
 def test_library_never_prints() -> None:

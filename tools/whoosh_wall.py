@@ -18,9 +18,24 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+from pathlib import Path
 from typing import Any, cast
 
 from importlinter import Contract, ContractCheck, fields, output
+
+
+def _source_file(module: str) -> Path | None:
+    """The file of ``module``, found from its top-level package's folder: finding
+    a submodule's spec would import (run) the packages above it."""
+    top, *rest = module.split(".")
+    spec = importlib.util.find_spec(top)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    base = Path(next(iter(spec.submodule_search_locations)), *rest)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def _private(name: str) -> bool:
@@ -39,11 +54,10 @@ class WhooshWallContract(Contract):
         return any(module == m or module.startswith(m + ".") for m in internal)
 
     def _breaches(self, module: str) -> list[str]:
-        spec = importlib.util.find_spec(module)
-        if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        source = _source_file(module)
+        if source is None:
             return []
-        with open(spec.origin, encoding="utf-8") as handle:
-            tree = ast.parse(handle.read(), spec.origin)
+        tree = ast.parse(source.read_text(encoding="utf-8"), str(source))
         bound: set[str] = set()  # local names that stand for Whoosh modules or objects
         found = []
         ext = str(self.external)
