@@ -40,7 +40,7 @@ from whoosh.searching import Searcher
 
 from searcher.query import phrases
 from searcher.store import postings
-from searcher.store.postings import Segment
+from searcher.store.postings import SegmentPostings
 
 LOGGER = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class BulkScorer:
             self._memo[query] = found
         return found
 
-    def _segment_scores(self, query: wq.Query, segment: Segment) -> _Part:
+    def _segment_scores(self, query: wq.Query, segment: SegmentPostings) -> _Part:
         """A whole query's scores in one segment, remembered for this search (the
         feedback pass scores the query that the final query then contains)."""
         key = (query, id(segment))
@@ -203,7 +203,7 @@ class BulkScorer:
     def _part(
         self,
         query: wq.Query,
-        segment: Segment,
+        segment: SegmentPostings,
         counts: bool,
         within: Scores | None = None,
     ) -> _Part:
@@ -228,7 +228,9 @@ class BulkScorer:
             return _Part(part.scores, {} if counts else None, 0)
         return self._by_matcher(query, segment, counts)
 
-    def _term(self, query: wq.Term, segment: Segment, counts: bool, within: Scores | None) -> _Part:
+    def _term(
+        self, query: wq.Term, segment: SegmentPostings, counts: bool, within: Scores | None
+    ) -> _Part:
         if query.fieldname not in self._schema or type(query) is not wq.Term:
             return self._by_matcher(query, segment, counts)
         fieldtype = self._schema[query.fieldname]
@@ -250,7 +252,7 @@ class BulkScorer:
         return _Part(scores, dict.fromkeys(scores, 1) if counts else None, 1)
 
     def _phrase(
-        self, query: wq.Phrase, segment: Segment, counts: bool, within: Scores | None
+        self, query: wq.Phrase, segment: SegmentPostings, counts: bool, within: Scores | None
     ) -> _Part:
         """Whoosh's ``Phrase``, matched on positions (:mod:`searcher.query.phrases`)."""
         fieldname = query.fieldname
@@ -265,7 +267,9 @@ class BulkScorer:
         words = len(query.words)
         return _Part(scores, dict.fromkeys(scores, words) if counts else None, words)
 
-    def _or(self, query: wq.Or, segment: Segment, counts: bool, within: Scores | None) -> _Part:
+    def _or(
+        self, query: wq.Or, segment: SegmentPostings, counts: bool, within: Scores | None
+    ) -> _Part:
         subs = query.subqueries
         if not subs:
             return _EMPTY
@@ -284,7 +288,7 @@ class BulkScorer:
             scores = _coordinate(scores, matched, terms, scale)
         return _Part(scores, matched if counts else None, terms)
 
-    def _and(self, query: wq.And, segment: Segment, counts: bool) -> _Part:
+    def _and(self, query: wq.And, segment: SegmentPostings, counts: bool) -> _Part:
         subs = query.subqueries
         if not subs:
             return _EMPTY
@@ -310,7 +314,7 @@ class BulkScorer:
             matched = {d: sum(p.counts[d] for p in parts if p.counts) for d in common}
         return _Part(scores, matched, sum(p.terms for p in parts + excluded))
 
-    def _and_not(self, query: wq.AndNot, segment: Segment, counts: bool) -> _Part:
+    def _and_not(self, query: wq.AndNot, segment: SegmentPostings, counts: bool) -> _Part:
         kept = self._part(query.a, segment, counts)
         dropped = self._part(query.b, segment, False)
         scores = {d: s for d, s in kept.scores.items() if d not in dropped.scores}
@@ -319,7 +323,7 @@ class BulkScorer:
             matched = {d: kept.counts[d] for d in scores}
         return _Part(scores, matched, kept.terms + dropped.terms)
 
-    def _and_maybe(self, query: wq.AndMaybe, segment: Segment, counts: bool) -> _Part:
+    def _and_maybe(self, query: wq.AndMaybe, segment: SegmentPostings, counts: bool) -> _Part:
         base = (
             self._part(query.a, segment, True) if counts else self._segment_scores(query.a, segment)
         )
@@ -332,7 +336,7 @@ class BulkScorer:
             matched = {d: c + plus.get(d, 0) for d, c in base.counts.items()}
         return _Part(scores, matched, base.terms + extra.terms)
 
-    def _by_matcher(self, query: wq.Query, segment: Segment, counts: bool) -> _Part:
+    def _by_matcher(self, query: wq.Query, segment: SegmentPostings, counts: bool) -> _Part:
         """Any other query: Whoosh's own matcher, one document at a time."""
         sub = segment.searcher
         matcher = query.matcher(sub, self._context)

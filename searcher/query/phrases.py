@@ -20,7 +20,7 @@ from whoosh import formats
 from whoosh import query as wq
 
 from searcher.store import postings
-from searcher.store.postings import SearcherCache, Segment
+from searcher.store.postings import SearcherCache, SegmentPostings
 
 
 def positional(fieldtype: Any) -> bool:
@@ -32,7 +32,7 @@ def positional(fieldtype: Any) -> bool:
 def phrase_scores(
     query: wq.Phrase,
     fieldtype: Any,
-    segment: Segment,
+    segment: SegmentPostings,
     data: SearcherCache,
     idf: Callable[[str, bytes], float],
     within: dict[int, float] | None = None,

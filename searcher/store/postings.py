@@ -43,7 +43,7 @@ _UNREAD = (array("q"), array("d"))  # a marker: not yet looked up
 
 
 @dataclass
-class Segment:
+class SegmentPostings:
     """One segment of a searcher: its sub-searcher, docnum offset, deleted
     documents, field lengths and the postings read so far."""
 
@@ -64,7 +64,7 @@ class SearcherCache:
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self.segments = [
-            Segment(sub, offset, _deleted(sub.reader()))
+            SegmentPostings(sub, offset, _deleted(sub.reader()))
             for sub, offset in searcher.leaf_searchers()
         ]
         self.cached = 0
@@ -73,7 +73,7 @@ class SearcherCache:
         self.filters: dict[wq.Query, set[int]] = {}
 
     def scored(
-        self, segment: Segment, fieldname: str, text: bytes, scorable: bool
+        self, segment: SegmentPostings, fieldname: str, text: bytes, scorable: bool
     ) -> Postings | None:
         """A term's postings in a segment with each posting's BM25 part
         ``w * (K1 + 1) / (w + norm)`` (``idf * part`` is Whoosh's score), from
@@ -89,7 +89,9 @@ class SearcherCache:
             self.cached += size
         return postings
 
-    def maximum(self, segment: Segment, fieldname: str, text: bytes, scorable: bool) -> float:
+    def maximum(
+        self, segment: SegmentPostings, fieldname: str, text: bytes, scorable: bool
+    ) -> float:
         """The largest BM25 part (or weight) of a term's postings in a segment."""
         key = (fieldname, text)
         most = segment.maxima.get(key)
@@ -115,7 +117,7 @@ class SearcherCache:
         self.cached = 0
 
     def _read(
-        self, segment: Segment, fieldname: str, text: bytes, scorable: bool
+        self, segment: SegmentPostings, fieldname: str, text: bytes, scorable: bool
     ) -> Postings | None:
         found = read_postings(segment, fieldname, text)
         if found is None:
@@ -148,7 +150,7 @@ class SearcherCache:
             ]
         return norms
 
-    def _lengths(self, segment: Segment, fieldname: str) -> bytes:
+    def _lengths(self, segment: SegmentPostings, fieldname: str) -> bytes:
         """Each document's quantized length of ``fieldname``, by local docnum."""
         lengths = segment.lengths.get(fieldname)
         if lengths is None:
@@ -208,7 +210,7 @@ def forget(searcher: Searcher) -> None:
 
 
 def read_postings(
-    segment: Segment, fieldname: str, text: str | bytes, *, weights: bool = True
+    segment: SegmentPostings, fieldname: str, text: str | bytes, *, weights: bool = True
 ) -> tuple[list[int], list[float]] | None:
     """Return the local docnums and (unless ``weights`` is false: empty) weights
     of a term's live postings in a segment, or ``None`` when it lacks the term."""
@@ -237,7 +239,7 @@ def read_postings(
 
 
 def read_positions(
-    segment: Segment, fieldname: str, text: bytes, wanted: set[int]
+    segment: SegmentPostings, fieldname: str, text: bytes, wanted: set[int]
 ) -> dict[int, list[int]]:
     """The positions of a term in the ``wanted`` documents (local docnums) of a
     segment, reading only the posting blocks that can hold them."""
@@ -268,7 +270,9 @@ def read_positions(
         matcher._goto(matcher._nextoffset)
 
 
-def _matcher(segment: Segment, fieldname: str, text: str | bytes) -> tuple[Any, bool] | None:
+def _matcher(
+    segment: SegmentPostings, fieldname: str, text: str | bytes
+) -> tuple[Any, bool] | None:
     """A term's matcher in a segment, deleted documents not left out (callers do
     that), and whether it is a W3 posting list whose blocks can be read whole;
     ``None`` when the segment lacks the term."""
