@@ -15,7 +15,7 @@ order and for each one, in this order:
    is already indexed from another file and exact duplicates of an indexed
    story, going through the round's files in corpus order (so the same copy
    is kept whichever worker read which file), and has an article take the
-   place of an indexed one of a later file (:mod:`searcher.committing`);
+   place of an indexed one of a later file (:mod:`searcher.indexing.committing`);
 3. writes a new table of contents naming the new segments, durably;
 4. commits the manifest (files and article ids) in one SQLite transaction.
 
