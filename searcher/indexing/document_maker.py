@@ -294,6 +294,8 @@ def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any
         fields.update(neardup.signature_fields(article.body))
     if article.date is not None:
         fields["date"] = article.date
-        fields["month"] = f"{article.date:%Y-%m}"
-        fields["day"] = f"{article.date:%Y%m%d}"
+        # Four-digit years, as the query side writes them (strftime's %Y does not
+        # pad the year 999 on every platform).
+        fields["month"] = f"{article.date.year:04d}-{article.date.month:02d}"
+        fields["day"] = f"{article.date.year:04d}{article.date.month:02d}{article.date.day:02d}"
     return fields

@@ -371,3 +371,21 @@ def test_cli_date_clause_matches_options(runner: CliRunner, built_index: searche
     assert by_clause.stdout == by_options.stdout
     assert SEED_ID in by_clause.stdout
     assert "FILTER day:[20111001 TO 20111031]" in by_clause.stderr
+
+
+def test_an_article_dated_before_the_year_1000_is_found_by_its_day_and_month(
+    tmp_path: Path,
+) -> None:
+    # Day and month terms are written with four-digit years, as queries ask for them.
+    old = searcher.Article(
+        id="old",
+        path="old.txt",
+        title="Oil in the tenth century",
+        body="oil",
+        date=datetime(999, 5, 1),
+    )
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.add([old])
+        assert ix.search("oil", since="0999-05-01", until="0999-05-01").total == 1
+        assert ix.search("oil date:0999-05").total == 1
+        assert ix.search("oil", facets=True).facets.months == (("0999-05", 1),)
