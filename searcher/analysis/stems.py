@@ -27,8 +27,10 @@ class StemLookup(Protocol):
 #: Stems learnt in this process, by word.
 LEARNT: dict[str, str] = {}
 _STEMMER: list[Any] = []
-# The stem tables of indexes opened in this process, asked per unknown word.
+# The stem tables of indexes opened in this process, latest first, asked per unknown word.
 _TABLES: list[StemLookup] = []
+#: How many stem tables are asked at the most (the indexes opened last).
+MAX_STEM_TABLES = 4
 
 #: Numbers (``39000``, ``5.93``, ``1,5``): the Snowball stemmer changes only
 #: letters and apostrophes, and a third of Reuters' distinct words are numbers.
@@ -69,10 +71,16 @@ def learn_stem(word: str, cachesize: int) -> str:
 
 
 def use_stem_table(table: StemLookup) -> None:
-    """Ask ``table`` (stems recorded while indexing) before the Snowball stemmer;
-    a table equal to one already in use is not added twice."""
-    if table not in _TABLES:
-        _TABLES.append(table)
+    """Ask ``table`` (stems recorded while indexing) before the Snowball stemmer,
+    first of all; a table equal to one in use moves to the front. Only the
+    :data:`MAX_STEM_TABLES` latest are kept: a process that opens index after
+    index (a server, a test run) would otherwise ask every one of them for
+    each new word."""
+    if table in _TABLES:
+        _TABLES.remove(table)
+    _TABLES.insert(0, table)
+    while len(_TABLES) > MAX_STEM_TABLES:
+        _TABLES.pop().close()
 
 
 def forget_stem_tables() -> None:
