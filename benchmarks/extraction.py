@@ -31,7 +31,7 @@ from pathlib import Path
 
 from searcher.errors import IngestError
 from searcher.ingest import html as html_reader
-from searcher.ingest._common import read_bytes
+from searcher.ingest import read_bytes
 from searcher.models import Article
 
 DEFAULT_DATA = (

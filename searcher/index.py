@@ -20,7 +20,7 @@ from searcher.errors import (
     IndexNotFoundError,
     SearcherError,
 )
-from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions
+from searcher.ingest import DEFAULT_OPTIONS, ReadOptions
 from searcher.models import Article, IndexStats, SearchResults, UpdateReport, VerifyReport
 from searcher.query.dates import DateLike
 from searcher.store import checksums

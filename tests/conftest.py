@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 import searcher
+from searcher import store
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
@@ -51,3 +54,48 @@ def built_index(corpus_dir: Path, index_env: Path) -> Iterator[searcher.Index]:
     with searcher.open_index(index_env, create=True) as ix:
         ix.update(corpus_dir)
         yield ix
+
+
+def whoosh_index(ix: searcher.Index) -> Any:
+    """The Whoosh index under ``ix``, opened as the store opens it, for the suites
+    that compare our reading and scoring with Whoosh's own."""
+    return store.open_existing(ix.path)
+
+
+def write_stories(folder: Path, count: int, salt: str = "") -> None:
+    """Write ``count`` small plain-text stories into ``folder``: ``0000.txt``... each
+    with its own headline and a word of its own (``Unique<n>``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        words = " ".join(f"w{(i * 31 + k) % 997}" for k in range(150))
+        text = f"Story number {i}{salt}\n\nUnique{i} {words}.\n"
+        (folder / f"{i:04d}.txt").write_text(text)
+
+
+#: The words of :func:`news_articles`: abbreviations, numbers, accents, stop words.
+WORDS = (
+    "troops Iraq's U.S. 39,000 São Paulo talks immunity legal the of and to news "
+    "cocoa Bahia showers drought prospects crop bags sales Comissaria Smith said "
+    "oil prices rose fell dollar yen bank rates percent pct mln"
+).split()
+
+
+def news_articles(count: int) -> list[searcher.Article]:
+    """``count`` made-up news articles over :data:`WORDS`: titles, bylines, three
+    sources, dates (every fifth undated) and keywords, of many lengths."""
+    articles = []
+    for i in range(count):
+        words = [WORDS[(i * 7 + k * k) % len(WORDS)] for k in range(20 + i % 300)]
+        articles.append(
+            searcher.Article(
+                id=f"c/{i}.txt",
+                path=f"/c/{i}.txt",
+                title=" ".join(words[:5]).title(),
+                body=" ".join(words),
+                byline="Dan De Luce, AFP" if i % 3 else "",
+                source=("AFP", "Reuters", "")[i % 3],
+                date=datetime(1987, 2, 1 + i % 28, i % 24) if i % 5 else None,
+                keywords=("cocoa", "usa") if i % 2 else ("oil",),
+            )
+        )
+    return articles

@@ -59,8 +59,8 @@ _BIN_BITS = BINS.bit_length() - 1
 _IDS: dict[str, int] = {}
 #: The word ids are forgotten when there are more than this many.
 _MAX_IDS = 500_000
-# Added per step when an empty bin borrows a neighbour's value (densification).
-_STEP = 0x9E3779B1
+#: Added per step when an empty bin borrows a neighbour's value (densification).
+FILL_STEP = 0x9E3779B1
 
 
 def _tokens(text: str) -> list[str]:
@@ -95,7 +95,7 @@ def token_signature(tokens: list[str]) -> bytes | None:
     if len(tokens) - SHINGLE_WORDS + 1 < MIN_SHINGLES:
         return None
     np = load_numpy()
-    ids = np.array(_word_ids(tokens), dtype=np.uint64)
+    ids = np.array(word_ids(tokens), dtype=np.uint64)
     count = len(tokens) - SHINGLE_WORDS + 1
     # Each shingle: its words' ids times odd constants, summed (mod 2**64), then
     # mixed by MurmurHash3's 64-bit finalizer, so that every bit of the bin and
@@ -123,14 +123,14 @@ def token_signature(tokens: list[str]) -> bytes | None:
     if len(filled) == BINS:
         return bytes(values.tobytes())
     # Densification: an empty bin takes the value of the next filled bin to its
-    # right (wrapping round), plus _STEP for each bin it moved (in bytes, mod 256).
+    # right (wrapping round), plus FILL_STEP for each bin it moved (in bytes, mod 256).
     numbers = _CONSTANTS["bin numbers"]
     nearest = np.searchsorted(filled, numbers)
     wrapped = nearest == len(filled)
     nearest[wrapped] = 0
     steps = filled[nearest] - numbers
     steps[wrapped] += BINS
-    out = values[nearest] + steps.astype(np.uint8) * np.uint8(_STEP & 0xFF)
+    out = values[nearest] + steps.astype(np.uint8) * np.uint8(FILL_STEP & 0xFF)
     return bytes(out.tobytes())
 
 
@@ -141,7 +141,7 @@ def load_numpy() -> Any:
     if not _CONSTANTS:
         _CONSTANTS.update(
             {
-                "multipliers": numpy.array(_SHINGLE_MULTIPLIERS[::-1], dtype=numpy.uint64),
+                "multipliers": numpy.array(SHINGLE_MULTIPLIERS[::-1], dtype=numpy.uint64),
                 "mix": [numpy.uint64(0xFF51AFD7ED558CCD), numpy.uint64(0xC4CEB9FE1A85EC53)],
                 "bin mask": numpy.uint64(BINS - 1),
                 "bin numbers": numpy.arange(BINS, dtype=numpy.intp),
@@ -153,8 +153,8 @@ def load_numpy() -> Any:
     return numpy
 
 
-# Odd 64-bit constants, one per word of a shingle (from splitmix64 and xxHash).
-_SHINGLE_MULTIPLIERS = (
+#: Odd 64-bit constants, one per word of a shingle (from splitmix64 and xxHash).
+SHINGLE_MULTIPLIERS = (
     0x9E3779B97F4A7C15,
     0xBF58476D1CE4E5B9,
     0x94D049BB133111EB,
@@ -170,7 +170,7 @@ def forget_words() -> None:
     _IDS.clear()
 
 
-def _word_ids(tokens: list[str]) -> list[int]:
+def word_ids(tokens: list[str]) -> list[int]:
     """Return the id of each token's folded word (its CRC-32), learning new ones."""
     ids = _IDS
     try:

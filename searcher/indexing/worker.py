@@ -126,13 +126,15 @@ def run_task(task: Task) -> TaskResult:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run_task(task)
+        return build_segment(task)
     finally:
         if collecting:
             gc.enable()
 
 
-def _run_task(task: Task) -> TaskResult:
+def build_segment(task: Task) -> TaskResult:
+    """Read the task's files (its share of them) and write their articles into one
+    new segment, with the collector as it is (:func:`run_task` turns it off)."""
     maker = maker_for(task.index_dir)
     builder = SegmentBuilder(Path(task.index_dir), maker.schema)
     result = TaskResult(task.number, None)

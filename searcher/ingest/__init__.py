@@ -21,7 +21,17 @@ from pathlib import Path
 
 from searcher.config import as_path, require
 from searcher.errors import IngestError, UnsupportedFormatError
-from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions, logical_suffix
+from searcher.ingest._common import (
+    DEFAULT_OPTIONS,
+    MAX_FILE_BYTES,
+    ReadOptions,
+    clean_body,
+    clean_line,
+    decode,
+    logical_suffix,
+    read_bytes,
+    split_byline,
+)
 from searcher.models import Article, Skipped
 
 LOGGER = logging.getLogger(__name__)
@@ -314,13 +324,19 @@ __all__ = [
     "COLLECTION_SUFFIXES",
     "DEFAULT_OPTIONS",
     "DOCUMENTATION_NAMES",
+    "MAX_FILE_BYTES",
     "READERS",
     "CorpusFile",
     "ReadOptions",
     "Scan",
+    "clean_body",
+    "clean_line",
+    "decode",
     "get_reader",
     "iter_articles",
+    "read_bytes",
     "read_file",
     "scan",
+    "split_byline",
     "supported_suffixes",
 ]

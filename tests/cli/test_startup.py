@@ -113,3 +113,22 @@ def test_a_query_process_imports_no_indexing_engine(built_index: searcher.Index)
     assert "searcher.query" in imported and "searcher.store.postings" in imported
     unwanted = [m for m in imported if m.startswith(NOT_FOR_QUERIES)]
     assert unwanted == []
+
+
+def test_only_the_latest_stem_tables_are_asked(tmp_path: Path) -> None:
+    # A process that opens index after index asks only the latest few for a new word.
+    analysis.forget_stem_tables()
+    tables = [StemTable(tmp_path / f"{n}.sqlite3") for n in range(10)]
+    try:
+        for table in tables:
+            analysis.use_stem_table(table)
+        analysis.use_stem_table(tables[3])  # opened again: asked first
+        asked: list[str] = []
+        for table in tables:
+            table.stem = lambda word, t=table: asked.append(t.path.name) or None  # type: ignore[method-assign]
+        analysis.forget_learnt_stems()
+        analysis.SnowballStemFilter().stem("zeppelins")
+        assert asked == ["3.sqlite3", "9.sqlite3", "8.sqlite3", "7.sqlite3"]
+    finally:
+        analysis.forget_learnt_stems()
+        analysis.forget_stem_tables()

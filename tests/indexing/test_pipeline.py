@@ -1,4 +1,6 @@
-"""The indexing engine writes what Whoosh would, keeps ids unique and drops duplicates."""
+"""The indexing engine keeps ids unique, drops duplicates, shares work among its
+workers, and merges small segments (what it writes is compared with Whoosh in
+``tests/store/test_writer_matches_whoosh.py``)."""
 
 from __future__ import annotations
 
@@ -8,203 +10,17 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from whoosh import index as whoosh_index
-from whoosh import qparser
 
 import searcher
 from searcher import indexing, store
-from searcher.analysis import name_analyzer, news_analyzer
-from searcher.analysis.fast import FastAnalyzer
 from searcher.indexing import scheduling
-from searcher.indexing.document_maker import article_fields
 from searcher.indexing.scheduling import make_tasks
 from searcher.indexing.tasks import Task
 from searcher.indexing.worker import duplicate_key
 from searcher.ingest import CorpusFile
-from searcher.schema import LEXICON, build_schema
 from searcher.store import FileEntry
-
-WORDS = (
-    "troops Iraq's U.S. 39,000 São Paulo talks immunity legal the of and to news "
-    "cocoa Bahia showers drought prospects crop bags sales Comissaria Smith said "
-    "oil prices rose fell dollar yen bank rates percent pct mln"
-).split()
-
-
-def _slow_positions(analyzer: object, text: str) -> dict[str, list[int]]:
-    found: dict[str, list[int]] = {}
-    for token in analyzer(text, positions=True, mode="index"):  # type: ignore[operator]
-        found.setdefault(token.text, []).append(token.pos)
-    return found
-
-
-@pytest.mark.parametrize("make", [news_analyzer, name_analyzer])
-@settings(max_examples=150, deadline=None)
-@given(text=st.text(min_size=0, max_size=200))
-def test_fast_analysis_equals_the_analyzer(make: object, text: str) -> None:
-    analyzer = make()  # type: ignore[operator]
-    assert FastAnalyzer(analyzer).positions(text) == _slow_positions(analyzer, text)
-
-
-@pytest.mark.parametrize("make", [news_analyzer, name_analyzer])
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The U.S. said it and the troops' 39,000 of São Paulo's talks: the end. " * 3,
-        "The U.S. said it_is 1.5.6 and the troops' 39,000 of Iraq's A.B talks: the end. " * 3,
-    ],
-    ids=["unicode", "ascii"],
-)
-def test_fast_analysis_on_news_text(make: object, text: str) -> None:
-    analyzer = make()  # type: ignore[operator]
-    fast = FastAnalyzer(analyzer)
-    assert fast.positions(text) == _slow_positions(analyzer, text)
-    assert fast.positions(text) == _slow_positions(analyzer, text), "cached terms"
-
-
-def _articles(count: int) -> list[searcher.Article]:
-    articles = []
-    for i in range(count):
-        words = [WORDS[(i * 7 + k * k) % len(WORDS)] for k in range(20 + i % 300)]
-        articles.append(
-            searcher.Article(
-                id=f"c/{i}.txt",
-                path=f"/c/{i}.txt",
-                title=" ".join(words[:5]).title(),
-                body=" ".join(words),
-                byline="Dan De Luce, AFP" if i % 3 else "",
-                source=("AFP", "Reuters", "")[i % 3],
-                date=datetime(1987, 2, 1 + i % 28, i % 24) if i % 5 else None,
-                keywords=("cocoa", "usa") if i % 2 else ("oil",),
-            )
-        )
-    return articles
-
-
-QUERIES = [
-    "cocoa",
-    "troops immunity",
-    '"bahia showers"',
-    '"legal immunity"',
-    "title:cocoa",
-    "byline:luce",
-    "source:reuters",
-    "keywords:oil",
-    "date:[19870205 TO 19870210]",
-    "oil AND NOT dollar",
-    "paulo",
-]
-
-
-def _hits(ix: object, text: str) -> list[tuple[str, float]]:
-    parser = qparser.MultifieldParser(["title", "body"], ix.schema)  # type: ignore[attr-defined]
-    with ix.searcher() as s:  # type: ignore[attr-defined]
-        results = s.search(parser.parse(text), limit=None)
-        return sorted((hit["id"], round(hit.score, 4)) for hit in results)
-
-
-def _both_indexes(folder: Path, articles: list[searcher.Article]) -> tuple[object, object]:
-    """Index ``articles`` with Whoosh's own writer and with the engine."""
-    (folder / "plain").mkdir()
-    plain = whoosh_index.create_in(str(folder / "plain"), build_schema())
-    with plain.writer() as writer:
-        for article in articles:
-            writer.add_document(**article_fields(article))
-    with searcher.open_index(folder / "engine", create=True) as ix:
-        assert ix.add(articles) == len(articles)
-    return plain, whoosh_index.open_dir(str(folder / "engine"))
-
-
-def test_engine_index_answers_like_a_whoosh_index(tmp_path: Path) -> None:
-    articles = _articles(400)
-    plain, engine = _both_indexes(tmp_path, articles)
-    with searcher.open_index(tmp_path / "engine") as ix:
-        for text in QUERIES:
-            expected = _hits(plain, text)
-            assert expected, text
-            assert _hits(engine, text) == expected, text
-        assert ix.get("c/7.txt") == articles[7]
-    with engine.reader() as reader:  # type: ignore[attr-defined]
-        # The term tables hash with CRC-32 (Whoosh's type 1), which its reader takes.
-        leaves = [leaf for leaf, _ in reader.leaf_readers()]
-        assert {leaf._terms._tindex.hashtype for leaf in leaves} == {1}
-
-
-def _contents(ix: object) -> dict[str, object]:
-    """Every term's postings, field length and column value of an index, by article
-    id (word lists aside: see :func:`_lexicon`)."""
-    found: dict[str, object] = {}
-    with ix.searcher() as s:  # type: ignore[attr-defined]
-        for reader, _ in s.reader().leaf_readers():
-            ids = {d: reader.stored_fields(d)["id"] for d in reader.all_doc_ids()}
-            for field, term in reader.all_terms():
-                if isinstance(reader.schema[field], LEXICON):
-                    continue
-                matcher = reader.postings(field, term)
-                postings = []
-                while matcher.is_active():
-                    postings.append((ids[matcher.id()], matcher.weight(), matcher.value() or b""))
-                    matcher.next()
-                found.setdefault(f"{field}:{term!r}", []).extend(postings)  # type: ignore[attr-defined]
-            for name in reader.schema.names():
-                field = reader.schema[name]
-                for docnum, article_id in ids.items():
-                    if field.scorable:
-                        found[f"len {name} {article_id}"] = reader.doc_field_length(docnum, name)
-                    if field.column_type is not None and reader.has_column(name):
-                        found[f"col {name} {article_id}"] = reader.column_reader(
-                            name, translate=False
-                        )[docnum]
-                    found[f"stored {article_id}"] = reader.stored_fields(docnum)
-        for name in s.schema.names():
-            found[f"total {name}"] = s.field_length(name)
-    return {k: sorted(v) if isinstance(v, list) else v for k, v in found.items()}
-
-
-def test_engine_index_holds_what_whoosh_writes(tmp_path: Path) -> None:
-    articles = _articles(300)
-    articles[3] = searcher.Article(
-        id="c/long.txt",
-        path="/c/long.txt",
-        title="U.S. troops and the São Paulo talks",
-        body=" ".join(WORDS * 40),  # blocks of postings, repeated terms, a signature
-        date=datetime(1987, 2, 26, 15, 1),
-    )
-    plain, engine = _both_indexes(tmp_path, articles)
-    expected, got = _contents(plain), _contents(engine)
-    assert got.keys() == expected.keys()
-    assert [k for k in expected if got[k] != expected[k]] == []
-
-
-def _lexicon(ix: object, *, posted: bool) -> dict[str, tuple[int, str]]:
-    """Each word of the ``words`` field: how many articles have it, and the first.
-
-    :param posted: read the counts from one posting per article (as Whoosh's own
-        writer posts them), else from the word's one posting (a LEXICON's).
-    """
-    found = {}
-    with ix.searcher() as s:  # type: ignore[attr-defined]
-        (reader, _), *others = s.reader().leaf_readers()
-        assert not others, "one segment"
-        for term in reader.lexicon("words"):
-            docs = list(reader.postings("words", term).all_ids())
-            count = len(docs) if posted else reader.frequency("words", term)
-            found[term.decode()] = (count, reader.stored_fields(docs[0])["id"])
-    return found
-
-
-def test_the_words_field_lists_each_word_with_its_article_count(tmp_path: Path) -> None:
-    # What "did you mean" reads: the words Whoosh would index, and in how many
-    # articles; one posting per word, on its first article.
-    plain, engine = _both_indexes(tmp_path, _articles(300))
-    expected = _lexicon(plain, posted=True)
-    assert len(expected) > 30
-    assert max(count for count, _ in expected.values()) > 50
-    assert _lexicon(engine, posted=False) == expected
-    with engine.searcher() as s:
-        assert all(s.doc_frequency("words", word) == 1 for word in expected)
+from tests.conftest import news_articles
 
 
 def test_duplicate_key_needs_a_body_and_names_title_body_and_date() -> None:
@@ -271,7 +87,7 @@ def test_two_copies_of_an_id_in_one_batch_leave_one(tmp_path: Path) -> None:
 def test_parallel_run_matches_a_serial_one(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     corpus.mkdir()
-    for article in _articles(120):
+    for article in news_articles(120):
         name = article.id.split("/")[1]
         (corpus / name).write_text(f"{article.title}\n\n{article.body}\n")
     for i in range(0, 120, 12):  # copies, before and after their originals
@@ -313,7 +129,7 @@ def test_workers_of_a_round_take_each_file_once() -> None:
 
 def test_stats_count_articles_dates_and_sources(tmp_path: Path) -> None:
     with searcher.open_index(tmp_path / "ix", create=True) as ix:
-        ix.add(_articles(30))
+        ix.add(news_articles(30))
         stats = ix.stats()
     assert stats.articles == 30
     assert stats.first_date == datetime(1987, 2, 1, 4)  # article 28

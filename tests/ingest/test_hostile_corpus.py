@@ -19,16 +19,18 @@ from hypothesis import strategies as st
 import searcher
 from searcher.cli import cli
 from searcher.errors import IngestError
-from searcher.ingest import READERS, read_file, scan
-from searcher.ingest import text as text_reader
-from searcher.ingest._common import (
+from searcher.ingest import (
     MAX_FILE_BYTES,
+    READERS,
     ReadOptions,
     clean_body,
     clean_line,
     decode,
     read_bytes,
+    read_file,
+    scan,
 )
+from searcher.ingest import text as text_reader
 
 GOOD = "Headline {word}\n\nThe {word} story is about markets, rates and a harvest.\n"
 

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from searcher import IngestError, UnsupportedFormatError, read_file
-from searcher.ingest import scan
-from searcher.ingest._common import decode, split_byline
+from searcher.ingest import decode, scan, split_byline
 from tests.conftest import CORPUS, SEED_ID
 
 

@@ -15,9 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searcher.errors import IngestError
+from searcher.ingest import ReadOptions, read_file
 from searcher.ingest import json as json_reader
-from searcher.ingest import read_file
-from searcher.ingest._common import ReadOptions
 from searcher.models import Article
 
 DATA = Path(__file__).parents[1] / "data" / "json"

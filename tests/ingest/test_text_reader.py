@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from searcher.ingest import read_file, scan
-from searcher.ingest._common import clean_line, decode
+from searcher.ingest import clean_line, decode, read_file, scan
 from searcher.models import Article
 
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"

@@ -19,7 +19,7 @@ from searcher.query import DEFAULT_LIMITS, QueryLimits
 from searcher.query.checks import check_query
 from searcher.query.parse import query_notes
 from searcher.text import deadline
-from tests.conftest import SEED_ID
+from tests.conftest import SEED_ID, whoosh_index
 
 
 def guarded_search(
@@ -35,7 +35,7 @@ LOOSE = QueryLimits(max_clauses=10**6, max_expansions=10**6, max_boost=1e300, se
 
 @pytest.fixture
 def ix(built_index: searcher.Index) -> FileIndex:
-    return built_index._ix
+    return whoosh_index(built_index)
 
 
 #: Query -> a fragment of the error message that points at the problem.

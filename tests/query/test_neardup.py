@@ -187,10 +187,10 @@ def _plain_signature(tokens: list[str]) -> bytes | None:
     """The signature's algorithm in plain Python: 5-shingle hashes from word ids
     (mod 2**64), each bin's smallest, empty bins filled from the right."""
     mask = 2**64 - 1
-    ids = neardup._word_ids(tokens)
+    ids = neardup.word_ids(tokens)
     hashes = set()
     for i in range(len(ids) - neardup.SHINGLE_WORDS + 1):
-        h = sum(w * m for w, m in zip(ids[i:], neardup._SHINGLE_MULTIPLIERS, strict=False))
+        h = sum(w * m for w, m in zip(ids[i:], neardup.SHINGLE_MULTIPLIERS, strict=False))
         h &= mask
         for mix in (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53):
             h ^= h >> 33
@@ -205,7 +205,7 @@ def _plain_signature(tokens: list[str]) -> bytes | None:
     out = []
     for i in range(neardup.BINS):
         step = next(s for s in range(neardup.BINS) if (i + s) % neardup.BINS in least)
-        out.append((least[(i + step) % neardup.BINS] + step * neardup._STEP) & 0xFF)
+        out.append((least[(i + step) % neardup.BINS] + step * neardup.FILL_STEP) & 0xFF)
     return bytes(out)
 
 

@@ -18,7 +18,7 @@ from searcher import query
 from searcher.indexing.document_maker import article_fields
 from searcher.query import feedback, ranking
 from searcher.schema import lead_text
-from tests.conftest import SEED_ID, shared_data
+from tests.conftest import SEED_ID, shared_data, whoosh_index
 
 LONG_QUERY = "legal immunity for US troops in Iraq after the withdrawal deadline"
 
@@ -41,7 +41,7 @@ def test_article_fields_fill_the_lead() -> None:
 
 
 def _parse(ix: searcher.Index, text: str) -> wq.Query:
-    return query.apply_exclusions(query.make_parser(ix._ix).parse(text))
+    return query.apply_exclusions(query.make_parser(whoosh_index(ix)).parse(text))
 
 
 def _rewrite(parsed: wq.Query, s: Searcher) -> wq.Query:
@@ -51,19 +51,19 @@ def _rewrite(parsed: wq.Query, s: Searcher) -> wq.Query:
 
 def test_short_query_gets_field_weights_only(built_index: searcher.Index) -> None:
     parsed = _parse(built_index, "immunity")
-    with built_index._ix.searcher() as s:
+    with whoosh_index(built_index).searcher() as s:
         rewritten = _rewrite(parsed, s)
     assert str(rewritten) == "(title:immun^0.1 OR (body:immun OR lead:immun^0.5))"
 
 
 def _matches(ix: searcher.Index, q: wq.Query) -> set[int]:
-    with ix._ix.searcher(weighting=ranking.make_weighting()) as s:
+    with whoosh_index(ix).searcher(weighting=ranking.make_weighting()) as s:
         return set(s.search(q, limit=None).docs())
 
 
 def test_feedback_reorders_but_matches_the_same_articles(built_index: searcher.Index) -> None:
     parsed = _parse(built_index, LONG_QUERY)
-    with built_index._ix.searcher(weighting=ranking.make_weighting()) as s:
+    with whoosh_index(built_index).searcher(weighting=ranking.make_weighting()) as s:
         rewritten = _rewrite(parsed, s)
     assert isinstance(rewritten, wq.AndMaybe)
     expansion = {t.text for t in rewritten.b.child.leaves()}
@@ -92,7 +92,7 @@ def test_feedback_can_be_switched_off(
     built_index: searcher.Index, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(feedback, "PRF_DOCS", 0)
-    with built_index._ix.searcher() as s:
+    with whoosh_index(built_index).searcher() as s:
         rewritten = _rewrite(_parse(built_index, LONG_QUERY), s)
     assert not isinstance(rewritten, wq.AndMaybe)
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 import searcher
 from searcher.cli import cli
 from searcher.query.lexicon import WORDS_FIELD, near_words
-from tests.conftest import SEED_ID, shared_data
+from tests.conftest import SEED_ID, shared_data, whoosh_index
 
 
 def test_misspelled_query_suggests_the_words(built_index: searcher.Index) -> None:
@@ -60,7 +60,7 @@ def test_fuzzy_without_neighbours_finds_nothing(built_index: searcher.Index) -> 
 
 
 def _assert_near_words_as_whoosh(ix: searcher.Index, words: list[str]) -> None:
-    with ix._ix.searcher() as s:
+    with whoosh_index(ix).searcher() as s:
         reader = s.reader()
         for word in words:
             # Whoosh's automaton (a one-segment reader's) fails on a prefix longer

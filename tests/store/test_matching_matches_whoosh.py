@@ -11,6 +11,7 @@ import searcher
 from searcher.query import apply_exclusions, make_parser
 from searcher.query.execute import matching_docs
 from searcher.query.restrictions import split_restrictions
+from tests.conftest import whoosh_index
 
 
 @pytest.mark.parametrize(
@@ -30,7 +31,7 @@ from searcher.query.restrictions import split_restrictions
     ],
 )
 def test_matching_docs_equals_whoosh(built_index: searcher.Index, text: str) -> None:
-    ix = built_index._ix
+    ix = whoosh_index(built_index)
     with ix.searcher() as s:
         query = apply_exclusions(make_parser(s).parse(text))
         assert matching_docs(s, query) == set(s.docs_for_query(query))
@@ -51,7 +52,7 @@ def test_whoosh_andnot_drops_a_first_document_b_holds() -> None:
 
 
 def test_restrictions_split_off_the_query(built_index: searcher.Index) -> None:
-    with built_index._ix.searcher() as s:
+    with whoosh_index(built_index).searcher() as s:
         query, found = split_restrictions(make_parser(s).parse("immunity date:2011-10 source:afp"))
         assert str(query) == "(title:immun OR body:immun)"
         assert [str(q) for q in found] == ["day:[20111001 TO 20111031]", "source:afp"]

@@ -13,7 +13,7 @@ from searcher.query import apply_exclusions, bulkscore, feedback, make_parser, r
 from searcher.query.fuzzy import expand_fuzzy
 from searcher.query.restrictions import split_restrictions
 from searcher.store import postings
-from tests.conftest import shared_data
+from tests.conftest import shared_data, whoosh_index
 
 QUERIES = [
     "troops",
@@ -53,7 +53,7 @@ def _ranked(s: Searcher, text: str) -> wq.Query:
 
 
 def _assert_same_scores(ix: searcher.Index, texts: list[str]) -> None:
-    with ix._ix.searcher(weighting=ranking.make_weighting()) as s:
+    with whoosh_index(ix).searcher(weighting=ranking.make_weighting()) as s:
         for text in texts:
             query = _ranked(s, text)
             expected = _whoosh_scores(s, query)
@@ -79,7 +79,7 @@ def test_same_scores_across_segments_with_deletions(built_index: searcher.Index)
     """A replaced article leaves a deleted document in the first segment."""
     article = built_index.get(built_index.search("troops").hits[0].id)
     built_index.add([article])
-    with built_index._ix.searcher() as s:
+    with whoosh_index(built_index).searcher() as s:
         assert len(s.leaf_searchers()) > 1
         assert s.reader().has_deletions()
     _assert_same_scores(built_index, QUERIES)
@@ -108,7 +108,7 @@ def test_same_scores_on_news_archive(tmp_path: Path) -> None:
 
 
 def test_top_orders_by_score_then_docnum(built_index: searcher.Index) -> None:
-    with built_index._ix.searcher(weighting=ranking.make_weighting()) as s:
+    with whoosh_index(built_index).searcher(weighting=ranking.make_weighting()) as s:
         query = _ranked(s, "troops OR cocoa OR prices OR immunity")
         scorer = bulkscore.BulkScorer(s)
         scores = scorer.scores(query)
@@ -141,11 +141,11 @@ def test_search_ranks_as_whoosh_does(
 
 
 def test_scorer_needs_bm25f(built_index: searcher.Index) -> None:
-    with built_index._ix.searcher() as s:  # Whoosh's default weighting is BM25F
+    with whoosh_index(built_index).searcher() as s:  # Whoosh's default weighting is BM25F
         assert bulkscore.supported(s)
     from whoosh import scoring
 
-    with built_index._ix.searcher(weighting=scoring.TF_IDF()) as s:
+    with whoosh_index(built_index).searcher(weighting=scoring.TF_IDF()) as s:
         assert not bulkscore.supported(s)
         with pytest.raises(ValueError, match="BM25F"):
             bulkscore.BulkScorer(s)
@@ -154,7 +154,7 @@ def test_scorer_needs_bm25f(built_index: searcher.Index) -> None:
 def test_term_docs_are_the_live_postings(built_index: searcher.Index) -> None:
     article = built_index.get(built_index.search("troops").hits[0].id)
     built_index.add([article])  # a deleted copy in the first segment
-    with built_index._ix.searcher() as s:
+    with whoosh_index(built_index).searcher() as s:
         reader = s.reader()
         assert reader.has_deletions()
         for field in ("body", "title", "day", "source"):
@@ -171,7 +171,7 @@ def test_filters_are_remembered_per_searcher(built_index: searcher.Index) -> Non
         calls.append(1)
         return {1, 2}
 
-    with built_index._ix.searcher() as s:
+    with whoosh_index(built_index).searcher() as s:
         kept = postings.remembered_filter(s, wq.Term("source", "afp"), find)
         kept.add(99)  # the caller's copy
         assert postings.remembered_filter(s, wq.Term("source", "afp"), find) == {1, 2}
@@ -180,7 +180,7 @@ def test_filters_are_remembered_per_searcher(built_index: searcher.Index) -> Non
             postings.remembered_filter(s, wq.Term("source", f"s{n}"), find)
         postings.remembered_filter(s, wq.Term("source", "afp"), find)
         assert len(calls) == 2 + postings.CACHED_FILTERS  # the oldest was let go
-    with built_index._ix.searcher() as s:
+    with whoosh_index(built_index).searcher() as s:
         postings.remembered_filter(s, wq.Term("source", "afp"), find)
         assert len(calls) == 3 + postings.CACHED_FILTERS  # another searcher: read again
 

@@ -8,6 +8,7 @@ from whoosh import highlight
 import searcher
 from searcher.query import apply_exclusions, make_parser
 from searcher.query.snippets import SNIPPET_CHARS, BodyHighlighter, SegmentFormatter
+from tests.conftest import whoosh_index
 
 
 @pytest.mark.parametrize(
@@ -22,7 +23,7 @@ from searcher.query.snippets import SNIPPET_CHARS, BodyHighlighter, SegmentForma
     ],
 )
 def test_same_snippets_as_whoosh(built_index: searcher.Index, text: str) -> None:
-    with built_index._ix.searcher() as s:
+    with whoosh_index(built_index).searcher() as s:
         results = s.search(apply_exclusions(make_parser(s).parse(text)), limit=10)
         results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         results.formatter = SegmentFormatter()
@@ -36,7 +37,7 @@ def test_same_snippets_as_whoosh(built_index: searcher.Index, text: str) -> None
 
 
 def test_words_that_cannot_match_are_not_stemmed(built_index: searcher.Index) -> None:
-    with built_index._ix.searcher() as s:
+    with whoosh_index(built_index).searcher() as s:
         results = s.search(make_parser(s).parse("troops"), limit=1)
         cutter = BodyHighlighter(
             results, fragmenter=highlight.ContextFragmenter(), formatter=SegmentFormatter()
