@@ -69,9 +69,11 @@ def test_a_killed_run_is_completed_by_the_next(tmp_path: Path, sig: signal.Signa
     for attempt in range(2):
         index_dir = tmp_path / f"ix{attempt}"
         process = _indexer(index_dir, corpus)
-        while process.poll() is None and _articles_in(index_dir) == 0:
-            time.sleep(0.02)  # until the first commit
-        time.sleep(rng.uniform(0.0, 0.4))
+        # Killed after a random number of commits, within the first half of the
+        # rounds: a moment picked by the clock could fall after the last round.
+        target = rng.randint(1, ARTICLES // 2)
+        while process.poll() is None and _articles_in(index_dir) < target:
+            time.sleep(0.01)
         assert process.poll() is None, "the run must still be going when killed"
         process.send_signal(sig)
         process.wait(timeout=30)
