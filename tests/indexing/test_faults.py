@@ -25,13 +25,20 @@ from tests.conftest import REPO, write_stories
 
 ARTICLES = 240
 
-# Indexes CORPUS into INDEX in tiny rounds, so a run makes many commits.
+# Indexes CORPUS into INDEX in tiny rounds, so a run makes many commits, each
+# at least 50 ms after the last: however starved the test is of CPU, the run
+# is still going when the test signals it.
 INDEXER = textwrap.dedent(
     """
-    import sys
+    import sys, time
     import searcher
-    from searcher.indexing import scheduling
+    from searcher.indexing import committing, scheduling
     scheduling.TASK_BYTES = 2000
+    apply = committing.Run.apply
+    def paced(self, results):
+        time.sleep(0.05)
+        return apply(self, results)
+    committing.Run.apply = paced
     with searcher.open_index(sys.argv[1], create=True) as ix:
         ix.update(sys.argv[2], jobs=2)
     """
