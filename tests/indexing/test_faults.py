@@ -30,7 +30,10 @@ ARTICLES = 240
 # is still going when the test signals it.
 INDEXER = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
+    # Ctrl-C as on a terminal, even where this runs as a background job, whose
+    # shell started it (and so this process) with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import searcher
     from searcher.indexing import committing, scheduling
     scheduling.TASK_BYTES = 2000
