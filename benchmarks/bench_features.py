@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import searcher
-from searcher.indexing import document_maker
+from searcher import schema
 from searcher.text.dates import parse_date
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578"
@@ -73,7 +73,7 @@ def _build(ix: searcher.Index, separate: bool) -> int:
     writer = ix._ix.writer(compound=False, limitmb=256)
     count = 0
     for article in read_reuters(DATA):
-        writer.add_document(**document_maker.article_fields(article))
+        writer.add_document(**schema.article_fields(article))
         count += 1
     writer.commit()
     return count

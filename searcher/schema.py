@@ -1,13 +1,16 @@
-"""The fields of a searcher index."""
+"""The fields of a searcher index: the schema, its version, and an article's field values."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, StopFilter
 from whoosh.columns import FixedBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from searcher.analysis import STOP_WORDS, name_analyzer, news_analyzer
+from searcher.analysis import STOP_WORDS, name_analyzer, neardup, news_analyzer
 from searcher.analysis.neardup import SIGNATURE_BYTES
+from searcher.models import Article
 
 #: Bumped whenever the schema or the analyzers change what is stored or indexed;
 #: an index of another version must be rebuilt.
@@ -112,3 +115,36 @@ def spelling_analyzer() -> CompositeAnalyzer:
     so suggestions are words a reader would type. It is the headline and body
     analyzer without its stemmer, so indexing takes the words from its cache."""
     return name_analyzer() | StopFilter(STOP_WORDS, minsize=1)
+
+
+def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any]:
+    """Return the field values of one article (the way back is
+    :meth:`searcher.models.Article.from_stored`).
+
+    :param signature: include the near-duplicate signature (the indexer leaves it
+        to :class:`~searcher.indexing.document_maker.DocumentMaker`, which makes
+        it from the body's tokens).
+    """
+    fields: dict[str, Any] = {
+        "id": article.id,
+        "path": article.path,
+        "title": article.title,
+        "byline": article.byline,
+        "source": article.source,
+        "body": article.body,
+        "lead": lead_text(article.title, article.body),
+        "url": article.url,
+        "keywords": ",".join(article.keywords),
+        # Search features: the unstemmed word list, facet keys, near-duplicate keys.
+        "words": "\n".join((article.title, article.body)),  # see document_maker.JOINED_FIELDS
+        "source_key": article.source.strip(),
+    }
+    if signature:
+        fields.update(neardup.signature_fields(article.body))
+    if article.date is not None:
+        fields["date"] = article.date
+        # Four-digit years, as the query side writes them (strftime's %Y does not
+        # pad the year 999 on every platform).
+        fields["month"] = f"{article.date.year:04d}-{article.date.month:02d}"
+        fields["day"] = f"{article.date.year:04d}{article.date.month:02d}{article.date.day:02d}"
+    return fields

@@ -32,8 +32,7 @@ from searcher.analysis import (
     neardup,
 )
 from searcher.analysis.fast import FastAnalyzer
-from searcher.models import Article
-from searcher.schema import LEXICON, lead_text
+from searcher.schema import LEXICON
 from searcher.store import read_toc
 from searcher.store.segment_writer import FieldItems, numeric_items
 
@@ -268,34 +267,3 @@ def maker_for(index_dir: str) -> DocumentMaker:
     if maker is None:
         maker = _MAKERS[index_dir] = DocumentMaker(read_toc(Path(index_dir)).schema)
     return maker
-
-
-def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any]:
-    """Return the Whoosh field values of one article.
-
-    :param signature: include the near-duplicate signature (the indexer leaves it
-        to :class:`DocumentMaker`, which makes it from the body's tokens).
-    """
-    fields: dict[str, Any] = {
-        "id": article.id,
-        "path": article.path,
-        "title": article.title,
-        "byline": article.byline,
-        "source": article.source,
-        "body": article.body,
-        "lead": lead_text(article.title, article.body),
-        "url": article.url,
-        "keywords": ",".join(article.keywords),
-        # Search features: the unstemmed word list, facet keys, near-duplicate keys.
-        "words": "\n".join((article.title, article.body)),  # see JOINED_FIELDS
-        "source_key": article.source.strip(),
-    }
-    if signature:
-        fields.update(neardup.signature_fields(article.body))
-    if article.date is not None:
-        fields["date"] = article.date
-        # Four-digit years, as the query side writes them (strftime's %Y does not
-        # pad the year 999 on every platform).
-        fields["month"] = f"{article.date.year:04d}-{article.date.month:02d}"
-        fields["day"] = f"{article.date.year:04d}{article.date.month:02d}{article.date.day:02d}"
-    return fields

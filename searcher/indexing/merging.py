@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from searcher import store
-from searcher.indexing.document_maker import DocumentMaker, article_fields
+from searcher.indexing.document_maker import DocumentMaker
 from searcher.models import Article
+from searcher.schema import article_fields
 from searcher.store.segment_writer import SegmentBuilder
 
 LOGGER = logging.getLogger(__name__)

@@ -25,9 +25,10 @@ from typing import Any
 from searcher import analysis, ingest
 from searcher.errors import IngestError
 from searcher.indexing import scheduling
-from searcher.indexing.document_maker import DocumentMaker, article_fields, maker_for
+from searcher.indexing.document_maker import DocumentMaker, maker_for
 from searcher.indexing.tasks import FileResult, Task, TaskResult, Written
 from searcher.models import Article, Skipped
+from searcher.schema import article_fields
 from searcher.store.segment_writer import SegmentBuilder
 
 LOGGER = logging.getLogger(__name__)

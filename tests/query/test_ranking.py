@@ -15,9 +15,8 @@ from whoosh.searching import Searcher
 
 import searcher
 from searcher import query
-from searcher.indexing.document_maker import article_fields
 from searcher.query import feedback, ranking
-from searcher.schema import lead_text
+from searcher.schema import article_fields, lead_text
 from tests.conftest import SEED_ID, shared_data, whoosh_index
 
 LONG_QUERY = "legal immunity for US troops in Iraq after the withdrawal deadline"

@@ -11,8 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh import qparser
 
 import searcher
-from searcher.indexing.document_maker import article_fields
-from searcher.schema import LEXICON, build_schema
+from searcher.schema import LEXICON, article_fields, build_schema
 from tests.conftest import WORDS, news_articles
 
 QUERIES = [
