@@ -94,7 +94,7 @@ def update(
         # A run over a damaged segment (deleting from it, merging it) would
         # spread the damage. Checked before the workers start, which would
         # compete for the CPU; segment files never change, so without the lock.
-        checksums.check_latest(index_dir, lambda: store.read_toc(index_dir), full=True)
+        checksums.check_latest(index_dir, full=True)
     # Workers are forked before the lock is taken, so none inherits it.
     progress, shared = shared_state(jobs)
     workers = start_workers(jobs, progress, shared)

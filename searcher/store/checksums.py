@@ -21,11 +21,12 @@ from __future__ import annotations
 import logging
 import stat
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from searcher.errors import IndexCorruptError
+from searcher.store.generations import read_toc
 
 LOGGER = logging.getLogger(__name__)
 
@@ -116,22 +117,21 @@ def check(index_dir: Path, segments: Iterable[Any], *, full: bool = True) -> Non
         raise damage(index_dir, found)
 
 
-def check_latest(index_dir: Path, read_toc: Callable[[], Any], *, full: bool) -> Any:
+def check_latest(index_dir: Path, *, full: bool) -> Any:
     """Check the segment files the latest TOC names, in full or (``full=False``)
     by size; return that TOC.
 
     A file missing because a writer committed a newer TOC (a merge) and deleted
     it is no damage: the newer TOC is checked instead.
 
-    :param read_toc: reads the latest TOC.
     :raises IndexCorruptError: a file is missing or damaged; it is named.
     """
-    toc = read_toc()
+    toc = read_toc(index_dir)
     for _ in range(3):
         found = problems(index_dir, toc.segments, full=full)
         if not found:
             return toc
-        latest = read_toc()
+        latest = read_toc(index_dir)
         if latest.generation == toc.generation:
             break
         toc = latest

@@ -171,7 +171,7 @@ def open_existing(index_dir: Path, *, mmap: bool = True) -> FileIndex:
         # Read the table of contents (schema and segment list) now, to fail here;
         # segment files are read by the first search (see Index), not twice:
         # here only their sizes are checked.
-        checksums.check_latest(index_dir, ix._read_toc, full=False)
+        checksums.check_latest(index_dir, full=False)
     except READ_ERRORS as exc:
         raise IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}") from exc
     return ix
