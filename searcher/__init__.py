@@ -46,7 +46,6 @@ from searcher.models import (
     VerifyReport,
 )
 from searcher.query.dates import date_range
-from searcher.store import mends  # noqa: F401  # mends Whoosh bugs for every search
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
