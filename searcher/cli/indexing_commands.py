@@ -6,7 +6,6 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,8 @@ import click
 
 import searcher
 from searcher.cli import Settings, _errors, cli, pass_settings
-from searcher.cli.render import iso, shown_date
+from searcher.cli.render import shown_date
+from searcher.jsonshape import stats_json
 from searcher.text.safety import safe_text
 
 
@@ -185,10 +185,7 @@ def stats_command(settings: Settings, as_json: bool) -> None:
     with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
         stats = ix.stats()
     if as_json:
-        data = asdict(stats)
-        data["first_date"], data["last_date"] = iso(stats.first_date), iso(stats.last_date)
-        data["sources"] = dict(stats.sources)
-        click.echo(json.dumps(data))
+        click.echo(json.dumps(stats_json(stats)))
         return
     dates = (
         f"{shown_date(stats.first_date)} to {shown_date(stats.last_date)}"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 import searcher
 from searcher.cli import Settings, _errors, cli, pass_settings
-from searcher.cli.render import iso, print_article, print_results
+from searcher.cli.render import print_article, print_results
+from searcher.jsonshape import article_json, iso
 from searcher.text.safety import safe_text
 
 
@@ -159,9 +159,7 @@ def extract_command(file: Path, as_json: bool) -> None:
         articles = searcher.read_file(file)
     for article in articles:
         if as_json:
-            data = asdict(article)
-            data["date"] = iso(article.date)
-            click.echo(json.dumps(data))
+            click.echo(json.dumps(article_json(article)))
             continue
         fields = [
             ("id", article.id),

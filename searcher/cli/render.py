@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
 import searcher
+from searcher.jsonshape import article_json, facets_json, hit_json
 from searcher.text.safety import safe_text
 
 
@@ -24,25 +23,11 @@ def shown_path(path: str) -> str:
         return path
 
 
-def iso(date: datetime | None) -> str | None:
-    """ISO 8601: the day alone when no time of day is known."""
-    if date is None:
-        return None
-    return date.date().isoformat() if date.time() == datetime.min.time() else date.isoformat()
-
-
 def shown_date(date: datetime | None) -> str:
     """A date for people: the day, and the time to the minute when known."""
     if date is None:
         return ""
     return f"{date:%Y-%m-%d}" if date.time() == datetime.min.time() else f"{date:%Y-%m-%d %H:%M}"
-
-
-def hit_json(hit: searcher.SearchHit) -> dict[str, Any]:
-    data = asdict(hit)
-    data["date"] = iso(hit.date)
-    data["score"] = round(hit.score, 4)
-    return data
 
 
 def render_segments(segments: tuple[searcher.Segment, ...], color: bool) -> str:
@@ -72,10 +57,6 @@ def render_facets(facets: searcher.Facets) -> str:
     lines.append("Months:")
     lines += [f"  {count:>6}  {name or '(undated)'}" for name, count in facets.months]
     return "\n".join(lines)
-
-
-def facets_json(facets: searcher.Facets) -> dict[str, Any]:
-    return {"facets": {"source": dict(facets.sources), "month": dict(facets.months)}}
 
 
 def print_results(
@@ -112,9 +93,7 @@ def print_results(
 def print_article(article: searcher.Article, as_json: bool) -> None:
     """A reading view: headline, one line of facts, then the whole body."""
     if as_json:
-        data = asdict(article)
-        data["date"] = iso(article.date)
-        click.echo(json.dumps(data))
+        click.echo(json.dumps(article_json(article)))
         return
     facts = [article.byline or article.source, shown_date(article.date), article.id]
     lines = [safe_text(article.title) or "(no title)", " | ".join(safe_text(f) for f in facts if f)]

@@ -1,0 +1,49 @@
+"""The JSON shape of results, articles and stats: one place for every shell.
+
+``searcher query --json``, ``show --json``, ``stats --json`` and the web API all
+print what these functions return, so a program reading one reads the others.
+Values are plain JSON types: dates as ISO 8601 strings, tuples as lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from searcher.models import Article, Facets, IndexStats, SearchHit
+
+
+def iso(date: datetime | None) -> str | None:
+    """ISO 8601: the day alone when no time of day is known."""
+    if date is None:
+        return None
+    return date.date().isoformat() if date.time() == datetime.min.time() else date.isoformat()
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    """One hit, as ``searcher query --json`` prints it."""
+    data = asdict(hit)
+    data["date"] = iso(hit.date)
+    data["score"] = round(hit.score, 4)
+    return data
+
+
+def facets_json(facets: Facets) -> dict[str, Any]:
+    """Facet counts, keyed by facet name then value."""
+    return {"facets": {"source": dict(facets.sources), "month": dict(facets.months)}}
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    """A whole article, as ``searcher show --json`` and ``extract --json`` print it."""
+    data = asdict(article)
+    data["date"] = iso(article.date)
+    return data
+
+
+def stats_json(stats: IndexStats) -> dict[str, Any]:
+    """What ``searcher stats --json`` prints."""
+    data = asdict(stats)
+    data["first_date"], data["last_date"] = iso(stats.first_date), iso(stats.last_date)
+    data["sources"] = dict(stats.sources)
+    return data
