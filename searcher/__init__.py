@@ -34,10 +34,12 @@ from searcher.index import Index, open_index, reset_index, verify_index
 from searcher.ingest import ReadOptions, read_file
 from searcher.models import (
     Article,
+    Evaluation,
     Facets,
     IndexProgress,
     IndexReport,
     IndexStats,
+    RunLine,
     SearchHit,
     SearchResults,
     Segment,
@@ -53,6 +55,7 @@ __all__ = [
     "Article",
     "ArticleNotFoundError",
     "DateError",
+    "Evaluation",
     "Facets",
     "FolderNotEmptyError",
     "Index",
@@ -67,6 +70,7 @@ __all__ = [
     "ManifestError",
     "QueryError",
     "ReadOptions",
+    "RunLine",
     "SearchHit",
     "SearchResults",
     "SearcherError",

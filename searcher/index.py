@@ -18,10 +18,18 @@ from searcher.errors import (
     ArticleNotFoundError,
     IndexCorruptError,
     IndexNotFoundError,
+    QueryError,
     SearcherError,
 )
 from searcher.ingest import DEFAULT_OPTIONS, ReadOptions
-from searcher.models import Article, IndexStats, SearchResults, UpdateReport, VerifyReport
+from searcher.models import (
+    Article,
+    Evaluation,
+    IndexStats,
+    SearchResults,
+    UpdateReport,
+    VerifyReport,
+)
 from searcher.query.dates import DateLike
 from searcher.store import checksums
 
@@ -196,6 +204,46 @@ class Index:
                 facets=facets,
                 collapse=collapse,
             )
+
+    def evaluate(
+        self,
+        queries: Mapping[str, str],
+        qrels: Mapping[str, Mapping[str, int]],
+        *,
+        limit: int = 100,
+        tag: str = "searcher",
+    ) -> Evaluation:
+        """Run each judged query through :meth:`search` (``limit`` hits, copies of a
+        story listed each) and score the ranking against ``qrels``: MAP, nDCG@10,
+        P@10, R@100 and MRR, as trec_eval computes them.
+
+        :param queries: query id -> text (:func:`searcher.runfile.read_queries`).
+        :param qrels: query id -> {document id: relevance}
+            (:func:`searcher.runfile.read_qrels`); a document id may be an article
+            id, its file name or its file name without suffix (``1440`` for ``1440.txt``).
+        :param tag: the run tag of the run lines in ``Evaluation.run``.
+
+        A query that cannot be run scores 0 and is named in ``Evaluation.notes``.
+        """
+        from searcher import evaluation  # loads ir-measures: not for every query process
+
+        require_count(limit, "limit")
+        judged = {doc for docs in qrels.values() for doc in docs}
+        rankings: dict[str, list[tuple[str, float]]] = {}
+        notes: list[str] = []
+        for query_id, text in queries.items():
+            if query_id not in qrels:
+                continue
+            try:
+                hits = self.search(text, limit=limit, collapse=False).hits
+            except QueryError as exc:
+                notes.append(f"query {query_id} scores 0: {exc}")
+                hits = ()
+            rankings[query_id] = [(evaluation.doc_name(h.id, judged), h.score) for h in hits]
+        left = sum(1 for query_id in queries if query_id not in qrels)
+        if left:
+            notes.insert(0, f"{left} of {len(queries)} queries have no judgments and are not run")
+        return evaluation.evaluate(qrels, rankings, tag=tag, notes=notes)
 
     @contextmanager
     def _reading(self) -> Iterator[None]:

@@ -122,6 +122,44 @@ class SearchResults:
 
 
 @dataclass(frozen=True, slots=True)
+class RunLine:
+    """One ranked document of one query, as a TREC run line holds it
+    (``query_id Q0 doc_id rank score tag``; ``str()`` gives the line)."""
+
+    query_id: str
+    doc_id: str
+    rank: int
+    score: float
+    tag: str = "searcher"
+
+    def __str__(self) -> str:
+        return f"{self.query_id} Q0 {self.doc_id} {self.rank} {self.score:.6f} {self.tag}"
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """How well a ranking did against judgments (:meth:`searcher.Index.evaluate`).
+
+    ``measures`` are the means over the scored queries, in order: ``MAP``,
+    ``nDCG@10``, ``P@10``, ``R@100``, ``MRR`` (trec_eval's definitions, relevance
+    above 0 counts as relevant, nDCG gains are the relevance values).
+    ``per_query`` gives each scored query's values in the same order; ``run``
+    is the ranking that was scored, as TREC run lines; ``notes`` say which
+    queries were left out and why.
+    """
+
+    queries: int
+    measures: tuple[tuple[str, float], ...]
+    per_query: tuple[tuple[str, tuple[float, ...]], ...]
+    run: tuple[RunLine, ...]
+    notes: tuple[str, ...] = ()
+
+    def measure(self, name: str) -> float:
+        """The mean of one measure, by name (``"MAP"``...)."""
+        return dict(self.measures)[name]
+
+
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """A corpus file that was not indexed, and why."""
 

@@ -11,9 +11,9 @@ as a run (``searcher query --format trec``):
   (``<top> <num> Number: 401 <title> ... </top>``, the ``<title>`` is the query,
   else the ``<desc>``).
 
-Floor layer: the standard library and :mod:`searcher.errors` only. A file that
-cannot be read raises :class:`~searcher.errors.IngestError` naming the file, the
-line and what is expected.
+Floor layer: the standard library, :mod:`searcher.errors` and
+:mod:`searcher.models` only. A file that cannot be read raises
+:class:`~searcher.errors.IngestError` naming the file, the line and what is expected.
 """
 
 from __future__ import annotations
@@ -21,27 +21,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from searcher.errors import IngestError
+from searcher.models import RunLine
+
+__all__ = ["DEFAULT_TAG", "RunLine", "read_qrels", "read_queries", "read_run", "run_lines"]
 
 #: The run tag written when the caller names none.
 DEFAULT_TAG = "searcher"
-
-
-@dataclass(frozen=True, slots=True)
-class RunLine:
-    """One ranked document of one query, as a TREC run line holds it."""
-
-    query_id: str
-    doc_id: str
-    rank: int
-    score: float
-    tag: str = DEFAULT_TAG
-
-    def __str__(self) -> str:
-        return f"{self.query_id} Q0 {self.doc_id} {self.rank} {self.score:.6f} {self.tag}"
 
 
 def run_lines(

@@ -81,6 +81,6 @@ def cli(ctx: click.Context, index_dir: Path, verbose: int) -> None:
 
 
 # Registers the commands on the group above.
-from searcher.cli import indexing_commands, reading_commands  # noqa: E402
+from searcher.cli import evaluation_commands, indexing_commands, reading_commands  # noqa: E402
 
-__all__ = ["cli", "indexing_commands", "reading_commands"]
+__all__ = ["cli", "evaluation_commands", "indexing_commands", "reading_commands"]
