@@ -25,6 +25,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
     """One hit, as ``searcher query --json`` prints it."""
     data = asdict(hit)
     data["date"] = iso(hit.date)
+    data["crawled"] = iso(hit.crawled)
     data["score"] = round(hit.score, 4)
     return data
 
@@ -38,6 +39,7 @@ def article_json(article: Article) -> dict[str, Any]:
     """A whole article, as ``searcher show --json`` and ``extract --json`` print it."""
     data = asdict(article)
     data["date"] = iso(article.date)
+    data["crawled"] = iso(article.crawled)
     return data
 
 

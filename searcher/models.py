@@ -22,6 +22,8 @@ class Article:
     :param date: publication date; ``None`` when unknown (never guessed).
     :param url: canonical URL, when the file states one.
     :param keywords: section, topic and place labels from the source.
+    :param crawled: when a web archive captured the page (its ``WARC-Date``);
+        never a publication date.
     """
 
     id: str
@@ -33,6 +35,7 @@ class Article:
     date: datetime | None = None
     url: str = ""
     keywords: tuple[str, ...] = ()
+    crawled: datetime | None = None
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, Any]) -> Article:
@@ -48,6 +51,7 @@ class Article:
             date=stored.get("date"),
             url=stored.get("url", ""),
             keywords=tuple(k for k in stored.get("keywords", "").split(",") if k),
+            crawled=stored.get("crawled"),
         )
 
 
@@ -67,6 +71,7 @@ class SearchHit:
     ``score`` is 0.0 when the hits are sorted by date.
     ``similar_count`` and ``similar_ids`` name the other matching articles that
     are near-duplicates of this one (the same wire copy), collapsed into it.
+    ``crawled`` is when a web archive captured the page (never a publication date).
     """
 
     rank: int
@@ -81,6 +86,7 @@ class SearchHit:
     snippets: tuple[tuple[Segment, ...], ...] = ()
     similar_count: int = 0
     similar_ids: tuple[str, ...] = ()
+    crawled: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,9 +212,13 @@ class IndexProgress:
 @dataclass(frozen=True, slots=True)
 class UpdateReport(IndexReport):
     """An :class:`IndexReport` that also lists the articles left out as duplicates:
-    ``path (id)`` and ``duplicate of <id>``, or ``id already indexed from <path>``."""
+    ``path (id)`` and ``duplicate of <id>``, or ``id already indexed from <path>``;
+    and ``passed_over``, the records of the files read that are no article (a
+    web archive's requests, redirects, images...): ``(reason, count)`` pairs,
+    most first."""
 
     duplicates: tuple[Skipped, ...] = field(default=())
+    passed_over: tuple[tuple[str, int], ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from searcher.models import Article
 
 #: Bumped whenever the schema or the analyzers change what is stored or indexed;
 #: an index of another version must be rebuilt.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 #: Weight of a headline match relative to a body match.
 TITLE_BOOST = 2.0
@@ -44,7 +44,8 @@ def lead_text(title: str, body: str, *, words: int | None = None) -> str:
 
 def build_schema() -> Schema:
     """Return the schema: ``id`` (unique), ``path``, ``title`` (boosted), ``byline``,
-    ``source``, ``date`` (sortable), ``body`` (stored, for snippets, with term
+    ``source``, ``date`` (sortable), ``crawled`` (stored: when a web archive
+    captured the page), ``body`` (stored, for snippets, with term
     vectors), ``lead`` (the start of the article, see :func:`lead_text`), ``url``,
     ``keywords``.
 
@@ -67,6 +68,7 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=text, stored=True, vector=BODY_VECTORS),
         lead=TEXT(analyzer=text),
         url=STORED(),
+        crawled=STORED(),
         keywords=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         words=LEXICON(spelling_analyzer()),
         source_key=ID(sortable=True),
@@ -141,6 +143,8 @@ def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any
     }
     if signature:
         fields.update(neardup.signature_fields(article.body))
+    if article.crawled is not None:
+        fields["crawled"] = article.crawled
     if article.date is not None:
         fields["date"] = article.date
         # Four-digit years, as the query side writes them (strftime's %Y does not

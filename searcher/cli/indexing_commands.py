@@ -157,6 +157,9 @@ def index_command(
         logging.getLogger("searcher").info(
             "left out: %s: %s", safe_text(ignored.path), safe_text(ignored.reason)
         )
+    if report.passed_over:
+        counts = ", ".join(f"{count} {safe_text(reason)}" for reason, count in report.passed_over)
+        click.echo(f"records passed over: {counts}", err=True)
     rate = (report.added + report.updated) / report.seconds if report.seconds else 0.0
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "

@@ -41,10 +41,17 @@ def render_segments(segments: tuple[searcher.Segment, ...], color: bool) -> str:
     return "…" + "".join(parts).strip() + "…"
 
 
+def dated(date: datetime | None, crawled: datetime | None) -> str:
+    """The publication date, else when a web archive captured the page, said so."""
+    if date is None and crawled is not None:
+        return f"crawled {shown_date(crawled)}"
+    return shown_date(date)
+
+
 def render_hit(hit: searcher.SearchHit, color: bool) -> str:
     title = safe_text(hit.title) or "(no title)"
     head = f"{hit.rank}. " + (click.style(title, bold=True) if color else title)
-    meta = [safe_text(x) for x in (hit.byline or hit.source, shown_date(hit.date)) if x]
+    meta = [safe_text(x) for x in (hit.byline or hit.source, dated(hit.date, hit.crawled)) if x]
     meta.append(safe_text(shown_path(hit.path)))
     lines = [head, "   " + " | ".join(meta)]
     lines += ["   " + render_segments(snippet, color) for snippet in hit.snippets]
@@ -95,7 +102,7 @@ def print_article(article: searcher.Article, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(article_json(article)))
         return
-    facts = [article.byline or article.source, shown_date(article.date), article.id]
+    facts = [article.byline or article.source, dated(article.date, article.crawled), article.id]
     lines = [safe_text(article.title) or "(no title)", " | ".join(safe_text(f) for f in facts if f)]
     if article.url:
         lines.append(safe_text(article.url))

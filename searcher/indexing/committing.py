@@ -17,6 +17,7 @@ scratch over the same corpus would:
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,8 @@ class Run:
     removed: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     duplicates: list[Skipped] = field(default_factory=list)
+    #: Records of the files read that are no article (web archives), by reason.
+    passed_over: Counter[str] = field(default_factory=Counter)
     #: Whether the manifest may lag the index (it was not written with its last commit).
     lagging: bool = True
     #: Words whose stems this run has recorded (each worker meets the common ones).
@@ -149,6 +152,7 @@ class Run:
                 if file_result.error is not None:
                     self.skipped.append(Skipped(file_result.path, file_result.error))
                     continue
+                self.passed_over.update(dict(file_result.passed_over))
                 kept = kept_by_file[file_result.path]
                 # Replaced articles are updated; those it did not have indexed
                 # (a new file, or one read again as what left them out went) added.

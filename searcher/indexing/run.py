@@ -260,6 +260,7 @@ def _update_locked(
         skipped=tuple(run.skipped),
         ignored=tuple(found.ignored),
         duplicates=tuple(run.duplicates),
+        passed_over=tuple(sorted(run.passed_over.items(), key=lambda item: (-item[1], item[0]))),
     )
 
 

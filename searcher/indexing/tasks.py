@@ -42,11 +42,13 @@ class Task:
 @dataclass(frozen=True, slots=True)
 class FileResult:
     """What one file gave: ``articles`` holds (id, docnum, duplicate key, source,
-    ISO date) per article written; ``error`` is set when the file could not be read."""
+    ISO date) per article written; ``error`` is set when the file could not be read;
+    ``passed_over`` counts its records that are no article, by reason."""
 
     path: str
     articles: tuple[Written, ...] = ()
     error: str | None = None
+    passed_over: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(slots=True)

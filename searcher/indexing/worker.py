@@ -142,7 +142,7 @@ def build_segment(task: Task) -> TaskResult:
     try:
         for path, doc_id in scheduling.take_files(task):
             try:
-                articles = ingest.read_file(Path(path), doc_id, task.options)
+                read = ingest.read_file_counted(Path(path), doc_id, task.options)
             except IngestError as exc:
                 LOGGER.info("skipped %s", exc)  # also in the run's report
                 result.files.append(FileResult(path, error=exc.reason))
@@ -152,8 +152,8 @@ def build_segment(task: Task) -> TaskResult:
                 result.files.append(FileResult(path, error=f"cannot read the file ({exc})"))
                 scheduling.count_file(path, 0)
                 continue
-            written = write_articles(builder, maker, articles, result.rejected)
-            result.files.append(FileResult(path, tuple(written)))
+            written = write_articles(builder, maker, read.articles, result.rejected)
+            result.files.append(FileResult(path, tuple(written), passed_over=read.passed_over))
             scheduling.count_file(path, len(written))
         maker.forget()
         result.segment = builder.finish()

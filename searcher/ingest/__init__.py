@@ -1,7 +1,9 @@
 """Reading corpus files into :class:`~searcher.models.Article` records.
 
 One reader per format, each a module with
-``read(path, doc_id, options) -> Iterator[Article]``.
+``read(path, doc_id, options) -> Iterator[Article]``; a reader of a format
+that holds records other than articles (web archives) returns, as its
+generator's value, how many it passed over by reason.
 :data:`READERS` maps a file suffix (``.gz`` looked through) to its reader
 module; readers are imported on first use, so a query never pays for bs4.
 A new format is one module and one line here.
@@ -15,7 +17,8 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,12 +26,14 @@ from searcher.config import as_path, require
 from searcher.errors import IngestError, UnsupportedFormatError
 from searcher.ingest._common import (
     DEFAULT_OPTIONS,
+    FEED_HEAD_BYTES,
     MAX_FILE_BYTES,
     ReadOptions,
     clean_body,
     clean_line,
     decode,
     logical_suffix,
+    looks_like_feed,
     read_bytes,
     split_byline,
 )
@@ -50,6 +55,11 @@ READERS: dict[str, str] = {
     ".json": "searcher.ingest.json",
     ".jsonl": "searcher.ingest.json",
     ".ndjson": "searcher.ingest.json",
+    ".warc": "searcher.ingest.warc",
+    ".arc": "searcher.ingest.warc",
+    ".rss": "searcher.ingest.feed",
+    ".atom": "searcher.ingest.feed",
+    ".xml": "searcher.ingest.feed",
 }
 
 #: Suffixes of a wire-service distribution (Reuters-21578). In a folder holding
@@ -117,7 +127,21 @@ def _ignore_reason(path: Path, siblings: set[str]) -> str | None:
         return f"not a supported format ({suffix or 'no suffix'})"
     if suffix in (".txt", ".text") and DTD_SUFFIX in siblings and siblings & COLLECTION_SUFFIXES:
         return "documentation beside a collection archive"
+    if suffix == ".xml" and not _is_feed(path):
+        return "XML that is not an RSS or Atom feed"
     return None
+
+
+def _is_feed(path: Path) -> bool:
+    """Whether an ``.xml`` file opens a feed; one that cannot be read is left to its reader."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(FEED_HEAD_BYTES)
+        if head[:2] == b"\x1f\x8b":
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, FEED_HEAD_BYTES)
+    except (OSError, zlib.error):
+        return True
+    return looks_like_feed(head)
 
 
 def scan(roots: list[Path]) -> Scan:
@@ -230,10 +254,26 @@ def _walk(root: Path, root_name: str, result: Scan) -> None:
         pending.extend(reversed(subfolders))
 
 
+@dataclass(frozen=True, slots=True)
+class FileArticles:
+    """What one file gave: its articles, and the records in it that are no
+    article (a web archive's requests, redirects, images...), counted by reason."""
+
+    articles: list[Article]
+    passed_over: tuple[tuple[str, int], ...] = ()
+
+
 def read_file(
     path: str | os.PathLike[str], doc_id: str | None = None, options: ReadOptions = DEFAULT_OPTIONS
 ) -> list[Article]:
-    """Read every article in one file.
+    """Read every article in one file; see :func:`read_file_counted`."""
+    return read_file_counted(path, doc_id, options).articles
+
+
+def read_file_counted(
+    path: str | os.PathLike[str], doc_id: str | None = None, options: ReadOptions = DEFAULT_OPTIONS
+) -> FileArticles:
+    """Read every article in one file, and count the records passed over.
 
     Articles in a subfolder of the corpus get the folder's name as a keyword
     (the BBC set's ``business``, ``sport``...). Text beyond the limits of
@@ -252,7 +292,7 @@ def read_file(
     doc_id = doc_id or path.name
     reader = get_reader(path)
     try:
-        articles = list(reader(path, doc_id, options))
+        articles, passed = _drain(reader(path, doc_id, options))
     except IngestError:
         raise
     except Exception as exc:
@@ -263,7 +303,18 @@ def read_file(
         raise IngestError(path, f"the reader failed ({type(exc).__name__}: {exc})") from exc
     parts = doc_id.split("/")
     section = parts[-2].lower() if len(parts) >= 3 else ""
-    return [_tidy(a, section, options) for a in articles]
+    counts = sorted(passed.items(), key=lambda item: (-item[1], item[0]))
+    return FileArticles([_tidy(a, section, options) for a in articles], tuple(counts))
+
+
+def _drain(articles: Iterator[Article]) -> tuple[list[Article], Mapping[str, int]]:
+    """The articles a reader yields, and the counts it returns (if any)."""
+    read: list[Article] = []
+    while True:
+        try:
+            read.append(next(articles))
+        except StopIteration as stop:
+            return read, stop.value or {}
 
 
 def _tidy(article: Article, section: str, options: ReadOptions) -> Article:
@@ -324,9 +375,11 @@ __all__ = [
     "COLLECTION_SUFFIXES",
     "DEFAULT_OPTIONS",
     "DOCUMENTATION_NAMES",
+    "FEED_HEAD_BYTES",
     "MAX_FILE_BYTES",
     "READERS",
     "CorpusFile",
+    "FileArticles",
     "ReadOptions",
     "Scan",
     "clean_body",
@@ -334,8 +387,10 @@ __all__ = [
     "decode",
     "get_reader",
     "iter_articles",
+    "looks_like_feed",
     "read_bytes",
     "read_file",
+    "read_file_counted",
     "scan",
     "split_byline",
     "supported_suffixes",

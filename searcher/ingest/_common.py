@@ -95,6 +95,22 @@ _BINARY = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+_FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF)\b")
+#: Bytes of an XML file looked at by :func:`looks_like_feed`.
+FEED_HEAD_BYTES = 2048
+
+
+def looks_like_feed(head: bytes) -> bool:
+    """True when the first bytes of an XML file open an RSS, RDF or Atom feed.
+
+    >>> looks_like_feed(b'<?xml version="1.0"?><rss version="2.0">')
+    True
+    >>> looks_like_feed(b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">')
+    False
+    """
+    return bool(_FEED_ROOT.search(head[:FEED_HEAD_BYTES]))
+
+
 def logical_suffix(path: Path) -> str:
     """Return the suffix that names the format, looking through ``.gz``.
 

@@ -32,7 +32,7 @@ from searcher.ingest._common import (
     read_bytes,
     split_byline,
 )
-from searcher.ingest.html_content import extract_body
+from searcher.ingest.html_content import extract_body, text_blocks
 from searcher.ingest.html_meta import read_meta
 from searcher.models import Article
 
@@ -89,10 +89,12 @@ def declared_charset(data: bytes) -> str | None:
     return CHARSET_ALIASES.get(label, label)
 
 
-def _trusted_charset(data: bytes) -> str | None:
-    """The declared charset, unless it is cp1252 and the bytes are valid UTF-8:
-    servers label UTF-8 pages Latin-1 far more often than the reverse."""
-    declared = declared_charset(data)
+def _trusted_charset(data: bytes, header: str | None = None) -> str | None:
+    """The charset of the HTTP header (``header``), else the one the page declares,
+    unless it is cp1252 and the bytes are valid UTF-8: servers label UTF-8 pages
+    Latin-1 far more often than the reverse."""
+    declared = CHARSET_ALIASES.get(header.lower(), header.lower()) if header else None
+    declared = declared or declared_charset(data)
     if declared in ("cp1252", "windows-1252"):
         try:
             data.decode("utf-8")
@@ -131,17 +133,33 @@ def flat_text(text: str) -> str:
     return clean_body(html.unescape(_TAGS.sub("\n\n", _UNREADABLE.sub(" ", text))))
 
 
-def parse_html(data: bytes, *, path: str, doc_id: str) -> Article:
+def fragment_text(fragment: str) -> str:
+    """The text of an HTML fragment (a feed entry's content), one paragraph a
+    block, scripts, styles and hidden parts left out; no boilerplate is judged.
+
+    >>> fragment_text("<p>One &amp; <b>two</b></p><script>x()</script><p>Three</p>")
+    'One & two\\n\\nThree'
+    """
+    if "<" not in fragment and "&" not in fragment:
+        return clean_body(fragment)
+    soup = BeautifulSoup(fragment, "lxml")
+    blocks, _ = text_blocks(soup)
+    return clean_body("\n\n".join(block.text for block in blocks))
+
+
+def parse_html(data: bytes, *, path: str, doc_id: str, charset: str | None = None) -> Article:
     """Build an article from an HTML page's bytes.
 
     :param data: the page, as stored.
     :param path: the file, for messages.
     :param doc_id: the article's id.
+    :param charset: the charset the page was served with (HTTP ``Content-Type``),
+        which wins over the one the page declares.
     :raises IngestError: the bytes are not a text page, or the page holds no text.
     """
     if _looks_binary(data):
         raise IngestError(path, "not an HTML page (binary data)")
-    text = decode(data, declared=_trusted_charset(data), path=Path(path))
+    text = decode(data, declared=_trusted_charset(data, charset), path=Path(path))
     parsed, cut = _cut(text, path)
     soup = BeautifulSoup(parsed, "lxml")
     meta = read_meta(soup, path=path)
@@ -176,4 +194,4 @@ def read(path: Path, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS) -> Ite
     yield parse_html(data, path=str(path), doc_id=doc_id)
 
 
-__all__ = ["declared_charset", "flat_text", "parse_html", "read"]
+__all__ = ["declared_charset", "flat_text", "fragment_text", "parse_html", "read"]

@@ -133,6 +133,7 @@ def to_hit(
         snippets=_snippets(hit, highlighter),
         similar_count=len(similar_ids),
         similar_ids=similar_ids,
+        crawled=hit.get("crawled"),
     )
 
 

@@ -1,0 +1,334 @@
+"""Web archives: WARC (ISO 28500) and ARC files, many captured pages a file.
+
+Read with ``warcio`` (also ARC, which it turns into WARC records as it reads;
+fastwarc reads WARC only). Each ``response`` record whose HTTP status is 2xx
+and whose payload is HTML becomes an article through the HTML reader:
+
+* id: ``<file id>#<record offset>``, the byte offset at which the record starts
+  in the file (of its gzip member in a record-gzip'd file), so it is stable
+  across runs and names the record for ``warcio``'s and other tools' readers;
+* URL: the record's ``WARC-Target-URI``;
+* date: the page's own publication date (``None`` when it states none); the
+  ``WARC-Date`` is kept apart as :attr:`~searcher.models.Article.crawled`,
+  never passed off as a publication date;
+* the HTTP body is decoded from chunked transfer and gzip, deflate or br
+  content encoding; its charset is the HTTP header's, then the page's.
+
+Every other record is passed over and counted by reason (``request record``,
+``HTTP 404``, ``not HTML (image/png)``...), as is a capture of a URL that the
+file captures again later: the latest capture (by ``WARC-Date``, then place
+in the file) is the one indexed. A truncated or corrupt record is counted,
+logged, and the file read on from the next record that can be found (the next
+gzip member, or the next ``WARC/`` header). The file is streamed: a record's
+payload is read only up to :data:`MAX_PAYLOAD_BYTES`, the rest passed over.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import re
+import stat
+import zlib
+from collections import Counter
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import brotli
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from searcher.errors import IngestError
+from searcher.ingest._common import DEFAULT_OPTIONS, ReadOptions
+from searcher.ingest.html import MAX_HTML_CHARS, parse_html
+from searcher.models import Article
+from searcher.text.dates import parse_date
+
+LOGGER = logging.getLogger(__name__)
+
+#: Most bytes of one record's HTTP body read (before and after decoding); the
+#: HTML reader parses the first :data:`~searcher.ingest.html.MAX_HTML_CHARS`
+#: characters of a page only, and the rest of a huge record is streamed past.
+MAX_PAYLOAD_BYTES = 2 * MAX_HTML_CHARS
+#: Media types read as HTML pages.
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+#: The reason a truncated or corrupt record is passed over.
+CORRUPT = "truncated or corrupt record"
+#: The reason an earlier capture of a URL is passed over.
+RECAPTURED = "earlier capture of a URL captured again later"
+
+_GZIP_MEMBER = b"\x1f\x8b\x08"
+# What warcio says of a gzip member holding more than one record.
+_WHOLE_GZIP = "non-chunked gzip"
+_WARC_HEADER = b"WARC/1."
+_SCAN_BYTES = 1 << 20
+_HEAD_BYTES = 4096
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_ERRORS = (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error, brotli.error, IndexError)
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One HTML response of an archive, before it is read as a page."""
+
+    offset: int
+    url: str
+    crawled: datetime | None
+    payload: bytes
+    charset: str | None
+
+
+def _status_reason(record: Any) -> str | None:
+    """Why a response record is no page to index, or ``None`` when it is one."""
+    headers = record.http_headers
+    if headers is None:
+        return "response without HTTP headers"
+    code = headers.get_statuscode() or ""
+    if not (code.isdigit() and code.startswith("2")):
+        return f"HTTP {code or 'status missing'}"
+    media = (headers.get_header("content-type") or "").split(";")[0].strip().lower()
+    if media and media not in HTML_TYPES:
+        return f"not HTML ({media})"
+    return None
+
+
+def _dechunk(raw: bytes) -> bytes:
+    """The body of an HTTP chunked transfer; a cut or garbled one up to where it breaks."""
+    parts = []
+    position = 0
+    while position < len(raw):
+        line_end = raw.find(b"\r\n", position)
+        if line_end < 0:
+            break
+        size_text = raw[position:line_end].split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            break
+        if size == 0:
+            break
+        parts.append(raw[line_end + 2 : line_end + 2 + size])
+        position = line_end + 2 + size + 2
+    return b"".join(parts)
+
+
+def _inflate(data: bytes, encoding: str) -> bytes:
+    """Undo a content encoding, to at most :data:`MAX_PAYLOAD_BYTES` (a bomb stops there)."""
+    if encoding == "br":
+        return bytes(brotli.Decompressor().process(data, output_buffer_limit=MAX_PAYLOAD_BYTES))
+    if encoding in ("gzip", "x-gzip"):
+        wbits = [16 + zlib.MAX_WBITS]
+    else:  # deflate: zlib-wrapped as the standard says, or raw as some servers send it
+        wbits = [zlib.MAX_WBITS, -zlib.MAX_WBITS]
+    for bits in wbits:
+        try:
+            return zlib.decompressobj(bits).decompress(data, MAX_PAYLOAD_BYTES)
+        except zlib.error:
+            if bits == wbits[-1]:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _decoded(raw: bytes, record: Any) -> bytes:
+    """The HTTP body of ``raw``, with chunked transfer and content encoding undone.
+
+    :raises ValueError: an encoding searcher does not know.
+    :raises zlib.error, brotli.error: the body is not in the encoding it claims.
+    """
+    headers = record.http_headers
+    if (headers.get_header("transfer-encoding") or "").strip().lower() == "chunked":
+        raw = _dechunk(raw)
+    encoding = (headers.get_header("content-encoding") or "").strip().lower()
+    if encoding in ("", "identity", "none"):
+        return raw
+    if encoding not in ("gzip", "x-gzip", "deflate", "br"):
+        raise ValueError(f"content encoding {encoding!r} not supported")
+    return _inflate(raw, encoding)
+
+
+def _charset(record: Any) -> str | None:
+    found = _CHARSET.search(record.http_headers.get_header("content-type") or "")
+    return found.group(1) if found else None
+
+
+def _next_start(fh: BinaryIO, after: int, gzipped: bool) -> int | None:
+    """The offset of the first record start (gzip member or ``WARC/`` header) past ``after``."""
+    marker = _GZIP_MEMBER if gzipped else _WARC_HEADER
+    position = after
+    while True:
+        fh.seek(position)
+        chunk = fh.read(_SCAN_BYTES + len(marker))
+        if len(chunk) < len(marker):
+            return None
+        found = chunk.find(marker)
+        if found >= 0:
+            return position + found
+        position += _SCAN_BYTES
+
+
+Record = tuple[int, "Capture | str"]
+
+
+def records(fh: BinaryIO) -> Iterator[Record]:
+    """Yield ``(offset, capture)`` for each HTML response of an archive and
+    ``(offset, reason)`` for each other record, reading on past bad records.
+
+    A file gzip'd whole (one gzip member, not one a record) is read through a
+    gunzipping stream, offsets then counting its unzipped bytes; it cannot be
+    read on past a corrupt place.
+    """
+    fh.seek(0)
+    gzipped = fh.read(2) == _GZIP_MEMBER[:2]
+    start: int | None = 0
+    counted_failure = False
+    yielded = 0
+    while start is not None:
+        fh.seek(start)
+        iterator = ArchiveIterator(fh, arc2warc=True)
+        try:
+            for record in iterator:
+                offset = iterator.offset
+                counted_failure = False
+                yielded += 1
+                yield offset, _capture(record, offset)
+            return
+        except ArchiveLoadFailed as exc:
+            if gzipped and start == 0 and yielded == 1 and _WHOLE_GZIP in str(exc):
+                yield from _whole_gzip(fh, skip=1)
+                return
+            failure: Exception = exc
+        except _ERRORS as exc:
+            failure = exc
+        offset = iterator.offset
+        if not counted_failure:  # a false start found while reading on is not counted again
+            LOGGER.warning("record at byte %s: %s (%s); reading on", offset, CORRUPT, failure)
+            yield offset, CORRUPT
+        counted_failure = True
+        start = _next_start(fh, max(offset, start) + 1, gzipped)
+
+
+def _whole_gzip(fh: BinaryIO, *, skip: int) -> Iterator[Record]:
+    """:func:`records` of a file gzip'd whole, past its first ``skip`` records."""
+    fh.seek(0)
+    with gzip.GzipFile(fileobj=fh) as unzipped:
+        iterator = ArchiveIterator(unzipped, arc2warc=True)
+        try:
+            for number, record in enumerate(iterator):
+                if number >= skip:
+                    yield iterator.offset, _capture(record, iterator.offset)
+        except _ERRORS as exc:
+            LOGGER.warning("record at byte %s: %s (%s)", iterator.offset, CORRUPT, exc)
+            yield iterator.offset, CORRUPT
+
+
+def _capture(record: Any, offset: int) -> Capture | str:
+    kind = record.rec_type or "unknown"
+    if kind != "response":
+        return f"{kind} record"
+    reason = _status_reason(record)
+    if reason:
+        return reason
+    raw = record.raw_stream.read(MAX_PAYLOAD_BYTES)
+    if len(raw) < MAX_PAYLOAD_BYTES and getattr(record.raw_stream, "limit", 0) > 0:
+        LOGGER.warning("record at byte %s: %s (ends before its length)", offset, CORRUPT)
+        return CORRUPT
+    try:
+        payload = _decoded(raw, record)
+    except _ERRORS as exc:
+        LOGGER.info("record at byte %s: undecodable HTTP body (%s)", offset, exc)
+        return "undecodable HTTP body"
+    headers = record.rec_headers
+    return Capture(
+        offset=offset,
+        url=headers.get_header("WARC-Target-URI") or "",
+        crawled=parse_date(headers.get_header("WARC-Date") or ""),
+        payload=payload,
+        charset=_charset(record),
+    )
+
+
+def _check_head(fh: BinaryIO, path: Path) -> None:
+    """Refuse a file that does not start as a WARC (``WARC/``) or ARC (``filedesc://``) does.
+
+    :raises IngestError: it does not.
+    """
+    head = fh.read(_HEAD_BYTES)
+    if head[:2] == _GZIP_MEMBER[:2]:
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error:
+            head = b""
+    if not head.lstrip().startswith((b"WARC/", b"filedesc://")):
+        what = "an empty file" if not head else "no WARC or ARC record at its start"
+        raise IngestError(path, f"{what}; is this a web archive?")
+    fh.seek(0)
+
+
+def _open(path: Path) -> BinaryIO:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise IngestError(path, "not a regular file (a folder, FIFO or device)")
+        return os.fdopen(fd, "rb")
+    except OSError as exc:
+        raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+
+
+def read(
+    path: Path, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS
+) -> Generator[Article, None, Counter[str]]:
+    """Yield an article for each HTML page a WARC or ARC file (gzip'd or not)
+    captured; return the records passed over, counted by reason.
+
+    ``options.max_bytes`` does not apply: the file is streamed, one record at a time.
+
+    :raises IngestError: the file cannot be opened, or is no web archive at all.
+    """
+    passed: Counter[str] = Counter()
+    latest: dict[str, tuple[datetime | None, int, Article]] = {}
+    with _open(path) as fh:
+        _check_head(fh, path)
+        for offset, item in records(fh):
+            if isinstance(item, str):
+                passed[item] += 1
+                continue
+            article = page(item, path=str(path), doc_id=doc_id)
+            if article is None:
+                passed["no text in the page"] += 1
+                continue
+            key = item.url or article.id
+            if key in latest:
+                passed[RECAPTURED] += 1
+                earlier = latest[key]
+                if (earlier[0] or datetime.min, earlier[1]) > (
+                    item.crawled or datetime.min,
+                    offset,
+                ):
+                    continue
+            latest[key] = (item.crawled, offset, article)
+    for _, _, article in sorted(latest.values(), key=lambda kept: kept[1]):
+        yield article
+    return passed
+
+
+def page(capture: Capture, *, path: str, doc_id: str) -> Article | None:
+    """The article of one captured page, or ``None`` when it holds no text."""
+    try:
+        article = parse_html(
+            capture.payload,
+            path=path,
+            doc_id=f"{doc_id}#{capture.offset}",
+            charset=capture.charset,
+        )
+    except IngestError as exc:
+        LOGGER.info("%s#%s: %s", path, capture.offset, exc.reason)
+        return None
+    return replace(article, url=capture.url or article.url, crawled=capture.crawled)
+
+
+__all__ = ["CORRUPT", "MAX_PAYLOAD_BYTES", "RECAPTURED", "Capture", "page", "read", "records"]
