@@ -31,7 +31,7 @@ from searcher.errors import (
     UnsupportedFormatError,
 )
 from searcher.index import Index, open_index, reset_index, verify_index
-from searcher.ingest import ReadOptions, read_file
+from searcher.ingest import FileArticles, ReadOptions, read_file, read_file_counted
 from searcher.models import (
     Article,
     Evaluation,
@@ -57,6 +57,7 @@ __all__ = [
     "DateError",
     "Evaluation",
     "Facets",
+    "FileArticles",
     "FolderNotEmptyError",
     "Index",
     "IndexBusyError",
@@ -84,6 +85,7 @@ __all__ = [
     "date_range",
     "open_index",
     "read_file",
+    "read_file_counted",
     "reset_index",
     "verify_index",
 ]

@@ -13,7 +13,7 @@ import click
 
 import searcher
 from searcher.cli import Settings, _errors, cli, pass_settings
-from searcher.cli.render import shown_date
+from searcher.cli.render import passed_over_line, shown_date
 from searcher.jsonshape import stats_json
 from searcher.text.safety import safe_text
 
@@ -158,8 +158,7 @@ def index_command(
             "left out: %s: %s", safe_text(ignored.path), safe_text(ignored.reason)
         )
     if report.passed_over:
-        counts = ", ".join(f"{count} {safe_text(reason)}" for reason, count in report.passed_over)
-        click.echo(f"records passed over: {counts}", err=True)
+        click.echo(passed_over_line(report.passed_over), err=True)
     rate = (report.added + report.updated) / report.seconds if report.seconds else 0.0
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "

@@ -9,7 +9,7 @@ import click
 
 import searcher
 from searcher.cli import Settings, _errors, cli, pass_settings
-from searcher.cli.render import print_article, print_results
+from searcher.cli.render import passed_over_line, print_article, print_results
 from searcher.jsonshape import article_json, iso
 from searcher.text.safety import safe_text
 
@@ -148,15 +148,24 @@ def similar_command(settings: Settings, article_id: str, limit: int, as_json: bo
 @cli.command("extract")
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
-def extract_command(file: Path, as_json: bool) -> None:
-    """Print what would be indexed for FILE (title, byline, date, body).
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Print only the first N articles (a web archive or feed holds thousands); 0: all.",
+)
+def extract_command(file: Path, as_json: bool, limit: int) -> None:
+    """Print what would be indexed for FILE (title, byline, date, body), and
+    for a web archive the records passed over, by reason (on stderr).
 
     \b
     Example:
         searcher extract corpus/000_15647181341936f1.txt
+        searcher extract corpus/crawls/2011-10-harbour.warc.gz --limit 2
     """
     with _errors():
-        articles = searcher.read_file(file)
+        read = searcher.read_file_counted(file)
+    articles = read.articles[:limit] if limit else read.articles
     for article in articles:
         if as_json:
             click.echo(json.dumps(article_json(article)))
@@ -167,9 +176,15 @@ def extract_command(file: Path, as_json: bool) -> None:
             ("byline", article.byline),
             ("source", article.source),
             ("date", iso(article.date) or ""),
+            ("crawled", iso(article.crawled) or ""),
             ("url", article.url),
             ("keywords", ", ".join(article.keywords)),
         ]
         for name, value in fields:
-            click.echo(f"{name + ':':<10}{safe_text(value)}")
+            if value or name != "crawled":
+                click.echo(f"{name + ':':<10}{safe_text(value)}")
         click.echo("\n" + safe_text(article.body, keep_newlines=True) + "\n")
+    if len(articles) < len(read.articles):
+        click.echo(f"{len(articles)} of {len(read.articles)} articles shown.", err=True)
+    if read.passed_over:
+        click.echo(passed_over_line(read.passed_over), err=True)

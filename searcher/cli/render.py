@@ -41,6 +41,13 @@ def render_segments(segments: tuple[searcher.Segment, ...], color: bool) -> str:
     return "…" + "".join(parts).strip() + "…"
 
 
+def passed_over_line(counts: tuple[tuple[str, int], ...]) -> str:
+    """The records of a web archive passed over, by reason, on one line."""
+    return "records passed over: " + ", ".join(
+        f"{count} {safe_text(reason)}" for reason, count in counts
+    )
+
+
 def dated(date: datetime | None, crawled: datetime | None) -> str:
     """The publication date, else when a web archive captured the page, said so."""
     if date is None and crawled is not None:

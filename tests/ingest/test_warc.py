@@ -257,3 +257,19 @@ def test_a_folder_of_archives_is_indexed_reported_and_found(tmp_path: Path) -> N
     again = runner.invoke(cli, ["index", str(folder)], catch_exceptions=False)
     assert "0 added, 0 updated, 0 removed, 2 files unchanged" in again.stderr
     assert "passed over" not in again.stderr
+
+
+def test_extract_shows_the_first_pages_and_what_was_passed_over(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    path = tmp_path / "crawl.warc.gz"
+    write_warc(path, mixed())
+    result = CliRunner().invoke(cli, ["extract", str(path), "--limit", "1"])
+    assert result.exit_code == 0
+    assert "title:    Harbour bridge reopens" in result.stdout
+    assert "crawled:  2019-11-20T12:00:00" in result.stdout
+    assert "Fuel prices" not in result.stdout
+    assert "1 of 3 articles shown." in result.stderr
+    assert "records passed over: 1 HTTP 301, 1 HTTP 404, 1 metadata record" in result.stderr
