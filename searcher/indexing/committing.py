@@ -85,7 +85,7 @@ class Run:
         for file_result, segment in files:
             path = file_result.path
             place = self.order[path]
-            kept[path] = 0
+            kept.setdefault(path, 0)  # (a file read in shares comes once a share)
             for article_id, docnum, key, source, date in file_result.articles:
                 # (id, file) of each article this one clashes with: why this
                 # one is left out, or why that one is, whichever comes later.
@@ -129,9 +129,11 @@ class Run:
         contents); return how many articles they added."""
         toc = store.read_toc(self.index_dir)
         order = self.order
-        files = sorted(
-            ((f, result.segment) for result in results for f in result.files),
-            key=lambda pair: order[pair[0].path],
+        files = _whole_files(
+            sorted(
+                ((f, result.segment) for result in results for f in result.files),
+                key=lambda pair: (order[pair[0].path], pair[0].piece),
+            )
         )
         for result in results:
             self.skipped.extend(result.rejected)
@@ -148,7 +150,12 @@ class Run:
                 self.removed += store.delete_by_path(
                     self.index_dir, toc.schema, toc.segments, taken, fieldname="id"
                 )
+            recorded: set[str] = set()
             for file_result, _ in files:
+                if file_result.path in recorded:
+                    self.passed_over.update(dict(file_result.passed_over))
+                    continue
+                recorded.add(file_result.path)
                 if file_result.error is not None:
                     self.skipped.append(Skipped(file_result.path, file_result.error))
                     continue
@@ -178,3 +185,21 @@ class Run:
             txn.forget(paths)
             store.commit(self.index_dir, toc.schema, toc.segments, toc.generation + 1)
             txn.set_generation(toc.generation + 1)
+
+
+def _whole_files(files: list[tuple[FileResult, Any]]) -> list[tuple[FileResult, Any]]:
+    """A file read in shares by several workers fails whole when one share
+    failed: the other shares' articles are deleted from their segments, so the
+    file is read again by the next run, all of it."""
+    failed = {f.path: f.error for f, _ in files if f.error is not None}
+    if not failed:
+        return files
+    whole = []
+    for file_result, segment in files:
+        error = failed.get(file_result.path)
+        if error is not None and file_result.error is None:
+            for written in file_result.articles:
+                segment.delete_document(written[1])
+            file_result = FileResult(file_result.path, error=error, piece=file_result.piece)
+        whole.append((file_result, segment))
+    return whole

@@ -233,7 +233,7 @@ def _update_locked(
             progress.bytes_total += sum(sizes.values())
             for finished in results(tasks, workers, progress.report, run.add_stems):
                 progress.articles += run.apply(finished)
-                done = [f.path for result in finished for f in result.files]
+                done = {f.path for result in finished for f in result.files}
                 progress.files_done += len(done)
                 progress.bytes_done += sum(sizes[path] for path in done)
                 progress.report()

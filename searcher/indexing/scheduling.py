@@ -30,6 +30,9 @@ from searcher.store import FileEntry
 TASK_BYTES = 16 * 1024 * 1024
 #: Most files in one round, a worker.
 TASK_FILES = 2000
+#: A file at least this large that can be read in pieces (a web archive) is cut
+#: among the workers of its round, by record offsets.
+SPLIT_BYTES = 4 * 1024 * 1024
 
 
 def default_jobs() -> int:
@@ -69,21 +72,43 @@ def make_tasks(
         grouped[min(rounds - 1, int(last_byte // target))].append((corpus_file, entry))
         done += entry.size
     tasks: list[Task] = []
-    for number, group in enumerate(filter(None, grouped)):
+    for number, whole in enumerate(filter(None, grouped)):
+        group = _pieces(whole, jobs)
         shares = min(jobs, len(group))
         # Each share's run (share_runs) largest file first: the files left
         # to share out at the end of a round, the smallest, end it sooner.
         runs = [group[first : last + 1] for first, last in share_runs(len(group), shares)]
         if shares > 1:
-            runs = [sorted(run, key=lambda item: -item[1].size) for run in runs]
+            runs = [sorted(run, key=lambda item: -item[1]) for run in runs]
         ordered = [item for run in runs for item in run]
-        files = tuple((str(c.path), c.doc_id) for c, _ in ordered)
+        files = tuple((str(c.path), c.doc_id) for c, _, _ in ordered)
+        spans = tuple(span for _, _, span in ordered) if len(group) > len(whole) else ()
         for share in range(shares):
             round_number = first_round + number
             tasks.append(
-                Task(len(tasks), str(index_dir), files, options, round_number, share, shares)
+                Task(len(tasks), str(index_dir), files, options, round_number, share, shares, spans)
             )
     return tasks
+
+
+Piece = tuple[ingest.CorpusFile, int, tuple[int, int] | None]
+
+
+def _pieces(group: list[tuple[ingest.CorpusFile, FileEntry]], jobs: int) -> list[Piece]:
+    """The round's files as ``(file, bytes, span)``, a big web archive cut in one
+    span a worker (``span`` is ``None`` for a file read whole)."""
+    pieces: list[Piece] = []
+    for corpus_file, entry in group:
+        spans = (
+            ingest.split_file(corpus_file.path, entry.size, jobs)
+            if jobs > 1 and entry.size >= SPLIT_BYTES
+            else None
+        )
+        if spans is None:
+            pieces.append((corpus_file, entry.size, None))
+        else:
+            pieces.extend((corpus_file, end - start, (start, end)) for start, end in spans)
+    return pieces
 
 
 def shared_state(jobs: int) -> tuple[Any, Any]:
@@ -113,8 +138,9 @@ def report_progress_to(shared: Any) -> None:
     _PROGRESS = shared
 
 
-def count_file(path: str, articles: int) -> None:
-    """Add one file read (its size, and the articles it gave) to the progress counters."""
+def count_file(path: str, articles: int, span: tuple[int, int] | None = None) -> None:
+    """Add one file read (its size, and the articles it gave) to the progress
+    counters; a share of a file (``span``) counts its bytes, and as a file once."""
     shared = _PROGRESS
     if shared is None:
         return
@@ -122,8 +148,10 @@ def count_file(path: str, articles: int) -> None:
         size = Path(path).stat().st_size
     except OSError:
         size = 0
+    if span is not None:
+        size = max(0, min(size, span[1]) - span[0])
     with shared.get_lock():
-        shared[0] += 1
+        shared[0] += span is None or span[0] == 0
         shared[1] += size
         shared[2] += articles
 
@@ -150,16 +178,28 @@ def take_files(task: Task) -> Iterator[tuple[str, str]]:
     file left: the first worker to ask in a round cuts it into runs, and a
     worker still asking for an earlier round finds it over.
     """
+    for number in _take_numbers(task):
+        yield task.files[number]
+
+
+def take_pieces(task: Task) -> Iterator[tuple[str, str, tuple[int, int] | None]]:
+    """:func:`take_files`, each with the span of the file to read (``None``: all of it)."""
+    for number in _take_numbers(task):
+        path, doc_id = task.files[number]
+        yield path, doc_id, task.spans[number] if task.spans else None
+
+
+def _take_numbers(task: Task) -> Iterator[int]:
     shared = _SHARED
     if shared is None:
-        yield from task.files
+        yield from range(len(task.files))
         return
     while True:
         with shared.get_lock():
             number = _next_file(shared, task)
         if number is None:
             return
-        yield task.files[number]
+        yield number
 
 
 def share_runs(count: int, shares: int) -> list[tuple[int, int]]:

@@ -27,7 +27,9 @@ class Task:
     files are mostly neighbours (their words overlap: fewer to learn and to
     write), and the workers end within about one file of each other.
     ``round`` is the round's number, ``share`` the task's number in the round,
-    of ``shares``.
+    of ``shares``. ``spans`` (empty, or one entry a file) names the share of
+    a file to read where a big web archive is cut among the workers: the file
+    is then listed once a span.
     """
 
     number: int
@@ -37,18 +39,21 @@ class Task:
     round: int = 0
     share: int = 0
     shares: int = 1
+    spans: tuple[tuple[int, int] | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
     """What one file gave: ``articles`` holds (id, docnum, duplicate key, source,
     ISO date) per article written; ``error`` is set when the file could not be read;
-    ``passed_over`` counts its records that are no article, by reason."""
+    ``passed_over`` counts its records that are no article, by reason;
+    ``piece`` is where the span read starts, when a worker read a share of it."""
 
     path: str
     articles: tuple[Written, ...] = ()
     error: str | None = None
     passed_over: tuple[tuple[str, int], ...] = ()
+    piece: int = 0
 
 
 @dataclass(slots=True)

@@ -140,21 +140,23 @@ def build_segment(task: Task) -> TaskResult:
     builder = SegmentBuilder(Path(task.index_dir), maker.schema)
     result = TaskResult(task.number, None)
     try:
-        for path, doc_id in scheduling.take_files(task):
+        for path, doc_id, span in scheduling.take_pieces(task):
+            piece = span[0] if span else 0
             try:
-                read = ingest.read_file_counted(Path(path), doc_id, task.options)
+                read = ingest.read_file_counted(Path(path), doc_id, task.options, span=span)
             except IngestError as exc:
                 LOGGER.info("skipped %s", exc)  # also in the run's report
-                result.files.append(FileResult(path, error=exc.reason))
-                scheduling.count_file(path, 0)
+                result.files.append(FileResult(path, error=exc.reason, piece=piece))
+                scheduling.count_file(path, 0, span)
                 continue
             except OSError as exc:
-                result.files.append(FileResult(path, error=f"cannot read the file ({exc})"))
-                scheduling.count_file(path, 0)
+                error = f"cannot read the file ({exc})"
+                result.files.append(FileResult(path, error=error, piece=piece))
+                scheduling.count_file(path, 0, span)
                 continue
             written = write_articles(builder, maker, read.articles, result.rejected)
-            result.files.append(FileResult(path, tuple(written), passed_over=read.passed_over))
-            scheduling.count_file(path, len(written))
+            result.files.append(FileResult(path, tuple(written), None, read.passed_over, piece))
+            scheduling.count_file(path, len(written), span)
         maker.forget()
         result.segment = builder.finish()
         result.stems = maker.take_stems()

@@ -271,7 +271,11 @@ def read_file(
 
 
 def read_file_counted(
-    path: str | os.PathLike[str], doc_id: str | None = None, options: ReadOptions = DEFAULT_OPTIONS
+    path: str | os.PathLike[str],
+    doc_id: str | None = None,
+    options: ReadOptions = DEFAULT_OPTIONS,
+    *,
+    span: tuple[int, int] | None = None,
 ) -> FileArticles:
     """Read every article in one file, and count the records passed over.
 
@@ -283,6 +287,7 @@ def read_file_counted(
     :param path: the file, a ``str`` or ``os.PathLike``.
     :param doc_id: the id to name its articles by; defaults to the file name.
     :param options: reader settings (JSON field names, size limits).
+    :param span: read only this share of the file, one of :func:`split_file`'s.
     :raises IngestError: the file cannot be read or holds no article; also
         when the reader itself fails, so no input stops a run.
     """
@@ -292,7 +297,11 @@ def read_file_counted(
     doc_id = doc_id or path.name
     reader = get_reader(path)
     try:
-        articles, passed = _drain(reader(path, doc_id, options))
+        if span is None:
+            articles, passed = _drain(reader(path, doc_id, options))
+        else:
+            module = importlib.import_module(READERS[logical_suffix(path)])
+            articles, passed = _drain(module.read(path, doc_id, options, span=span))
     except IngestError:
         raise
     except Exception as exc:
@@ -305,6 +314,18 @@ def read_file_counted(
     section = parts[-2].lower() if len(parts) >= 3 else ""
     counts = sorted(passed.items(), key=lambda item: (-item[1], item[0]))
     return FileArticles([_tidy(a, section, options) for a in articles], tuple(counts))
+
+
+def split_file(path: Path, size: int, shares: int) -> list[tuple[int, int]] | None:
+    """Cut a file of ``size`` bytes into ``shares`` spans that workers can read
+    apart (:func:`read_file_counted`'s ``span``), or ``None`` when its format
+    (or this file) cannot be read in pieces: only web archives can."""
+    module = importlib.import_module(READERS.get(logical_suffix(path), "searcher.ingest.text"))
+    splitter = getattr(module, "split", None)
+    if splitter is None:
+        return None
+    spans: list[tuple[int, int]] | None = splitter(path, size, shares)
+    return spans
 
 
 def _drain(articles: Iterator[Article]) -> tuple[list[Article], Mapping[str, int]]:
@@ -393,5 +414,6 @@ __all__ = [
     "read_file_counted",
     "scan",
     "split_byline",
+    "split_file",
     "supported_suffixes",
 ]

@@ -67,6 +67,7 @@ _WHOLE_GZIP = "non-chunked gzip"
 _WARC_HEADER = b"WARC/1."
 _SCAN_BYTES = 1 << 20
 _HEAD_BYTES = 4096
+_MEMBER_PROBE = 1 << 20
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _ERRORS = (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error, brotli.error, IndexError)
 
@@ -173,20 +174,25 @@ def _next_start(fh: BinaryIO, after: int, gzipped: bool) -> int | None:
 Record = tuple[int, "Capture | str"]
 
 
-def records(fh: BinaryIO) -> Iterator[Record]:
+def records(fh: BinaryIO, *, start: int = 0, payloads: bool = True) -> Iterator[Record]:
     """Yield ``(offset, capture)`` for each HTML response of an archive and
     ``(offset, reason)`` for each other record, reading on past bad records.
 
     A file gzip'd whole (one gzip member, not one a record) is read through a
     gunzipping stream, offsets then counting its unzipped bytes; it cannot be
     read on past a corrupt place.
+
+    :param start: the offset of the record to begin with.
+    :param payloads: read each capture's HTTP body (else its ``payload`` is empty).
     """
     fh.seek(0)
     gzipped = fh.read(2) == _GZIP_MEMBER[:2]
-    start: int | None = 0
+    first = start
+    start_at: int | None = start
     counted_failure = False
     yielded = 0
-    while start is not None:
+    while start_at is not None:
+        start = start_at
         fh.seek(start)
         iterator = ArchiveIterator(fh, arc2warc=True)
         try:
@@ -194,11 +200,11 @@ def records(fh: BinaryIO) -> Iterator[Record]:
                 offset = iterator.offset
                 counted_failure = False
                 yielded += 1
-                yield offset, _capture(record, offset)
+                yield offset, _capture(record, offset, payloads)
             return
         except ArchiveLoadFailed as exc:
-            if gzipped and start == 0 and yielded == 1 and _WHOLE_GZIP in str(exc):
-                yield from _whole_gzip(fh, skip=1)
+            if gzipped and first == 0 and yielded == 1 and _WHOLE_GZIP in str(exc):
+                yield from _whole_gzip(fh, skip=1, payloads=payloads)
                 return
             failure: Exception = exc
         except _ERRORS as exc:
@@ -208,10 +214,10 @@ def records(fh: BinaryIO) -> Iterator[Record]:
             LOGGER.warning("record at byte %s: %s (%s); reading on", offset, CORRUPT, failure)
             yield offset, CORRUPT
         counted_failure = True
-        start = _next_start(fh, max(offset, start) + 1, gzipped)
+        start_at = _next_start(fh, max(offset, start) + 1, gzipped)
 
 
-def _whole_gzip(fh: BinaryIO, *, skip: int) -> Iterator[Record]:
+def _whole_gzip(fh: BinaryIO, *, skip: int, payloads: bool) -> Iterator[Record]:
     """:func:`records` of a file gzip'd whole, past its first ``skip`` records."""
     fh.seek(0)
     with gzip.GzipFile(fileobj=fh) as unzipped:
@@ -219,19 +225,24 @@ def _whole_gzip(fh: BinaryIO, *, skip: int) -> Iterator[Record]:
         try:
             for number, record in enumerate(iterator):
                 if number >= skip:
-                    yield iterator.offset, _capture(record, iterator.offset)
+                    yield iterator.offset, _capture(record, iterator.offset, payloads)
         except _ERRORS as exc:
             LOGGER.warning("record at byte %s: %s (%s)", iterator.offset, CORRUPT, exc)
             yield iterator.offset, CORRUPT
 
 
-def _capture(record: Any, offset: int) -> Capture | str:
+def _capture(record: Any, offset: int, payloads: bool = True) -> Capture | str:
     kind = record.rec_type or "unknown"
     if kind != "response":
         return f"{kind} record"
     reason = _status_reason(record)
     if reason:
         return reason
+    headers = record.rec_headers
+    url = headers.get_header("WARC-Target-URI") or ""
+    crawled = parse_date(headers.get_header("WARC-Date") or "")
+    if not payloads:
+        return Capture(offset, url, crawled, b"", None)
     raw = record.raw_stream.read(MAX_PAYLOAD_BYTES)
     if len(raw) < MAX_PAYLOAD_BYTES and getattr(record.raw_stream, "limit", 0) > 0:
         LOGGER.warning("record at byte %s: %s (ends before its length)", offset, CORRUPT)
@@ -241,14 +252,7 @@ def _capture(record: Any, offset: int) -> Capture | str:
     except _ERRORS as exc:
         LOGGER.info("record at byte %s: undecodable HTTP body (%s)", offset, exc)
         return "undecodable HTTP body"
-    headers = record.rec_headers
-    return Capture(
-        offset=offset,
-        url=headers.get_header("WARC-Target-URI") or "",
-        crawled=parse_date(headers.get_header("WARC-Date") or ""),
-        payload=payload,
-        charset=_charset(record),
-    )
+    return Capture(offset, url, crawled, payload, _charset(record))
 
 
 def _check_head(fh: BinaryIO, path: Path) -> None:
@@ -279,41 +283,93 @@ def _open(path: Path) -> BinaryIO:
         raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
 
 
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """What a first pass over an archive's headers finds: every record's offset,
+    and for each URL the offset of the capture to index (the latest)."""
+
+    offsets: list[int]
+    latest: dict[str, int]
+
+
+def survey(fh: BinaryIO) -> Survey:
+    """Read the headers of every record of an archive (no page is read)."""
+    offsets: list[int] = []
+    best: dict[str, tuple[datetime, int]] = {}
+    for offset, item in records(fh, payloads=False):
+        offsets.append(offset)
+        if isinstance(item, Capture) and item.url:
+            when = (item.crawled or datetime.min, offset)
+            if item.url not in best or when > best[item.url]:
+                best[item.url] = when
+    return Survey(offsets, {url: when[1] for url, when in best.items()})
+
+
 def read(
-    path: Path, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS
+    path: Path,
+    doc_id: str,
+    options: ReadOptions = DEFAULT_OPTIONS,
+    *,
+    span: tuple[int, int] | None = None,
 ) -> Generator[Article, None, Counter[str]]:
     """Yield an article for each HTML page a WARC or ARC file (gzip'd or not)
     captured; return the records passed over, counted by reason.
 
-    ``options.max_bytes`` does not apply: the file is streamed, one record at a time.
+    The file is read twice: its headers first (:func:`survey`), to know which
+    capture of each URL is the latest, then the pages. ``options.max_bytes``
+    does not apply: the file is streamed, one record at a time.
 
+    :param span: read only the records that start in ``[start, end)`` (a
+        share of a file cut by :func:`split` among workers); every record of
+        the file is in exactly one of its spans.
     :raises IngestError: the file cannot be opened, or is no web archive at all.
     """
     passed: Counter[str] = Counter()
-    latest: dict[str, tuple[datetime | None, int, Article]] = {}
     with _open(path) as fh:
         _check_head(fh, path)
-        for offset, item in records(fh):
+        found = survey(fh)
+        first, end = span if span else (0, None)
+        begin = next((o for o in found.offsets if o >= first), None) if first else 0
+        if begin is None:
+            return passed
+        for offset, item in records(fh, start=begin):
+            if end is not None and offset >= end:
+                break
             if isinstance(item, str):
                 passed[item] += 1
+                continue
+            if found.latest.get(item.url, offset) != offset:
+                passed[RECAPTURED] += 1
                 continue
             article = page(item, path=str(path), doc_id=doc_id)
             if article is None:
                 passed["no text in the page"] += 1
                 continue
-            key = item.url or article.id
-            if key in latest:
-                passed[RECAPTURED] += 1
-                earlier = latest[key]
-                if (earlier[0] or datetime.min, earlier[1]) > (
-                    item.crawled or datetime.min,
-                    offset,
-                ):
-                    continue
-            latest[key] = (item.crawled, offset, article)
-    for _, _, article in sorted(latest.values(), key=lambda kept: kept[1]):
-        yield article
+            yield article
     return passed
+
+
+def split(path: Path, size: int, shares: int) -> list[tuple[int, int]] | None:
+    """Cut a file into ``shares`` spans of bytes for :func:`read` to read apart,
+    or ``None`` when it cannot be: a file gzip'd whole must be read from its start.
+    """
+    if shares < 2:
+        return None
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_MEMBER_PROBE)
+    except OSError:
+        return None
+    if head[:2] == _GZIP_MEMBER[:2]:
+        unzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            unzip.decompress(head, _MEMBER_PROBE)
+        except zlib.error:
+            return None
+        if not (unzip.eof and unzip.unused_data.startswith(_GZIP_MEMBER[:2])):
+            return None  # one member: gzip'd whole (or a huge first record)
+    cuts = [size * share // shares for share in range(shares)]
+    return [(start, end) for start, end in zip(cuts, [*cuts[1:], size + 1], strict=True)]
 
 
 def page(capture: Capture, *, path: str, doc_id: str) -> Article | None:
@@ -331,4 +387,15 @@ def page(capture: Capture, *, path: str, doc_id: str) -> Article | None:
     return replace(article, url=capture.url or article.url, crawled=capture.crawled)
 
 
-__all__ = ["CORRUPT", "MAX_PAYLOAD_BYTES", "RECAPTURED", "Capture", "page", "read", "records"]
+__all__ = [
+    "CORRUPT",
+    "MAX_PAYLOAD_BYTES",
+    "RECAPTURED",
+    "Capture",
+    "Survey",
+    "page",
+    "read",
+    "records",
+    "split",
+    "survey",
+]
