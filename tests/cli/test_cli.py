@@ -199,4 +199,4 @@ def test_index_without_its_version_file_asks_for_a_rebuild(
         assert "searcher.json" in result.stderr and "--rebuild" in result.stderr
     rebuilt = runner.invoke(cli, ["index", "--rebuild", str(corpus_dir)])
     assert rebuilt.exit_code == 0, rebuilt.output
-    assert "13 articles" in rebuilt.stderr
+    assert "17 articles" in rebuilt.stderr
