@@ -34,10 +34,11 @@ from searcher.store import checksums, generations
 from searcher.store.safepickle import INDEX_NAME
 from searcher.store.termwriter import PICKLE_PROTOCOL, counted, field_writer, write_terms
 
-#: zlib level of each document's stored fields. Whoosh uses 3; level 0 (zlib's
-#: stored blocks) takes 3 µs a Reuters story rather than 40, about 0.8 s of CPU
-#: on the whole set, for about 9 MB more on disk; reading a hit back is faster too.
-STORED_COMPRESSION = 0
+#: zlib level of each document's stored fields (Whoosh uses 3). Level 1 keeps a
+#: synthetic news story's stored fields in 56% of their bytes (zlib 3: 55%,
+#: zstd 3: 56%; `benchmarks/index_size.py`), a fifth of the index at 400k
+#: stories; reading a hit back costs some 20 µs more, ten hits a query.
+STORED_COMPRESSION = 1
 
 
 #: One document's terms in one field: ``(terms, weights, encoded values, field length)``;

@@ -26,10 +26,12 @@ INLINE_POSTINGS = 4
 #: Postings per block, as Whoosh writes them.
 BLOCK_POSTINGS = 128
 #: zlib level of posting blocks (0: none); blocks shorter than COMPRESS_FROM stay
-#: plain. Whoosh compresses at level 3. Not compressing makes a cold Reuters run
-#: about 1.5 s of CPU cheaper (of 25) and spares queries a decompression per
-#: block read, for an index of 155 MB rather than 105 (two segments).
-COMPRESSION = 0
+#: plain. Whoosh compresses at level 3. Level 1 keeps the body's posting lists
+#: in 32% of their bytes (levels 3-9: 31-30%; `benchmarks/index_size.py`): on
+#: Reuters the index is 74 MB rather than 109 (stored fields at level 1 too).
+#: A block then costs some 8 µs a KB to decompress when first read; an open
+#: index keeps the lists it has read, decoded.
+COMPRESSION = 1
 COMPRESS_FROM = 512
 #: Pickle protocol of blocks and inlined postings. Whoosh writes protocol 2, in
 #: which each posting value (bytes) becomes a call to ``_codecs.encode`` of a
