@@ -29,6 +29,8 @@ bytecode: $(VENV)/.installed
 run: $(VENV)/.installed bytecode
 	$(BIN)/searcher index $(CORPUS)
 	$(BIN)/searcher query "$(QUERY)"
+	@echo
+	@echo 'Search it in a browser too: .venv/bin/searcher serve, then open http://127.0.0.1:8000/search?q=legal+immunity'
 
 # ruff, then the layers and walls of ARCHITECTURE.md (import-linter, pyproject.toml).
 lint: $(VENV)/.installed-test

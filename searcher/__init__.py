@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 
 from searcher._version import __version__
-from searcher.analysis import analyze_text
+from searcher.analysis import analyze_text, highlight_text
 from searcher.errors import (
     ArticleNotFoundError,
     DateError,
@@ -83,6 +83,7 @@ __all__ = [
     "__version__",
     "analyze_text",
     "date_range",
+    "highlight_text",
     "open_index",
     "read_file",
     "read_file_counted",

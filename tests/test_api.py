@@ -59,6 +59,8 @@ def test_the_layers_and_walls_hold() -> None:
         ("query/present.py", "from whoosh.highlight import Highlighter as H; H._x", "private"),
         ("ingest/text.py", "import whoosh", "The readers never import Whoosh BROKEN"),
         ("schema.py", "import click", "Only the CLI imports click BROKEN"),
+        ("index.py", "import starlette", "Only the web shell imports Starlette"),
+        ("web/api.py", "from searcher.cli import render", "searcher.web is not allowed"),
     ],
 )
 def test_a_crossing_import_breaks_a_contract(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from searcher.analysis.analyzers import STOP_WORDS, analyze_text, name_analyzer, news_analyzer
 from searcher.analysis.filters import NewsNormalizeFilter, SnowballStemFilter, normalize_word
+from searcher.analysis.marking import highlight_text
 from searcher.analysis.stems import (
     StemLookup,
     forget_learnt_stems,
@@ -50,6 +51,7 @@ __all__ = [
     "fold",
     "forget_learnt_stems",
     "forget_stem_tables",
+    "highlight_text",
     "is_number",
     "load_stemmer",
     "name_analyzer",

@@ -81,6 +81,11 @@ def cli(ctx: click.Context, index_dir: Path, verbose: int) -> None:
 
 
 # Registers the commands on the group above.
-from searcher.cli import evaluation_commands, indexing_commands, reading_commands  # noqa: E402
+from searcher.cli import (  # noqa: E402
+    evaluation_commands,
+    indexing_commands,
+    reading_commands,
+    serve_command,
+)
 
-__all__ = ["cli", "evaluation_commands", "indexing_commands", "reading_commands"]
+__all__ = ["cli", "evaluation_commands", "indexing_commands", "reading_commands", "serve_command"]

@@ -1,0 +1,80 @@
+"""The JSON API under ``/api/``: search, article, similar, stats, health.
+
+Hits, articles and stats have the shapes ``searcher query --json``,
+``show --json`` and ``stats --json`` print (:mod:`searcher.jsonshape`); a
+search adds its facets and timeline counts. ``/openapi.json`` describes it all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+import searcher
+from searcher.jsonshape import article_json, facets_json, hit_json, stats_json
+from searcher.web.errors import Json
+from searcher.web.library import library
+from searcher.web.openapi import openapi_document
+from searcher.web.params import read_limit, read_search
+from searcher.web.timeline import timeline_json, timeline_of
+
+
+def results_json(results: searcher.SearchResults) -> dict[str, Any]:
+    """Hits (as ``searcher query --json`` prints them) and what the search counted."""
+    return {
+        "query": results.query,
+        "parsed": results.parsed,
+        "total": results.total,
+        "page": results.page,
+        "suggestion": results.suggestion,
+        "notes": list(results.notes),
+        "hits": [hit_json(hit) for hit in results.hits],
+    }
+
+
+async def search(request: Request) -> Response:
+    params = read_search(request.query_params, need_query=True)
+    results = library(request).index().search(params.q, **params.search_kwargs())
+    body = results_json(results)
+    body["limit"] = params.limit
+    body["facets"] = facets_json(results.facets)["facets"] if results.facets else None
+    body["timeline"] = timeline_json(timeline_of(results))
+    return Json(body)
+
+
+async def article(request: Request) -> Response:
+    found = library(request).index().get(request.path_params["id"])
+    return Json(article_json(found))
+
+
+async def similar(request: Request) -> Response:
+    limit = read_limit(request.query_params)
+    article_id = request.path_params["id"]
+    results = library(request).index().similar(article_id, limit=limit)
+    return Json({"id": article_id, "total": results.total, "hits": [hit_json(h) for h in results]})
+
+
+async def stats(request: Request) -> Response:
+    return Json(stats_json(library(request).index().stats()))
+
+
+async def health(request: Request) -> Response:
+    ix = library(request).index()
+    return Json({"status": "ok", "version": searcher.__version__, "articles": len(ix)})
+
+
+async def openapi(request: Request) -> Response:
+    return Json(openapi_document())
+
+
+ROUTES = [
+    Route("/api/search", search),
+    Route("/api/article/{id:path}", article),
+    Route("/api/similar/{id:path}", similar),
+    Route("/api/stats", stats),
+    Route("/api/health", health),
+    Route("/openapi.json", openapi),
+]

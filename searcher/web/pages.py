@@ -1,0 +1,106 @@
+"""The HTML pages: search, article, stats. They work with JavaScript off.
+
+Each handler reads its parameters, calls the library once or twice, and
+renders a template; links (facets, timeline bars, pages, "did you mean") are
+the same search with one parameter changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+import searcher
+from searcher.web.library import library
+from searcher.web.params import MAX_PAGE, SearchParams, read_limit, read_search
+from searcher.web.rendering import render
+from searcher.web.timeline import Bucket, timeline_of, timeline_svg
+
+#: How many page numbers the pagination shows either side of the current one.
+PAGE_WINDOW = 3
+#: How many collapsed copies a hit lists by title, and how many "more like this".
+MAX_COPIES = 10
+SIMILAR = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """A near-duplicate folded into a hit: its id and headline."""
+
+    id: str
+    title: str
+
+
+def _pages(params: SearchParams, total: int) -> list[int]:
+    last = min(MAX_PAGE, max(1, -(-total // params.limit)))
+    low, high = max(1, params.page - PAGE_WINDOW), min(last, params.page + PAGE_WINDOW)
+    return sorted({1, last, *range(low, high + 1)})
+
+
+def _copies(ix: searcher.Index, hit: searcher.SearchHit) -> list[Copy]:
+    copies = []
+    for article_id in hit.similar_ids[:MAX_COPIES]:
+        try:
+            copies.append(Copy(article_id, ix.get(article_id).title))
+        except searcher.ArticleNotFoundError:  # deleted by a commit since the search
+            continue
+    return copies
+
+
+async def search_page(request: Request) -> Response:
+    params = read_search(request.query_params, need_query=False)
+    if not params.q:
+        return render("search.html", params=params, q="", results=None)
+    ix = library(request).index()
+    results = ix.search(params.q, **params.search_kwargs())
+    timeline = timeline_of(results)
+
+    def bar_link(bucket: Bucket) -> str:
+        return params.link(since=bucket.key, until=bucket.key)
+
+    return render(
+        "search.html",
+        params=params,
+        q=params.q,
+        results=results,
+        first=(params.page - 1) * params.limit + 1,
+        pages=_pages(params, results.total),
+        copies={hit.id: _copies(ix, hit) for hit in results.hits if hit.similar_ids},
+        timeline=timeline,
+        timeline_svg=timeline_svg(timeline, bar_link),
+    )
+
+
+async def article_page(request: Request) -> Response:
+    query = request.query_params.get("q", "").strip()
+    article_id = request.path_params["id"]
+    ix = library(request).index()
+    article = ix.get(article_id)
+    similar = ix.similar(article_id, limit=read_limit(request.query_params, SIMILAR))
+
+    def marked(text: str) -> tuple[searcher.Segment, ...]:
+        return searcher.highlight_text(text, query) if query else (searcher.Segment(text, False),)
+
+    return render(
+        "article.html",
+        article=article,
+        q=query,
+        title=marked(article.title),
+        paragraphs=[marked(p) for p in article.body.split("\n\n") if p.strip()],
+        similar=similar,
+    )
+
+
+async def stats_page(request: Request) -> Response:
+    return render("stats.html", stats=library(request).index().stats(), q="")
+
+
+ROUTES = [
+    Route("/", search_page),
+    Route("/search", search_page),
+    Route("/article/{id:path}", article_page),
+    Route("/stats", stats_page),
+]
