@@ -12,17 +12,30 @@ in :mod:`.openapi` and checked by the tests.
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+import searcher
 from searcher.config import INDEX_ENVVAR, resolve_index_dir
 from searcher.web import api, pages
 from searcher.web.errors import HANDLERS, error_response
 from searcher.web.library import Library
 from searcher.web.security import Guard
+
+
+@asynccontextmanager
+async def warmed(app: Starlette) -> AsyncIterator[None]:
+    """Load the analyzers (NLTK's stemmer) before the first request: its import
+    takes seconds on a loaded machine, and inside a query's time budget it
+    would be the first query's (and could stop it half done)."""
+    searcher.analyze_text("warm up")
+    yield
+    app.state.library.close()
 
 
 def create_app(index_dir: Path | str | None = None) -> Guard:
@@ -36,6 +49,7 @@ def create_app(index_dir: Path | str | None = None) -> Guard:
     app = Starlette(
         routes=[*pages.ROUTES, *api.ROUTES, Mount("/static", static, name="static")],
         exception_handlers=dict(HANDLERS),
+        lifespan=warmed,
     )
     app.state.library = Library(folder)
 

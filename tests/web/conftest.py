@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -93,5 +94,51 @@ def build_index(root: Path, corpus: Path) -> Path:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server over the sample corpus, for the whole session."""
     index_dir = build_index(tmp_path_factory.mktemp("site"), CORPUS)
+    with running_server(index_dir) as server:
+        yield server
+
+
+#: What a hostile article may hold, each in a field that reaches a page.
+PWN = "window.__pwned=1"
+HOSTILE_URLS = (
+    f"javascript:{PWN}",
+    f"data:text/html,<script>{PWN}</script>",
+    f" JaVaScRiPt:{PWN}",
+    'https://example.org/ok?"><script>window.__pwned=1</script>',
+    "//evil.example/no-scheme",
+)
+
+
+def hostile_articles() -> list[searcher.Article]:
+    """Articles whose every field tries to become markup, script or reordered text."""
+    articles = []
+    for number, url in enumerate(HOSTILE_URLS):
+        articles.append(
+            searcher.Article(
+                id=f"hostile/{number}<script>\"x'.txt#<b>",
+                path=f"/hostile/{number}.txt",
+                title=f"<script>{PWN}</script>Hostile headline {number} \x1b[31mred\x07 \u2028",
+                body=(
+                    f'Hostile body <img src=x onerror="{PWN}"> and '
+                    f'<a href="javascript:{PWN}">click</a> here.\n\n'
+                    f"Second hostile paragraph <svg onload={PWN}> \u202eesrever\u202c "
+                    f"<iframe src=javascript:{PWN}></iframe> \x00\x1b]0;title\x07 end."
+                ),
+                byline=f"Evil \u202eBidi\u202c Writer <style>*{{display:none}}</style> {number}",
+                source=f'Evil" onclick="{PWN}',
+                date=datetime(2020, 1 + number, 1),
+                url=url,
+                keywords=(f"<i onmouseover={PWN}>kw</i>",),
+            )
+        )
+    return articles
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server over an index of :func:`hostile_articles` only."""
+    index_dir = tmp_path_factory.mktemp("hostile") / "index"
+    with searcher.open_index(index_dir, create=True) as ix:
+        ix.add(hostile_articles())
     with running_server(index_dir) as server:
         yield server
