@@ -47,6 +47,7 @@ SCHEMAS: dict[str, Any] = {
             "byline": STRING,
             "source": STRING,
             "date": OPTIONAL_DATE,
+            "crawled": OPTIONAL_DATE,
             "url": STRING,
             "snippets": _array(_array(_ref("Segment"))),
             "similar_count": INTEGER,
@@ -83,6 +84,7 @@ SCHEMAS: dict[str, Any] = {
             "byline": STRING,
             "source": STRING,
             "date": OPTIONAL_DATE,
+            "crawled": OPTIONAL_DATE,
             "url": STRING,
             "keywords": _array(STRING),
         }

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from bs4 import BeautifulSoup
 
+import searcher
 from tests.conftest import SEED_ID
 from tests.web.conftest import Server
 
@@ -120,7 +121,10 @@ def test_an_article_from_a_file_of_many_has_a_working_link(site: Server) -> None
 
 def test_the_stats_page(site: Server) -> None:
     text = page(site, "/stats").select_one("dl.stats").get_text()
-    assert "13" in text and "1987-02-26" in text and "2011-10-21" in text
+    with searcher.open_index(site.index_dir) as ix:
+        stats = ix.stats()
+    assert f"Articles{stats.articles}" in text and f"Files{stats.files}" in text
+    assert stats.first_date is not None and f"{stats.first_date:%Y-%m-%d}" in text
 
 
 def test_error_pages_keep_the_style_and_say_what_is_wrong(site: Server) -> None:
