@@ -128,7 +128,12 @@ TEXT = {"type": "string", "maxLength": MAX_VALUE_CHARS}
 ID = {"name": "id", "in": "path", "required": True, "schema": STRING, "description": "Article id"}
 
 SEARCH_PARAMETERS = [
-    _query("q", STRING, "Words, phrases, AND/OR/NOT, field:value, date: clauses", required=True),
+    _query(
+        "q",
+        {"type": "string", "pattern": "\\S"},
+        "Words, phrases, AND/OR/NOT, field:value, date: clauses",
+        required=True,
+    ),
     _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page of hits"),
     _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, "Hits per page"),
     _query("sort", {"enum": list(SORTS)}, "Order of hits"),
