@@ -11,16 +11,18 @@ ids (a file's path below the corpus folder, ``#key`` for a record of a file):
 ``#key``, its file name and its file name without suffix that the judgments
 name (``1440`` for ``cisi/1440.txt``).
 
-Engine layer: imports :mod:`searcher.models` and :mod:`searcher.runfile`;
+Engine layer: imports :mod:`searcher.errors`, :mod:`searcher.models` and
+:mod:`searcher.runfile`;
 ``ir_measures`` only inside :func:`evaluate`, so a query process never loads it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import PurePosixPath
 
-from searcher.models import Evaluation, RunLine
+from searcher.errors import QueryError
+from searcher.models import Evaluation, RunLine, SearchResults
 from searcher.runfile import DEFAULT_TAG, run_lines
 
 #: The measures reported, in order: (our name, ir-measures' name).
@@ -33,15 +35,70 @@ MEASURES = (
 )
 
 
-def doc_name(article_id: str, judged: Collection[str]) -> str:
+def doc_name(article_id: str, judged: Collection[str], form: int | None = None) -> str:
     """The name the judgments give the article ``article_id``: the first of the id,
-    its ``#key``, its file name and its file stem that is in ``judged``; else the id."""
-    path, _, key = article_id.partition("#")
-    name = PurePosixPath(path.replace("\\", "/")).name
-    for candidate in (article_id, key, name, name.rpartition(".")[0] or name):
+    its ``#key``, its file name and its file stem that is in ``judged``; else
+    the same form as most judged articles were named by (``form``, an index of
+    :func:`_forms`), so a run names every article alike; else the id."""
+    forms = _forms(article_id)
+    for candidate in forms:
         if candidate and candidate in judged:
             return candidate
-    return article_id
+    return (forms[form] or article_id) if form is not None else article_id
+
+
+def _forms(article_id: str) -> tuple[str, str, str, str]:
+    path, _, key = article_id.partition("#")
+    name = PurePosixPath(path.replace("\\", "/")).name
+    return (article_id, key, name, name.rpartition(".")[0] or name)
+
+
+def _usual_form(article_ids: Collection[str], judged: Collection[str]) -> int | None:
+    """The form (of :func:`_forms`) that names the most of ``article_ids`` judged."""
+    counts = [0, 0, 0, 0]
+    for article_id in article_ids:
+        for i, candidate in enumerate(_forms(article_id)):
+            if candidate and candidate in judged:
+                counts[i] += 1
+                break
+    best = max(range(4), key=lambda i: counts[i])
+    return best if counts[best] else None
+
+
+def run_queries(
+    search: Callable[[str], SearchResults],
+    queries: Mapping[str, str],
+    qrels: Mapping[str, Mapping[str, int]],
+    *,
+    tag: str = DEFAULT_TAG,
+) -> Evaluation:
+    """Run each judged query through ``search`` and score the rankings
+    (:meth:`searcher.Index.evaluate`). An exact duplicate left out of the index
+    (``duplicate_ids``) ranks right after its indexed copy; a query that cannot
+    be run scores 0, and a note says why."""
+    judged = {doc for docs in qrels.values() for doc in docs}
+    rankings: dict[str, list[tuple[str, float]]] = {}
+    notes: list[str] = []
+    for query_id, text in queries.items():
+        if query_id not in qrels:
+            continue
+        try:
+            hits = search(text).hits
+        except QueryError as exc:
+            notes.append(f"query {query_id} scores 0: {exc}")
+            hits = ()
+        rankings[query_id] = [
+            (article_id, hit.score) for hit in hits for article_id in (hit.id, *hit.duplicate_ids)
+        ]
+    form = _usual_form({a for ranked in rankings.values() for a, _ in ranked}, judged)
+    rankings = {
+        q: [(doc_name(a, judged, form), score) for a, score in ranked]
+        for q, ranked in rankings.items()
+    }
+    left = sum(1 for query_id in queries if query_id not in qrels)
+    if left:
+        notes.insert(0, f"{left} of {len(queries)} queries have no judgments and are not run")
+    return evaluate(qrels, rankings, tag=tag, notes=notes)
 
 
 def evaluate(
@@ -94,4 +151,4 @@ def _natural(query_id: str) -> tuple[int, str]:
     return (int(query_id), "") if query_id.isdigit() else (1 << 62, query_id)
 
 
-__all__ = ["MEASURES", "RunLine", "doc_name", "evaluate"]
+__all__ = ["MEASURES", "RunLine", "doc_name", "evaluate", "run_queries"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -18,7 +19,6 @@ from searcher.errors import (
     ArticleNotFoundError,
     IndexCorruptError,
     IndexNotFoundError,
-    QueryError,
     SearcherError,
 )
 from searcher.ingest import DEFAULT_OPTIONS, ReadOptions
@@ -57,6 +57,7 @@ class Index:
         # Kept open between searches, refreshed when a commit changes the index:
         # opening one reads every segment (about 20 ms on Reuters).
         self._searcher: Searcher | None = None
+        self._copies = store.Copies(path)
 
     def __repr__(self) -> str:
         return f"<Index {str(self.path)!r}: {len(self)} articles>"
@@ -191,7 +192,7 @@ class Index:
         :raises IndexCorruptError: a segment file read for it is damaged.
         """
         with self._reading():
-            return query.search(
+            results = query.search(
                 self._ix,
                 text,
                 searcher=self._current_searcher(),
@@ -204,6 +205,11 @@ class Index:
                 facets=facets,
                 collapse=collapse,
             )
+        copies = self._copies.copies_of(self._ix.latest_generation())
+        if not any(hit.id in copies for hit in results.hits):
+            return results
+        hits = tuple(replace(h, duplicate_ids=copies.get(h.id, ())) for h in results.hits)
+        return replace(results, hits=hits)
 
     def evaluate(
         self,
@@ -224,26 +230,14 @@ class Index:
         :param tag: the run tag of the run lines in ``Evaluation.run``.
 
         A query that cannot be run scores 0 and is named in ``Evaluation.notes``.
+        An exact duplicate left out of the index ranks right after its indexed copy.
         """
         from searcher import evaluation  # loads ir-measures: not for every query process
 
         require_count(limit, "limit")
-        judged = {doc for docs in qrels.values() for doc in docs}
-        rankings: dict[str, list[tuple[str, float]]] = {}
-        notes: list[str] = []
-        for query_id, text in queries.items():
-            if query_id not in qrels:
-                continue
-            try:
-                hits = self.search(text, limit=limit, collapse=False).hits
-            except QueryError as exc:
-                notes.append(f"query {query_id} scores 0: {exc}")
-                hits = ()
-            rankings[query_id] = [(evaluation.doc_name(h.id, judged), h.score) for h in hits]
-        left = sum(1 for query_id in queries if query_id not in qrels)
-        if left:
-            notes.insert(0, f"{left} of {len(queries)} queries have no judgments and are not run")
-        return evaluation.evaluate(qrels, rankings, tag=tag, notes=notes)
+        return evaluation.run_queries(
+            lambda text: self.search(text, limit=limit, collapse=False), queries, qrels, tag=tag
+        )
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -296,17 +290,20 @@ class Index:
             )
 
     def get(self, article_id: str) -> Article:
-        """Return the stored article with id ``article_id``.
+        """Return the stored article with id ``article_id``; an exact duplicate left
+        out of the index is its indexed copy under its own id and file.
 
         :raises ArticleNotFoundError: no such article.
         :raises IndexCorruptError: a segment file read for it is damaged.
         """
         require(article_id, "article_id", str, "a str")
+        copy = self._copies.original_of(article_id, self._ix.latest_generation())
         with self._reading(), self._ix.searcher() as searcher:
-            fields = searcher.document(id=article_id)
+            fields = searcher.document(id=copy[1] if copy else article_id)
         if fields is None:
             raise ArticleNotFoundError(article_id)
-        return Article.from_stored(fields)
+        article = Article.from_stored(fields)
+        return replace(article, id=article_id, path=copy[0]) if copy else article
 
 
 def open_index(

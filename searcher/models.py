@@ -72,6 +72,8 @@ class SearchHit:
     ``similar_count`` and ``similar_ids`` name the other matching articles that
     are near-duplicates of this one (the same wire copy), collapsed into it.
     ``crawled`` is when a web archive captured the page (never a publication date).
+    ``duplicate_ids`` name its exact duplicates, left out of the index when it
+    was built (same title, body and date); each is still reachable by its id.
     """
 
     rank: int
@@ -87,6 +89,7 @@ class SearchHit:
     similar_count: int = 0
     similar_ids: tuple[str, ...] = ()
     crawled: datetime | None = None
+    duplicate_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

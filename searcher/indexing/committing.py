@@ -4,7 +4,8 @@ Of the articles that share an id or a story (same title, body and date: the
 duplicate key), the index keeps the first in corpus order (the run's roots in
 the order given, each one's files in :func:`searcher.ingest.scan` order, a
 file's articles in order), and the others are left out, each recorded in the
-manifest's ``left_out`` table with the file that holds the kept one. Whatever
+manifest's ``left_out`` table with the file that holds the kept one (and an
+exact duplicate in ``duplicates``, with the kept one's id). Whatever
 the order the files came in over the runs, the index holds what a run from
 scratch over the same corpus would:
 
@@ -106,11 +107,15 @@ class Run:
                     reason = clashes[earlier[0]][0]
                     self.duplicates.append(Skipped(f"{path} ({article_id})", reason))
                     txn.left_out(path, earlier[0][1])
+                    if earlier[0] == originals.get(key) and earlier[0][0] != article_id:
+                        txn.duplicate(article_id, path, earlier[0][0])
                     continue
                 for clash, (_, reason) in clashes.items():
                     other_id, other_path = clash
                     # A later file's article: this one takes its place.
                     txn.take_over(other_id, other_path, path)
+                    if clash == originals.get(key) and other_id != article_id:
+                        txn.duplicate(other_id, other_path, article_id)
                     self.duplicates.append(Skipped(f"{other_path} ({other_id})", reason))
                     taken.append(other_id)
                     owners.pop(other_id, None)

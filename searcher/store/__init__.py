@@ -14,6 +14,7 @@ writer (``searcher.store.segment_writer``), which a query process never loads.
 from __future__ import annotations
 
 from searcher.store import mends  # noqa: F401  # mends Whoosh for every process that reads an index
+from searcher.store.copies import Copies
 from searcher.store.folder import (
     READ_ERRORS,
     VERSION_FILE,
@@ -51,6 +52,7 @@ __all__ = [
     "READ_ERRORS",
     "TEMP_FOLDER",
     "VERSION_FILE",
+    "Copies",
     "FileEntry",
     "Manifest",
     "StemTable",

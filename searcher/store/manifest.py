@@ -7,6 +7,8 @@ A small SQLite database in the index folder with two tables:
   indexed once and a story seen before is reported as a duplicate;
 * ``left_out``: which file's articles were left out because of which file, so
   they are read again when that file changes or goes;
+* ``duplicates``: the id and file of each article left out as an exact
+  duplicate, with the id of the indexed copy, so it stays reachable by its own id;
 * ``stems``: each word met while indexing with its stem, so a query process
   need not import nltk's stemmer (~250 ms) for words the index knows.
 
@@ -61,6 +63,9 @@ _SCHEMA = (
     "create table if not exists left_out (path text not null, because_of text not null)",
     "create index if not exists left_out_because on left_out (because_of)",
     "create table if not exists meta (name text primary key, value)",
+    "create table if not exists duplicates (id text primary key, path text not null,"
+    " of_id text not null)",
+    "create index if not exists duplicates_of on duplicates (of_id)",
     # Without rowid: one b-tree to insert each of a run's tens of thousands of words into.
     "create table if not exists stems (word text primary key, stem text not null) without rowid",
 )
@@ -155,6 +160,13 @@ class Manifest:
             ).fetchall()
             return files, first, last, [(str(s), int(n)) for s, n in sources]
 
+    def duplicates(self) -> dict[str, tuple[str, str]]:
+        """Return each article left out as an exact duplicate: its id -> (its file,
+        the id of the indexed copy)."""
+        with self._connect() as con:
+            rows = con.execute("select id, path, of_id from duplicates order by rowid")
+            return {str(i): (str(path), str(of)) for i, path, of in rows}
+
     def put(self, entries: Iterable[FileEntry]) -> None:
         """Insert or replace file entries, in one transaction."""
         with self.transaction() as txn:
@@ -204,6 +216,7 @@ class Transaction:
         self.reread_left_out(paths)
         rows = [(p,) for p in paths]
         self.con.executemany("delete from left_out where path = ?", rows)
+        self.con.executemany("delete from duplicates where path = ?", rows)
         self.con.executemany("delete from articles where path = ?", rows)
         self.con.executemany("delete from files where path = ?", rows)
 
@@ -247,6 +260,14 @@ class Transaction:
     def left_out(self, path: str, because_of: str) -> None:
         """Record that an article of ``path`` was left out because of the file ``because_of``."""
         self.con.execute("insert into left_out values (?, ?)", (path, because_of))
+
+    def duplicate(self, article_id: str, path: str, of_id: str) -> None:
+        """Record that the article ``article_id`` of ``path`` was left out as an exact
+        duplicate of the indexed article ``of_id`` (its copies become that one's)."""
+        self.con.execute(
+            "insert or replace into duplicates values (?, ?, ?)", (article_id, path, of_id)
+        )
+        self.con.execute("update duplicates set of_id = ? where of_id = ?", (of_id, article_id))
 
     def put_files(self, entries: Iterable[FileEntry]) -> None:
         """Insert or replace file entries."""
