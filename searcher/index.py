@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -167,7 +167,8 @@ class Index:
         until: DateLike | None = None,
         sort: str = "relevance",
         filters: Mapping[str, str] | None = None,
-        facets: bool = False,
+        facets: bool | str | Sequence[str] = False,
+        histogram: str | None = None,
         collapse: bool = True,
     ) -> SearchResults:
         """Return one page of the best articles for ``text``, with highlighted snippets.
@@ -183,7 +184,13 @@ class Index:
             keeps all of that day).
         :param sort: ``"relevance"``, ``"newest"`` or ``"oldest"``.
         :param filters: e.g. ``{"source": "AFP", "section": "politics"}``; all must match.
-        :param facets: also count all matches by source and by month (``.facets``).
+        :param facets: also count all matches by facet (``.facets``): ``True``
+            by source and month, or the facets named, e.g. ``["section", "byline"]``
+            or ``"topics,places"``: source, byline, section, keywords, topics,
+            places, people, orgs, exchanges, companies, month, year.
+        :param histogram: also count all matches by ``"day"``, ``"week"``,
+            ``"month"`` or ``"year"`` of their date, or ``"auto"`` (the
+            interval chosen from their span): ``.histogram``, for a timeline.
         :param collapse: show near-duplicates (the same wire copy) as one hit
             with ``similar_count`` (copies among the best ``page * limit + 20``
             matches); ``False`` lists each.
@@ -203,6 +210,7 @@ class Index:
                 sort=sort,
                 filters=filters,
                 facets=facets,
+                histogram=histogram,
                 collapse=collapse,
             )
         copies = self._copies.copies_of(self._ix.latest_generation())

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from searcher.models import Article, Facets, IndexStats, SearchHit
+from searcher.models import Article, Facets, Histogram, IndexStats, SearchHit
 
 
 def iso(date: datetime | None) -> str | None:
@@ -31,8 +31,34 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
 
 
 def facets_json(facets: Facets) -> dict[str, Any]:
-    """Facet counts, keyed by facet name then value."""
-    return {"facets": {"source": dict(facets.sources), "month": dict(facets.months)}}
+    """Facet counts: per facet name, ``{"value": ..., "count": n}`` buckets in
+    the library's order; ``null`` is the value of articles without one."""
+    return {
+        "facets": {
+            name: [{"value": value or None, "count": count} for value, count in counts]
+            for name, counts in facets.counts
+        }
+    }
+
+
+def histogram_json(histogram: Histogram) -> dict[str, Any]:
+    """The date histogram: its interval, its buckets from the first match's
+    date to the last (``end`` not included), and the undated matches."""
+    return {
+        "histogram": {
+            "interval": histogram.interval,
+            "buckets": [
+                {
+                    "label": bucket.label,
+                    "start": bucket.start.isoformat(),
+                    "end": bucket.end.isoformat(),
+                    "count": bucket.count,
+                }
+                for bucket in histogram.buckets
+            ],
+            "undated": histogram.undated,
+        }
+    }
 
 
 def article_json(article: Article) -> dict[str, Any]:
@@ -47,5 +73,6 @@ def stats_json(stats: IndexStats) -> dict[str, Any]:
     """What ``searcher stats --json`` prints."""
     data = asdict(stats)
     data["first_date"], data["last_date"] = iso(stats.first_date), iso(stats.last_date)
-    data["sources"] = dict(stats.sources)
+    for name in ("sources", "sections", "keywords"):
+        data[name] = dict(getattr(stats, name))
     return data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -24,6 +24,9 @@ class Article:
     :param keywords: section, topic and place labels from the source.
     :param crawled: when a web archive captured the page (its ``WARC-Date``);
         never a publication date.
+    :param labels: the same labels with their kind, as ``(kind, value)`` pairs:
+        ``("section", "politics")``, ``("topics", "cocoa")``, ``("places", "usa")``;
+        what facets count (``Index.search(..., facets=["topics"])``).
     """
 
     id: str
@@ -36,6 +39,7 @@ class Article:
     url: str = ""
     keywords: tuple[str, ...] = ()
     crawled: datetime | None = None
+    labels: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, Any]) -> Article:
@@ -52,6 +56,7 @@ class Article:
             url=stored.get("url", ""),
             keywords=tuple(k for k in stored.get("keywords", "").split(",") if k),
             crawled=stored.get("crawled"),
+            labels=tuple((str(kind), str(value)) for kind, value in stored.get("labels", ())),
         )
 
 
@@ -92,25 +97,73 @@ class SearchHit:
     duplicate_ids: tuple[str, ...] = ()
 
 
+#: One facet's counts: ``(value, count)`` pairs (``""``: articles without a value).
+FacetCounts = tuple[tuple[str, int], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Facets:
-    """Counts of all matching articles (not just one page) by source and by month.
+    """Counts of all matching articles (not just one page), by facet.
 
-    ``sources`` is ``(source, count)`` pairs, most articles first (``""`` is an
-    unknown source); ``months`` is ``("2011-10", count)`` pairs in date order
-    (``""`` is an undated article).
+    ``counts`` holds ``(facet name, counts)`` pairs in the order asked; each
+    facet's counts are ``(value, count)`` pairs, most articles first (months
+    and years in date order), ``""`` standing for articles without a value
+    (an unknown source, an undated article). ``facets["byline"]`` reads one.
     """
 
-    sources: tuple[tuple[str, int], ...] = ()
-    months: tuple[tuple[str, int], ...] = ()
+    counts: tuple[tuple[str, FacetCounts], ...] = ()
+
+    def __getitem__(self, name: str) -> FacetCounts:
+        for facet, counts in self.counts:
+            if facet == name:
+                return counts
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The facets counted, in the order asked."""
+        return tuple(name for name, _ in self.counts)
+
+    @property
+    def sources(self) -> FacetCounts:
+        """The ``source`` facet (empty when not asked)."""
+        return dict(self.counts).get("source", ())
+
+    @property
+    def months(self) -> FacetCounts:
+        """The ``month`` facet (empty when not asked)."""
+        return dict(self.counts).get("month", ())
+
+
+@dataclass(frozen=True, slots=True)
+class HistogramBucket:
+    """Matching articles dated from ``start`` up to (not including) ``end``;
+    ``label`` is the bucket as people write it: ``2011-10-17``, ``2011-W42``,
+    ``2011-10``, ``2011``."""
+
+    start: date
+    end: date
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Histogram:
+    """How many matching articles fall in each ``interval`` (``day``, ``week``,
+    ``month``, ``year``) from the first dated match to the last, empty buckets
+    included; ``undated`` counts the matches without a date."""
+
+    interval: str
+    buckets: tuple[HistogramBucket, ...] = ()
+    undated: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
     """The hits of one query, best first, with the total number of matches.
 
-    ``page`` is the page of hits shown; ``facets`` is set when facets were asked
-    for; ``suggestion`` is a better-spelled query that finds clearly more;
+    ``page`` is the page of hits shown; ``facets`` and ``histogram`` are set
+    when asked for; ``suggestion`` is a better-spelled query that finds clearly more;
     ``notes`` say what of the query was not searched for (stop words, symbols).
     """
 
@@ -120,6 +173,7 @@ class SearchResults:
     hits: tuple[SearchHit, ...]
     page: int = 1
     facets: Facets | None = None
+    histogram: Histogram | None = None
     suggestion: str | None = None
     notes: tuple[str, ...] = ()
 
@@ -235,6 +289,9 @@ class IndexStats:
     :param first_date: earliest article date, ``None`` when no article has one.
     :param last_date: latest article date.
     :param sources: the most frequent sources with their article counts.
+    :param sections: the most frequent sections, with their article counts.
+    :param keywords: the most frequent keywords (sections, topics, places...),
+        with their article counts.
     :param size_bytes: bytes on disk of the index folder.
     """
 
@@ -246,6 +303,8 @@ class IndexStats:
     last_date: datetime | None
     sources: tuple[tuple[str, int], ...]
     size_bytes: int
+    sections: tuple[tuple[str, int], ...] = ()
+    keywords: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, StopFilter
-from whoosh.columns import FixedBytesColumn
+from whoosh.columns import FixedBytesColumn, VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from searcher.analysis import STOP_WORDS, name_analyzer, neardup, news_analyzer
@@ -47,14 +47,15 @@ def build_schema() -> Schema:
     ``source``, ``date`` (sortable), ``crawled`` (stored: when a web archive
     captured the page), ``body`` (stored, for snippets, with term
     vectors), ``lead`` (the start of the article, see :func:`lead_text`), ``url``,
-    ``keywords``.
+    ``keywords``, ``labels`` (stored: the keywords with their kind).
 
     Search features add: ``words`` (a :class:`LEXICON` of the title and body
     words, unstemmed: the word list for "did you mean" and ``word~`` fuzzy
     terms), ``source_key`` (the exact source, for facets), ``month``
     (``2011-10``, for facets and sorting), ``day`` (``20111017``: whole-day date
-    ranges as a few terms, where a range of ``date`` expands to thousands) and
-    ``signature`` (a column: the body's near-duplicate signature).
+    ranges as a few terms, where a range of ``date`` expands to thousands),
+    ``signature`` (a column: the body's near-duplicate signature) and
+    ``facet_keys`` (a column: byline, keywords and labels, see :func:`facet_keys`).
     """
     text = news_analyzer()
     names = name_analyzer()
@@ -70,12 +71,14 @@ def build_schema() -> Schema:
         url=STORED(),
         crawled=STORED(),
         keywords=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        labels=STORED(),
         words=LEXICON(spelling_analyzer()),
         source_key=ID(sortable=True),
         month=ID(sortable=True),
         day=ID(),
         # Fixed width: a variable-width column loads all its offsets per search.
         signature=COLUMN(FixedBytesColumn(SIGNATURE_BYTES)),
+        facet_keys=COLUMN(VarBytesColumn()),
     )
 
 
@@ -119,6 +122,31 @@ def spelling_analyzer() -> CompositeAnalyzer:
     return name_analyzer() | StopFilter(STOP_WORDS, minsize=1)
 
 
+#: Separates a facet key's kind from its value, and one key from the next.
+_KIND_END, _KEY_END = "\x1f", "\x1e"
+
+
+def facet_keys(article: Article) -> bytes:
+    """Return what the ``facet_keys`` column holds for ``article``: its byline,
+    each keyword (kind ``keywords``) and each label, as ``kind``/``value`` pairs."""
+    pairs = [("byline", article.byline.strip())] if article.byline.strip() else []
+    pairs += [("keywords", k) for k in article.keywords]
+    pairs += article.labels
+    return _KEY_END.join(f"{kind}{_KIND_END}{value}" for kind, value in pairs).encode("utf-8")
+
+
+def read_facet_keys(raw: bytes) -> list[tuple[str, str]]:
+    """The ``(kind, value)`` pairs of one ``facet_keys`` column value."""
+    if not raw:
+        return []
+    return [
+        (kind, value)
+        for kind, _, value in (
+            key.partition(_KIND_END) for key in raw.decode("utf-8").split(_KEY_END)
+        )
+    ]
+
+
 def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any]:
     """Return the field values of one article (the way back is
     :meth:`searcher.models.Article.from_stored`).
@@ -137,10 +165,13 @@ def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any
         "lead": lead_text(article.title, article.body),
         "url": article.url,
         "keywords": ",".join(article.keywords),
+        "facet_keys": facet_keys(article),
         # Search features: the unstemmed word list, facet keys, near-duplicate keys.
         "words": "\n".join((article.title, article.body)),  # see document_maker.JOINED_FIELDS
         "source_key": article.source.strip(),
     }
+    if article.labels:
+        fields["labels"] = [list(label) for label in article.labels]
     if signature:
         fields.update(neardup.signature_fields(article.body))
     if article.crawled is not None:

@@ -184,9 +184,9 @@ MISUSE: dict[str, tuple[Callable[[searcher.Index, Path], object], type[Exception
         "filters['source'] must be a str, not int",
     ),
     "search(facets=str)": (
-        lambda ix, p: ix.search("cocoa", facets="yes"),
+        lambda ix, p: ix.search("cocoa", facets=3),
         TypeError,
-        "facets must be True or False",
+        "facets must be True, False or facet names, not int",
     ),
     "similar(None)": (lambda ix, p: ix.similar(None), TypeError, "article_id must be a str"),
     "similar(limit=str)": (

@@ -177,7 +177,8 @@ def index_command(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @pass_settings
 def stats_command(settings: Settings, as_json: bool) -> None:
-    """Show what the index holds: articles, date range, top sources, size on disk.
+    """Show what the index holds: articles, date range, top sources, sections and
+    keywords, size on disk.
 
     \b
     Example:
@@ -194,12 +195,17 @@ def stats_command(settings: Settings, as_json: bool) -> None:
         if stats.first_date
         else "none"
     )
-    sources = ", ".join(f"{safe_text(name)} ({count})" for name, count in stats.sources)
+    sources, sections, keywords = (
+        ", ".join(f"{safe_text(name)} ({count})" for name, count in counts)
+        for counts in (stats.sources, stats.sections, stats.keywords)
+    )
     lines = [
         ("articles", f"{stats.articles:,}"),
         ("files", f"{stats.files:,}"),
         ("dates", dates),
         ("sources", sources or "none"),
+        ("sections", sections or "none"),
+        ("keywords", keywords or "none"),
         ("size", f"{stats.size_bytes / 1e6:.1f} MB in {settings.index_dir}/"),
         ("segments", f"{stats.segments} ({stats.deleted} deleted documents awaiting a merge)"),
     ]

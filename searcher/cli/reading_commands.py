@@ -39,7 +39,21 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option("--byline", help="Only articles whose byline has these words.")
 @click.option("--source", help="Only articles from this source, e.g. AFP.")
 @click.option("--section", help="Only articles with this section or keyword.")
-@click.option("--facets", is_flag=True, help="Count all matches by source and by month.")
+@click.option(
+    "--facets",
+    is_flag=False,
+    flag_value="source,month",
+    default=None,
+    metavar="[FIELD,...]",
+    help="Count all matches by these fields (alone: source and month): source, byline, "
+    "section, keywords, topics, places, people, orgs, exchanges, companies, month, year.",
+)
+@click.option(
+    "--histogram",
+    type=click.Choice(["day", "week", "month", "year", "auto"]),
+    help="Count all matches by day, week, month or year of their date, drawn as bars "
+    "(auto: the interval from their span).",
+)
 @click.option("--all", "show_all", is_flag=True, help="List near-duplicates as separate hits.")
 @click.option("--explain", is_flag=True, help="Print the parsed query on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
@@ -55,7 +69,8 @@ def query_command(
     byline: str | None,
     source: str | None,
     section: str | None,
-    facets: bool,
+    facets: str | None,
+    histogram: str | None,
     show_all: bool,
     explain: bool,
     as_json: bool,
@@ -72,9 +87,10 @@ def query_command(
     Copies of the same story (near-identical bodies) show once, with
     "+N similar" (copies among the next 20 matches); --all lists each.
     With --json, each hit is one JSON line (similar_ids names the collapsed
-    copies) and --facets adds one final line
-    {"facets": {"source": {...}, "month": {...}}}. "Did you mean" goes to
-    stderr.
+    copies); --facets adds a line {"facets": {"source": [{"value": "AFP",
+    "count": 3}, ...], ...}} and --histogram a line {"histogram": {"interval":
+    "month", "buckets": [{"label": "2011-10", "start": ..., "end": ...,
+    "count": 4}, ...], "undated": 0}}. "Did you mean" goes to stderr.
 
     \b
     Example:
@@ -82,6 +98,7 @@ def query_command(
         searcher query 'byline:luce "sticking point"' --json
         searcher query immunity --since 2011-10-01 --until 2011-10-31 --sort newest
         searcher query cocoa --source Reuters --facets
+        searcher query cocoa --facets topics,places --histogram month
     """
     filters = {
         name: value
@@ -97,7 +114,8 @@ def query_command(
             until=until,
             sort=sort,
             filters=filters,
-            facets=facets,
+            facets=facets or False,
+            histogram=histogram,
             collapse=not show_all,
         )
     if explain:

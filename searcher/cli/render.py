@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 import searcher
-from searcher.jsonshape import article_json, facets_json, hit_json
+from searcher.jsonshape import article_json, facets_json, histogram_json, hit_json
 from searcher.text.safety import safe_text
 
 
@@ -65,11 +65,42 @@ def render_hit(hit: searcher.SearchHit, color: bool) -> str:
     return "\n".join(lines)
 
 
+#: Values shown per facet in the terminal (``--json`` gives them all).
+FACET_LINES = 10
+#: Facet headings; a facet's articles without a value show as ``(unknown)``.
+FACET_TITLES = {"month": "Months", "year": "Years", "people": "People"}
+#: The widest bar of a histogram in the terminal, in characters.
+BAR_WIDTH = 40
+
+
 def render_facets(facets: searcher.Facets) -> str:
-    lines = ["Sources:"]
-    lines += [f"  {count:>6}  {safe_text(name) or '(unknown)'}" for name, count in facets.sources]
-    lines.append("Months:")
-    lines += [f"  {count:>6}  {name or '(undated)'}" for name, count in facets.months]
+    lines = []
+    for name, counts in facets.counts:
+        lines.append(
+            FACET_TITLES.get(name, name.capitalize() + ("s" if name[-1] != "s" else "")) + ":"
+        )
+        missing = "(undated)" if name in ("month", "year") else "(unknown)"
+        shown = counts if name in ("month", "year") else counts[:FACET_LINES]
+        lines += [f"  {count:>6}  {safe_text(value) or missing}" for value, count in shown]
+        if len(shown) < len(counts):
+            lines.append(f"  … {len(counts) - len(shown)} more (--json lists them all)")
+        if not counts:
+            lines.append("  (none)")
+    return "\n".join(lines)
+
+
+def render_histogram(histogram: searcher.Histogram) -> str:
+    """The histogram as bars, one line a bucket."""
+    lines = [f"Timeline (articles a {histogram.interval}):"]
+    most = max((b.count for b in histogram.buckets), default=0)
+    width = max((len(b.label) for b in histogram.buckets), default=0)
+    if histogram.undated:
+        width = max(width, len("undated"))
+    for bucket in histogram.buckets:
+        bar = "█" * round(BAR_WIDTH * bucket.count / most) if most else ""
+        lines.append(f"  {bucket.label:<{width}}  {bucket.count:>6}  {bar}".rstrip())
+    if histogram.undated:
+        lines.append(f"  {'undated':<{width}}  {histogram.undated:>6}")
     return "\n".join(lines)
 
 
@@ -86,6 +117,8 @@ def print_results(
             click.echo(json.dumps(hit_json(hit)))
         if results.facets is not None:
             click.echo(json.dumps(facets_json(results.facets)))
+        if results.histogram is not None:
+            click.echo(json.dumps(histogram_json(results.histogram)))
         return
     color = sys.stdout.isatty()
     if not results.hits:
@@ -98,6 +131,8 @@ def print_results(
         click.echo(text + "\n")
     if results.facets is not None:
         click.echo(render_facets(results.facets))
+    if results.histogram is not None:
+        click.echo(render_histogram(results.histogram))
     if results.hits:
         first = (results.page - 1) * per_page + 1
         shown = f"{first}-{first + len(results) - 1}" if results.page > 1 else str(len(results))

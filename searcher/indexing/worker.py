@@ -66,7 +66,13 @@ def check_article(article: Article) -> None:
         raise ValueError("its date is not a datetime")
     if not all(isinstance(k, str) for k in article.keywords):
         raise ValueError("a keyword is not text")
-    for value in (*texts, article.source, article.url, *article.keywords):
+    labels = article.labels
+    if not all(isinstance(pair, tuple) and len(pair) == 2 for pair in labels) or not all(
+        isinstance(part, str) for pair in labels for part in pair
+    ):
+        raise ValueError("a label is not a (kind, value) pair of text")
+    label_texts = [part for pair in labels for part in pair]
+    for value in (*texts, article.source, article.url, *article.keywords, *label_texts):
         if value.isascii():  # (a flag of the string: no need to encode it)
             continue
         try:

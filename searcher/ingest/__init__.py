@@ -339,10 +339,13 @@ def _drain(articles: Iterator[Article]) -> tuple[list[Article], Mapping[str, int
 
 
 def _tidy(article: Article, section: str, options: ReadOptions) -> Article:
-    """Add the section keyword and cut fields to the limits of ``options``."""
+    """Add the folder's section (a keyword, and the section label when the
+    article has none) and cut fields to the limits of ``options``."""
     changes: dict[str, object] = {}
     if section and section not in article.keywords:
         changes["keywords"] = (*article.keywords, section)
+    if section and not any(kind == "section" for kind, _ in article.labels):
+        changes["labels"] = (*article.labels, ("section", section))
     for name in ("title", "byline", "source", "url"):
         value: str = getattr(article, name)
         if len(value) > options.max_field_chars:
@@ -350,11 +353,11 @@ def _tidy(article: Article, section: str, options: ReadOptions) -> Article:
     if len(article.body) > options.max_article_chars:
         cut = article.body.rfind(" ", 0, options.max_article_chars)
         changes["body"] = article.body[: cut if cut > 0 else options.max_article_chars]
-    if len(changes) > ("keywords" in changes):
+    if len(changes) > ("keywords" in changes) + ("labels" in changes):
         LOGGER.warning(
             "%s: cut %s to the limits of %s characters per article and %s per field",
             article.id,
-            ", ".join(sorted(set(changes) - {"keywords"})),
+            ", ".join(sorted(set(changes) - {"keywords", "labels"})),
             f"{options.max_article_chars:,}",
             f"{options.max_field_chars:,}",
         )
@@ -377,6 +380,11 @@ def _without_surrogates(article: Article) -> Article:
     keywords = tuple(k if k.isascii() else _SURROGATE.sub("\ufffd", k) for k in article.keywords)
     if keywords != article.keywords:
         fixed["keywords"] = keywords  # type: ignore[assignment]
+    labels = tuple(
+        (k, v if v.isascii() else _SURROGATE.sub("\ufffd", v)) for k, v in article.labels
+    )
+    if labels != article.labels:
+        fixed["labels"] = labels  # type: ignore[assignment]
     if not fixed:
         return article
     LOGGER.warning("%s: replaced lone surrogates in %s", article.id, ", ".join(sorted(fixed)))

@@ -62,6 +62,8 @@ FIELD_NAMES: Mapping[str, tuple[str, ...]] = {
         "subjects",
     ),
 }  # fmt: skip
+#: Keys (lowercased) whose text is also the article's section label.
+SECTION_KEYS = ("section", "sectionname", "section_name", "category")
 #: Fields :attr:`ReadOptions.field_map` may name.
 MAPPABLE_FIELDS = frozenset(FIELD_NAMES)
 #: Keys of an object that wraps the list of records, tried in this order.
@@ -207,6 +209,8 @@ def parse_record(
         for text in _strings(value):
             keywords.update(dict.fromkeys(clean_line(k) for k in text.split(",")))
     keywords.pop("", None)
+    sections = (record.get(name) for name in SECTION_KEYS)
+    section = next((clean_line(v) for v in sections if isinstance(v, str) and v.strip()), "")
     key = _first_text(record, "id", field_map)
     return Article(
         id=f"{doc_id}#{key or ordinal}",
@@ -218,6 +222,7 @@ def parse_record(
         date=next((d for d in dates if d is not None), None),
         url=_first_text(record, "url", field_map),
         keywords=tuple(keywords),
+        labels=(("section", section),) if section else (),
     )
 
 

@@ -57,6 +57,7 @@ _NEWID = re.compile(r"""\bNEWID\s*=\s*["']?(\d+)""")
 _INNER = re.compile(r"<(TITLE|DATELINE|AUTHOR|BODY)>.*?</\1>", re.DOTALL)
 _ANY_TAG = re.compile(r"</?[A-Z]+\b[^>]*>")
 _D = re.compile(r"<D>(.*?)</D>", re.DOTALL)
+_CATEGORY = re.compile(rf"<({'|'.join(KEYWORD_TAGS)})>(.*?)</\1>", re.DOTALL)
 # The same characters clean_line drops; removed once per file, not once per field.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # A line indented by spaces starts a new paragraph, as does a blank line.
@@ -157,11 +158,13 @@ def _parse_story(chunk: str, doc_id: str, path: str) -> Article:
     text = _content(chunk, "TEXT")
     text_start = chunk.find("<TEXT")
     # Every <D> before <TEXT> sits in one of KEYWORD_TAGS, which come in that order.
-    keywords = dict.fromkeys(
-        _line(value) if "&" in value else value.strip()
-        for value in _D.findall(chunk, 0, text_start if text_start >= 0 else len(chunk))
+    head_end = text_start if text_start >= 0 else len(chunk)
+    labels = dict.fromkeys(
+        (kind.lower(), _line(value) if "&" in value else value.strip())
+        for kind, values in _CATEGORY.findall(chunk, 0, head_end)
+        for value in _D.findall(values)
     )
-    keywords.pop("", None)
+    keywords = dict.fromkeys(value for _, value in labels if value)
     title, body = _body(text) if text is not None else ("", "")
     author = _content(text, "AUTHOR") if text is not None else None
     return Article(
@@ -173,6 +176,7 @@ def _parse_story(chunk: str, doc_id: str, path: str) -> Article:
         source=SOURCE,
         date=_date(html.unescape(_content(chunk, "DATE") or "")),
         keywords=tuple(keywords),
+        labels=tuple(label for label in labels if label[1]),
     )
 
 

@@ -60,7 +60,8 @@ class QueryPlan:
     :param sortedby: Whoosh's sort facet, ``None`` for relevance.
     :param page: which page of hits, from 1; ``limit``: hits per page.
     :param collapse: fold near-duplicates into one hit.
-    :param facets: count all matching articles by source and by month.
+    :param facets: the facets to count over all matching articles (checked names).
+    :param histogram: the date histogram's interval (checked), or ``None``.
     :param parser: the parser that read the query, to read respellings alike.
     """
 
@@ -74,7 +75,8 @@ class QueryPlan:
     page: int
     limit: int
     collapse: bool
-    facets: bool
+    facets: tuple[str, ...]
+    histogram: str | None
     parser: qparser.QueryParser
 
     @property
@@ -94,7 +96,8 @@ def make_plan(
     page: int = 1,
     limit: int = 10,
     collapse: bool = True,
-    facets: bool = False,
+    facets: tuple[str, ...] = (),
+    histogram: str | None = None,
     limits: QueryLimits = DEFAULT_LIMITS,
 ) -> QueryPlan:
     """Return the plan of ``parsed`` on the index ``searcher`` opens.
@@ -136,6 +139,7 @@ def make_plan(
         limit=limit,
         collapse=collapse,
         facets=facets,
+        histogram=histogram,
         parser=parsed.parser,
     )
 

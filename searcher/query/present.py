@@ -12,7 +12,7 @@ Imports Whoosh's public query, searching and ``util.times`` modules,
 ``searcher.analysis`` (near-duplicate signatures), ``searcher.models``, the
 plan (:class:`~searcher.query.plan.QueryPlan`, :func:`~searcher.query.plan.respelled_query`)
 and what execute hands on (:class:`~searcher.query.execute.Executed`), and the
-present-stage modules (``snippets``, ``suggest``, ``facets``).
+present-stage modules (``snippets``, ``suggest``, ``facets``, ``histogram``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from searcher.analysis import neardup
 from searcher.models import SearchHit, SearchResults, Segment
 from searcher.query.execute import Executed
 from searcher.query.facets import count_facets
+from searcher.query.histogram import count_histogram
 from searcher.query.plan import QueryPlan, respelled_query
 from searcher.query.snippets import SNIPPET_CHARS, snippet_cutter
 from searcher.query.suggest import suggest
@@ -58,7 +59,10 @@ def present(plan: QueryPlan, executed: Executed) -> SearchResults:
         total=total,
         hits=hits,
         page=plan.page,
-        facets=count_facets(reader, executed.matched) if plan.facets else None,
+        facets=count_facets(reader, executed.matched, plan.facets) if plan.facets else None,
+        histogram=(
+            count_histogram(reader, executed.matched, plan.histogram) if plan.histogram else None
+        ),
         suggestion=suggestion,
         notes=plan.notes,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from whoosh.index import FileIndex
@@ -26,6 +26,8 @@ from searcher.errors import QueryError
 from searcher.models import SearchResults
 from searcher.query.dates import DateLike, date_filter
 from searcher.query.execute import execute, open_searcher
+from searcher.query.facets import facet_names
+from searcher.query.histogram import check_interval
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.parse import parse
 from searcher.query.plan import make_plan, sort_facet
@@ -45,7 +47,8 @@ def search(
     until: DateLike | None = None,
     sort: str = "relevance",
     filters: Mapping[str, str] | None = None,
-    facets: bool = False,
+    facets: bool | str | Sequence[str] = False,
+    histogram: str | None = None,
     collapse: bool = True,
     now: datetime | None = None,
     limits: QueryLimits = DEFAULT_LIMITS,
@@ -64,7 +67,13 @@ def search(
     :param sort: ``"relevance"``, ``"newest"`` or ``"oldest"``.
     :param filters: ``{"byline": ..., "source": ..., "section": ...}``: every
         word of each must match that field.
-    :param facets: count all matching articles by source and by month.
+    :param facets: count all matching articles by facet: ``True`` by source
+        and month, or the facets named (:data:`~searcher.query.facets.FACET_NAMES`:
+        source, byline, section, keywords, topics, places, people, orgs,
+        exchanges, companies, month, year), as a list or comma-separated.
+    :param histogram: count all matching articles by ``day``, ``week``,
+        ``month`` or ``year`` of their date, or ``auto`` (the interval chosen
+        from the span of their dates).
     :param collapse: fold near-duplicates (the same wire copy) into one hit.
     :param now: the present, for relative dates (default: now, UTC).
     :param limits: the query's budget: size, expansions and seconds.
@@ -77,7 +86,8 @@ def search(
     require(text, "text", str, "a str")
     require_count(limit, "limit")
     require_count(page, "page")
-    require_flag(facets, "facets")
+    facet_list = facet_names(facets)
+    interval = check_interval(histogram) if histogram is not None else None
     require_flag(collapse, "collapse")
     require(now, "now", (datetime, type(None)), "a datetime or None")
     require(limits, "limits", QueryLimits, "a QueryLimits")
@@ -98,7 +108,8 @@ def search(
             page=page,
             limit=limit,
             collapse=collapse,
-            facets=facets,
+            facets=facet_list,
+            histogram=interval,
             limits=limits,
         )
         return present(plan, execute(plan, searcher))

@@ -55,6 +55,7 @@ def test_normal_story_fields() -> None:
         source="Reuters",
         date=datetime(1987, 3, 2, 9, 15, 30, 120000),
         keywords=("tea", "trade", "kenya", "ico-tea"),
+        labels=(("topics", "tea"), ("topics", "trade"), ("places", "kenya"), ("orgs", "ico-tea")),
     )
 
 

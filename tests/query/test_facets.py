@@ -57,16 +57,20 @@ def test_facets_count_the_whole_matching_set(known: searcher.Index) -> None:
     assert len(results.hits) == 1
     assert results.total == 7
     assert results.facets == searcher.Facets(
-        sources=(("AFP", 3), ("Reuters", 3), ("", 1)),
-        months=(("2011-10", 3), ("2011-11", 2), ("2011-12", 1), ("", 1)),
+        counts=(
+            ("source", (("AFP", 3), ("Reuters", 3), ("", 1))),
+            ("month", (("2011-10", 3), ("2011-11", 2), ("2011-12", 1), ("", 1))),
+        )
     )
 
 
 def test_facets_follow_filters(known: searcher.Index) -> None:
     results = known.search("harbour", facets=True, since="2011-10-17", until="2011-11")
     assert results.facets == searcher.Facets(
-        sources=(("AFP", 2), ("Reuters", 2)),
-        months=(("2011-10", 2), ("2011-11", 2)),
+        counts=(
+            ("source", (("AFP", 2), ("Reuters", 2))),
+            ("month", (("2011-10", 2), ("2011-11", 2))),
+        )
     )
     assert known.search("harbour").facets is None
 
@@ -127,8 +131,17 @@ def test_cli_facets_text_and_json(runner: CliRunner, known: searcher.Index) -> N
     assert len(lines) == 3
     assert lines[-1] == {
         "facets": {
-            "source": {"AFP": 3, "Reuters": 3, "": 1},
-            "month": {"2011-10": 3, "2011-11": 2, "2011-12": 1, "": 1},
+            "source": [
+                {"value": "AFP", "count": 3},
+                {"value": "Reuters", "count": 3},
+                {"value": None, "count": 1},
+            ],
+            "month": [
+                {"value": "2011-10", "count": 3},
+                {"value": "2011-11", "count": 2},
+                {"value": "2011-12", "count": 1},
+                {"value": None, "count": 1},
+            ],
         }
     }
 
@@ -150,7 +163,7 @@ def test_filter_matching_nothing_counts_nothing(known: searcher.Index) -> None:
     # Whoosh counts every match when the filter set is empty; we must not.
     results = known.search("harbour", filters={"source": "nobody"}, facets=True)
     assert (results.total, results.hits) == (0, ())
-    assert results.facets == searcher.Facets()
+    assert results.facets == searcher.Facets(counts=(("source", ()), ("month", ())))
     assert known.search("harbour", until="1999").total == 0
 
 
@@ -199,8 +212,10 @@ def test_facets_and_date_sorts_on_dated_and_undated_segments(
             ix.add([_zebra(article_id) for article_id in batch])
         results = ix.search("zebra", facets=True)
         assert results.facets == searcher.Facets(
-            sources=(("", 2), ("AFP", 2)),
-            months=(("2011-10", 1), ("2011-11", 1), ("", 2)),
+            counts=(
+                ("source", (("", 2), ("AFP", 2))),
+                ("month", (("2011-10", 1), ("2011-11", 1), ("", 2))),
+            )
         )
         newest = [hit.id for hit in ix.search("zebra", sort="newest")]
         assert newest[:2] == ["d2", "d1"]
@@ -209,7 +224,7 @@ def test_facets_and_date_sorts_on_dated_and_undated_segments(
         assert oldest[:2] == ["d1", "d2"]
         assert sorted(oldest[2:]) == ["u1", "u2"], "undated last"
         assert ix.search("zebra", facets=True, since="2011-11").facets == searcher.Facets(
-            sources=(("AFP", 1),), months=(("2011-11", 1),)
+            counts=(("source", (("AFP", 1),)), ("month", (("2011-11", 1),)))
         )
 
 
@@ -230,9 +245,64 @@ def test_cli_facets_and_sorts_on_dated_and_undated_files(
     result = runner.invoke(cli, ["query", "zebra", "--facets", "--json"], catch_exceptions=False)
     assert result.exit_code == 0
     facets = json.loads(result.stdout.splitlines()[-1])["facets"]
-    assert facets["month"] == {"2011-10": 1, "": 1}
+    assert facets["month"] == [{"value": "2011-10", "count": 1}, {"value": None, "count": 1}]
     for sort in ("newest", "oldest"):
         result = runner.invoke(cli, ["query", "zebra", "--sort", sort, "--json"])
         assert result.exit_code == 0, result.output
         ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
         assert [i.split("/")[-1] for i in ids] == ["a.json#1", "b.txt"], "undated last"
+
+
+def test_facets_on_bylines_keywords_and_labels(index_env: Path) -> None:
+    labelled = [
+        searcher.Article(
+            id=f"r{n}",
+            path="wire.sgm",
+            title=f"Cocoa report {n}",
+            body=_body(n),
+            byline=byline,
+            keywords=tuple(value for _, value in labels),
+            labels=labels,
+        )
+        for n, (byline, labels) in enumerate(
+            [
+                ("Ann Lee", (("topics", "cocoa"), ("places", "ghana"), ("section", "markets"))),
+                ("Ann Lee", (("topics", "cocoa"), ("places", "brazil"), ("places", "ghana"))),
+                ("", (("topics", "coffee"), ("section", "markets"))),
+            ]
+        )
+    ]
+    with searcher.open_index(index_env, create=True) as ix:
+        ix.add(labelled)
+        facets = ix.search("report", facets="topics, places,byline,section,keywords").facets
+    assert facets is not None
+    assert facets.names == ("topics", "places", "byline", "section", "keywords")
+    assert facets["topics"] == (("cocoa", 2), ("coffee", 1))
+    assert facets["places"] == (("ghana", 2), ("brazil", 1)), "each article counts once a value"
+    assert facets["byline"] == (("Ann Lee", 2), ("", 1)), "no byline counts as unknown"
+    assert facets["section"] == (("markets", 2),), "articles without a section are not counted"
+    assert dict(facets["keywords"])["ghana"] == 2
+    assert facets.sources == (), "source was not asked for"
+
+
+def test_facet_names_take_aliases_and_refuse_unknown_ones(known: searcher.Index) -> None:
+    facets = known.search("harbour", facets=["Sections", "author", "years"]).facets
+    assert facets is not None
+    assert facets.names == ("section", "byline", "year")
+    assert facets["year"] == (("2011", 6), ("", 1))
+    assert facets["byline"][:2] == (("Dan De Luce, AFP", 2), ("Maria Alvarez, Reuters", 2))
+    with pytest.raises(searcher.QueryError, match="'titel' is not a facet: use one or more of"):
+        known.search("harbour", facets="titel")
+
+
+def test_cli_facets_on_named_fields(runner: CliRunner, known: searcher.Index) -> None:
+    result = runner.invoke(cli, ["query", "harbour", "--facets", "keywords,byline"])
+    assert result.exit_code == 0, result.output
+    assert "Keywords:\n       2  business\n       2  politics\n       2  world\n" in result.stdout
+    assert (
+        "Bylines:\n       2  Dan De Luce, AFP\n       2  Maria Alvarez, Reuters\n" in result.stdout
+    )
+    result = runner.invoke(cli, ["query", "harbour", "--facets", "titel"])
+    assert result.exit_code != 0
+    assert "'titel' is not a facet" in result.output
+    assert "Traceback" not in result.output

@@ -1,5 +1,6 @@
 """An index built before the package was laid out in stages still reads its
-analyzers; since schema version 6 (the ``crawled`` date of web-archive pages)
+analyzers; since schema version 6 (the ``crawled`` date of web-archive pages, and
+the labels and facet keys of facets on any field)
 it asks for a rebuild, and a rebuild over the same folder works.
 
 ``tests/data/index-4186fe4/`` is ``corpus/`` indexed (``--jobs 1``) by commit
