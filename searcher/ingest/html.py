@@ -143,8 +143,11 @@ def fragment_text(fragment: str) -> str:
     if "<" not in fragment and "&" not in fragment:
         return clean_body(fragment)
     soup = BeautifulSoup(fragment, "lxml")
-    blocks, _ = text_blocks(soup)
-    return clean_body("\n\n".join(block.text for block in blocks))
+    try:
+        blocks, _ = text_blocks(soup)
+        return clean_body("\n\n".join(str(block.text) for block in blocks))
+    finally:
+        soup.decompose()  # see parse_html
 
 
 def parse_html(data: bytes, *, path: str, doc_id: str, charset: str | None = None) -> Article:
@@ -162,8 +165,14 @@ def parse_html(data: bytes, *, path: str, doc_id: str, charset: str | None = Non
     text = decode(data, declared=_trusted_charset(data, charset), path=Path(path))
     parsed, cut = _cut(text, path)
     soup = BeautifulSoup(parsed, "lxml")
-    meta = read_meta(soup, path=path)
-    paragraphs = extract_body(soup, title=meta.title)
+    try:
+        meta = read_meta(soup, path=path)
+        paragraphs = extract_body(soup, title=meta.title)
+    finally:
+        # The tree is a web of parent and child links: only the cyclic collector
+        # frees it, and indexing workers run without it (worker.run_task), so a
+        # web archive's thousands of pages would all stay in memory.
+        soup.decompose()
     body = clean_body("\n\n".join(paragraphs))
     if cut and not body:
         body = flat_text(text)
