@@ -170,12 +170,19 @@ class Index:
         facets: bool | str | Sequence[str] = False,
         histogram: str | None = None,
         collapse: bool = True,
+        syntax: bool = True,
+        match: str = "any",
     ) -> SearchResults:
         """Return one page of the best articles for ``text``, with highlighted snippets.
 
         :param text: words, "phrases", ``AND``/``OR``/``NOT``, ``field:value``
             (``title``, ``byline``, ``source``, ``section``), ``word~`` (fuzzy),
             ``date:2011-10``, ``date:[2011-10-01 TO 2011-10-31]``, ``date:>2011``.
+            Syntax counts only where it is well formed and meant: prose stays
+            words (``systems?`` ends a question, ``nutrition: what`` is two
+            words), and the notes say what was read otherwise. Empty, or only
+            ``-word``, when a filter or ``since``/``until`` is given: the
+            articles they keep are listed newest first.
         :param limit: hits per page; ``page``: which page, from 1.
         :param since: keep articles from the start of this period: ``"2011-10-17"``,
             ``"2011-10"``, ``"2011"``, ``"17 October 2011"``, ``"last week"``, a
@@ -194,6 +201,10 @@ class Index:
         :param collapse: show near-duplicates (the same wire copy) as one hit
             with ``similar_count`` (copies among the best ``page * limit + 20``
             matches); ``False`` lists each.
+        :param syntax: ``False`` reads the whole text as words (no fields,
+            operators, phrases or wildcards).
+        :param match: ``"any"`` word may match (more matching words rank
+            higher), or ``"all"`` must.
         :raises QueryError: the query is empty or cannot be run.
         :raises DateError: a date cannot be read.
         :raises IndexCorruptError: a segment file read for it is damaged.
@@ -212,6 +223,8 @@ class Index:
                 facets=facets,
                 histogram=histogram,
                 collapse=collapse,
+                syntax=syntax,
+                match=match,
             )
         copies = self._copies.copies_of(self._ix.latest_generation())
         if not any(hit.id in copies for hit in results.hits):

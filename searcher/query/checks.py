@@ -17,6 +17,7 @@ walking and quoting a query); no later stage.
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import re
@@ -28,6 +29,7 @@ from whoosh.reading import IndexReader
 from searcher.errors import QueryError
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.parse import query_nodes, quoted
+from searcher.text.safety import safe_text
 
 LOGGER = logging.getLogger(__name__)
 
@@ -74,6 +76,79 @@ def check_query(
                 f"once per field searched, each wildcard once per word it matches); "
                 f"shorten it."
             )
+
+
+def fit_clauses(
+    query: wq.Query, reader: IndexReader, text: str, *, limits: QueryLimits = DEFAULT_LIMITS
+) -> tuple[wq.Query, str | None]:
+    """Keep a long query of words within the clause limit: past it, keep the
+    most informative words (the rarest in the index, by IDF) and say so.
+
+    A pasted paragraph, or a 335-word question, would otherwise be refused.
+    Only the words of a plain ``Or``/``And`` of words are chosen among; phrases,
+    patterns and groups are always kept (and :func:`check_query` refuses a
+    query that is still too large).
+
+    :param text: the query as typed, to name the words left out as typed.
+    :returns: the query to run, and a note when words were left out.
+    """
+    leaves = sum(1 for node, _ in query_nodes(query) if node.is_leaf())
+    if leaves <= limits.max_clauses or type(query) not in (wq.Or, wq.And):
+        return query, None
+    fixed: list[wq.Query] = []
+    words: dict[str, list[wq.Query]] = {}  # a word's stem -> its clauses (one per field)
+    for part in query.subqueries:
+        terms = [node for node, _ in query_nodes(part) if node.is_leaf()]
+        if all(type(t) is wq.Term for t in terms) and len({t.text for t in terms}) == 1:
+            words.setdefault(terms[0].text, []).append(part)
+        else:
+            fixed.append(part)
+    budget = limits.max_clauses - sum(
+        1 for part in fixed for node, _ in query_nodes(part) if node.is_leaf()
+    )
+
+    def rarity(stem: str) -> tuple[bool, int]:
+        # A word the index lacks cannot match: it goes last, not first.
+        found = max(reader.doc_frequency(f, stem) for f in reader.schema.names() if f in _TEXT)
+        return found == 0, found
+
+    kept: set[str] = set()
+    for stem in sorted(words, key=rarity):
+        cost = sum(1 for part in words[stem] for node, _ in query_nodes(part) if node.is_leaf())
+        if cost <= budget:
+            kept.add(stem)
+            budget -= cost
+    if not kept:
+        return query, None
+    left_out = [stem for stem in words if stem not in kept]
+    rebuilt = copy.copy(query)
+    rebuilt.subqueries = [part for part in query.subqueries if part in fixed or _stem(part) in kept]
+    shown = [_typed(words[stem][0], text) for stem in left_out]
+    listed = ", ".join(shown[:10]) + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
+    return rebuilt, (
+        f"The query has {len(words) + len(fixed):,} words, more than the "
+        f"{limits.max_clauses:,} clauses a query may have (a word counts once per field "
+        f"searched): it searched for the {len(kept):,} most informative (the rarest in "
+        f"the index) and left out {listed}."
+    )
+
+
+#: The fields whose document frequencies rank words for :func:`fit_clauses`.
+_TEXT = frozenset({"title", "body"})
+
+
+def _stem(part: wq.Query) -> str | None:
+    terms = [node for node, _ in query_nodes(part) if node.is_leaf()]
+    return terms[0].text if terms and type(terms[0]) is wq.Term else None
+
+
+def _typed(part: wq.Query, text: str) -> str:
+    """A word as typed, from its clause's place in the text (else its stem)."""
+    for node, _ in query_nodes(part):
+        start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            return safe_text(text[start:end])
+    return safe_text(str(_stem(part)))
 
 
 def _clause(node: wq.Query) -> str:

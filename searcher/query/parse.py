@@ -1,35 +1,37 @@
 """The parse stage: query text checked, then read into a query tree.
 
-Whoosh's parser fails on some inputs (``NOT NOT`` raises ``IndexError``, a
-thousand parentheses ``RecursionError``), silently drops others (``a NOT``,
-an unclosed quote, a date it cannot read) and takes quadratic time on very
-long words. So, mirroring Elasticsearch's ``max_regex_length``:
+A search box gets prose as often as syntax, and Whoosh's parser fails on some
+inputs (``NOT NOT`` raises ``IndexError``, a thousand parentheses
+``RecursionError``), silently drops others (``a NOT``, an unclosed quote) and
+takes quadratic time on very long words. So:
 
-1. :func:`check_text` before parsing: length, control characters, quotes,
-   parentheses, dangling operators, unknown fields;
-2. the text is parsed with a safety net, and whatever the parser dropped with
-   an error note becomes a :class:`~searcher.errors.QueryError`.
+1. :func:`check_text` refuses what no one means: text past the length limits,
+   control characters;
+2. :func:`searcher.query.prose.read_box` turns accidental syntax back into
+   words (``systems?``, ``nutrition:``, ``a - b``, ``(unclosed``) and names
+   what it changed;
+3. the text is parsed with a safety net, and whatever the parser still drops
+   with an error note becomes a :class:`~searcher.errors.QueryError`.
 
-:func:`parse` runs both and hands a :class:`ParsedQuery` to the plan stage
+:func:`parse` runs them and hands a :class:`ParsedQuery` to the plan stage
 (:mod:`searcher.query.plan`), whose checks against the index
-(:mod:`searcher.query.checks`) come next. Every check raises a
-:class:`~searcher.errors.QueryError` whose one-line message names the culprit
-(quoted through :func:`~searcher.text.safety.safe_text`); :func:`query_notes`
-lists the words the parser drops on purpose (stop words).
+(:mod:`searcher.query.checks`) come next. Every refusal is a one-line
+:class:`~searcher.errors.QueryError` naming the culprit (quoted through
+:func:`~searcher.text.safety.safe_text`); the notes name every word not
+searched for, and why (:func:`~searcher.query.prose.dropped_words`).
 
 Imports Whoosh's public parser, query and fields modules, ``searcher.schema``,
-the floor, and :mod:`~searcher.query.limits` and :mod:`~searcher.query.syntax`;
-no later stage.
+the floor, and :mod:`~searcher.query.limits`, :mod:`~searcher.query.syntax`
+and :mod:`~searcher.query.prose`; no later stage.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from whoosh import qparser
 from whoosh import query as wq
@@ -38,9 +40,10 @@ from whoosh.searching import Searcher
 
 from searcher.errors import QueryError
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
+from searcher.query.prose import dropped_words, read_box
 from searcher.query.syntax import (
-    CLAUSE_EXPR,
     FIELD_ALIASES,
+    MATCH_MODES,
     apply_exclusions,
     make_parser,
 )
@@ -49,20 +52,12 @@ from searcher.text.safety import safe_text
 
 LOGGER = logging.getLogger(__name__)
 
-#: Whoosh's infix operators, upper case as its parser wants them.
-BINARY_OPERATORS = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
-NOT_OPERATOR = "NOT"
-
 # Characters a person cannot mean in a search box: C0/C1 controls other than
 # whitespace, and bidi/invisible format controls that disguise the text.
 _CONTROL = re.compile(
     "[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 _WORD = re.compile(r"\S+")
-_FIELD = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*):(?P<rest>\S*)")
-# Lexical pieces outside phrases: quotes, parentheses and the words between.
-_PIECE = re.compile(r'"|\(|\)|[^\s()"]+')
-_DATE_CLAUSE = re.compile(CLAUSE_EXPR)
 
 
 @dataclass(frozen=True)
@@ -71,15 +66,21 @@ class ParsedQuery:
 
     :param text: the query as typed.
     :param query: its query tree, ``NOT`` read as exclusion
-        (:func:`~searcher.query.syntax.apply_exclusions`).
-    :param notes: what is not searched for (:func:`query_notes`).
+        (:func:`~searcher.query.syntax.apply_exclusions`); ``None`` when the
+        text has no words to search for, only exclusions or nothing (then the
+        restrictions alone choose the articles, see :func:`searcher.query.plan.make_plan`).
+    :param notes: what was read differently from how it was typed, and what is
+        not searched for.
     :param parser: the parser that read it, to read respellings alike.
+    :param excluded: what ``-word``/``NOT word`` exclude when they are all the
+        text asks for (``query`` is then ``None``).
     """
 
     text: str
-    query: wq.Query
+    query: wq.Query | None
     notes: tuple[str, ...]
     parser: qparser.QueryParser
+    excluded: wq.Query | None = None
 
 
 def parse(
@@ -88,20 +89,31 @@ def parse(
     *,
     now: datetime | None = None,
     limits: QueryLimits = DEFAULT_LIMITS,
+    syntax: bool = True,
+    match: str = "any",
 ) -> ParsedQuery:
     """Check ``text`` and read it into a query tree, for the index ``searcher`` opens.
 
     :param now: the present, for relative dates in ``date:`` clauses.
-    :raises QueryError: the text is malformed or too costly to parse, or the
-        parser failed on it or dropped part of it.
+    :param syntax: read query syntax where it is well formed; ``False``: the
+        whole text is words.
+    :param match: ``"any"`` word may match, or ``"all"`` must.
+    :raises QueryError: the text is too long or too deep, has nothing to search
+        for, or the parser failed on it.
     :raises DateError: a ``date:`` clause cannot be read.
     """
+    if match not in MATCH_MODES:
+        raise ValueError(f"match must be 'any' or 'all', not {match!r}")
     # The searcher's schema, read once: ix.schema re-reads the index's TOC.
     schema = searcher.schema
-    check_text(text, fields=query_fields(schema), limits=limits)
-    notes = query_notes(text, schema["body"].analyzer)
-    parser = make_parser(searcher, now=now)
-    return ParsedQuery(text, apply_exclusions(_parse_safely(parser, text)), notes, parser)
+    check_text(text, limits=limits)
+    parser = make_parser(searcher, now=now, match=match)
+    if not text.strip():
+        return ParsedQuery(text, None, (), parser)
+    reading = read_box(text, query_fields(schema), syntax=syntax, limits=limits)
+    notes = reading.notes + dropped_words(reading.words, schema["body"].analyzer)
+    query, excluded = _parse_safely(parser, reading.text, text, notes)
+    return ParsedQuery(text, query, notes, parser, excluded)
 
 
 def searchable_fields(schema: Schema) -> frozenset[str]:
@@ -132,13 +144,10 @@ def quoted(text: str, limit: int = 40) -> str:
 # -- 1. the text -------------------------------------------------------------
 
 
-def check_text(
-    text: str, *, fields: Collection[str] = (), limits: QueryLimits = DEFAULT_LIMITS
-) -> None:
-    """Reject query text the parser would crash on, drop silently, or labour over.
+def check_text(text: str, *, limits: QueryLimits = DEFAULT_LIMITS) -> None:
+    """Refuse query text no one means, or that the parser would labour over:
+    longer than the limits, or holding control characters.
 
-    :param fields: the field names a ``name:`` prefix may use; empty to skip
-        that check.
     :raises QueryError: the first problem found, pointing at it.
     """
     if len(text) > limits.max_chars:
@@ -151,7 +160,6 @@ def check_text(
             f"The query holds a control character ({safe_text(control.group())}) at "
             f"character {control.start() + 1}; remove it."
         )
-    _check_structure(text, fields, limits)
     for word in _WORD.finditer(text):
         if len(word.group()) > limits.max_word_chars:
             raise QueryError(
@@ -160,161 +168,20 @@ def check_text(
             )
 
 
-def _check_structure(text: str, fields: Collection[str], limits: QueryLimits) -> None:
-    """Quotes, parentheses, operators and fields, outside quoted phrases."""
-    depth = 0
-    opened: list[int] = []
-    # Each entry: (kind, text, position); kind is "op", "not", "(", ")" or "term".
-    pieces: list[tuple[str, str, int]] = []
-    in_quote_at = -1
-    range_at = -1
-    for piece in _PIECE.finditer(text):
-        value, at = piece.group(), piece.start()
-        if in_quote_at >= 0:
-            if value == '"':
-                pieces.append(("term", text[in_quote_at : at + 1], in_quote_at))
-                in_quote_at = -1
-            continue
-        if value == '"':
-            in_quote_at = at
-        elif value == "(":
-            depth += 1
-            opened.append(at)
-            if depth > limits.max_depth:
-                raise QueryError(
-                    f"Parentheses nest more than {limits.max_depth} deep "
-                    f"(character {at + 1}); simplify the query."
-                )
-            pieces.append(("(", value, at))
-        elif value == ")":
-            if not opened:
-                raise QueryError(
-                    f"The ')' at character {at + 1} closes nothing; remove it or add a '('."
-                )
-            opened.pop()
-            depth -= 1
-            pieces.append((")", value, at))
-        elif not value.strip("+-"):
-            raise QueryError(
-                f"The {value!r} at character {at + 1} is not attached to a word; "
-                f"write -word to exclude a word, +word to require it."
-            )
-        elif value in BINARY_OPERATORS:
-            pieces.append(("op", value, at))
-        elif value == NOT_OPERATOR:
-            pieces.append(("not", value, at))
-        else:
-            range_at = _check_range(value, at, range_at)
-            _check_field(value, at, text[at + len(value) : at + len(value) + 1], fields)
-            pieces.append(("term", value, at))
-    if in_quote_at >= 0:
-        raise QueryError(
-            f'The quote at character {in_quote_at + 1} is never closed; add a closing ".'
-        )
-    if range_at >= 0:
-        raise QueryError(
-            f"The range opened at character {range_at + 1} is never closed; "
-            f"write [start TO end] with ] or }}."
-        )
-    if opened:
-        raise QueryError(
-            f"The '(' at character {opened[-1] + 1} is never closed; add a ')' or remove it."
-        )
-    _check_operators(pieces)
-
-
-def _check_range(word: str, at: int, range_at: int) -> int:
-    """Track ``[a TO b]``/``{a TO b}`` brackets; return where the open range began, or -1."""
-    for offset, char in enumerate(word):
-        if char in "[{":
-            range_at = at + offset
-        elif char in "]}":
-            if range_at < 0:
-                raise QueryError(
-                    f"The {char!r} at character {at + offset + 1} closes no range; "
-                    f"remove it or open the range with [ or {{."
-                )
-            range_at = -1
-    return range_at
-
-
-def _check_field(word: str, at: int, following: str, fields: Collection[str]) -> None:
-    match = _FIELD.match(word.lstrip("+-"))
-    if not match or not fields:
-        return
-    name, rest = match.group("name"), match.group("rest")
-    if name not in fields:
-        known = ", ".join(sorted(fields))
-        raise QueryError(
-            f"Unknown field {quoted(name)} at character {at + 1}; fields are {known} "
-            f'(put the words in quotes to search for "{safe_text(name)}:" itself).'
-        )
-    if not rest and following not in ('"', "("):
-        raise QueryError(
-            f"Nothing follows {quoted(name + ':')} at character {at + 1}; "
-            f"give a word, e.g. {safe_text(name)}:word."
-        )
-
-
-def _check_operators(pieces: list[tuple[str, str, int]]) -> None:
-    """Binary operators need an operand on each side, NOT one after it."""
-    operand_ends = {"term", ")"}
-    operand_starts = {"term", "(", "not"}
-    for i, (kind, value, at) in enumerate(pieces):
-        before = pieces[i - 1][0] if i else None
-        after = pieces[i + 1][0] if i + 1 < len(pieces) else None
-        if kind == "op" and (before not in operand_ends or after not in operand_starts):
-            side = "before" if before not in operand_ends else "after"
-            raise QueryError(
-                f"{value} at character {at + 1} has nothing to join {side} it; "
-                f'remove it or quote it ("{value.lower()}") to search for the word.'
-            )
-        if kind == "not" and after not in operand_starts:
-            raise QueryError(
-                f"NOT at character {at + 1} has nothing to exclude after it; "
-                f'remove it or write "not" to search for the word.'
-            )
-
-
-_PLAIN_WORD = re.compile(r"[+-]?(?:[A-Za-z_]\w*:)?(?P<word>[^*?~^\[\]{}:'\\]+)")
-
-
-def query_notes(text: str, analyzer: Callable[..., Iterable[Any]]) -> tuple[str, ...]:
-    """Return one-line notes on words of ``text`` that are not searched for.
-
-    Stop words and symbols (``the``, ``😀``) are not indexed, so the parser
-    drops them; the caller shows these notes so that nothing is dropped
-    silently. Quoted phrases and operators are not looked at.
-
-    :param analyzer: the analyzer of the default field (``schema["body"].analyzer``).
-    """
-    # A date: clause is dates, not words ("TO" in a range is no stop word there).
-    unquoted = re.sub(r'"[^"]*"', " ", _DATE_CLAUSE.sub(" ", text))
-    dropped: list[str] = []
-    for piece in _PIECE.finditer(unquoted):
-        value = piece.group()
-        plain = _PLAIN_WORD.fullmatch(value)
-        if value in BINARY_OPERATORS or value == NOT_OPERATOR or not plain:
-            continue
-        if (
-            not any(True for _ in analyzer(plain.group("word"), mode="query"))
-            and value not in dropped
-        ):
-            dropped.append(value)
-    if not dropped:
-        return ()
-    words = ", ".join(safe_text(w) for w in dropped[:10]) + (" …" if len(dropped) > 10 else "")
-    return (f"Not searched for (stop words and symbols are not indexed): {words}",)
-
-
 # -- 2. parsing --------------------------------------------------------------
 
 
-def _parse_safely(parser: qparser.QueryParser, text: str) -> wq.Query:
-    """Parse ``text``, turning parser crashes and dropped parts into errors.
+def _parse_safely(
+    parser: qparser.QueryParser, text: str, typed: str, notes: tuple[str, ...]
+) -> tuple[wq.Query | None, wq.Query | None]:
+    """Parse ``text`` (``typed`` as read by :func:`read_box`), turning parser
+    crashes and dropped parts into errors.
 
+    :returns: the query tree, or ``None`` and what is excluded when the text
+        only excludes words.
     :raises QueryError: the parser failed, or dropped part of the query (such
-        as a date it cannot read) that it would otherwise ignore silently.
+        as a date it cannot read) that it would otherwise ignore silently, or
+        nothing is left to search for.
     """
     try:
         tree = parser.parse(text, normalize=False)
@@ -324,21 +191,38 @@ def _parse_safely(parser: qparser.QueryParser, text: str) -> wq.Query:
         raise  # our own plugins' errors (an unreadable date:) already say what is wrong
     except Exception as exc:
         # Whoosh's parser raises IndexError, AssertionError, ValueError and bare
-        # Exception on odd input; the text checks catch the known cases, this
-        # net catches the rest so that no input gives a traceback.
+        # Exception on odd input; read_box removes the known causes, this net
+        # catches the rest so that no input gives a traceback.
         LOGGER.debug("parser failed on %r", text, exc_info=True)
-        raise QueryError(f"Cannot read the query {quoted(text)}: {safe_text(str(exc))}.") from exc
+        raise QueryError(f"Cannot read the query {quoted(typed)}: {safe_text(str(exc))}.") from exc
     for node, _ in query_nodes(tree):
         error = getattr(node, "error", None)
         if error:
             raise QueryError(f"Cannot read {_located(text, node)}: {safe_text(str(error))}.")
+    excluded = _only_excluded(tree)
+    if excluded is not None:
+        return None, excluded
     query: wq.Query = tree.normalize()
     if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
-        raise QueryError(
-            f"Nothing to search for in {quoted(text)}: stop words (the, a, of…), "
-            f"punctuation and symbols are not indexed; give other words."
+        why = " ".join(notes) or (
+            "stop words (the, a, of…), punctuation and symbols are not indexed."
         )
-    return query
+        raise QueryError(f"Nothing to search for in {quoted(typed)}: {why} Give other words.")
+    return apply_exclusions(query), None
+
+
+def _only_excluded(tree: wq.Query) -> wq.Query | None:
+    """What ``tree`` excludes, when excluding words is all it does (``-immunity``)."""
+    if type(tree) is wq.AndNot:  # what PlusMinusPlugin makes of -word: AndNot(Or([]), word)
+        nothing = tree.a.normalize() is wq.NullQuery
+        return tree.b.normalize() if nothing and tree.b.normalize() is not wq.NullQuery else None
+    parts = [tree] if isinstance(tree, wq.Not) else None
+    if type(tree) in (wq.Or, wq.And):
+        parts = list(tree.subqueries)
+    if not parts or not all(isinstance(p, wq.Not) for p in parts):
+        return None
+    excluded: wq.Query = wq.Or([p.query for p in parts]).normalize()
+    return None if excluded is wq.NullQuery else excluded
 
 
 def _located(text: str, node: wq.Query) -> str:

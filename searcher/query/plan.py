@@ -25,12 +25,19 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from searcher.config import require
+from searcher.errors import QueryError
 from searcher.query import ranking
-from searcher.query.checks import check_query
+from searcher.query.checks import check_query, fit_clauses
 from searcher.query.fuzzy import expand_fuzzy
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
-from searcher.query.parse import ParsedQuery
-from searcher.query.restrictions import filter_queries, split_restrictions
+from searcher.query.parse import ParsedQuery, query_fields
+from searcher.query.prose import read_box
+from searcher.query.restrictions import (
+    Restriction,
+    clause_restriction,
+    filter_queries,
+    split_restrictions,
+)
 from searcher.query.syntax import apply_exclusions
 
 LOGGER = logging.getLogger(__name__)
@@ -57,12 +64,17 @@ class QueryPlan:
         add feedback words (:func:`searcher.query.feedback.expand`); empty when
         sorted by date.
     :param restrict: what keeps articles without ranking them, or ``None``.
+    :param restrictions: each restriction with what it is, for saying which
+        one emptied the results.
     :param sortedby: Whoosh's sort facet, ``None`` for relevance.
     :param page: which page of hits, from 1; ``limit``: hits per page.
     :param collapse: fold near-duplicates into one hit.
     :param facets: the facets to count over all matching articles (checked names).
     :param histogram: the date histogram's interval (checked), or ``None``.
     :param parser: the parser that read the query, to read respellings alike.
+    :param syntax: whether the text was read with query syntax (respellings too).
+    :param browsing: the text had no words to search for: the restrictions
+        chose the articles.
     """
 
     text: str
@@ -71,6 +83,7 @@ class QueryPlan:
     ranked: wq.Query
     feedback_words: tuple[str, ...]
     restrict: wq.Query | None
+    restrictions: tuple[Restriction, ...]
     sortedby: sorting.FacetType | None
     page: int
     limit: int
@@ -78,6 +91,8 @@ class QueryPlan:
     facets: tuple[str, ...]
     histogram: str | None
     parser: qparser.QueryParser
+    syntax: bool = True
+    browsing: bool = False
 
     @property
     def depth(self) -> int:
@@ -99,6 +114,7 @@ def make_plan(
     facets: tuple[str, ...] = (),
     histogram: str | None = None,
     limits: QueryLimits = DEFAULT_LIMITS,
+    syntax: bool = True,
 ) -> QueryPlan:
     """Return the plan of ``parsed`` on the index ``searcher`` opens.
 
@@ -107,33 +123,49 @@ def make_plan(
         (:func:`searcher.query.dates.date_filter`), or ``None``.
     :param filters: ``{"byline": ..., "source": ..., "section": ...}``: every
         word of each must match that field.
-    :raises QueryError: a filter has no words, or the query would run away
+    :param syntax: whether the text was read with query syntax.
+
+    Without words to search for (``parsed.query`` is ``None``), the
+    restrictions choose the articles, less any excluded words, newest first
+    unless ``sortedby`` says oldest.
+
+    :raises QueryError: a filter has no words, the query only excludes words
+        and nothing restricts it, or the query would run away
         (:func:`searcher.query.checks.check_query`).
     """
     # Restrictions (from clauses, filters and dates) become one set of
     # documents: counting an And over a date range walks it doc by doc.
-    query, restrictions = split_restrictions(parsed.query)
-    restrictions += filter_queries(searcher.schema, filters or {})
+    query, found = split_restrictions(parsed.query) if parsed.query is not None else (None, [])
+    labelled = [clause_restriction(q) for q in found]
+    labelled += filter_queries(searcher.schema, filters or {})
     if dates is not None:
-        restrictions.append(dates)
+        labelled.append(Restriction("a date in the range asked for (since/until)", dates))
+    restrictions = [r.query for r in labelled]
     restrict = (
         (wq.And(restrictions) if len(restrictions) > 1 else restrictions[0])
         if restrictions
         else None
     )
+    notes = parsed.notes
+    if query is None:
+        query, restrict, sortedby, note = _browse(parsed, restrict, sortedby)
+        notes += note
     # The user's query is checked and shown; the ranking rewrite (field
     # weights, feedback terms) only re-orders what it matches.
     asked = expand_fuzzy(query, searcher, max_edits=limits.max_fuzzy_edits)
+    asked, pruned = fit_clauses(asked, searcher.reader(), parsed.text, limits=limits)
+    notes += (pruned,) if pruned else ()
     check_query(asked, searcher.reader(), limits=limits)
     # Sorted by date, scores play no part: the ranking rewrite is not needed.
     by_relevance = sortedby is None
     return QueryPlan(
         text=parsed.text,
-        notes=parsed.notes,
+        notes=notes,
         asked=asked,
         ranked=ranking.weigh_fields(asked) if by_relevance else asked,
         feedback_words=tuple(ranking.query_words(asked)) if by_relevance else (),
         restrict=restrict,
+        restrictions=tuple(labelled),
         sortedby=sortedby,
         page=page,
         limit=limit,
@@ -141,14 +173,44 @@ def make_plan(
         facets=facets,
         histogram=histogram,
         parser=parsed.parser,
+        syntax=syntax,
+        browsing=parsed.query is None,
     )
+
+
+def _browse(
+    parsed: ParsedQuery, restrict: wq.Query | None, sortedby: sorting.FacetType | None
+) -> tuple[wq.Query, None, sorting.FacetType, tuple[str, ...]]:
+    """The query of a search without words: the restrictions, less what the text
+    excludes, newest first (relevance means nothing without words)."""
+    if restrict is None:
+        if parsed.excluded is not None:
+            raise QueryError(
+                f"The query {parsed.text.strip()!r} only excludes words; add a word to "
+                f"search for, or a filter (source, byline, section, since, until) to "
+                f"list the articles without them."
+            )
+        raise QueryError(
+            'Empty query; give words to search for, e.g. "legal immunity", or a filter '
+            "(source, byline, section, since, until) to list articles newest first."
+        )
+    notes: tuple[str, ...] = ()
+    query = restrict
+    if parsed.excluded is not None:
+        query = wq.AndNot(restrict, parsed.excluded)
+        notes = (
+            f"The query only excludes words ({parsed.text.strip()}): these are the "
+            f"articles without them that pass the filters.",
+        )
+    return query, None, sortedby if sortedby is not None else sort_facet("newest"), notes
 
 
 def respelled_query(plan: QueryPlan, text: str, searcher: Searcher) -> wq.Query:
     """Return the query ``text`` (a respelling of the plan's query) asks, planned
     as the plan's was: read by its parser, its restrictions taken out (the
     plan's apply), fuzzy words expanded. It is only counted, never run."""
-    query, _ = split_restrictions(apply_exclusions(plan.parser.parse(text)))
+    reading = read_box(text, query_fields(searcher.schema), syntax=plan.syntax)
+    query, _ = split_restrictions(apply_exclusions(plan.parser.parse(reading.text)))
     return expand_fuzzy(query, searcher)
 
 

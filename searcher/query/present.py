@@ -27,10 +27,11 @@ from whoosh.util.times import long_to_datetime
 
 from searcher.analysis import neardup
 from searcher.models import SearchHit, SearchResults, Segment
-from searcher.query.execute import Executed
+from searcher.query.execute import Executed, matching_docs
 from searcher.query.facets import count_facets
 from searcher.query.histogram import count_histogram
 from searcher.query.plan import QueryPlan, respelled_query
+from searcher.query.restrictions import empty_result_note
 from searcher.query.snippets import SNIPPET_CHARS, snippet_cutter
 from searcher.query.suggest import suggest
 
@@ -50,9 +51,14 @@ def present(plan: QueryPlan, executed: Executed) -> SearchResults:
         for rank, (hit, copies) in enumerate(leaders, 1)
         if rank > (plan.page - 1) * plan.limit
     )
-    suggestion = _suggestion(plan, executed) if total < SUGGEST_BELOW else None
+    words = not plan.browsing
+    suggestion = _suggestion(plan, executed) if total < SUGGEST_BELOW and words else None
     reader = executed.execution.searcher.reader()
     restrict = plan.restrict
+    notes = plan.notes
+    if total == 0 and plan.restrictions:
+        note = empty_result_note(reader, _counter(plan, executed), plan.restrictions, words=words)
+        notes += (note,) if note else ()
     return SearchResults(
         query=plan.text,
         parsed=explain(plan.asked) + (f" FILTER {explain(restrict)}" if restrict else ""),
@@ -64,8 +70,25 @@ def present(plan: QueryPlan, executed: Executed) -> SearchResults:
             count_histogram(reader, executed.matched, plan.histogram) if plan.histogram else None
         ),
         suggestion=suggestion,
-        notes=plan.notes,
+        notes=notes,
     )
+
+
+def _counter(plan: QueryPlan, executed: Executed) -> Callable[[wq.Query | None], int]:
+    """How many articles the plan's words find under one restriction (``None``:
+    under none); without words, how many the restriction holds."""
+    searcher = executed.execution.searcher
+    found: set[int] | None = None
+
+    def count(restriction: wq.Query | None) -> int:
+        nonlocal found
+        if plan.browsing:
+            return len(matching_docs(searcher, restriction)) if restriction is not None else 0
+        if found is None:
+            found = matching_docs(searcher, plan.asked)
+        return len(found if restriction is None else found & matching_docs(searcher, restriction))
+
+    return count
 
 
 def collapse(executed: Executed, want: int, fold: bool = True) -> list[tuple[Hit, list[Hit]]]:

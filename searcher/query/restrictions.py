@@ -12,11 +12,15 @@ Imports Whoosh's public query and fields modules, the floor (``arguments``,
 from __future__ import annotations
 
 import copy
+import difflib
+import heapq
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from whoosh import query as wq
 from whoosh.fields import Schema
+from whoosh.reading import IndexReader
 
 from searcher.config import require
 from searcher.errors import QueryError
@@ -101,9 +105,21 @@ def _rebuilt(query: wq.Query, children: list[wq.Query]) -> wq.Query:
     return rebuilt
 
 
-def filter_queries(schema: Schema, filters: Mapping[str, str]) -> list[wq.Query]:
-    """Return the term queries of ``filters`` (every word of each must match)."""
-    parts: list[wq.Query] = []
+@dataclass(frozen=True)
+class Restriction:
+    """One restriction of a search, with what it is, to say which one emptied
+    the results: ``label`` (``"source 'reuter'"``), its ``query``, and for a
+    filter on one field, the ``field`` and the ``value`` asked for."""
+
+    label: str
+    query: wq.Query
+    field: str = ""
+    value: str = ""
+
+
+def filter_queries(schema: Schema, filters: Mapping[str, str]) -> list[Restriction]:
+    """Return the restrictions of ``filters`` (every word of each must match)."""
+    parts: list[Restriction] = []
     what = "a mapping of filter names to str"
     for name, value in require(filters, "filters", Mapping, what).items():
         require(name, "filters", str, f"{what} (a name is {type(name).__name__})")
@@ -117,5 +133,96 @@ def filter_queries(schema: Schema, filters: Mapping[str, str]) -> list[wq.Query]
             terms = list(schema[field].process_text(value, mode="query"))
         if not terms:
             raise QueryError(f"The {name} filter {value!r} has no words to match.")
-        parts += [wq.Term(field, term) for term in terms]
+        queries = [wq.Term(field, term) for term in terms]
+        query = queries[0] if len(queries) == 1 else wq.And(queries)
+        parts.append(Restriction(f"{name} {value!r}", query, field, value))
     return parts
+
+
+def clause_restriction(query: wq.Query) -> Restriction:
+    """A restriction taken out of the query text (``source:afp``, ``date:2011``)."""
+    if isinstance(query, DateClause | wq.NumericRange | wq.TermRange):
+        return Restriction("a date in the date: clause's range", query)
+    fields = {f for f, _ in query.iter_all_terms()}
+    if isinstance(query, wq.Term) and len(fields) == 1:
+        field = fields.pop()
+        name = _FIELD_NAMES.get(field, field)
+        return Restriction(f"{name}:{query.text}", query, field, str(query.text))
+    return Restriction(str(query), query)
+
+
+#: What the values of a restriction field are, for listing them: the field
+#: holding whole values where there is one (``source_key``: "Reuters").
+_VALUE_FIELDS = {"source": "source_key", "byline": "byline", "keywords": "keywords"}
+#: Restriction fields by the names people use.
+_FIELD_NAMES = {"source": "source", "byline": "byline", "keywords": "section", "section": "section"}
+
+
+def restriction_values(reader: IndexReader, field: str, most: int = 10) -> list[str]:
+    """The values of the restriction field ``field`` (``source``, ``byline`` or
+    ``keywords``) in the index, those on most articles first, at most ``most``."""
+    name = _VALUE_FIELDS.get(field, field)
+    if name not in reader.schema:
+        return []
+    found = [
+        (reader.doc_frequency(name, text), reader.schema[name].from_bytes(text))
+        for text in reader.lexicon(name)
+    ]
+    found = [(n, v) for n, v in found if n and v]
+    return [v for _, v in heapq.nlargest(most, found, key=lambda nv: (nv[0], nv[1]))]
+
+
+def closest_value(reader: IndexReader, field: str, value: str) -> str | None:
+    """The value of ``field`` most like ``value`` (did you mean), or ``None``."""
+    name = _VALUE_FIELDS.get(field, field)
+    if name not in reader.schema:
+        return None
+    values = {reader.schema[name].from_bytes(t): None for t in reader.lexicon(name)}
+    by_folded = {str(v).lower(): str(v) for v in values if v}
+    close = difflib.get_close_matches(value.strip().lower(), list(by_folded), n=1, cutoff=0.6)
+    return by_folded[close[0]] if close else None
+
+
+def empty_result_note(
+    reader: IndexReader,
+    count: Callable[[wq.Query | None], int],
+    restrictions: Sequence[Restriction],
+    *,
+    words: bool,
+) -> str | None:
+    """Say which restriction emptied a result, and what values it could take
+    (with a did-you-mean for sources, sections and bylines).
+
+    :param count: how many articles the query's words find under one
+        restriction's query (``None``: under none).
+    :param words: whether the query has words (else the restrictions alone chose).
+    """
+    if not restrictions:
+        return None
+    without = count(None) if words else 0
+    if words and without == 0:
+        return None  # the words find nothing: no filter is to blame
+    empty = [r for r in restrictions if count(r.query) == 0]
+    found = (
+        f"{without:,} article{'s match' if without != 1 else ' matches'} the words without "
+        f"the filters, but "
+        if words
+        else ""
+    )
+    if not empty:
+        labels = ", ".join(r.label for r in restrictions)
+        message = f"{found}no article passes all of these together: {labels}."
+        return message[0].upper() + message[1:]
+    parts = []
+    for restriction in empty:
+        hint = ""
+        if restriction.field in _VALUE_FIELDS:
+            close = closest_value(reader, restriction.field, restriction.value)
+            listed = ", ".join(restriction_values(reader, restriction.field))
+            hint = f" (did you mean {close!r}?)" if close else ""
+            if listed:
+                hint += f"; {_FIELD_NAMES[restriction.field]} values include: {listed}"
+        parts.append(f"{restriction.label}{hint}")
+    return (
+        f"{found}none has {'; '.join(parts)}." if words else f"No article has {'; '.join(parts)}."
+    )

@@ -53,12 +53,16 @@ def search(
     now: datetime | None = None,
     limits: QueryLimits = DEFAULT_LIMITS,
     searcher: Searcher | None = None,
+    syntax: bool = True,
+    match: str = "any",
 ) -> SearchResults:
     """Rank the articles of ``ix`` for ``text`` and return one page of hits.
 
     :param text: words, phrases in quotes, ``AND``/``OR``/``NOT``, ``field:value``
         (``byline:``, ``source:``, ``section:``), ``word~`` (fuzzy) and ``date:``
         clauses (``date:2011-10``, ``date:[2011-10-01 TO 2011-10-31]``, ``date:>2011``).
+        Empty (or only ``-word``) when a filter or date range chooses the
+        articles: they are then listed newest first.
     :param limit: hits per page (at least 1).
     :param page: which page of hits, from 1.
     :param since: keep articles from the start of this date's period, e.g.
@@ -77,6 +81,11 @@ def search(
     :param collapse: fold near-duplicates (the same wire copy) into one hit.
     :param now: the present, for relative dates (default: now, UTC).
     :param limits: the query's budget: size, expansions and seconds.
+    :param syntax: read query syntax where it is well formed and meant
+        (prose stays words: ``systems?`` is a question); ``False``: the whole
+        text is words.
+    :param match: ``"any"``: any word may match, more matching words rank
+        higher; ``"all"``: every word must match.
     :param searcher: an open searcher of ``ix`` (made with
         :func:`open_searcher`) to reuse; it is left open. Opening one reads
         every segment, so reusing it saves that on each query.
@@ -91,14 +100,19 @@ def search(
     require_flag(collapse, "collapse")
     require(now, "now", (datetime, type(None)), "a datetime or None")
     require(limits, "limits", QueryLimits, "a QueryLimits")
-    if not text.strip():
-        raise QueryError('Empty query; give words to search for, e.g. "legal immunity".')
+    require_flag(syntax, "syntax")
+    require(match, "match", str, "a str")
+    if not text.strip() and not filters and since is None and until is None:
+        raise QueryError(
+            'Empty query; give words to search for, e.g. "legal immunity", or a filter '
+            "(source, byline, section, since, until) to list articles newest first."
+        )
     # A sort or a date that cannot be read fails before the index is opened.
     sortedby = sort_facet(sort)
     dates = date_filter(since, until, now=now)
     opened = contextlib.nullcontext(searcher) if searcher is not None else open_searcher(ix)
     with deadline.time_budget(limits.seconds), opened as searcher:
-        parsed = parse(text, searcher, now=now, limits=limits)
+        parsed = parse(text, searcher, now=now, limits=limits, syntax=syntax, match=match)
         plan = make_plan(
             parsed,
             searcher,
@@ -111,5 +125,6 @@ def search(
             facets=facet_list,
             histogram=interval,
             limits=limits,
+            syntax=syntax,
         )
         return present(plan, execute(plan, searcher))

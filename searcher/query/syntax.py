@@ -33,6 +33,11 @@ DEFAULT_FIELDS = ("title", "body")
 OR_BONUS = 0.9
 #: ``section:politics`` and ``topic:cocoa`` search the ``keywords`` field.
 FIELD_ALIASES = {"keywords": ["section", "sections", "topic", "topics", "keyword"]}
+#: The fields the README and messages name (the index has more, for its own use).
+DOCUMENTED_FIELDS = ("title", "body", "byline", "source", "section")
+#: How the words of a query combine: ``any`` may match (ranked by how many
+#: do), or ``all`` must.
+MATCH_MODES = ("any", "all")
 FIELD_ALIASES_REVERSE = {alias: f for f, aliases in FIELD_ALIASES.items() for alias in aliases}
 #: A ``date:`` clause in query text: ``date:2011-10``, ``date:>="2011-10-17 14:30"``,
 #: ``date:[2011-10-01 TO 2011-10-31]``.
@@ -122,7 +127,11 @@ class DateClausePlugin(TaggingPlugin):  # type: ignore[misc]
 
 
 def make_parser(
-    ix: FileIndex | Searcher, fields: Sequence[str] = DEFAULT_FIELDS, *, now: datetime | None = None
+    ix: FileIndex | Searcher,
+    fields: Sequence[str] = DEFAULT_FIELDS,
+    *,
+    now: datetime | None = None,
+    match: str = "any",
 ) -> qparser.QueryParser:
     """Return the query parser: search-box semantics (any word may match), Whoosh
     syntax, our ``date:`` clauses, ``word~`` fuzzy terms, ``section:`` for keywords.
@@ -131,10 +140,13 @@ def make_parser(
         re-reads the index's table of contents on every use).
 
     :param now: the present, for relative dates in ``date:`` clauses.
+    :param match: ``"any"``: any word may match; ``"all"``: every word must.
     """
-    parser = qparser.MultifieldParser(
-        list(fields), ix.schema, group=qparser.OrGroup.factory(OR_BONUS)
-    )
+    group = qparser.AndGroup if match == "all" else qparser.OrGroup.factory(OR_BONUS)
+    parser = qparser.MultifieldParser(list(fields), ix.schema, group=group)
+    # 'single quotes' would make one term of several words, which matches
+    # nothing: in a search box they are punctuation (or apostrophes).
+    parser.remove_plugin_class(qparser.SingleQuotePlugin)
     # +word is required and -word excluded, but only at a word's start, so
     # "US-Iraq" and "make-or-break" stay words.
     parser.add_plugin(
