@@ -49,7 +49,7 @@ def eval_command(
 ) -> None:
     """Score the index against judgments: MAP, nDCG@10, P@10, R@100, MRR.
 
-    Each judged query of --queries runs as `searcher query --all --limit N`
+    Each judged query of --queries runs as `searcher query --no-collapse --limit N`
     would run it; the ranking is scored against --qrels with trec_eval's
     measures (ir-measures). A judgment may name an article by its id, its
     file name or its file name without suffix (1440 for cisi/1440.txt).

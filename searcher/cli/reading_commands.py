@@ -25,7 +25,7 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 @cli.command("query")
-@click.argument("text")
+@click.argument("text", required=False, default="")
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("-p", "--page", type=click.IntRange(min=1), default=1, help="Page of hits.")
 @click.option("--since", callback=_date_option, help="From this date: 2011-10-17, 2011-10, 2011.")
@@ -54,7 +54,13 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
     help="Count all matches by day, week, month or year of their date, drawn as bars "
     "(auto: the interval from their span).",
 )
-@click.option("--all", "show_all", is_flag=True, help="List near-duplicates as separate hits.")
+@click.option(
+    "--no-collapse", "show_all", is_flag=True, help="List near-duplicates as separate hits."
+)
+@click.option("--all", "all_words", is_flag=True, help="Require every word (default: any word).")
+@click.option(
+    "--plain", is_flag=True, help="Read TEXT as words only: no fields, operators or wildcards."
+)
 @click.option("--explain", is_flag=True, help="Print the parsed query on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 @pass_settings
@@ -72,6 +78,8 @@ def query_command(
     facets: str | None,
     histogram: str | None,
     show_all: bool,
+    all_words: bool,
+    plain: bool,
     explain: bool,
     as_json: bool,
 ) -> None:
@@ -84,8 +92,15 @@ def query_command(
     date:[2011-10-01 TO 2011-10-31]. --since/--until take 2011-10-17,
     2011-10, 2011, "17 October 2011", yesterday, "last week", "3 days ago".
 
+    Syntax counts only where it is well formed: prose stays words
+    ("systems?" ends a question, "nutrition: what" is two words), and notes
+    on stderr say what was read otherwise and which words were not searched
+    for. --plain reads TEXT as words only; --all requires every word. TEXT
+    may be empty when --source, --byline, --section, --since or --until is
+    given: their articles are listed newest first.
+
     Copies of the same story (near-identical bodies) show once, with
-    "+N similar" (copies among the next 20 matches); --all lists each.
+    "+N similar" (copies among the next 20 matches); --no-collapse lists each.
     With --json, each hit is one JSON line (similar_ids names the collapsed
     copies); --facets adds a line {"facets": {"source": [{"value": "AFP",
     "count": 3}, ...], ...}} and --histogram a line {"histogram": {"interval":
@@ -117,6 +132,8 @@ def query_command(
             facets=facets or False,
             histogram=histogram,
             collapse=not show_all,
+            syntax=not plain,
+            match="all" if all_words else "any",
         )
     if explain:
         click.echo(f"Parsed query: {safe_text(results.parsed)}", err=True)

@@ -127,7 +127,7 @@ def print_results(
     for hit in results:
         text = render_hit(hit, color)
         if hit.similar_count:
-            text += f"\n   +{hit.similar_count} similar (--all lists them)"
+            text += f"\n   +{hit.similar_count} similar (--no-collapse lists them)"
         click.echo(text + "\n")
     if results.facets is not None:
         click.echo(render_facets(results.facets))

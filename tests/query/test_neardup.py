@@ -150,9 +150,9 @@ def test_paging_counts_groups(planted: searcher.Index) -> None:
 def test_cli_shows_similar_count_and_all(runner: CliRunner, planted: searcher.Index) -> None:
     result = runner.invoke(cli, ["query", "harmattan"], catch_exceptions=False)
     assert result.exit_code == 0
-    assert "+2 similar (--all lists them)" in result.stdout
+    assert "+2 similar (--no-collapse lists them)" in result.stdout
     assert result.stdout.count("\n1. ") + result.stdout.startswith("1. ") == 1
-    result = runner.invoke(cli, ["query", "harmattan", "--all", "--json"])
+    result = runner.invoke(cli, ["query", "harmattan", "--no-collapse", "--json"])
     assert sorted(json.loads(line)["id"] for line in result.stdout.splitlines()) == [
         "wire-afp",
         "wire-paper1",

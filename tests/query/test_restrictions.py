@@ -1,0 +1,105 @@
+"""Restrictions and the honest messages about them (searcher/query/restrictions.py):
+which filter emptied a result, the values that exist, browsing without words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+import searcher
+from tests.conftest import CORPUS, SEED_ID
+
+
+@pytest.fixture(scope="module")
+def ix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[searcher.Index]:
+    with searcher.open_index(tmp_path_factory.mktemp("filters") / "index", create=True) as index:
+        index.update(CORPUS)
+        yield index
+
+
+def test_a_filter_that_empties_the_result_is_named_with_a_did_you_mean(
+    ix: searcher.Index,
+) -> None:
+    """`searcher query oil --source reuter` said "No articles match 'oil'" when some did."""
+    results = ix.search("oil", filters={"source": "reuter"})
+    assert results.total == 0
+    assert results.notes == (
+        "1 article matches the words without the filters, but none has source 'reuter' "
+        "(did you mean 'Reuters'?); source values include: Reuters, The Coastal Herald, AP, "
+        "AFP, DPA.",
+    )
+    clause = ix.search("troops source:reuter")
+    assert clause.notes[0].startswith(
+        "2 articles match the words without the filters, but none has source:reuter "
+        "(did you mean 'Reuters'?)"
+    )
+
+
+def test_sections_and_dates_are_named_too(ix: searcher.Index) -> None:
+    [note] = ix.search("troops", filters={"section": "wolrd"}).notes
+    assert note.startswith(
+        "2 articles match the words without the filters, but none has "
+        "section 'wolrd' (did you mean 'world'?); section values include: "
+    )
+    assert ix.search("troops", since="2030").notes == (
+        "2 articles match the words without the filters, but none has a date in the range "
+        "asked for (since/until).",
+    )
+
+
+def test_no_note_when_the_words_find_nothing(ix: searcher.Index) -> None:
+    assert ix.search("zzyzx", filters={"source": "reuter"}).notes == ()
+
+
+def test_filters_without_words_list_articles_newest_first(ix: searcher.Index) -> None:
+    """`--since 1987-03-02` with no words was "Empty query"."""
+    results = ix.search("", since="2011-10-01")
+    dates = [h.date for h in results.hits]
+    assert results.total == len(dates) > 1 and dates == sorted(dates, reverse=True)
+    oldest = ix.search("", since="2011-10-01", sort="oldest")
+    assert [h.date for h in oldest.hits] == sorted(dates)
+    assert (
+        ix.search("", filters={"source": "reuter"})
+        .notes[0]
+        .startswith("No article has source 'reuter' (did you mean 'Reuters'?)")
+    )
+    with pytest.raises(searcher.QueryError, match="Empty query; give words to search for"):
+        ix.search("  ")
+
+
+def test_only_negative_words_say_so(ix: searcher.Index) -> None:
+    """`-immunity` alone got a stop-word message."""
+    with pytest.raises(searcher.QueryError, match=r"The query '-immunity' only excludes words"):
+        ix.search("-immunity")
+    results = ix.search("-immunity", filters={"source": "AFP"})
+    assert SEED_ID not in [h.id for h in results.hits] and results.total >= 1
+    assert results.notes == (
+        "The query only excludes words (-immunity): these are the articles without them "
+        "that pass the filters.",
+    )
+
+
+def test_all_words_mode_requires_every_word(ix: searcher.Index) -> None:
+    """ "Tony Blair" matched every Tony and every Blair; match="all" needs both."""
+    any_word = ix.search("legal troops")
+    every = ix.search("legal troops", match="all")
+    assert every.total < any_word.total and every.hits[0].id == SEED_ID
+    assert " AND " in every.parsed
+    with pytest.raises(ValueError, match="match must be 'any' or 'all'"):
+        ix.search("troops", match="some")
+
+
+def test_words_not_searched_for_are_named_with_why(ix: searcher.Index) -> None:
+    assert ix.search("coffee AND (brazil OR colombia)").notes == ()
+    assert ix.search("AT&T troops").notes == (
+        "Not searched for: at (in AT&T) (a stop word, not indexed).",
+        'AT&T is searched as "t".',
+    )
+    assert ix.search("titel:coffee").notes == (
+        "'titel' (character 1) is not a field, so 'titel:' was searched as a word; fields "
+        "are title, body, byline, source, section; did you mean title:?",
+    )
+    assert ix.search("the troops of 😀").notes == (
+        "Not searched for: the, of (stop words, not indexed); '😀' (a symbol, not indexed).",
+    )
