@@ -190,5 +190,5 @@ def test_any_printable_text_searches_or_is_refused_in_one_line(
         if message.startswith(("Nothing to search for", "Empty query")):
             # No words but those of field names and stop words: plain text agrees.
             plain_words = re.sub(r"\b[A-Za-z_]\w*:", " ", text)
-            with pytest.raises(QueryError, match="Nothing to search for|Empty query"):
+            with pytest.raises(QueryError, match=r"Nothing to search for|Empty query"):
                 ix.search(plain_words, syntax=False)
