@@ -305,7 +305,11 @@ def test_cli_dates_out_of_range_are_usage_errors(
         assert len(errors) == 1
         assert repr(text) in errors[0]
     result = runner.invoke(cli, ["query", "oil", "--since", "9999-12-31"])
-    assert (result.exit_code, result.stderr) == (0, "No articles match 'oil'.\n")
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "note: 7 articles match the words without the filters, but none has a date in the "
+        "range asked for (since/until).\nNo articles match 'oil'.\n",
+    )
 
 
 def test_unreadable_date_clause_is_an_error(built_index: searcher.Index) -> None:
