@@ -356,6 +356,7 @@ def dropped_words(words: Iterable[str], analyzer: Callable[..., Iterable[Any]]) 
     :param analyzer: the analyzer of the body field, whose stop filter marks
         stop words when ``removestops=False``.
     """
+    analyzer = _unstemmed(analyzer)
     stops: list[str] = []
     symbols: list[str] = []
     phrases: list[str] = []
@@ -387,6 +388,24 @@ def dropped_words(words: Iterable[str], analyzer: Callable[..., Iterable[Any]]) 
         parts.append(f"{_listed(symbols)} ({kind}, not indexed)")
     notes = [f"Not searched for: {'; '.join(parts)}."] if parts else []
     return tuple(notes + [f"{p}." for p in phrases])
+
+
+def _unstemmed(analyzer: Callable[..., Iterable[Any]]) -> Callable[..., Iterable[Any]]:
+    """The analyzer up to its stop filter: stemming a word (which may load the
+    stemmer) is not needed to tell whether it is searched for."""
+    items = list(getattr(analyzer, "items", ()))
+    ends = [i for i, item in enumerate(items) if hasattr(item, "stops")]
+    if not ends:
+        return analyzer
+    first, *rest = items[: ends[0] + 1]
+
+    def run(value: str, **kwargs: Any) -> Iterable[Any]:
+        tokens: Iterable[Any] = first(value, **kwargs)
+        for item in rest:
+            tokens = item(tokens)
+        return tokens
+
+    return run
 
 
 def _listed(names: list[str], most: int = 10) -> str:

@@ -8,6 +8,10 @@ import searcher
 from searcher.cli import cli
 from tests.conftest import SEED_ID
 
+# A word the stem cache lacks loads the stemmer once per process (seconds on a
+# loaded machine): load it now, not inside a query's time budget.
+searcher.analyze_text("systems")
+
 
 def test_prose_and_notes_on_stderr(runner: CliRunner, built_index: searcher.Index) -> None:
     result = runner.invoke(cli, ["query", "(legal immunity?"], catch_exceptions=False)

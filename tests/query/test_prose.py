@@ -26,6 +26,9 @@ def ix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[searcher.Index]:
     """One index of the sample corpus for the whole module (reading tests only)."""
     with searcher.open_index(tmp_path_factory.mktemp("prose") / "index", create=True) as index:
         index.update(CORPUS)
+        # A word the stem cache lacks loads the stemmer once per process (seconds
+        # on a loaded machine): load it here, not inside a query's time budget.
+        searcher.analyze_text("systems")
         yield index
 
 
