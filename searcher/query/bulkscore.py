@@ -29,7 +29,6 @@ from __future__ import annotations
 import bisect
 import heapq
 import logging
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -40,7 +39,7 @@ from whoosh.searching import Searcher
 
 from searcher.query import phrases
 from searcher.store import postings
-from searcher.store.postings import SegmentPostings
+from searcher.store.postings import Postings, SearcherCache, SegmentPostings
 
 LOGGER = logging.getLogger(__name__)
 
@@ -113,20 +112,54 @@ class BulkScorer:
     ) -> list[tuple[float, int]]:
         """Return the best ``limit`` ``(score, docnum)`` pairs, best first (ties by
         docnum), of the articles in ``allowed`` (all when ``None``)."""
-        if type(query) is wq.AndMaybe:
-            bound = self._bound(query.b)
-            if bound is not None:
-                return self._top_maybe(query, limit, allowed, bound)
         scores = self.scores(query)
         docs: Iterable[int] = scores if allowed is None else allowed.intersection(scores)
         best = heapq.nlargest(limit, docs, key=scores.__getitem__)
-        return sorted(((scores[d], d) for d in best), key=_rank_key)
+        if len(best) == limit:
+            # Ties with the last kept: the lowest docnums, whatever the order of the scores.
+            last = scores[best[-1]]
+            above = [d for d in best if scores[d] > last]
+            tied = sorted(d for d in docs if scores[d] == last)
+            best = above + tied[: limit - len(above)]
+        return sorted(((scores[d], d) for d in best), key=rank_key)
 
     def matching(self, query: wq.Query) -> set[int]:
-        """Return every live article ``query`` matches."""
-        while type(query) is wq.AndMaybe:  # it matches what its first part matches
-            query = query.a
+        """Return every live article ``query`` matches, from posting lists where
+        it can (terms, ``Or``, ``And``, ``AndNot``), without scoring them."""
+        kind = type(query)
+        if kind is wq.AndMaybe:  # it matches what its first part matches
+            return self.matching(query.a)
+        if is_quiet(query):
+            return self.matching(query.child)
+        if isinstance(query, wq.Or) and not query.scale:
+            return set().union(*(self.matching(sub) for sub in query.subqueries))
+        if kind is wq.And and not any(isinstance(sub, wq.Not) for sub in query.subqueries):
+            sets = sorted((self.matching(sub) for sub in query.subqueries), key=len)
+            return set.intersection(*sets) if sets else set()
+        if kind is wq.AndNot:
+            return self.matching(query.a) - self.matching(query.b)
+        if kind is wq.Term and query.fieldname in self._schema:
+            fieldtype = self._schema[query.fieldname]
+            try:
+                text = fieldtype.to_bytes(query.text)
+            except ValueError:
+                return set()
+            found: set[int] = set()
+            for ids, _ in self.postings(query.fieldname, text, fieldtype.scorable):
+                found.update(ids)
+            return found
         return set(self.scores(query))
+
+    @property
+    def data(self) -> SearcherCache:
+        """The posting lists the open searcher keeps."""
+        return self._data
+
+    def postings(self, fieldname: str, text: bytes, scorable: bool) -> list[Postings]:
+        """A term's postings in each segment that holds it: global docnums and
+        each posting's BM25 part (its weight in an unscored field)."""
+        found = (self._data.scored(s, fieldname, text, scorable) for s in self._data.segments)
+        return [p for p in found if p is not None]
 
     def sorted_top(
         self, query: wq.Query, sortedby: Any, limit: int, allowed: set[int] | None = None
@@ -149,54 +182,6 @@ class BulkScorer:
                 key_for = categorizer.key_for
                 items.extend((key_for(None, d - start), d) for d in mine)
         return heapq.nsmallest(limit, items)
-
-    def _top_maybe(
-        self, query: wq.AndMaybe, limit: int, allowed: set[int] | None, bound: float
-    ) -> list[tuple[float, int]]:
-        """:meth:`top` of ``a ANDMAYBE b`` where ``b`` adds at most ``bound``: only
-        the articles whose ``a`` score comes within ``bound`` of the best
-        ``limit`` can rank among them, so ``b`` is scored for those alone (the
-        feedback words of a long query, mostly common words with long lists)."""
-        base = self.scores(query.a)
-        docs: Iterable[int] = base if allowed is None else allowed.intersection(base)
-        best = heapq.nlargest(limit, docs, key=base.__getitem__)
-        if not best:
-            return []
-        floor = base[best[-1]] - bound if len(best) == limit else -math.inf
-        candidates = {d: base[d] for d in docs if base[d] >= floor}
-        extra: Scores = {}
-        for segment in self._data.segments:
-            extra.update(self._part(query.b, segment, False, candidates).scores)
-        final = {d: s + extra[d] if d in extra else s for d, s in candidates.items()}
-        best = heapq.nlargest(limit, final, key=final.__getitem__)
-        return sorted(((final[d], d) for d in best), key=_rank_key)
-
-    def _bound(self, query: wq.Query) -> float | None:
-        """The most ``query`` can add to an article's score, when it is a sum of
-        terms (``None`` for anything else)."""
-        if _is_quiet(query):
-            return self._bound(query.child)
-        if type(query) is wq.Term and query.fieldname in self._schema:
-            fieldtype = self._schema[query.fieldname]
-            try:
-                text = fieldtype.to_bytes(query.text)
-            except ValueError:
-                return 0.0
-            most = 0.0
-            for segment in self._data.segments:
-                most = max(
-                    most, self._data.maximum(segment, query.fieldname, text, fieldtype.scorable)
-                )
-            idf: float = self.searcher.idf(query.fieldname, text) if fieldtype.scorable else 1.0
-            return float(query.boost) * idf * most
-        if isinstance(query, wq.Or) and not query.scale:
-            subs = query.subqueries
-            bounds = [self._bound(sub) for sub in subs]
-            if any(b is None for b in bounds):
-                return None
-            total = sum(b for b in bounds if b is not None)
-            return total if len(subs) == 1 else total * query.boost
-        return None
 
     # One segment -------------------------------------------------------------
 
@@ -223,7 +208,7 @@ class BulkScorer:
             return self._and_maybe(query, segment, counts)
         if query is wq.NullQuery:
             return _EMPTY
-        if _is_quiet(query):
+        if is_quiet(query):
             part = self._part(query.child, segment, False, within)
             return _Part(part.scores, {} if counts else None, 0)
         return self._by_matcher(query, segment, counts)
@@ -353,11 +338,11 @@ class BulkScorer:
         return _Part(scores, matched, terms)
 
 
-def _rank_key(item: tuple[float, int]) -> tuple[float, int]:
+def rank_key(item: tuple[float, int]) -> tuple[float, int]:
     return (-item[0], item[1])
 
 
-def _is_quiet(query: wq.Query) -> bool:
+def is_quiet(query: wq.Query) -> bool:
     """Whether ``query`` hides its terms from the coordination bonus and snippets
     (:mod:`searcher.query.feedback` marks feedback words so)."""
     return bool(getattr(query, "quiet", False)) and hasattr(query, "child")
@@ -367,7 +352,8 @@ def _add(maps: list[dict[int, _N]]) -> dict[int, _N]:
     """Add up per-document values (scores, or counts of matching terms)."""
     if not maps:
         return {}
-    maps = sorted(maps, key=len, reverse=True)
+    if len(maps) == 2 and len(maps[1]) > len(maps[0]):
+        maps = maps[::-1]  # a + b == b + a; with more, the sums go in query order
     total = dict(maps[0])
     get = total.get
     for other in maps[1:]:

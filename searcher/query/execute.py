@@ -27,7 +27,7 @@ from whoosh import sorting
 from whoosh.index import FileIndex
 from whoosh.searching import Results, Searcher
 
-from searcher.query import bulkscore, feedback, ranking
+from searcher.query import bulkscore, feedback, pruning, ranking
 from searcher.query.plan import QueryPlan
 from searcher.store import postings
 
@@ -102,7 +102,7 @@ class Execution:
         """Return the best ``depth`` hits (or the first, sorted by date)."""
         top: list[tuple[Any, int]] | None = None
         if self.scorer is not None and self.sortedby is None:
-            top = self.scorer.top(self.query, depth, self.allowed)
+            top = pruning.top(self.scorer, self.query, depth, self.allowed)
         elif self.scorer is not None:
             top = self.scorer.sorted_top(self.query, self.sortedby, depth, self.allowed)
         if top is not None:

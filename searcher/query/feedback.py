@@ -30,6 +30,7 @@ from whoosh import query as wq
 from whoosh.query.wrappers import WrappingQuery
 from whoosh.searching import Searcher
 
+from searcher.query import pruning
 from searcher.query.bulkscore import BulkScorer
 from searcher.query.ranking import SumOr, rsj_idf
 from searcher.store.internals import QuietMatcher
@@ -149,7 +150,7 @@ def _feedback(
 ) -> wq.Query | None:
     """Return the expansion words of ``query`` as a weighted ``Or``, or ``None``."""
     if scorer is not None:
-        best = scorer.top(query, PRF_DOCS)
+        best = pruning.top(scorer, query, PRF_DOCS)
     else:
         # Block-quality skipping costs more than it saves on a query this long.
         results = searcher.search(query, limit=PRF_DOCS, optimize=False)
