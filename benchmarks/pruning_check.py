@@ -1,0 +1,104 @@
+"""Pruned top-k scoring against exhaustive scoring, on every query of the ranking sets.
+
+Usage: ``python benchmarks/pruning_check.py [--reuters-index DIR] [--time-index DIR]``
+
+Builds (unless given) a searcher index of ``../shared/data/reuters21578`` and of
+the SMART TIME collection (layout "lines", as ``benchmarks/ranking.py``), then
+runs every query, planned and with feedback words as a search runs it, through
+:func:`searcher.query.pruning.top` pruned and exhaustive (``prune=False``), for
+the top 10, the depth a search scores (30) and 100, and compares ids, order and
+scores. The queries: Reuters, the set of ``benchmarks/query.py`` (the peers'
+queries and our own) and every topic name of the collection; TIME, all its 83
+queries. Prints one line per set with the number of differences (it must be 0),
+how many queries were pruned, and the time of each way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import query as query_benchmark
+import time_collection as tc
+from ranking import OPERATORS, build
+
+import searcher
+from searcher import store
+from searcher.errors import QueryError
+from searcher.query import bulkscore, feedback, open_searcher, pruning
+from searcher.query.parse import parse
+from searcher.query.plan import make_plan
+
+DEPTHS = (10, 30, 100)
+
+
+def reuters_queries() -> list[str]:
+    """The latency set of ``benchmarks/query.py`` and the collection's topic names."""
+    topics = (query_benchmark.REUTERS / "all-topics-strings.lc.txt").read_text().split()
+    return (
+        query_benchmark.PEER_QUERIES
+        + list(query_benchmark.OWN_QUERIES)
+        + [t.replace("-", " ") for t in topics]
+    )
+
+
+def check(index_dir: Path, queries: list[str], label: str) -> int:
+    """Compare pruned with exhaustive top k for ``queries``; print and return the differences."""
+    differences = pruned_queries = 0
+    pruned_s: list[float] = []
+    exhaustive_s: list[float] = []
+    with open_searcher(store.open_existing(index_dir)) as s:
+        for text in queries:
+            try:
+                plan = make_plan(parse(text, s), s)
+            except QueryError:
+                continue
+            ranked = feedback.expand(plan.ranked, plan.feedback_words, s, bulkscore.BulkScorer(s))
+            pruned_queries += pruning.prunable(ranked, bulkscore.BulkScorer(s))
+            for depth in DEPTHS:
+                started = time.perf_counter()
+                exhaustive = pruning.top(bulkscore.BulkScorer(s), ranked, depth, prune=False)
+                middle = time.perf_counter()
+                pruned = pruning.top(bulkscore.BulkScorer(s), ranked, depth)
+                exhaustive_s.append(middle - started)
+                pruned_s.append(time.perf_counter() - middle)
+                if pruned != exhaustive:
+                    differences += 1
+                    print(f"  differs: {text!r} top {depth}", file=sys.stderr)
+    print(
+        f"{label}: {len(queries)} queries x top {DEPTHS}: {differences} differences; "
+        f"{pruned_queries} queries pruned, the others scored exhaustively; "
+        f"median {1000 * statistics.median(pruned_s):.2f} ms pruned, "
+        f"{1000 * statistics.median(exhaustive_s):.2f} ms exhaustive (postings in memory)"
+    )
+    return differences
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reuters-index", type=Path, help="a built index of Reuters-21578")
+    parser.add_argument("--time-index", type=Path, help="a built index of TIME (layout lines)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        reuters = args.reuters_index
+        if reuters is None:
+            reuters = folder / "reuters"
+            with searcher.open_index(reuters, create=True) as ix:
+                ix.update(query_benchmark.REUTERS)
+        time_index = args.time_index
+        if time_index is None:
+            build(tc.read_documents(), folder / "time", "lines").close()
+            time_index = folder / "time" / "index"
+        time_queries = [OPERATORS.sub(" ", q) for q in tc.read_queries().values()]
+        differences = check(reuters, reuters_queries(), "Reuters-21578")
+        differences += check(time_index, time_queries, "TIME")
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
