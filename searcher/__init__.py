@@ -16,6 +16,7 @@ import logging
 
 from searcher._version import __version__
 from searcher.analysis import analyze_text, highlight_text
+from searcher.cluster import ShardedIndex, open_index, verify_index
 from searcher.errors import (
     ArticleNotFoundError,
     DateError,
@@ -30,7 +31,7 @@ from searcher.errors import (
     SearcherError,
     UnsupportedFormatError,
 )
-from searcher.index import Index, open_index, reset_index, verify_index
+from searcher.index import Index, reset_index
 from searcher.ingest import FileArticles, ReadOptions, read_file, read_file_counted
 from searcher.models import (
     Article,
@@ -80,6 +81,7 @@ __all__ = [
     "SearchResults",
     "SearcherError",
     "Segment",
+    "ShardedIndex",
     "Skipped",
     "UnsupportedFormatError",
     "UpdateReport",

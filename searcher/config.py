@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import TypeVar
 
 DEFAULT_INDEX_DIR = Path("index")
+#: The Dask scheduler a sharded index is searched on, when no ``--cluster`` is given.
+CLUSTER_ENVVAR = "SEARCHER_CLUSTER"
 INDEX_ENVVAR = "SEARCHER_INDEX"
 
 

@@ -172,6 +172,7 @@ class Index:
         collapse: bool = True,
         syntax: bool = True,
         match: str = "any",
+        stats: query.CorpusStats | None = None,
     ) -> SearchResults:
         """Return one page of the best articles for ``text``, with highlighted snippets.
 
@@ -205,6 +206,8 @@ class Index:
             operators, phrases or wildcards).
         :param match: ``"any"`` word may match (more matching words rank
             higher), or ``"all"`` must.
+        :param stats: when this index is one shard of a sharded index, the
+            whole index's statistics to score with (see :meth:`statistics`).
         :raises QueryError: the query is empty or cannot be run.
         :raises DateError: a date cannot be read.
         :raises IndexCorruptError: a segment file read for it is damaged.
@@ -225,12 +228,36 @@ class Index:
                 collapse=collapse,
                 syntax=syntax,
                 match=match,
+                stats=stats,
             )
         copies = self._copies.copies_of(self._ix.latest_generation())
         if not any(hit.id in copies for hit in results.hits):
             return results
         hits = tuple(replace(h, duplicate_ids=copies.get(h.id, ())) for h in results.hits)
         return replace(results, hits=hits)
+
+    def statistics(
+        self,
+        text: str,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        sort: str = "relevance",
+        filters: Mapping[str, str] | None = None,
+        terms: Iterable[query.TermKey] | None = None,
+    ) -> tuple[query.CorpusStats, frozenset[query.TermKey]]:
+        """The first phase of a query over a sharded index, this index being one
+        shard: its statistics for the terms the query scores, and those terms.
+        Given ``terms`` (every shard's), their frequencies are counted instead.
+        Add the shards' up with ``CorpusStats.total`` and pass the sum to
+        :meth:`search` as ``stats``.
+
+        :raises QueryError: as :meth:`search`.
+        """
+        with self._reading():
+            return query.shard_statistics(
+                self._ix, text, since=since, until=until, sort=sort, filters=filters, terms=terms
+            )
 
     def evaluate(
         self,
@@ -309,6 +336,13 @@ class Index:
             return query.similar(
                 self._ix, article_id, limit=limit, searcher=self._current_searcher()
             )
+
+    def signatures(self, article_ids: Sequence[str]) -> list[bytes]:
+        """The near-duplicate signatures of the articles ``article_ids`` (``b""``
+        for one without, or not here): a sharded index collapses its shards'
+        hits with them."""
+        with self._reading():
+            return query.signatures(self._current_searcher(), article_ids)
 
     def get(self, article_id: str) -> Article:
         """Return the stored article with id ``article_id``; an exact duplicate left

@@ -75,4 +75,8 @@ def stats_json(stats: IndexStats) -> dict[str, Any]:
     data["first_date"], data["last_date"] = iso(stats.first_date), iso(stats.last_date)
     for name in ("sources", "sections", "keywords"):
         data[name] = dict(getattr(stats, name))
+    if stats.shards:
+        data["shards"] = dict(stats.shards)
+    else:
+        del data["shards"]
     return data

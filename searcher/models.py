@@ -293,6 +293,8 @@ class IndexStats:
     :param keywords: the most frequent keywords (sections, topics, places...),
         with their article counts.
     :param size_bytes: bytes on disk of the index folder.
+    :param shards: of a sharded index, each shard's name and live articles
+        (empty for a plain index).
     """
 
     articles: int
@@ -305,6 +307,7 @@ class IndexStats:
     size_bytes: int
     sections: tuple[tuple[str, int], ...] = ()
     keywords: tuple[tuple[str, int], ...] = ()
+    shards: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 import searcher
-from searcher.config import INDEX_ENVVAR
+from searcher.config import CLUSTER_ENVVAR, INDEX_ENVVAR
 from searcher.text.safety import SafeFormatter, safe_text
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -44,8 +44,13 @@ def _errors() -> Iterator[None]:
 class Settings:
     """Group-level options, shared with every command."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, cluster: str | None = None) -> None:
         self.index_dir = index_dir
+        self.cluster = cluster
+
+    def open_index(self) -> searcher.Index | searcher.ShardedIndex:
+        """The index to read, plain or sharded (then on ``--cluster`` when given)."""
+        return searcher.open_index(self.index_dir, mmap=False, cluster=self.cluster)
 
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -62,10 +67,19 @@ pass_settings = click.make_pass_decorator(Settings)
     show_envvar=True,
     help="Folder of the index.",
 )
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    default=None,
+    envvar=CLUSTER_ENVVAR,
+    show_envvar=True,
+    help="Build and search a sharded index on the Dask cluster whose scheduler is "
+    "at ADDRESS (tcp://HOST:8786); the shards must be on storage every worker reads.",
+)
 @click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
 @click.version_option(package_name="searcher")
 @click.pass_context
-def cli(ctx: click.Context, index_dir: Path, verbose: int) -> None:
+def cli(ctx: click.Context, index_dir: Path, cluster: str | None, verbose: int) -> None:
     """Full-text search over news articles.
 
     \b
@@ -77,7 +91,7 @@ def cli(ctx: click.Context, index_dir: Path, verbose: int) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(SafeFormatter("searcher: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
-    ctx.obj = Settings(index_dir)
+    ctx.obj = Settings(index_dir, cluster or None)
 
 
 # Registers the commands on the group above.

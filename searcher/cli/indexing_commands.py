@@ -72,11 +72,16 @@ def _field_map_option(
     return mapping
 
 
-def _opened_for_indexing(index_dir: Path, rebuild: bool, force: bool) -> searcher.Index:
+def _opened_for_indexing(
+    settings: Settings, rebuild: bool, force: bool, shards: int | None = None
+) -> searcher.Index | searcher.ShardedIndex:
     """Open (or create) the index; with ``--rebuild``, a damaged one or one of
     another version is emptied instead of refused."""
+    index_dir = settings.index_dir
     try:
-        return searcher.open_index(index_dir, create=True, force=force)
+        return searcher.open_index(
+            index_dir, create=True, force=force, shards=shards, cluster=settings.cluster
+        )
     except (searcher.IndexCorruptError, searcher.IndexVersionError):
         if not rebuild:
             raise
@@ -115,6 +120,13 @@ def _opened_for_indexing(index_dir: Path, rebuild: bool, force: bool) -> searche
     show_default=True,
     help="Skip files larger than this many MiB (after gunzip).",
 )
+@click.option(
+    "--shards",
+    type=click.IntRange(min=1, max=1024),
+    default=None,
+    help="Make a sharded index of this many shards (articles spread by a hash of "
+    "their id); an existing index keeps its own.",
+)
 @pass_settings
 def index_command(
     settings: Settings,
@@ -124,6 +136,7 @@ def index_command(
     jobs: int | None,
     field_map: dict[str, str],
     max_file_mb: int,
+    shards: int | None,
 ) -> None:
     """Index the articles in CORPUS folders or files (incremental).
 
@@ -140,7 +153,7 @@ def index_command(
     """
     options = searcher.ReadOptions(field_map=field_map, max_bytes=max_file_mb * 2**20)
     on_progress, close_bar = _index_progress()
-    with _errors(), _opened_for_indexing(settings.index_dir, rebuild, force) as ix:
+    with _errors(), _opened_for_indexing(settings, rebuild, force, shards) as ix:
         try:
             report = ix.update(
                 *corpus, rebuild=rebuild, jobs=jobs, on_progress=on_progress, options=options
@@ -185,7 +198,10 @@ def stats_command(settings: Settings, as_json: bool) -> None:
         searcher stats
         searcher stats --json
     """
-    with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
+    with (
+        _errors(),
+        settings.open_index() as ix,
+    ):
         stats = ix.stats()
     if as_json:
         click.echo(json.dumps(stats_json(stats)))
@@ -209,6 +225,9 @@ def stats_command(settings: Settings, as_json: bool) -> None:
         ("size", f"{stats.size_bytes / 1e6:.1f} MB in {settings.index_dir}/"),
         ("segments", f"{stats.segments} ({stats.deleted} deleted documents awaiting a merge)"),
     ]
+    if stats.shards:
+        counts = ", ".join(f"{name} ({count:,})" for name, count in stats.shards)
+        lines.append(("shards", counts))
     for name, value in lines:
         click.echo(f"{name + ':':<10}{value}")
 
@@ -227,7 +246,8 @@ def verify_command(settings: Settings, corpus: tuple[Path, ...]) -> None:
         searcher verify corpus/
     """
     with _errors():
-        if not (settings.index_dir / "searcher.json").exists():
+        marks = ("searcher.json", "shards.json")
+        if not any((settings.index_dir / mark).exists() for mark in marks):
             raise searcher.IndexNotFoundError(settings.index_dir)
         report = searcher.verify_index(settings.index_dir, *corpus)
     click.echo(

@@ -120,7 +120,10 @@ def query_command(
         for name, value in (("byline", byline), ("source", source), ("section", section))
         if value
     }
-    with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
+    with (
+        _errors(),
+        settings.open_index() as ix,
+    ):
         results = ix.search(
             text,
             limit=limit,
@@ -153,7 +156,10 @@ def show_command(settings: Settings, article_id: str, as_json: bool) -> None:
     Example:
         searcher show corpus/000_15647181341936f1.txt
     """
-    with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
+    with (
+        _errors(),
+        settings.open_index() as ix,
+    ):
         article = ix.get(article_id)
     print_article(article, as_json)
 
@@ -170,7 +176,10 @@ def similar_command(settings: Settings, article_id: str, limit: int, as_json: bo
     Example:
         searcher similar corpus/000_15647181341936f1.txt -n 5
     """
-    with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
+    with (
+        _errors(),
+        settings.open_index() as ix,
+    ):
         results = ix.similar(article_id, limit=limit)
     print_results(
         results,

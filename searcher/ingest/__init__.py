@@ -35,6 +35,7 @@ from searcher.ingest._common import (
     logical_suffix,
     looks_like_feed,
     read_bytes,
+    shard_of,
     split_byline,
 )
 from searcher.models import Article, Skipped
@@ -312,6 +313,8 @@ def read_file_counted(
         raise IngestError(path, f"the reader failed ({type(exc).__name__}: {exc})") from exc
     parts = doc_id.split("/")
     section = parts[-2].lower() if len(parts) >= 3 else ""
+    if options.shards > 1:
+        articles = [a for a in articles if shard_of(a.id, options.shards) == options.shard]
     counts = sorted(passed.items(), key=lambda item: (-item[1], item[0]))
     return FileArticles([_tidy(a, section, options) for a in articles], tuple(counts))
 
@@ -421,6 +424,7 @@ __all__ = [
     "read_file",
     "read_file_counted",
     "scan",
+    "shard_of",
     "split_byline",
     "split_file",
     "supported_suffixes",

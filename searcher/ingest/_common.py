@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import hashlib
 import io
 import logging
 import os
@@ -41,12 +42,25 @@ class ReadOptions:
         about seven times the largest file it reads (see :data:`MAX_FILE_BYTES`).
     :param max_article_chars: longest article body kept; longer ones are cut.
     :param max_field_chars: longest title, byline, source or URL kept.
+    :param shard: with ``shards`` above 1, keep only the articles whose id
+        :func:`shard_of` routes to this shard (one shard of a sharded index).
+    :param shards: how many shards the articles are spread over.
     """
 
     field_map: Mapping[str, str] = field(default_factory=dict)
     max_bytes: int = MAX_FILE_BYTES
     max_article_chars: int = MAX_ARTICLE_CHARS
     max_field_chars: int = MAX_FIELD_CHARS
+    shard: int = 0
+    shards: int = 1
+
+
+def shard_of(article_id: str, shards: int) -> int:
+    """The shard (from 0) an article belongs to among ``shards``: a stable hash
+    of its id (BLAKE2b, 8 bytes), so it stays put across runs, machines and
+    Python versions, and a file of thousands of stories spreads evenly."""
+    digest = hashlib.blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(digest.digest(), "big") % shards
 
 
 DEFAULT_OPTIONS = ReadOptions()

@@ -23,18 +23,24 @@ from __future__ import annotations
 from searcher.query.dates import DateLike, date_range
 from searcher.query.execute import open_searcher
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
-from searcher.query.search import search
+from searcher.query.present import signatures
+from searcher.query.search import search, shard_statistics
+from searcher.query.shardstats import CorpusStats, TermKey
 from searcher.query.similar import similar
 from searcher.query.syntax import apply_exclusions, make_parser
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "CorpusStats",
     "DateLike",
     "QueryLimits",
+    "TermKey",
     "apply_exclusions",
     "date_range",
     "make_parser",
     "open_searcher",
     "search",
+    "shard_statistics",
+    "signatures",
     "similar",
 ]

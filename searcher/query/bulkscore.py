@@ -225,6 +225,12 @@ class BulkScorer:
             return _EMPTY
         postings = self._data.scored(segment, query.fieldname, text, fieldtype.scorable)
         if postings is None:
+            # Scoring a shard with the whole index's statistics, a term counts
+            # for the coordination bonus when the index holds it, whichever
+            # segments do: shards cut the segments differently.
+            held = getattr(self.searcher, "holds", None)
+            if held is not None and held(query.fieldname, text):
+                return _Part({}, {} if counts else None, 1)
             return _EMPTY
         ids, parts = postings
         factor = query.boost

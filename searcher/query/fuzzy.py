@@ -26,7 +26,13 @@ LOGGER = logging.getLogger(__name__)
 STEMMED_FIELDS = frozenset({"title", "body"})
 
 
-def expand_fuzzy(query: wq.Query, searcher: Searcher, *, max_edits: int = 2) -> wq.Query:
+#: A fuzzy word's near words: (word, edits, prefix) -> the index's words.
+NearWords = dict[tuple[str, int, int], set[str]]
+
+
+def expand_fuzzy(
+    query: wq.Query, searcher: Searcher, *, max_edits: int = 2, near: NearWords | None = None
+) -> wq.Query:
     """Replace fuzzy terms on stemmed fields by the stems of the index's words
     within the edit distance: ``immunty~`` finds "immunity" though its stem
     (``immun``) is two edits from the misspelling's (``immunti``).
@@ -34,14 +40,16 @@ def expand_fuzzy(query: wq.Query, searcher: Searcher, *, max_edits: int = 2) -> 
     :param max_edits: fuzzy terms allowing more edits are left as they are, for
         :func:`searcher.query.checks.check_query` to refuse (looking for words ``oil~9``
         away would read every word of the index first).
+    :param near: near words already known (the whole sharded index's), used
+        as they are; the words found here are added to it.
     """
-    return _expand_fuzzy(query, searcher, {}, max_edits)
+    return _expand_fuzzy(query, searcher, {} if near is None else near, max_edits)
 
 
 def _expand_fuzzy(
     query: wq.Query,
     searcher: Searcher,
-    near: dict[tuple[str, int, int], set[str]],
+    near: NearWords,
     max_edits: int,
 ) -> wq.Query:
     if (

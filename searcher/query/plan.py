@@ -28,7 +28,7 @@ from searcher.config import require
 from searcher.errors import QueryError
 from searcher.query import ranking
 from searcher.query.checks import check_query, fit_clauses
-from searcher.query.fuzzy import expand_fuzzy
+from searcher.query.fuzzy import NearWords, expand_fuzzy
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.parse import ParsedQuery, query_fields
 from searcher.query.prose import read_box
@@ -115,6 +115,7 @@ def make_plan(
     histogram: str | None = None,
     limits: QueryLimits = DEFAULT_LIMITS,
     syntax: bool = True,
+    near: NearWords | None = None,
 ) -> QueryPlan:
     """Return the plan of ``parsed`` on the index ``searcher`` opens.
 
@@ -131,6 +132,8 @@ def make_plan(
 
     :raises QueryError: a filter has no words, the query only excludes words
         and nothing restricts it, or the query would run away
+    :param near: fuzzy words' near words (:func:`~searcher.query.fuzzy.expand_fuzzy`).
+    :raises QueryError: a filter has no words, or the query would run away
         (:func:`searcher.query.checks.check_query`).
     """
     # Restrictions (from clauses, filters and dates) become one set of
@@ -155,6 +158,7 @@ def make_plan(
     asked = expand_fuzzy(query, searcher, max_edits=limits.max_fuzzy_edits)
     asked, pruned = fit_clauses(asked, searcher.reader(), parsed.text, limits=limits)
     notes += (pruned,) if pruned else ()
+    asked = expand_fuzzy(query, searcher, max_edits=limits.max_fuzzy_edits, near=near)
     check_query(asked, searcher.reader(), limits=limits)
     # Sorted by date, scores play no part: the ranking rewrite is not needed.
     by_relevance = sortedby is None

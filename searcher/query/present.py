@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from whoosh import query as wq
-from whoosh.searching import Hit
+from whoosh.searching import Hit, Searcher
 from whoosh.util.times import long_to_datetime
 
 from searcher.analysis import neardup
@@ -109,6 +109,20 @@ def collapse(executed: Executed, want: int, fold: bool = True) -> list[tuple[Hit
             break
         results = executed.execution.results(len(hits) * 4)
     return [(hits[i], [hits[c] for c in copies]) for i, copies in grouped[:want]]
+
+
+def signatures(searcher: Searcher, article_ids: Sequence[str]) -> list[bytes]:
+    """The near-duplicate signatures of the articles ``article_ids`` (``b""``
+    for one without, or not found), for collapsing the hits of several shards."""
+    reader = searcher.reader()
+    if not reader.has_column("signature"):
+        return [b""] * len(article_ids)
+    column = reader.column_reader("signature")
+    found = []
+    for article_id in article_ids:
+        docnum = searcher.document_number(id=article_id)
+        found.append(b"" if docnum is None else bytes(column[docnum]))
+    return found
 
 
 def _suggestion(plan: QueryPlan, executed: Executed) -> str | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from whoosh.index import FileIndex
@@ -27,11 +27,19 @@ from searcher.models import SearchResults
 from searcher.query.dates import DateLike, date_filter
 from searcher.query.execute import execute, open_searcher
 from searcher.query.facets import facet_names
+from searcher.query.fuzzy import NearWords
 from searcher.query.histogram import check_interval
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.parse import parse
 from searcher.query.plan import make_plan, sort_facet
 from searcher.query.present import present
+from searcher.query.shardstats import (
+    CorpusStats,
+    TermKey,
+    local_statistics,
+    open_stats_searcher,
+    query_terms,
+)
 from searcher.text import deadline
 
 LOGGER = logging.getLogger(__name__)
@@ -55,6 +63,7 @@ def search(
     searcher: Searcher | None = None,
     syntax: bool = True,
     match: str = "any",
+    stats: CorpusStats | None = None,
 ) -> SearchResults:
     """Rank the articles of ``ix`` for ``text`` and return one page of hits.
 
@@ -89,6 +98,9 @@ def search(
     :param searcher: an open searcher of ``ix`` (made with
         :func:`open_searcher`) to reuse; it is left open. Opening one reads
         every segment, so reusing it saves that on each query.
+    :param stats: score with these statistics of a whole sharded index, of
+        which ``ix`` is one shard (:mod:`searcher.query.shardstats`); the
+        ``searcher`` is then not used.
     :raises QueryError: the query is empty, malformed, too costly or too slow.
     :raises DateError: a date cannot be read.
     """
@@ -110,7 +122,12 @@ def search(
     # A sort or a date that cannot be read fails before the index is opened.
     sortedby = sort_facet(sort)
     dates = date_filter(since, until, now=now)
-    opened = contextlib.nullcontext(searcher) if searcher is not None else open_searcher(ix)
+    if stats is not None:
+        opened: contextlib.AbstractContextManager[Searcher] = open_stats_searcher(ix, stats)
+    elif searcher is not None:
+        opened = contextlib.nullcontext(searcher)
+    else:
+        opened = open_searcher(ix)
     with deadline.time_budget(limits.seconds), opened as searcher:
         parsed = parse(text, searcher, now=now, limits=limits, syntax=syntax, match=match)
         plan = make_plan(
@@ -126,5 +143,53 @@ def search(
             histogram=interval,
             limits=limits,
             syntax=syntax,
+            near=None if stats is None else stats.near_words(),
         )
         return present(plan, execute(plan, searcher))
+
+
+def shard_statistics(
+    ix: FileIndex,
+    text: str,
+    *,
+    since: DateLike | None = None,
+    until: DateLike | None = None,
+    sort: str = "relevance",
+    filters: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+    limits: QueryLimits = DEFAULT_LIMITS,
+    terms: Iterable[TermKey] | None = None,
+) -> tuple[CorpusStats, frozenset[TermKey]]:
+    """The first phase of a sharded query on one shard ``ix``: its statistics
+    for the terms the query scores, and those terms (as this shard expands
+    them), to be added up over the shards into the :class:`CorpusStats` that
+    :func:`search` then scores every shard with. Given ``terms`` (all shards'),
+    their frequencies are counted instead.
+
+    :raises QueryError: as :func:`search`.
+    """
+    require(text, "text", str, "a str")
+    if not text.strip():
+        raise QueryError('Empty query; give words to search for, e.g. "legal immunity".')
+    sortedby = sort_facet(sort)
+    dates = date_filter(since, until, now=now)
+    with deadline.time_budget(limits.seconds), open_searcher(ix) as searcher:
+        near: NearWords = {}
+        if terms is None:
+            parsed = parse(text, searcher, now=now, limits=limits)
+            plan = make_plan(
+                parsed,
+                searcher,
+                sortedby=sortedby,
+                dates=dates,
+                filters=filters,
+                page=1,
+                limit=1,
+                collapse=False,
+                facets=(),
+                limits=limits,
+                near=near,
+            )
+            terms = query_terms(plan.ranked, searcher)
+        found = frozenset(terms)
+        return local_statistics(searcher, found, near), found

@@ -32,7 +32,13 @@ class Library:
             request tries again.
         """
         if self._index is None:
-            self._index = searcher.open_index(self.index_dir)
+            opened = searcher.open_index(self.index_dir)
+            if not isinstance(opened, searcher.Index):
+                opened.close()
+                raise searcher.SearcherError(
+                    f"{self.index_dir}/ is a sharded index; searcher serve reads a plain index"
+                )
+            self._index = opened
         return self._index
 
     def close(self) -> None:

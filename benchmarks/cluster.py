@@ -1,0 +1,185 @@
+"""Sharded indexing and querying, beside one index and SQLite FTS5, on the same stories.
+
+Usage: ``python benchmarks/cluster.py --stories 400000 [--seed 0] [--shards 4]``
+
+Writes ``--stories`` synthetic stories (``benchmarks/synthetic.py``: real
+Reuters and BBC sentences remixed, seeded) as JSON Lines, then indexes and
+queries them: unsharded; ``--shards`` shards on the local process pool; the
+same shards on a Dask LocalCluster of two worker processes (127.0.0.1). Prints
+one JSON line each: stories/s, peak memory (this process and its children,
+``ru_maxrss``), index size, and query p50/p95 over the ``peers.py`` queries and
+long queries (three runs each, warm), with SQLite FTS5 on the same stories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic
+
+import searcher
+
+PEER_QUERIES = [
+    "oil prices", "interest rates", "bank", "coffee", "trade deficit japan",
+    "grain exports soviet union", "merger", "dollar yen", "opec production",
+    "wheat", "strike", "federal reserve", "gold", "earnings per share", "takeover bid",
+    "crude oil", "budget deficit", "tax", "sugar", "copper", '"money supply"',
+    "stock exchange", "debt", "inflation", "cocoa",
+]  # fmt: skip
+LONG_QUERIES = [
+    "central bank raises interest rates to fight inflation as the currency falls",
+    "oil producers agree to cut production after prices fall to a four year low",
+    "government announces budget with tax cuts for small business and higher spending",
+]
+
+
+def timed(run: Callable[[str], object]) -> dict[str, float]:
+    times = []
+    for _ in range(3):
+        for query in PEER_QUERIES + LONG_QUERIES:
+            started = time.perf_counter()
+            run(query)
+            times.append(time.perf_counter() - started)
+    times.sort()
+    return {
+        "q_p50_ms": round(1000 * statistics.median(times), 2),
+        "q_p95_ms": round(1000 * times[int(0.95 * len(times))], 2),
+    }
+
+
+def peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)
+
+
+def size_mb(folder: Path) -> float:
+    return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6, 1)
+
+
+def searcher_run(name: str, folder: Path, corpus: Path, stories: int, **opening: Any) -> None:
+    started = time.perf_counter()
+    with searcher.open_index(folder, create=True, **opening) as ix:
+        ix.update(corpus)
+    seconds = time.perf_counter() - started
+    with searcher.open_index(folder, **{k: v for k, v in opening.items() if k != "shards"}) as ix:
+        ix.search("warm up")
+        figures = timed(lambda q: ix.search(q))
+    print(
+        json.dumps(
+            {
+                "engine": name,
+                "stories": stories,
+                "stories_per_s": round(stories / seconds),
+                "index_s": round(seconds, 1),
+                "index_mb": size_mb(folder),
+                "peak_mb": peak_mb(),
+                **figures,
+            }
+        ),
+        flush=True,
+    )
+
+
+def fts5_run(folder: Path, stories: int, seed: int) -> None:
+    con = sqlite3.connect(folder / "fts.db")
+    con.execute(
+        "create virtual table a using fts5(id unindexed, title, date unindexed, body, "
+        "tokenize='porter unicode61')"
+    )
+    started = time.perf_counter()
+    con.executemany(
+        "insert into a values (?,?,?,?)",
+        (
+            (r["id"], r.get("title", ""), r.get("date", ""), r.get("body", ""))
+            for r in synthetic.records(stories, seed=seed)
+        ),
+    )
+    con.commit()
+    seconds = time.perf_counter() - started
+
+    def run(query: str) -> object:
+        words = re.findall(r"\w+", query)
+        expr = ('"' + " ".join(words) + '"') if query.startswith('"') else " OR ".join(words)
+        return con.execute(
+            "select id, snippet(a, 3, '[', ']', '...', 24) from a where a match ? "
+            "order by bm25(a, 0, 2.0, 0, 1.0) limit 10",
+            (expr,),
+        ).fetchall()
+
+    print(
+        json.dumps(
+            {
+                "engine": "sqlite-fts5",
+                "stories": stories,
+                "stories_per_s": round(stories / seconds),
+                "index_s": round(seconds, 1),
+                "index_mb": round((folder / "fts.db").stat().st_size / 1e6, 1),
+                **timed(run),
+            }
+        ),
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stories", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shards", type=int, default=4)
+    parser.add_argument("--no-dask", action="store_true", help="Leave out the Dask run.")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="searcher-cluster-"))
+    try:
+        corpus = work / "corpus"
+        corpus.mkdir()
+        synthetic.write_jsonl(corpus, args.stories, seed=args.seed)
+        searcher_run("searcher-1-index", work / "plain", corpus, args.stories)
+        searcher_run(
+            f"searcher-{args.shards}-shards-local",
+            work / "local",
+            corpus,
+            args.stories,
+            shards=args.shards,
+        )
+        if not args.no_dask:
+            import distributed
+
+            with (
+                distributed.LocalCluster(
+                    n_workers=2,
+                    threads_per_worker=1,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                ) as cluster,
+                distributed.Client(cluster, set_as_default=False) as client,
+            ):
+                searcher_run(
+                    f"searcher-{args.shards}-shards-dask-2-workers",
+                    work / "dask",
+                    corpus,
+                    args.stories,
+                    shards=args.shards,
+                    cluster=client,
+                )
+        fts5_run(work, args.stories, args.seed)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

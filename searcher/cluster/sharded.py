@@ -1,0 +1,291 @@
+"""A sharded index: N complete searcher indexes searched as one.
+
+:class:`ShardedIndex` has the interface of :class:`searcher.Index`. Indexing
+runs each shard's incremental update over the whole corpus, each keeping the
+articles routed to it (:mod:`searcher.cluster.layout`), so re-runs, deletions,
+duplicates of one id, crash safety and ``verify`` work per shard as they do on
+one index. A query runs in phases on the executor's workers, as Elasticsearch's
+DFS query-then-fetch: each shard's statistics for the query's terms → the
+whole index's statistics → each shard's best hits, scored with them → the
+merged page (:mod:`searcher.cluster.merging`).
+
+Imports the facade (``searcher.index``), ``searcher.query`` (the statistics
+type), ``searcher.models``, ``searcher.ingest`` (reader settings) and the floor.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from searcher.analysis import neardup
+from searcher.cluster import worker
+from searcher.cluster.executors import DEFAULT_DEADLINE, Executor
+from searcher.cluster.layout import Layout, shard_name
+from searcher.cluster.merging import merge_hits, page_of
+from searcher.config import require, require_count, require_flag
+from searcher.errors import SearcherError
+from searcher.index import PathLike, open_index
+from searcher.ingest import DEFAULT_OPTIONS, ReadOptions
+from searcher.models import (
+    Article,
+    IndexStats,
+    SearchHit,
+    SearchResults,
+    UpdateReport,
+    VerifyReport,
+)
+from searcher.query import CorpusStats
+from searcher.query.dates import DateLike
+from searcher.query.plan import COLLAPSE_WINDOW
+
+
+class ShardedIndex:
+    """An open sharded index. Open one with :func:`searcher.open_index`.
+
+    :param executor: where the shards' work runs (a local process pool, or Dask).
+    :param deadline: seconds a whole query may take over all shards.
+    """
+
+    def __init__(self, layout: Layout, executor: Executor, deadline: float = DEFAULT_DEADLINE):
+        self.path = layout.path
+        self.layout = layout
+        self.executor = executor
+        self.deadline = deadline
+        self._shards = [str(p) for p in layout.shard_dirs()]
+
+    def __repr__(self) -> str:
+        return f"<ShardedIndex {str(self.path)!r}: {self.layout.shards} shards>"
+
+    def __len__(self) -> int:
+        return sum(self._run(worker.count, [(p,) for p in self._shards]))
+
+    def __enter__(self) -> ShardedIndex:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers this index started and release the shards' files."""
+        self.executor.close()
+        for path in self._shards:
+            worker.forget(path)
+
+    def _run(self, fn: Any, calls: list[tuple[Any, ...]]) -> list[Any]:
+        return self.executor.run(fn, calls, self.deadline)
+
+    # Writing -----------------------------------------------------------------
+
+    def update(
+        self,
+        *corpus: PathLike,
+        rebuild: bool = False,
+        jobs: int | None = None,
+        on_progress: Any = None,
+        options: ReadOptions = DEFAULT_OPTIONS,
+    ) -> UpdateReport:
+        """Bring every shard up to date with ``corpus``, as :meth:`Index.update`;
+        each shard keeps the articles routed to it. Returns the shards' reports added up."""
+        require(options, "options", ReadOptions, "a ReadOptions")
+        started = time.perf_counter()
+        roots = [str(root) for root in corpus]
+        calls = [
+            (path, roots, rebuild, jobs, replace(options, shard=n, shards=self.layout.shards))
+            for n, path in enumerate(self._shards)
+        ]
+        if self.executor.remote:
+            # Shards build at once, a task each, on the cluster's workers.
+            reports = self.executor.run(worker.build, calls, None)
+        else:
+            # One shard at a time, each with a pool of ``jobs`` processes.
+            reports = []
+            for call in calls:
+                reports.append(worker.build(*call, on_progress=on_progress))
+        for path in self._shards:
+            worker.forget(path)
+        return combine_reports(reports, time.perf_counter() - started)
+
+    def add(self, articles: Iterable[Article]) -> int:
+        """Add articles to the shards they are routed to; return how many were added."""
+        routed: dict[int, list[Article]] = {}
+        for article in articles:
+            require(article, "articles item", Article, "an Article")
+            routed.setdefault(self.layout.route(article.id), []).append(article)
+        added = 0
+        for number, batch in sorted(routed.items()):
+            with open_index(self.layout.shard_dir(number), create=True) as ix:
+                added += ix.add(batch)
+        return added
+
+    # Reading -----------------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        sort: str = "relevance",
+        filters: Mapping[str, str] | None = None,
+        facets: bool | str | Sequence[str] = False,
+        histogram: str | None = None,
+        collapse: bool = True,
+        syntax: bool = True,
+        match: str = "any",
+    ) -> SearchResults:
+        """As :meth:`searcher.Index.search`, over every shard; scores are those of
+        one index holding all the shards' articles."""
+        require(text, "text", str, "a str")
+        require_count(limit, "limit")
+        require_count(page, "page")
+        if facets or histogram or not syntax or match != "any":
+            raise SearcherError(
+                f"{self.path}/ is a sharded index; facets, the timeline, plain-words "
+                f"and all-words queries do not work across shards yet: search without them"
+            )
+        require_flag(collapse, "collapse")
+        asked: dict[str, Any] = {"since": since, "until": until, "sort": sort, "filters": filters}
+        # Phase 1: each shard's statistics for the terms the query scores.
+        first = self._run(worker.statistics, [(p, text, asked, None) for p in self._shards])
+        terms = frozenset().union(*(found for _, found in first))
+        parts = first_parts = [stats for stats, _ in first]
+        if any(found != terms for _, found in first):
+            # A shard expanded a fuzzy word or a wildcard to words others lack:
+            # every shard counts every word.
+            again = self._run(worker.statistics, [(p, text, asked, terms) for p in self._shards])
+            parts = [stats for stats, _ in again]
+        total = CorpusStats.total(parts)
+        if parts is not first_parts:  # the near words of fuzzy words come from the first round
+            total = replace(total, near=CorpusStats.total(first_parts).near)
+        # Phase 2: each shard's best hits, scored with them, merged; searched
+        # deeper while folding near-duplicates leaves too few.
+        want = page * limit
+        depth = want + (COLLAPSE_WINDOW if collapse else 0)
+        leaders: list[tuple[SearchHit, list[SearchHit]]]
+        while True:
+            options = dict(asked, limit=depth, page=1, collapse=False)
+            calls = [(p, text, options, total, collapse) for p in self._shards]
+            answers = self._run(worker.search, calls)
+            results = [found for found, _ in answers]
+            matched = sum(found.total for found in results)
+            merged, signatures = merge_hits(results, [s for _, s in answers], sort, depth)
+            if not collapse:
+                leaders = [(hit, []) for hit in merged[:want]]
+                break
+            grouped = neardup.group(list(zip(range(len(merged)), signatures, strict=True)))
+            if len(grouped) >= want or len(merged) >= matched:
+                leaders = [(merged[i], [merged[c] for c in copies]) for i, copies in grouped]
+                break
+            depth = len(merged) * 4
+        head = results[0]
+        start = (page - 1) * limit
+        return SearchResults(
+            query=head.query,
+            parsed=head.parsed,
+            total=matched,
+            hits=page_of(leaders, start, want),
+            page=page,
+            facets=None,
+            suggestion=None,
+            notes=head.notes,
+        )
+
+    def similar(self, article_id: str, *, limit: int = 10) -> SearchResults:
+        """Not yet over shards: raises :class:`SearcherError` saying so."""
+        raise SearcherError(
+            f"{self.path}/ is a sharded index, and `similar` does not search across "
+            f"shards yet; search for words of article {article_id!r} instead"
+        )
+
+    def get(self, article_id: str) -> Article:
+        """The stored article with id ``article_id``, from the shard it is routed to.
+
+        :raises ArticleNotFoundError: no such article.
+        """
+        require(article_id, "article_id", str, "a str")
+        path = self._shards[self.layout.route(article_id)]
+        found: Article = self._run(worker.get, [(path, article_id)])[0]
+        return found
+
+    def stats(self) -> IndexStats:
+        """What the shards hold, added up, with each shard's article count."""
+        parts = []
+        for path in self._shards:
+            with open_index(Path(path), mmap=False) as ix:
+                parts.append(ix.stats())
+        return combine_stats(parts)
+
+    def verify(self, *corpus: PathLike) -> VerifyReport:
+        """Check every shard as :meth:`searcher.Index.verify` does."""
+        return verify_shards(self.layout, *corpus)
+
+
+def combine_reports(reports: list[UpdateReport], seconds: float) -> UpdateReport:
+    """The shards' reports of one run as one: articles added up; a file skipped
+    by every shard listed once."""
+    first = reports[0]
+    return UpdateReport(
+        added=sum(r.added for r in reports),
+        updated=sum(r.updated for r in reports),
+        removed=sum(r.removed for r in reports),
+        unchanged=min(r.unchanged for r in reports),
+        articles=sum(r.articles for r in reports),
+        seconds=seconds,
+        skipped=first.skipped,
+        ignored=first.ignored,
+        duplicates=tuple(d for r in reports for d in r.duplicates),
+    )
+
+
+def combine_stats(parts: list[IndexStats]) -> IndexStats:
+    """The shards' stats as one index's, with each shard's article count."""
+    sources: Counter[str] = Counter()
+    for part in parts:
+        sources.update(dict(part.sources))
+    firsts = [p.first_date for p in parts if p.first_date]
+    lasts = [p.last_date for p in parts if p.last_date]
+    top = max(len(p.sources) for p in parts)
+    return IndexStats(
+        articles=sum(p.articles for p in parts),
+        files=max((p.files for p in parts), default=0),
+        segments=sum(p.segments for p in parts),
+        deleted=sum(p.deleted for p in parts),
+        first_date=min(firsts) if firsts else None,
+        last_date=max(lasts) if lasts else None,
+        sources=tuple(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))[:top]),
+        size_bytes=sum(p.size_bytes for p in parts),
+        shards=tuple((shard_name(n), p.articles) for n, p in enumerate(parts)),
+    )
+
+
+def verify_shards(layout: Layout, *corpus: PathLike) -> VerifyReport:
+    """Each shard verified (:func:`searcher.verify_index`), the problems named by shard."""
+    from searcher.index import verify_index
+
+    reports = [verify_index(p, *corpus) for p in layout.shard_dirs()]
+    problems = tuple(
+        f"{shard_name(n)}: {problem}" for n, r in enumerate(reports) for problem in r.problems
+    )
+    notes = tuple(f"{shard_name(n)}: {note}" for n, r in enumerate(reports) for note in r.notes)
+    advice = next((r.advice for r in reports if r.advice), "")
+    return VerifyReport(
+        articles=sum(r.articles for r in reports),
+        manifest_articles=sum(r.manifest_articles for r in reports),
+        files=max((r.files for r in reports), default=0),
+        problems=problems,
+        advice=advice,
+        notes=notes,
+    )

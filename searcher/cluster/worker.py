@@ -1,0 +1,88 @@
+"""What runs on a worker, one shard at a time: the shard opened once and kept
+open between queries (reopened by the index itself when a commit changes it).
+
+Every function takes the shard's folder as a ``str`` and returns plain,
+picklable values, so the same functions run in the local process pool and as
+Dask tasks.
+
+Imports the facade (``searcher.index``) and ``searcher.query`` (the statistics type).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from searcher.index import Index, open_index
+from searcher.ingest import ReadOptions
+from searcher.models import Article, SearchResults, UpdateReport
+from searcher.query import CorpusStats, TermKey
+
+_OPEN: dict[str, Index] = {}
+
+
+def shard(path: str) -> Index:
+    """The shard at ``path``, opened on first use in this process and kept open."""
+    ix = _OPEN.get(path)
+    if ix is None:
+        ix = _OPEN[path] = open_index(Path(path))
+    return ix
+
+
+def open_shards() -> list[str]:
+    """The shards this process holds open."""
+    return sorted(_OPEN)
+
+
+def forget(path: str) -> None:
+    """Close the shard at ``path`` if this process holds it open."""
+    ix = _OPEN.pop(path, None)
+    if ix is not None:
+        ix.close()
+
+
+def statistics(
+    path: str, text: str, options: Mapping[str, Any], terms: Iterable[TermKey] | None
+) -> tuple[CorpusStats, frozenset[TermKey]]:
+    """Phase 1 of a query on one shard (:meth:`Index.statistics`)."""
+    return shard(path).statistics(text, terms=terms, **options)
+
+
+def search(
+    path: str, text: str, options: Mapping[str, Any], stats: CorpusStats, signed: bool = False
+) -> tuple[SearchResults, list[bytes] | None]:
+    """Phase 2 of a query on one shard: its best hits, scored with the whole
+    index's ``stats``, and (when ``signed``) their near-duplicate signatures."""
+    ix = shard(path)
+    results = ix.search(text, stats=stats, **options)
+    return results, ix.signatures([hit.id for hit in results.hits]) if signed else None
+
+
+def build(
+    path: str,
+    corpus: list[str],
+    rebuild: bool,
+    jobs: int | None,
+    options: ReadOptions,
+    on_progress: Any = None,
+) -> UpdateReport:
+    """Bring one shard up to date with ``corpus`` (``options`` route its articles)."""
+    forget(path)  # the copy this process holds is stale once the shard changes
+    if multiprocessing.current_process().daemon:
+        # A Dask worker under a nanny is a daemon, which may not start the
+        # indexing pool's processes: it reads and writes the shard itself.
+        jobs = 1
+    with open_index(Path(path), create=True, mmap=False) as ix:
+        return ix.update(
+            *corpus, rebuild=rebuild, jobs=jobs, options=options, on_progress=on_progress
+        )
+
+
+def get(path: str, article_id: str) -> Article:
+    return shard(path).get(article_id)
+
+
+def count(path: str) -> int:
+    return len(shard(path))
