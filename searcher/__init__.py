@@ -18,6 +18,9 @@ from searcher._version import __version__
 from searcher.analysis import analyze_text, highlight_text
 from searcher.cluster import ShardedIndex, open_index, verify_index
 from searcher.errors import (
+    AmbiguousIdError,
+    ArgumentError,
+    ArgumentTypeError,
     ArticleNotFoundError,
     DateError,
     FolderNotEmptyError,
@@ -55,6 +58,9 @@ from searcher.query.dates import date_range
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
+    "AmbiguousIdError",
+    "ArgumentError",
+    "ArgumentTypeError",
     "Article",
     "ArticleNotFoundError",
     "DateError",

@@ -2,16 +2,17 @@
 ``$SEARCHER_INDEX``, else ``index/``), and checks of the arguments the public
 functions take.
 
-A wrong type is programmer misuse, so it raises ``TypeError`` (a value out of
-range ``ValueError``) at the door, with a message naming the parameter and what
-it takes, instead of an ``AttributeError`` from deep inside.
+A wrong type is programmer misuse, so it raises :class:`ArgumentTypeError` (a
+``TypeError``; a value out of range :class:`ArgumentError`, a ``ValueError``)
+at the door, with a message naming the parameter and what it takes, instead of
+an ``AttributeError`` from deep inside.
 
 >>> as_path("corpus/feeds", "path")
 PosixPath('corpus/feeds')
 >>> require_count("3", "limit")
 Traceback (most recent call last):
     ...
-TypeError: limit must be an int of at least 1, not str
+searcher.ArgumentTypeError: limit must be an int of at least 1, not str
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import TypeVar
+
+from searcher.errors import ArgumentError, ArgumentTypeError
 
 DEFAULT_INDEX_DIR = Path("index")
 #: The Dask scheduler a sharded index is searched on, when no ``--cluster`` is given.
@@ -56,7 +59,7 @@ def require(value: T, name: str, kind: type | tuple[type, ...], what: str) -> T:
     :raises TypeError: it is not.
     """
     if not isinstance(value, kind):
-        raise TypeError(f"{name} must be {what}, not {_kind(value)}")
+        raise ArgumentTypeError(f"{name} must be {what}, not {_kind(value)}")
     return value
 
 
@@ -72,9 +75,9 @@ def require_count(value: object, name: str) -> int:
     :raises ValueError: it is below 1.
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int of at least 1, not {_kind(value)}")
+        raise ArgumentTypeError(f"{name} must be an int of at least 1, not {_kind(value)}")
     if value < 1:
-        raise ValueError(f"{name} must be at least 1, not {value}")
+        raise ArgumentError(f"{name} must be at least 1, not {value}")
     return value
 
 
@@ -87,4 +90,4 @@ def as_path(value: object, name: str) -> Path:
         path = os.fspath(value)
         if isinstance(path, str):
             return Path(path)
-    raise TypeError(f"{name} must be {PATH}, not {_kind(value)}")
+    raise ArgumentTypeError(f"{name} must be {PATH}, not {_kind(value)}")

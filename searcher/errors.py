@@ -11,13 +11,17 @@ so a caller can catch one type::
     ├── ManifestError          the index's manifest cannot be read or written
     ├── FolderNotEmptyError    a new index would go among other files
     ├── ArticleNotFoundError   no article with the given id
+    │   └── AmbiguousIdError   an id prefix that names several articles
     ├── IngestError            a corpus file cannot be read
     │   └── UnsupportedFormatError
-    └── QueryError             a query cannot be parsed or run
-        └── DateError          a date or date range cannot be read
+    ├── QueryError             a query cannot be parsed or run
+    │   └── DateError          a date or date range cannot be read
+    ├── ArgumentError          an argument's value is out of range (also a ValueError)
+    └── ArgumentTypeError      an argument of the wrong type (also a TypeError)
 
-Programmer misuse (a wrong type, a negative limit) raises ``ValueError`` or
-``TypeError`` instead.
+Programmer misuse (a wrong type, a negative limit, ``sort="date"``) raises
+:class:`ArgumentTypeError` or :class:`ArgumentError`: a caller can catch
+``SearcherError`` for everything, or ``TypeError``/``ValueError`` as usual.
 """
 
 from __future__ import annotations
@@ -105,6 +109,18 @@ class ArticleNotFoundError(SearcherError):
         )
 
 
+class AmbiguousIdError(ArticleNotFoundError):
+    """An id prefix matches several articles; ``candidates`` lists some of them."""
+
+    def __init__(self, prefix: str, candidates: list[str], more: bool) -> None:
+        self.article_id = prefix
+        self.candidates = candidates
+        shown = ", ".join(candidates) + (", ..." if more else "")
+        SearcherError.__init__(
+            self, f"The id {prefix!r} is ambiguous: it begins {shown}; give more of it."
+        )
+
+
 class IngestError(SearcherError):
     """A corpus file cannot be read; ``path`` names it and ``reason`` says why."""
 
@@ -124,3 +140,11 @@ class QueryError(SearcherError):
 
 class DateError(QueryError):
     """A date or date range in a query or option cannot be read."""
+
+
+class ArgumentError(SearcherError, ValueError):
+    """An argument's value is out of range or not one of its choices."""
+
+
+class ArgumentTypeError(SearcherError, TypeError):
+    """An argument is of the wrong type."""

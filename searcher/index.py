@@ -16,6 +16,8 @@ from whoosh.searching import Searcher
 from searcher import query, store
 from searcher.config import as_path, require, require_count, require_flag, resolve_index_dir
 from searcher.errors import (
+    ArgumentError,
+    ArgumentTypeError,
     ArticleNotFoundError,
     IndexCorruptError,
     IndexNotFoundError,
@@ -110,13 +112,15 @@ class Index:
         :raises ManifestError: the manifest cannot be read.
         """
         if not corpus:
-            raise ValueError("give at least one corpus folder or file")
+            raise ArgumentError("give at least one corpus folder or file")
         roots = _paths(corpus)
         require_flag(rebuild, "rebuild")
         if jobs is not None:
             require_count(jobs, "jobs")
         if on_progress is not None and not callable(on_progress):
-            raise TypeError(f"on_progress must be callable, not {type(on_progress).__name__}")
+            raise ArgumentTypeError(
+                f"on_progress must be callable, not {type(on_progress).__name__}"
+            )
         require(options, "options", ReadOptions, "a ReadOptions")
         from searcher import indexing
 
@@ -325,9 +329,11 @@ class Index:
     def similar(self, article_id: str, *, limit: int = 10) -> SearchResults:
         """Return the articles most like the one with id ``article_id`` (more like
         this), best first: its near-duplicates, which share nearly all its
-        distinctive terms, rank at the top.
+        distinctive terms, rank at the top. ``article_id`` may be a unique
+        beginning of the id, as for :meth:`get`.
 
         :raises ArticleNotFoundError: no such article.
+        :raises AmbiguousIdError: several articles' ids begin with ``article_id``.
         :raises IndexCorruptError: a segment file read for it is damaged.
         """
         require(article_id, "article_id", str, "a str")
@@ -345,20 +351,73 @@ class Index:
             return query.signatures(self._current_searcher(), article_ids)
 
     def get(self, article_id: str) -> Article:
-        """Return the stored article with id ``article_id``; an exact duplicate left
-        out of the index is its indexed copy under its own id and file.
+        """Return the stored article with id ``article_id``
+        (``corpus/wire/1987-02-wire.sgm#5``), or with the one id that begins
+        with it (``corpus/000_156`` for ``corpus/000_15647181341936f1.txt``
+        when no other id begins so), as git takes a short hash. An exact
+        duplicate left out of the index is its indexed copy under its own id and file.
 
         :raises ArticleNotFoundError: no such article.
+        :raises AmbiguousIdError: several articles' ids begin with ``article_id``.
         :raises IndexCorruptError: a segment file read for it is damaged.
         """
         require(article_id, "article_id", str, "a str")
         copy = self._copies.original_of(article_id, self._ix.latest_generation())
         with self._reading(), self._ix.searcher() as searcher:
-            fields = searcher.document(id=copy[1] if copy else article_id)
-        if fields is None:
-            raise ArticleNotFoundError(article_id)
+            if copy:
+                fields = searcher.document(id=copy[1])
+                if fields is None:
+                    raise ArticleNotFoundError(article_id)
+            else:
+                fields = searcher.stored_fields(query.resolve_id(searcher, article_id))
         article = Article.from_stored(fields)
         return replace(article, id=article_id, path=copy[0]) if copy else article
+
+    def articles(self) -> Iterator[Article]:
+        """Yield every article in the index, in the order they were indexed,
+        reading one at a time (memory stays flat on any index).
+
+        The index as it was when iteration began is read, whatever commits
+        come after.
+
+        :raises IndexCorruptError: a segment file read for it is damaged.
+        """
+        with self._reading(), self._ix.reader() as reader:
+            for _, fields in reader.iter_docs():
+                yield Article.from_stored(fields)
+
+    def count(
+        self,
+        text: str,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        filters: Mapping[str, str] | None = None,
+    ) -> int:
+        """Return how many articles match ``text`` (and the restrictions, as
+        :meth:`search` takes them), without making any hit.
+
+        :raises QueryError: the query is empty or cannot be run.
+        """
+        results = self.search(
+            text, limit=1, since=since, until=until, filters=filters, collapse=False
+        )
+        return results.total
+
+    def delete(self, article_id: str) -> None:
+        """Delete the article with id ``article_id`` (the whole id) from the index.
+
+        Its file stays recorded as read, so the next :meth:`update` does not
+        bring it back, unless the file changes, or with ``rebuild``.
+
+        :raises ArticleNotFoundError: no such article.
+        :raises IndexBusyError: another process is writing the index.
+        """
+        require(article_id, "article_id", str, "a str")
+        from searcher.indexing import adding
+
+        if not adding.delete_articles(self._ix, self.path, [article_id]):
+            raise ArticleNotFoundError(article_id)
 
 
 def open_index(
@@ -424,12 +483,14 @@ def _paths(corpus: tuple[PathLike, ...]) -> list[Path]:
 def _articles(articles: Iterable[Article]) -> Iterator[Article]:
     """``articles``, each checked as it is read (they may come from a generator)."""
     if isinstance(articles, str | bytes | Article) or not isinstance(articles, Iterable):
-        raise TypeError(f"articles must be an iterable of Article, not {type(articles).__name__}")
+        raise ArgumentTypeError(
+            f"articles must be an iterable of Article, not {type(articles).__name__}"
+        )
 
     def checked() -> Iterator[Article]:
         for number, article in enumerate(articles):
             if not isinstance(article, Article):
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"articles must be an iterable of Article; item {number} is a "
                     f"{type(article).__name__}"
                 )

@@ -3,6 +3,11 @@
 ``searcher query --json``, ``show --json``, ``stats --json`` and the web API all
 print what these functions return, so a program reading one reads the others.
 Values are plain JSON types: dates as ISO 8601 strings, tuples as lists.
+
+Dates are stored as UTC (the offset an article gave is applied when it is
+read), so each is printed whole, in one form, with its offset:
+``2011-10-17T00:00:00Z`` for an article dated to the day, and
+``1987-02-26T15:01:01.790000Z``.
 """
 
 from __future__ import annotations
@@ -11,14 +16,24 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from searcher.models import Article, Facets, Histogram, IndexStats, SearchHit
+from searcher.models import Article, Facets, Histogram, IndexStats, SearchHit, SearchResults
 
 
 def iso(date: datetime | None) -> str | None:
-    """ISO 8601: the day alone when no time of day is known."""
+    """ISO 8601 with the offset: ``Z`` for a stored (naive UTC) date.
+
+    >>> iso(datetime(2011, 10, 17))
+    '2011-10-17T00:00:00Z'
+    >>> from datetime import timedelta, timezone
+    >>> iso(datetime(2019, 11, 19, 13, tzinfo=timezone(timedelta(hours=-5))))
+    '2019-11-19T13:00:00-05:00'
+    """
     if date is None:
         return None
-    return date.date().isoformat() if date.time() == datetime.min.time() else date.isoformat()
+    if date.tzinfo is None:
+        return date.isoformat() + "Z"
+    text = date.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:
@@ -27,6 +42,34 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
     data["date"] = iso(hit.date)
     data["crawled"] = iso(hit.crawled)
     data["score"] = round(hit.score, 4)
+    return data
+
+
+def pages(total: int, per_page: int) -> int:
+    """How many pages of ``per_page`` hits ``total`` matches fill."""
+    return -(-total // per_page)
+
+
+def results_json(results: SearchResults, per_page: int) -> dict[str, Any]:
+    """One page of results, as ``searcher query --json`` prints it: the query,
+    ``total`` matches, ``page`` of ``pages``, the ``hits``, and ``facets`` when
+    they were asked for."""
+    data: dict[str, Any] = {
+        "query": results.query,
+        "total": results.total,
+        "page": results.page,
+        "pages": pages(results.total, per_page),
+        "per_page": per_page,
+        "hits": [hit_json(hit) for hit in results.hits],
+    }
+    if results.suggestion:
+        data["suggestion"] = results.suggestion
+    if results.notes:
+        data["notes"] = list(results.notes)
+    if results.facets is not None:
+        data.update(facets_json(results.facets))
+    if results.histogram is not None:
+        data.update(histogram_json(results.histogram))
     return data
 
 

@@ -226,3 +226,36 @@ def test_orphans_are_logged_only_when_there_are_some(
     assert [r.getMessage() for r in caplog.records if "orphan" in r.getMessage()] == [
         "removed 1 orphan files of killed writers"
     ]
+
+
+def test_articles_iterates_every_stored_article(built_index: searcher.Index) -> None:
+    articles = list(built_index.articles())
+    assert len(articles) == len(built_index) > 10
+    assert len({a.id for a in articles}) == len(built_index)
+    assert built_index.get(SEED_ID) in articles
+
+
+def test_count_is_the_total_of_a_search(built_index: searcher.Index) -> None:
+    assert built_index.count("cocoa") == built_index.search("cocoa").total == 3
+    assert built_index.count("cocoa", filters={"source": "Reuters"}) == 2
+    assert built_index.count("zzyzzx") == 0
+
+
+def test_delete_removes_one_article_for_good(built_index: searcher.Index, corpus_dir: Path) -> None:
+    before = len(built_index)
+    built_index.delete(SEED_ID)
+    assert len(built_index) == before - 1
+    with pytest.raises(searcher.ArticleNotFoundError):
+        built_index.get(SEED_ID)
+    with pytest.raises(searcher.ArticleNotFoundError):
+        built_index.delete(SEED_ID)
+    assert built_index.verify(corpus_dir).ok
+    report = built_index.update(corpus_dir)
+    assert report.added == 0 and len(built_index) == before - 1
+
+
+def test_every_error_is_a_searcher_error(built_index: searcher.Index) -> None:
+    with pytest.raises(searcher.SearcherError, match="sort must be"):
+        built_index.search("cocoa", sort="date")
+    with pytest.raises(ValueError, match="sort must be"):
+        built_index.search("cocoa", sort="date")

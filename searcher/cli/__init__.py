@@ -3,17 +3,25 @@
 Each command parses options, calls one library function, renders the result,
 and maps :class:`~searcher.errors.SearcherError` to a one-line error. This
 package is the only place that imports click: the group and shared options
-are here, the commands in :mod:`.indexing_commands` and :mod:`.reading_commands`,
-and the terminal and JSON rendering in :mod:`.render`.
+are here, the commands in :mod:`.indexing_commands`, :mod:`.reading_commands`
+and :mod:`.export_command`, the terminal rendering in :mod:`.render`, and the
+formats for programs (JSON, CSV, TREC...) in :mod:`.formats`.
+
+Exit codes, as grep's and ripgrep's: 0 when something was found (or done), 1
+when nothing was (no hits; ``verify`` or ``stats`` found damage; ``index``
+skipped a file), 2 for an error (a bad option or query, no index...), 130 when
+interrupted by Ctrl-C.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -23,11 +31,16 @@ from searcher.text.safety import SafeFormatter, safe_text
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
+#: Exit codes: something found, nothing found, an error, interrupted (128 + SIGINT).
+FOUND, NOT_FOUND, ERROR, INTERRUPTED = 0, 1, 2, 130
 
-class QueryProblem(click.ClickException):
-    """A query we cannot run: one line, exit code 2 like other usage errors."""
+F = TypeVar("F", bound=Callable[..., Any])
 
-    exit_code = 2
+
+class SearcherProblem(click.ClickException):
+    """A library error, shown as one line: exit code 2, as for a usage error."""
+
+    exit_code = ERROR
 
 
 @contextmanager
@@ -35,10 +48,8 @@ def _errors() -> Iterator[None]:
     """Turn library errors into one-line click errors (no traceback)."""
     try:
         yield
-    except searcher.QueryError as exc:
-        raise QueryProblem(safe_text(str(exc))) from exc
     except searcher.SearcherError as exc:
-        raise click.ClickException(safe_text(str(exc))) from exc
+        raise SearcherProblem(safe_text(str(exc))) from exc
 
 
 class Settings:
@@ -56,7 +67,61 @@ class Settings:
 pass_settings = click.make_pass_decorator(Settings)
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+def _subcommand_index(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """``--index`` given after the subcommand wins over the group's."""
+    if value is not None:
+        ctx.ensure_object(Settings).index_dir = value
+
+
+def index_option(command: F) -> F:
+    """The ``--index`` option, accepted after any subcommand too."""
+    return click.option(
+        "--index",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        expose_value=False,
+        is_eager=True,
+        callback=_subcommand_index,
+        help=f"Folder of the index  [default: ${INDEX_ENVVAR}, else index]",
+    )(command)
+
+
+class SearcherGroup(click.Group):
+    """The group: Ctrl-C ends a command with exit code 130 and says what a re-run does."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo(
+                "\nInterrupted. What was committed is kept: run the same command again "
+                "to resume (an indexing run picks up where it stopped).",
+                err=True,
+            )
+            raise click.exceptions.Exit(INTERRUPTED) from None
+
+
+def use_color(choice: str) -> bool:
+    """Whether to colour stdout: ``always``, ``never``, or ``auto`` (a terminal,
+    and no ``NO_COLOR`` in the environment, as https://no-color.org asks)."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def color_option(command: F) -> F:
+    return click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Colour the output: auto means on a terminal, unless NO_COLOR is set.",
+    )(command)
+
+
+@click.group(cls=SearcherGroup, context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--index",
     "index_dir",
@@ -65,7 +130,7 @@ pass_settings = click.make_pass_decorator(Settings)
     show_default=True,
     envvar=INDEX_ENVVAR,
     show_envvar=True,
-    help="Folder of the index.",
+    help="Folder of the index (also accepted after the subcommand).",
 )
 @click.option(
     "--cluster",
@@ -82,10 +147,13 @@ pass_settings = click.make_pass_decorator(Settings)
 def cli(ctx: click.Context, index_dir: Path, cluster: str | None, verbose: int) -> None:
     """Full-text search over news articles.
 
+    Exit codes: 0 found, 1 nothing found (or damage found, or a file
+    skipped), 2 error, 130 interrupted.
+
     \b
     Example:
         searcher index corpus/
-        searcher query "legal immunity"
+        searcher query legal immunity
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     handler = logging.StreamHandler(sys.stderr)
@@ -97,9 +165,17 @@ def cli(ctx: click.Context, index_dir: Path, cluster: str | None, verbose: int) 
 # Registers the commands on the group above.
 from searcher.cli import (  # noqa: E402
     evaluation_commands,
+    export_command,
     indexing_commands,
     reading_commands,
     serve_command,
 )
 
-__all__ = ["cli", "evaluation_commands", "indexing_commands", "reading_commands", "serve_command"]
+__all__ = [
+    "cli",
+    "evaluation_commands",
+    "export_command",
+    "indexing_commands",
+    "reading_commands",
+    "serve_command",
+]

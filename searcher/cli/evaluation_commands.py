@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 import searcher
-from searcher.cli import Settings, _errors, cli, pass_settings
+from searcher.cli import Settings, _errors, cli, index_option, pass_settings
 from searcher.runfile import read_qrels, read_queries
 from searcher.text.safety import safe_text
 
@@ -37,6 +37,7 @@ _FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
 )
 @click.option("--tag", default="searcher", show_default=True, help="Run tag of the run lines.")
 @click.option("--per-query", is_flag=True, help="Also print each query's figures.")
+@index_option
 @pass_settings
 def eval_command(
     settings: Settings,

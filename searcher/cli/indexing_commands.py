@@ -12,7 +12,15 @@ from typing import Any
 import click
 
 import searcher
-from searcher.cli import Settings, _errors, cli, pass_settings
+from searcher.cli import (
+    NOT_FOUND,
+    SearcherProblem,
+    Settings,
+    _errors,
+    cli,
+    index_option,
+    pass_settings,
+)
 from searcher.cli.render import passed_over_line, shown_date
 from searcher.jsonshape import stats_json
 from searcher.text.safety import safe_text
@@ -127,6 +135,7 @@ def _opened_for_indexing(
     help="Make a sharded index of this many shards (articles spread by a hash of "
     "their id); an existing index keeps its own.",
 )
+@index_option
 @pass_settings
 def index_command(
     settings: Settings,
@@ -142,7 +151,8 @@ def index_command(
 
     Files unchanged since the last run are skipped, changed ones re-read, and
     articles of files gone from CORPUS removed. Exact duplicates (same title,
-    body and date) are indexed once. Exits 1 when a file was skipped.
+    body and date) are indexed once. Exits 1 when a file was skipped, 130 on
+    Ctrl-C: what was committed is kept, and the same command resumes.
 
     \b
     Example:
@@ -183,26 +193,33 @@ def index_command(
         err=True,
     )
     if report.skipped:
-        sys.exit(1)
+        sys.exit(NOT_FOUND)
 
 
 @cli.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@index_option
 @pass_settings
 def stats_command(settings: Settings, as_json: bool) -> None:
     """Show what the index holds: articles, date range, top sources, sections and
     keywords, size on disk.
+
+    Every segment file is checked, as `verify` checks it: on a damaged index
+    this says so and exits 1.
 
     \b
     Example:
         searcher stats
         searcher stats --json
     """
-    with (
-        _errors(),
-        settings.open_index() as ix,
-    ):
-        stats = ix.stats()
+    try:
+        with _errors(), settings.open_index() as ix:
+            stats = ix.stats()
+    except SearcherProblem as problem:
+        if not isinstance(problem.__cause__, searcher.IndexCorruptError):
+            raise
+        click.echo(f"damaged: {problem.message}", err=True)
+        sys.exit(NOT_FOUND)
     if as_json:
         click.echo(json.dumps(stats_json(stats)))
         return
@@ -234,6 +251,7 @@ def stats_command(settings: Settings, as_json: bool) -> None:
 
 @cli.command("verify")
 @click.argument("corpus", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@index_option
 @pass_settings
 def verify_command(settings: Settings, corpus: tuple[Path, ...]) -> None:
     """Check that the index reads, agrees with its manifest and (given) with CORPUS.
@@ -260,5 +278,5 @@ def verify_command(settings: Settings, corpus: tuple[Path, ...]) -> None:
         click.echo(f"problem: {safe_text(problem)}", err=True)
     if not report.ok:
         click.echo(f"fix: {report.advice}", err=True)
-        sys.exit(1)
+        sys.exit(NOT_FOUND)
     click.echo("The index is sound.")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 import searcher
-from searcher.cli import Settings, _errors, cli, pass_settings
-from searcher.cli.render import passed_over_line, print_article, print_results
+from searcher.cli import Settings, _errors, cli, index_option, pass_settings
+from searcher.cli.formats import Output, limit_option, output_options
+from searcher.cli.render import passed_over_line, print_article
 from searcher.jsonshape import article_json, iso
 from searcher.text.safety import safe_text
 
@@ -24,9 +27,17 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
     return value
 
 
+def _given_id(path: Path) -> str:
+    """The id of a file's articles: its path below the working folder, else as given."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 @cli.command("query")
-@click.argument("text", required=False, default="")
-@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.argument("words", nargs=-1)
+@limit_option("Hits a page.")
 @click.option("-p", "--page", type=click.IntRange(min=1), default=1, help="Page of hits.")
 @click.option("--since", callback=_date_option, help="From this date: 2011-10-17, 2011-10, 2011.")
 @click.option("--until", callback=_date_option, help="Through this date (the whole day/month).")
@@ -35,6 +46,7 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
     type=click.Choice(["relevance", "newest", "oldest"]),
     default="relevance",
     show_default=True,
+    help="Order of the hits: best match first, or by date.",
 )
 @click.option("--byline", help="Only articles whose byline has these words.")
 @click.option("--source", help="Only articles from this source, e.g. AFP.")
@@ -62,11 +74,12 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
     "--plain", is_flag=True, help="Read TEXT as words only: no fields, operators or wildcards."
 )
 @click.option("--explain", is_flag=True, help="Print the parsed query on stderr.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@output_options
 @pass_settings
 def query_command(
     settings: Settings,
-    text: str,
+    /,
+    words: tuple[str, ...],
     limit: int,
     page: int,
     since: str | None,
@@ -81,16 +94,18 @@ def query_command(
     all_words: bool,
     plain: bool,
     explain: bool,
-    as_json: bool,
+    **output: Any,
 ) -> None:
-    """Search the index for TEXT and print ranked hits with snippets.
+    """Search the index for WORDS and print ranked hits with snippets.
 
-    Words need not all match; hits with more of them rank higher. Whoosh
-    syntax works: "a phrase", AND/OR/NOT, word~ (fuzzy), field:value (title,
-    byline, source, section). Clauses on byline, source, section and date
-    restrict the hits: date:2011-10, date:2011-10-17, date:>2011-10-01,
-    date:[2011-10-01 TO 2011-10-31]. --since/--until take 2011-10-17,
-    2011-10, 2011, "17 October 2011", yesterday, "last week", "3 days ago".
+    WORDS need no quotes: `searcher query legal immunity` is
+    `searcher query "legal immunity"`. Words need not all match; hits with
+    more of them rank higher. Whoosh syntax works: "a phrase", AND/OR/NOT,
+    word~ (fuzzy), field:value (title, byline, source, section). Clauses on
+    byline, source, section and date restrict the hits: date:2011-10,
+    date:2011-10-17, date:>2011-10-01, date:[2011-10-01 TO 2011-10-31].
+    --since/--until take 2011-10-17, 2011-10, 2011, "17 October 2011",
+    yesterday, "last week", "3 days ago".
 
     Syntax counts only where it is well formed: prose stays words
     ("systems?" ends a question, "nutrition: what" is two words), and notes
@@ -101,20 +116,23 @@ def query_command(
 
     Copies of the same story (near-identical bodies) show once, with
     "+N similar" (copies among the next 20 matches); --no-collapse lists each.
-    With --json, each hit is one JSON line (similar_ids names the collapsed
-    copies); --facets adds a line {"facets": {"source": [{"value": "AFP",
-    "count": 3}, ...], ...}} and --histogram a line {"histogram": {"interval":
-    "month", "buckets": [{"label": "2011-10", "start": ..., "end": ...,
-    "count": 4}, ...], "undated": 0}}. "Did you mean" goes to stderr.
+    Each hit shows the article's id, which `show` and `similar` take.
+    --facets and --histogram add "facets" and "histogram" to --json, and a
+    line each to jsonl. "Did you mean" and notes go to stderr. Exits 0 with
+    hits, 1 with none, 2 on an error.
 
     \b
     Example:
-        searcher query "legal immunity"
+        searcher query legal immunity
         searcher query 'byline:luce "sticking point"' --json
         searcher query immunity --since 2011-10-01 --until 2011-10-31 --sort newest
         searcher query cocoa --source Reuters --facets
         searcher query cocoa --facets topics,places --histogram month
+        searcher query oil --format csv --fields id,date,title -n 5
+        searcher query cocoa --ids | head -1 | xargs searcher show
     """
+    out = Output(**output)
+    text = " ".join(words)
     filters = {
         name: value
         for name, value in (("byline", byline), ("source", source), ("section", section))
@@ -126,35 +144,40 @@ def query_command(
     ):
         results = ix.search(
             text,
-            limit=limit,
-            page=page,
+            limit=1 if out.count else limit,
+            page=1 if out.count else page,
             since=since,
             until=until,
             sort=sort,
             filters=filters,
-            facets=facets or False,
-            histogram=histogram,
+            facets=False if out.count else (facets or False),
+            histogram=None if out.count else histogram,
             collapse=not show_all,
             syntax=not plain,
             match="all" if all_words else "any",
         )
     if explain:
         click.echo(f"Parsed query: {safe_text(results.parsed)}", err=True)
-    print_results(
-        results, as_json=as_json, empty=f"No articles match {safe_text(text)!r}.", per_page=limit
-    )
+    code = out.print(results, empty=f"No articles match {safe_text(text)!r}.", per_page=limit)
+    sys.exit(code)
 
 
 @cli.command("show")
 @click.argument("article_id")
 @click.option("--json", "as_json", is_flag=True, help="The article as one JSON object.")
+@index_option
 @pass_settings
 def show_command(settings: Settings, article_id: str, as_json: bool) -> None:
-    """Print the whole article with id ARTICLE_ID (ids: `searcher query --json`).
+    """Print the whole article with id ARTICLE_ID, as hits show it.
+
+    The beginning of an id will do when no other id begins so. A long
+    article goes through $PAGER (default: less) on a terminal.
 
     \b
     Example:
         searcher show corpus/000_15647181341936f1.txt
+        searcher show corpus/000_156
+        searcher query cocoa --ids | head -1 | xargs searcher show
     """
     with (
         _errors(),
@@ -166,27 +189,25 @@ def show_command(settings: Settings, article_id: str, as_json: bool) -> None:
 
 @cli.command("similar")
 @click.argument("article_id")
-@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@limit_option("How many similar articles.")
+@output_options
 @pass_settings
-def similar_command(settings: Settings, article_id: str, limit: int, as_json: bool) -> None:
+def similar_command(settings: Settings, /, article_id: str, limit: int, **output: Any) -> None:
     """List the articles most similar to the one with id ARTICLE_ID (more like this).
+
+    The beginning of an id will do when no other id begins so. Exits 0 with
+    hits, 1 with none.
 
     \b
     Example:
         searcher similar corpus/000_15647181341936f1.txt -n 5
+        searcher similar corpus/000_156 --ids
     """
-    with (
-        _errors(),
-        settings.open_index() as ix,
-    ):
+    out = Output(**output)
+    with _errors(), settings.open_index() as ix:
         results = ix.similar(article_id, limit=limit)
-    print_results(
-        results,
-        as_json=as_json,
-        empty=f"No articles like {safe_text(article_id)!r}.",
-        per_page=limit,
-    )
+    empty = f"No articles like {safe_text(article_id)!r}."
+    sys.exit(out.print(results, empty=empty, per_page=limit))
 
 
 @cli.command("extract")
@@ -198,9 +219,14 @@ def similar_command(settings: Settings, article_id: str, limit: int, as_json: bo
     default=0,
     help="Print only the first N articles (a web archive or feed holds thousands); 0: all.",
 )
+@index_option
 def extract_command(file: Path, as_json: bool, limit: int) -> None:
-    """Print what would be indexed for FILE (title, byline, date, body), and
+    """Print what would be indexed for FILE (id, title, byline, date, body), and
     for a web archive the records passed over, by reason (on stderr).
+
+    Ids are FILE's path as given (below the working folder when it is), so
+    `searcher extract corpus/wire/1987-02-wire.sgm` shows the ids that
+    `searcher index corpus/` gives.
 
     \b
     Example:
@@ -208,7 +234,7 @@ def extract_command(file: Path, as_json: bool, limit: int) -> None:
         searcher extract corpus/crawls/2011-10-harbour.warc.gz --limit 2
     """
     with _errors():
-        read = searcher.read_file_counted(file)
+        read = searcher.read_file_counted(file, _given_id(file))
     articles = read.articles[:limit] if limit else read.articles
     for article in articles:
         if as_json:

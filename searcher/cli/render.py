@@ -1,26 +1,23 @@
-"""Rendering results for people (terminal) and programs (JSON lines)."""
+"""Rendering results for people: the terminal's text form (``--format text``).
+
+Programs' formats are in :mod:`.formats`. Hits show the article's id (the
+path below the folder given to ``searcher index``, with ``#key`` for one
+record of a file that holds many), which ``show`` and ``similar`` take.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from datetime import datetime
-from pathlib import Path
 
 import click
 
 import searcher
-from searcher.jsonshape import article_json, facets_json, histogram_json, hit_json
+from searcher.jsonshape import article_json
 from searcher.text.safety import safe_text
-
-
-def shown_path(path: str) -> str:
-    """Show a path relative to the working folder when it lies below it."""
-    try:
-        return str(Path(path).relative_to(Path.cwd()))
-    except ValueError:
-        return path
 
 
 def shown_date(date: datetime | None) -> str:
@@ -59,7 +56,7 @@ def render_hit(hit: searcher.SearchHit, color: bool) -> str:
     title = safe_text(hit.title) or "(no title)"
     head = f"{hit.rank}. " + (click.style(title, bold=True) if color else title)
     meta = [safe_text(x) for x in (hit.byline or hit.source, dated(hit.date, hit.crawled)) if x]
-    meta.append(safe_text(shown_path(hit.path)))
+    meta.append(safe_text(hit.id))
     lines = [head, "   " + " | ".join(meta)]
     lines += ["   " + render_segments(snippet, color) for snippet in hit.snippets]
     return "\n".join(lines)
@@ -104,23 +101,18 @@ def render_histogram(histogram: searcher.Histogram) -> str:
     return "\n".join(lines)
 
 
-def print_results(
-    results: searcher.SearchResults, *, as_json: bool, empty: str, per_page: int
-) -> None:
-    """Print hits (and facets) to stdout, the summary and suggestion to stderr."""
+def print_notes(results: searcher.SearchResults) -> None:
+    """What was not searched for, and a better spelling, on stderr."""
     for note in results.notes:
         click.echo(f"note: {safe_text(note)}", err=True)
     if results.suggestion:
         click.echo(f"Did you mean: {safe_text(results.suggestion)}?", err=True)
-    if as_json:
-        for hit in results:
-            click.echo(json.dumps(hit_json(hit)))
-        if results.facets is not None:
-            click.echo(json.dumps(facets_json(results.facets)))
-        if results.histogram is not None:
-            click.echo(json.dumps(histogram_json(results.histogram)))
-        return
-    color = sys.stdout.isatty()
+
+
+def print_results(
+    results: searcher.SearchResults, *, color: bool, empty: str, per_page: int
+) -> None:
+    """Print hits (and facets) to stdout, the summary to stderr."""
     if not results.hits:
         past = f"Page {results.page} is past the last of {results.total} matching articles."
         click.echo(past if results.total else empty, err=True)
@@ -128,7 +120,7 @@ def print_results(
         text = render_hit(hit, color)
         if hit.similar_count:
             text += f"\n   +{hit.similar_count} similar (--no-collapse lists them)"
-        click.echo(text + "\n")
+        click.echo(text + "\n", color=color)
     if results.facets is not None:
         click.echo(render_facets(results.facets))
     if results.histogram is not None:
@@ -139,15 +131,25 @@ def print_results(
         click.echo(f"{shown} of {results.total} matching articles.", err=True)
 
 
-def print_article(article: searcher.Article, as_json: bool) -> None:
+def article_text(article: searcher.Article) -> str:
     """A reading view: headline, one line of facts, then the whole body."""
-    if as_json:
-        click.echo(json.dumps(article_json(article)))
-        return
     facts = [article.byline or article.source, dated(article.date, article.crawled), article.id]
     lines = [safe_text(article.title) or "(no title)", " | ".join(safe_text(f) for f in facts if f)]
     if article.url:
         lines.append(safe_text(article.url))
     if article.keywords:
         lines.append("Keywords: " + safe_text(", ".join(article.keywords)))
-    click.echo("\n".join(lines) + "\n\n" + safe_text(article.body, keep_newlines=True))
+    return "\n".join(lines) + "\n\n" + safe_text(article.body, keep_newlines=True)
+
+
+def print_article(article: searcher.Article, as_json: bool) -> None:
+    """The article as JSON, or as text: through ``$PAGER`` when it is longer
+    than the terminal (as ``git log`` does), else printed."""
+    if as_json:
+        click.echo(json.dumps(article_json(article)))
+        return
+    text = article_text(article)
+    if sys.stdout.isatty() and text.count("\n") + 1 > shutil.get_terminal_size().lines:
+        click.echo_via_pager(text)
+    else:
+        click.echo(text)

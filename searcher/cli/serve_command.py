@@ -5,18 +5,25 @@ from __future__ import annotations
 import click
 
 import searcher
-from searcher.cli import Settings, _errors, cli, pass_settings
+from searcher.cli import Settings, _errors, cli, index_option, pass_settings
 
 
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
     help="Worker processes (default: one per core; each answers one query at a time).",
 )
+@index_option
 @pass_settings
 def serve_command(settings: Settings, host: str, port: int, workers: int | None) -> None:
     """Serve the index as a search site and a JSON API, until Ctrl-C.

@@ -60,3 +60,29 @@ def _add_batch(index_dir: Path, batch: list[Article]) -> int:
         txn.set_generation(toc.generation + 1)
         txn.add_stems(maker.take_stems())
     return len(written)
+
+
+def delete_articles(ix: FileIndex, index_dir: Path, article_ids: list[str]) -> int:
+    """Delete the articles with ``article_ids`` from the index and the manifest,
+    in one commit; return how many were deleted.
+
+    Their files stay recorded as read, so the next run does not bring them
+    back; it does when a file changes, or with ``--rebuild``.
+    """
+    with store.write_lock(ix, index_dir):
+        toc = store.read_toc(index_dir)
+        with Manifest(index_dir).transaction() as txn:
+            owners = txn.owners(article_ids)
+            count = store.delete_by_path(
+                index_dir, toc.schema, toc.segments, article_ids, fieldname="id"
+            )
+            if not count:
+                return 0
+            txn.con.executemany("delete from articles where id = ?", [(i,) for i in article_ids])
+            txn.con.executemany(
+                "update files set articles = articles - 1 where path = ?",
+                [(path,) for path in owners.values()],
+            )
+            store.commit(index_dir, toc.schema, toc.segments, toc.generation + 1)
+            txn.set_generation(toc.generation + 1)
+    return count

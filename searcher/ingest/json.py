@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from searcher.errors import IngestError
+from searcher.errors import ArgumentError, IngestError
 from searcher.ingest._common import (
     DEFAULT_OPTIONS,
     ReadOptions,
@@ -329,7 +329,7 @@ def read(path: Path, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS) -> Ite
     """
     unknown = set(options.field_map) - MAPPABLE_FIELDS
     if unknown:
-        raise ValueError(f"cannot map {sorted(unknown)}; fields are {sorted(MAPPABLE_FIELDS)}")
+        raise ArgumentError(f"cannot map {sorted(unknown)}; fields are {sorted(MAPPABLE_FIELDS)}")
     text = _decode(read_bytes(path, max_bytes=options.max_bytes), path)
     name = str(path)
     if not text.strip():

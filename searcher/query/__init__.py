@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from searcher.query.dates import DateLike, date_range
 from searcher.query.execute import open_searcher
+from searcher.query.ids import resolve_id
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.present import signatures
 from searcher.query.search import search, shard_statistics
@@ -39,6 +40,7 @@ __all__ = [
     "date_range",
     "make_parser",
     "open_searcher",
+    "resolve_id",
     "search",
     "shard_statistics",
     "signatures",

@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from whoosh import query as wq
 
 from searcher.config import require
-from searcher.errors import DateError
+from searcher.errors import ArgumentTypeError, DateError
 from searcher.text.dates import MONTHS
 
 #: What ``since``/``until`` accept: a datetime (an instant), a date (that day)
@@ -188,7 +188,7 @@ def _period(value: DateLike, now: datetime | None, name: str) -> tuple[datetime,
         return _day(datetime(value.year, value.month, value.day))
     if isinstance(value, str):
         return date_range(value, now=now)
-    raise TypeError(f"{name} must be a datetime, date or str, not {type(value).__name__}")
+    raise ArgumentTypeError(f"{name} must be a datetime, date or str, not {type(value).__name__}")
 
 
 def date_filter(

@@ -25,7 +25,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from searcher.config import require
-from searcher.errors import QueryError
+from searcher.errors import ArgumentError, QueryError
 from searcher.query import ranking
 from searcher.query.checks import check_query, fit_clauses
 from searcher.query.fuzzy import NearWords, expand_fuzzy
@@ -225,7 +225,7 @@ def sort_facet(sort: str) -> sorting.FacetType | None:
     """
     if require(sort, "sort", str, "a str") not in SORTS:
         names = ", ".join(repr(s) for s in SORTS[:-1]) + f" or {SORTS[-1]!r}"
-        raise ValueError(f"sort must be {names}, not {sort!r}")
+        raise ArgumentError(f"sort must be {names}, not {sort!r}")
     if sort == "relevance":
         return None
     # Undated articles go last in both orders. (Whoosh's Every("date") would

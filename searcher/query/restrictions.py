@@ -23,7 +23,7 @@ from whoosh.fields import Schema
 from whoosh.reading import IndexReader
 
 from searcher.config import require
-from searcher.errors import QueryError
+from searcher.errors import ArgumentError, QueryError
 from searcher.query.syntax import FIELD_ALIASES_REVERSE, DateClause
 
 LOGGER = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def filter_queries(schema: Schema, filters: Mapping[str, str]) -> list[Restricti
         require(value, f"filters[{name!r}]", str, "a str")
         field = FIELD_ALIASES_REVERSE.get(name, name)
         if field not in FILTER_FIELDS:
-            raise ValueError(f"cannot filter on {name!r}; use one of {sorted(FILTER_NAMES)}")
+            raise ArgumentError(f"cannot filter on {name!r}; use one of {sorted(FILTER_NAMES)}")
         if field == "keywords":
             terms = [value.strip().lower()] if value.strip() else []
         else:

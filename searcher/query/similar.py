@@ -24,10 +24,11 @@ from whoosh import query as wq
 from whoosh.index import FileIndex
 from whoosh.searching import Results, Searcher
 
-from searcher.errors import ArticleNotFoundError
+from searcher.errors import ArgumentError
 from searcher.models import SearchResults
 from searcher.query import bulkscore
 from searcher.query.execute import open_searcher
+from searcher.query.ids import resolve_id
 from searcher.query.present import to_hit
 from searcher.query.snippets import snippet_cutter
 
@@ -44,15 +45,15 @@ def similar(
 
     :param searcher: an open searcher of ``ix`` (made with
         :func:`searcher.query.execute.open_searcher`) to reuse; it is left open.
-    :raises ArticleNotFoundError: no article has that id.
+    :raises ArticleNotFoundError: no article's id is, or uniquely begins with,
+        ``article_id`` (:class:`AmbiguousIdError` when several begin with it).
     """
     if limit < 1:
-        raise ValueError(f"limit must be at least 1, not {limit}")
+        raise ArgumentError(f"limit must be at least 1, not {limit}")
     opened = contextlib.nullcontext(searcher) if searcher is not None else open_searcher(ix)
     with opened as searcher:
-        docnum = searcher.document_number(id=article_id)
-        if docnum is None:
-            raise ArticleNotFoundError(article_id)
+        docnum = resolve_id(searcher, article_id)
+        article_id = searcher.stored_fields(docnum)["id"]
         terms = searcher.key_terms([docnum], "body", numterms=KEY_TERMS)
         query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in terms])
         if not terms:

@@ -51,14 +51,14 @@ def test_second_index_run_reports_nothing_added(runner: CliRunner, corpus_dir: P
 
 def test_query_json(runner: CliRunner, corpus_dir: Path) -> None:
     _index(runner, corpus_dir)
-    result = runner.invoke(cli, ["query", "legal immunity", "--json", "-n", "2"])
+    result = runner.invoke(cli, ["query", "legal immunity", "--format", "jsonl", "-n", "2"])
     lines = result.stdout.splitlines()
     assert len(lines) == 2
     hit = json.loads(lines[0])
     assert hit["id"] == SEED_ID
     assert hit["byline"] == "Dan De Luce, AFP"
     assert hit["source"] == "AFP"
-    assert hit["date"] == "2011-10-17"
+    assert hit["date"] == "2011-10-17T00:00:00Z"
     assert hit["title"] == "US-Iraq talks hit snag over immunity for troops"
     assert {"rank", "score", "path", "snippets"} <= set(hit)
     assert {"text": "legal", "matched": True} in hit["snippets"][0]
@@ -74,9 +74,9 @@ def test_index_option_and_envvar(runner: CliRunner, corpus_dir: Path, tmp_path: 
     assert result.stdout.startswith("1. US-Iraq talks")
 
 
-def test_query_without_index_is_one_line_exit_1(runner: CliRunner) -> None:
+def test_query_without_index_is_one_line_exit_2(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["query", "troops"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert "run `searcher index CORPUS` first" in result.stderr
 
@@ -128,14 +128,14 @@ def test_extract_shows_what_would_be_indexed(runner: CliRunner) -> None:
     assert "title:    US-Iraq talks hit snag over immunity for troops" in result.stdout
     assert "source:   AFP" in result.stdout
     result = runner.invoke(cli, ["extract", "--json", str(CORPUS / "000_15647181341936f1.txt")])
-    assert json.loads(result.stdout)["date"] == "2011-10-17"
+    assert json.loads(result.stdout)["date"] == "2011-10-17T00:00:00Z"
 
 
 def test_extract_unreadable_file_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
     result = runner.invoke(cli, ["extract", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == f"Error: {path}: the file holds no text\n"
 
 
@@ -147,8 +147,8 @@ def test_index_map_reads_json_fields_from_other_keys(runner: CliRunner, tmp_path
     )
     result = runner.invoke(cli, ["index", str(corpus), "--map", "body=story_text"])
     assert result.exit_code == 0, result.output
-    hits = runner.invoke(cli, ["query", "zebrafish", "--json"]).stdout.splitlines()
-    assert json.loads(hits[0])["title"] == "Odd export"
+    hits = json.loads(runner.invoke(cli, ["query", "zebrafish", "--json"]).stdout)["hits"]
+    assert hits[0]["title"] == "Odd export"
 
 
 def test_index_map_rejects_unknown_fields(runner: CliRunner, tmp_path: Path) -> None:
@@ -175,7 +175,7 @@ def test_index_into_a_folder_of_other_files_needs_force(
     folder.mkdir()
     (folder / "notes.md").write_text("mine")
     result = runner.invoke(cli, ["--index", str(folder), "index", str(corpus_dir)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert str(folder) in result.stderr
     assert "empty" in result.stderr and "--force" in result.stderr
@@ -194,7 +194,7 @@ def test_index_without_its_version_file_asks_for_a_rebuild(
     (index_env / "searcher.json").unlink()
     for command in (["index", str(corpus_dir)], ["query", "troops"]):
         result = runner.invoke(cli, command)
-        assert result.exit_code == 1
+        assert result.exit_code == 2
         assert result.stderr.count("\n") == 1
         assert "searcher.json" in result.stderr and "--rebuild" in result.stderr
     rebuilt = runner.invoke(cli, ["index", "--rebuild", str(corpus_dir)])

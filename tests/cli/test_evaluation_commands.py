@@ -49,7 +49,7 @@ def test_bad_judgments_are_one_line(tmp_path: Path, runner: CliRunner) -> None:
     queries, qrels = _files(tmp_path, runner)
     qrels.write_text("1 7 1\n")
     result = runner.invoke(cli, ["eval", "--queries", str(queries), "--qrels", str(qrels)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
         f"Error: {qrels}: line 1 cannot be read: a qrels line is "
         "`query_id iteration doc_id relevance`"

@@ -193,7 +193,7 @@ def _assert_stopped_cleanly(
     result: subprocess.CompletedProcess[str], index_dir: Path, why: str, articles: int
 ) -> None:
     """One error line, the lock free, the index at its previous generation."""
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, lines
@@ -368,7 +368,7 @@ def test_rebuild_repairs_a_damaged_index(tmp_path: Path) -> None:
         toc.write_bytes(b"\x00garbage")
     index = ["--index", str(tmp_path / "ix")]
     refused = CliRunner().invoke(cli, [*index, "index", str(corpus)])
-    assert refused.exit_code == 1
+    assert refused.exit_code == 2
     assert "--rebuild" in refused.stderr
     rebuilt = CliRunner().invoke(cli, [*index, "index", "--rebuild", str(corpus)])
     assert rebuilt.exit_code == 0, rebuilt.stderr

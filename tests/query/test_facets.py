@@ -126,7 +126,7 @@ def test_cli_facets_text_and_json(runner: CliRunner, known: searcher.Index) -> N
         "Months:\n       3  2011-10\n       2  2011-11\n       1  2011-12\n       1  (undated)"
         in (result.stdout)
     )
-    result = runner.invoke(cli, ["query", "harbour", "--facets", "--json", "-n", "2"])
+    result = runner.invoke(cli, ["query", "harbour", "--facets", "--format", "jsonl", "-n", "2"])
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 3
     assert lines[-1] == {
@@ -147,13 +147,13 @@ def test_cli_facets_text_and_json(runner: CliRunner, known: searcher.Index) -> N
 
 
 def test_cli_filters_sort_page_explain(runner: CliRunner, known: searcher.Index) -> None:
-    args = ["query", "harbour", "--json", "--sort", "newest", "-n", "2", "--page", "2"]
+    args = ["query", "harbour", "--format", "jsonl", "--sort", "newest", "-n", "2", "--page", "2"]
     result = runner.invoke(cli, [*args, "--source", "Reuters", "--explain"])
     assert result.exit_code == 0
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a3"]
     assert "Parsed query: (title:harbour OR body:harbour) FILTER source:reuters" in result.stderr
     result = runner.invoke(cli, ["query", "harbour", "--section", "business", "--byline", "lee"])
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert "No articles match 'harbour'." in result.stderr
     result = runner.invoke(cli, ["query", "harbour", "--page", "2", "-n", "3"])
     assert "4-6 of 7 matching articles." in result.stderr
@@ -169,7 +169,7 @@ def test_filter_matching_nothing_counts_nothing(known: searcher.Index) -> None:
 
 def test_cli_page_past_the_end(runner: CliRunner, known: searcher.Index) -> None:
     result = runner.invoke(cli, ["query", "harbour", "--page", "9"])
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert result.stdout == ""
     assert "Page 9 is past the last of 7 matching articles." in result.stderr
 
@@ -242,12 +242,14 @@ def test_cli_facets_and_sorts_on_dated_and_undated_files(
     for run in runs:
         result = runner.invoke(cli, ["index", "--jobs", "1", str(tmp_path / run)])
         assert result.exit_code == 0, result.output
-    result = runner.invoke(cli, ["query", "zebra", "--facets", "--json"], catch_exceptions=False)
+    result = runner.invoke(
+        cli, ["query", "zebra", "--facets", "--format", "jsonl"], catch_exceptions=False
+    )
     assert result.exit_code == 0
     facets = json.loads(result.stdout.splitlines()[-1])["facets"]
     assert facets["month"] == [{"value": "2011-10", "count": 1}, {"value": None, "count": 1}]
     for sort in ("newest", "oldest"):
-        result = runner.invoke(cli, ["query", "zebra", "--sort", sort, "--json"])
+        result = runner.invoke(cli, ["query", "zebra", "--sort", sort, "--format", "jsonl"])
         assert result.exit_code == 0, result.output
         ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
         assert [i.split("/")[-1] for i in ids] == ["a.json#1", "b.txt"], "undated last"

@@ -152,13 +152,13 @@ def test_cli_shows_similar_count_and_all(runner: CliRunner, planted: searcher.In
     assert result.exit_code == 0
     assert "+2 similar (--no-collapse lists them)" in result.stdout
     assert result.stdout.count("\n1. ") + result.stdout.startswith("1. ") == 1
-    result = runner.invoke(cli, ["query", "harmattan", "--no-collapse", "--json"])
+    result = runner.invoke(cli, ["query", "harmattan", "--no-collapse", "--format", "jsonl"])
     assert sorted(json.loads(line)["id"] for line in result.stdout.splitlines()) == [
         "wire-afp",
         "wire-paper1",
         "wire-paper2",
     ]
-    result = runner.invoke(cli, ["query", "harmattan", "--json"])
+    result = runner.invoke(cli, ["query", "harmattan", "--format", "jsonl"])
     [line] = result.stdout.splitlines()
     assert json.loads(line)["similar_count"] == 2
 

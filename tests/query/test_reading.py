@@ -37,14 +37,16 @@ def test_cli_show_prints_the_whole_article(runner: CliRunner, built_index: searc
     assert json.loads(result.stdout)["body"] == article.body
 
 
-def test_cli_show_unknown_id_exits_1(runner: CliRunner, built_index: searcher.Index) -> None:
+def test_cli_show_unknown_id_exits_2(runner: CliRunner, built_index: searcher.Index) -> None:
     result = runner.invoke(cli, ["show", "nope"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "No article with id 'nope'" in result.stderr
 
 
 def test_cli_similar(runner: CliRunner, built_index: searcher.Index) -> None:
-    result = runner.invoke(cli, ["similar", SEED_ID, "-n", "2", "--json"], catch_exceptions=False)
+    result = runner.invoke(
+        cli, ["similar", SEED_ID, "-n", "2", "--format", "jsonl"], catch_exceptions=False
+    )
     assert result.exit_code == 0
     hits = [json.loads(line) for line in result.stdout.splitlines()]
     assert hits[0]["id"] == "corpus/2011-10-21_iraq-withdrawal.txt"

@@ -38,7 +38,7 @@ def test_suggestion_respects_filters(built_index: searcher.Index) -> None:
 
 def test_cli_prints_did_you_mean(runner: CliRunner, built_index: searcher.Index) -> None:
     result = runner.invoke(cli, ["query", "legl imunity"], catch_exceptions=False)
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # no hits
     assert "Did you mean: legal immunity?" in result.stderr
     assert "No articles match 'legl imunity'." in result.stderr
 

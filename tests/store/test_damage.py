@@ -70,9 +70,11 @@ def _run(index_dir: Path, corpus: Path, command: str) -> Result:
 
 
 def _assert_one_line(result: Result, *names: str) -> None:
-    """A clean failure: exit 1, no traceback, one line naming a file and
-    ``--rebuild`` (from ``verify``, a line a problem, then the fix)."""
-    assert result.exit_code == 1, result.output
+    """A clean failure, no traceback, one line naming a file and ``--rebuild``
+    (from ``verify``, a line a problem, then the fix): exit 1 when ``stats`` or
+    ``verify`` report the damage they looked for, 2 when it stops another command."""
+    reported = result.stderr.startswith(("damaged: ", "problem: "))
+    assert result.exit_code == (1 if reported else 2), result.output
     assert isinstance(result.exception, SystemExit), result.exception
     lines = result.stderr.strip().splitlines()
     if lines[-1] == "fix: searcher index --rebuild CORPUS":
@@ -263,7 +265,7 @@ def test_rebuild_leaves_a_folder_in_the_manifests_place(damaged: tuple[Path, Pat
     refused = CliRunner().invoke(
         cli, ["--index", str(index_dir), "index", "--rebuild", str(corpus)]
     )
-    assert refused.exit_code == 1
+    assert refused.exit_code == 2
     assert refused.stderr.strip().splitlines() == [
         f"Error: The manifest {index_dir / MANIFEST_NAME} is a folder, not a file searcher "
         "wrote, and searcher deletes only its own files; move it away, then run "

@@ -133,7 +133,7 @@ def hostile_index(tmp_path: Path, index_env: Path) -> Path:
     return index_env
 
 
-@pytest.mark.parametrize("args", [[], ["--json"]], ids=["text", "json"])
+@pytest.mark.parametrize("args", [[], ["--format", "jsonl"]], ids=["text", "jsonl"])
 def test_piped_query_output_holds_no_control_from_the_article(
     runner: CliRunner, hostile_index: Path, args: list[str]
 ) -> None:
@@ -163,6 +163,6 @@ def test_error_messages_naming_a_hostile_file_are_safe(runner: CliRunner, tmp_pa
     path = tmp_path / "evil\x1b]0;pwned\x07.txt"
     path.write_bytes(b"")
     result = runner.invoke(cli, ["extract", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "holds no text" in result.stderr
     assert "\x1b" not in result.stderr
