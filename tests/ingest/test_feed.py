@@ -146,8 +146,10 @@ def test_an_entry_in_successive_feed_files_is_indexed_once(tmp_path: Path) -> No
     runner = CliRunner()
     result = runner.invoke(cli, ["index", str(folder)], catch_exceptions=False)
     assert "2 added" in result.stderr and "2 duplicates" in result.stderr
-    hits = runner.invoke(cli, ["query", "harbour bridge", "--json"], catch_exceptions=False)
+    hits = runner.invoke(
+        cli, ["query", "harbour bridge", "--format", "jsonl"], catch_exceptions=False
+    )
     [hit] = [json.loads(line) for line in hits.stdout.splitlines()]
     assert hit["id"] == "feed:harbour-2011-10-18-bridge"
     assert hit["url"] == "https://harbour.example/2011/10/18/bridge"
-    assert hit["date"] == "2011-10-18T09:30:00"
+    assert hit["date"] == "2011-10-18T09:30:00Z"

@@ -246,13 +246,15 @@ def test_a_folder_of_archives_is_indexed_reported_and_found(tmp_path: Path) -> N
     assert first.exit_code == 0, first.output
     assert "4 added" in first.stderr
     assert "records passed over: 2 warcinfo record, 1 HTTP 301, 1 HTTP 404" in first.stderr
-    hits = runner.invoke(cli, ["query", "harbour bridge", "--json"], catch_exceptions=False)
+    hits = runner.invoke(
+        cli, ["query", "harbour bridge", "--format", "jsonl"], catch_exceptions=False
+    )
     [hit] = [json.loads(line) for line in hits.stdout.splitlines()]
     assert hit["url"] == "https://news.example/bridge"
     assert hit["id"].startswith("crawls/crawl.warc.gz#")
-    assert (hit["date"], hit["crawled"]) == (None, "2019-11-20T12:00:00")
+    assert (hit["date"], hit["crawled"]) == (None, "2019-11-20T12:00:00Z")
     shown = runner.invoke(cli, ["show", hit["id"], "--json"], catch_exceptions=False)
-    assert json.loads(shown.stdout)["crawled"] == "2019-11-20T12:00:00"
+    assert json.loads(shown.stdout)["crawled"] == "2019-11-20T12:00:00Z"
     assert json.loads(shown.stdout)["date"] is None
     again = runner.invoke(cli, ["index", str(folder)], catch_exceptions=False)
     assert "0 added, 0 updated, 0 removed, 2 files unchanged" in again.stderr

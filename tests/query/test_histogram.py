@@ -109,7 +109,7 @@ def test_cli_histogram_text_and_json(runner: CliRunner, dated: searcher.Index) -
     assert "Timeline (articles a month):\n  2011-10       3  " + "█" * 40 in result.stdout
     assert "\n  2011-11       0\n" in result.stdout
     assert "\n  undated       1\n" in result.stdout
-    result = runner.invoke(cli, ["query", "harbour", "--histogram", "year", "--json"])
+    result = runner.invoke(cli, ["query", "harbour", "--histogram", "year", "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     last = json.loads(result.stdout.splitlines()[-1])
     assert last == {

@@ -66,5 +66,7 @@ def test_show_and_json_name_the_copy(tmp_path: Path, runner: CliRunner) -> None:
     assert runner.invoke(cli, ["index", str(corpus)]).exit_code == 0
     shown = runner.invoke(cli, ["show", "cisi/234.txt", "--json"], catch_exceptions=False)
     assert json.loads(shown.output)["id"] == "cisi/234.txt"
-    found = runner.invoke(cli, ["query", "library book", "--json"], catch_exceptions=False)
+    found = runner.invoke(
+        cli, ["query", "library book", "--format", "jsonl"], catch_exceptions=False
+    )
     assert json.loads(found.output.splitlines()[0])["duplicate_ids"] == ["cisi/234.txt"]
