@@ -16,6 +16,16 @@ STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
 OPTIONAL_DATE = {"type": ["string", "null"], "description": "ISO 8601, the day alone when no time"}
 COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+#: One facet's counts, as ``jsonshape.facets_json`` gives them (``null``: no value).
+FACET_COUNTS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["count", "value"],
+        "properties": {"value": {"type": ["string", "null"]}, "count": {"type": "integer"}},
+        "additionalProperties": False,
+    },
+}
 
 
 def _object(properties: dict[str, Any]) -> dict[str, Any]:
@@ -52,6 +62,7 @@ SCHEMAS: dict[str, Any] = {
             "snippets": _array(_array(_ref("Segment"))),
             "similar_count": INTEGER,
             "similar_ids": _array(STRING),
+            "duplicate_ids": _array(STRING),
         }
     ),
     "Timeline": _object(
@@ -71,7 +82,12 @@ SCHEMAS: dict[str, Any] = {
             "suggestion": {"type": ["string", "null"]},
             "notes": _array(STRING),
             "hits": _array(_ref("Hit")),
-            "facets": {"oneOf": [_object({"source": COUNTS, "month": COUNTS}), {"type": "null"}]},
+            "facets": {
+                "oneOf": [
+                    _object({"source": FACET_COUNTS, "month": FACET_COUNTS}),
+                    {"type": "null"},
+                ]
+            },
             "timeline": _ref("Timeline"),
         }
     ),
@@ -87,6 +103,7 @@ SCHEMAS: dict[str, Any] = {
             "crawled": OPTIONAL_DATE,
             "url": STRING,
             "keywords": _array(STRING),
+            "labels": _array(_array(STRING)),
         }
     ),
     "Similar": _object({"id": STRING, "total": INTEGER, "hits": _array(_ref("Hit"))}),
@@ -100,6 +117,8 @@ SCHEMAS: dict[str, Any] = {
             "last_date": OPTIONAL_DATE,
             "sources": COUNTS,
             "size_bytes": INTEGER,
+            "sections": COUNTS,
+            "keywords": COUNTS,
         }
     ),
     "Health": _object({"status": {"const": "ok"}, "version": STRING, "articles": INTEGER}),

@@ -45,7 +45,9 @@ def test_search_gives_the_cli_hit_shape_with_facets_and_timeline(site: Server) -
     assert body["hits"] == plain([hit_json(hit) for hit in expected.hits])
     assert body["hits"][0]["id"] == SEED_ID
     assert body["total"] == 3 and body["page"] == 1 and body["limit"] == 2
-    assert body["facets"]["source"] == dict(expected.facets.sources)
+    assert body["facets"]["source"] == [
+        {"value": value or None, "count": count} for value, count in expected.facets.sources
+    ]
     assert body["timeline"] == {
         "unit": "month",
         "buckets": [{"key": "2011-10", "count": 3}],
@@ -79,7 +81,6 @@ def test_a_misspelt_search_suggests(site: Server) -> None:
         ("q=x&until=2011-13", "until"),
         ("q=x&source=" + "a" * 201, "source"),
         ("q=x&all=maybe", "all"),
-        ("q=" + quote('"unclosed'), None),
     ],
 )
 def test_bad_parameters_get_400_naming_them(

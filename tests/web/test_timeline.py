@@ -11,7 +11,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def results(months: tuple[tuple[str, int], ...]) -> searcher.SearchResults:
-    facets = searcher.Facets(sources=(), months=months)
+    facets = searcher.Facets(counts=(("source", ()), ("month", months)))
     return searcher.SearchResults("q", "q", sum(c for _, c in months), (), facets=facets)
 
 
