@@ -95,7 +95,7 @@ def test_index_and_query_through_a_dask_scheduler(scheduler: str, tmp_path: Path
     with searcher.open_index(tmp_path / "plain", create=True) as plain:
         plain.update(CORPUS, jobs=1)
         assert stats["articles"] == len(plain)
-    found = _searcher(index, scheduler, "query", "--format", "jsonl", "--all", "cocoa")
+    found = _searcher(index, scheduler, "query", "--format", "jsonl", "--no-collapse", "cocoa")
     assert found.returncode == 0, found.stderr
     ids = [json.loads(line)["id"] for line in found.stdout.splitlines() if '"id"' in line]
     with searcher.open_index(index) as local:  # the same shards, on the local pool
