@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol
 
+from searcher.text import deadline
+
 
 class StemLookup(Protocol):
     """Where stems learnt while indexing are kept: one word's stem, or ``None``."""
@@ -45,11 +47,13 @@ def is_number(word: str) -> bool:
 
 def load_stemmer() -> None:
     """Import NLTK's Snowball stemmer now (about 0.15 s), rather than on the
-    first word no stem table knows."""
+    first word no stem table knows. A query's time budget never cuts the
+    import in half (which would leave nltk broken for the whole process)."""
     if not _STEMMER:
-        from nltk.stem.snowball import SnowballStemmer
+        with deadline.uninterrupted():
+            from nltk.stem.snowball import SnowballStemmer
 
-        _STEMMER.append(SnowballStemmer("english"))
+            _STEMMER.append(SnowballStemmer("english"))
 
 
 def learn_stem(word: str, cachesize: int) -> str:

@@ -22,6 +22,27 @@ class _OutOfTime(BaseException):
     Whoosh swallows it."""
 
 
+#: How deep the running code is in :func:`uninterrupted` blocks, and whether
+#: the alarm rang inside one (it is then raised when the outermost ends).
+_DEFERRED = {"depth": 0, "rang": False}
+
+
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Hold off a budget's alarm until the enclosed work ends, then stop as the
+    budget would have. For work that must not be cut in half, such as an
+    import: a module stopped mid-import stays half-loaded for the rest of the
+    process (nltk then fails every later query)."""
+    _DEFERRED["depth"] += 1
+    try:
+        yield
+    finally:
+        _DEFERRED["depth"] -= 1
+    if not _DEFERRED["depth"] and _DEFERRED["rang"]:
+        _DEFERRED["rang"] = False
+        raise _OutOfTime
+
+
 @contextmanager
 def time_budget(seconds: float, *, what: str = "The query") -> Iterator[None]:
     """Stop the enclosed work after ``seconds`` of wall-clock time.
@@ -46,7 +67,9 @@ def time_budget(seconds: float, *, what: str = "The query") -> Iterator[None]:
     armed = [True]
 
     def on_alarm(signum: int, frame: FrameType | None) -> Any:
-        if armed[0]:
+        if armed[0] and _DEFERRED["depth"]:
+            _DEFERRED["rang"] = True
+        elif armed[0]:
             raise _OutOfTime
 
     # None: the previous handler was not set from Python; restore the default.
@@ -57,6 +80,7 @@ def time_budget(seconds: float, *, what: str = "The query") -> Iterator[None]:
             yield
         finally:
             armed[0] = False
+            _DEFERRED["rang"] = False
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _OutOfTime:
         raise QueryError(
