@@ -218,7 +218,8 @@ def _only_excluded(tree: wq.Query) -> wq.Query | None:
         return tree.b.normalize() if nothing and tree.b.normalize() is not wq.NullQuery else None
     parts = [tree] if isinstance(tree, wq.Not) else None
     if type(tree) in (wq.Or, wq.And):
-        parts = list(tree.subqueries)
+        # Stop words (``a -immunity``) are nothing to search for either.
+        parts = [p for p in tree.subqueries if p.normalize() is not wq.NullQuery]
     if not parts or not all(isinstance(p, wq.Not) for p in parts):
         return None
     excluded: wq.Query = wq.Or([p.query for p in parts]).normalize()

@@ -155,10 +155,9 @@ def make_plan(
         notes += note
     # The user's query is checked and shown; the ranking rewrite (field
     # weights, feedback terms) only re-orders what it matches.
-    asked = expand_fuzzy(query, searcher, max_edits=limits.max_fuzzy_edits)
+    asked = expand_fuzzy(query, searcher, max_edits=limits.max_fuzzy_edits, near=near)
     asked, pruned = fit_clauses(asked, searcher.reader(), parsed.text, limits=limits)
     notes += (pruned,) if pruned else ()
-    asked = expand_fuzzy(query, searcher, max_edits=limits.max_fuzzy_edits, near=near)
     check_query(asked, searcher.reader(), limits=limits)
     # Sorted by date, scores play no part: the ranking rewrite is not needed.
     by_relevance = sortedby is None
