@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from searcher.errors import QueryError
+from searcher.errors import ArgumentTypeError, QueryError
 from searcher.models import FacetCounts, Facets
 from searcher.schema import read_facet_keys
 
@@ -72,7 +72,9 @@ def facet_names(asked: bool | str | Iterable[str]) -> tuple[str, ...]:
         else None
     )
     if names is None or not all(isinstance(n, str) for n in names):
-        raise TypeError(f"facets must be True, False or facet names, not {type(asked).__name__}")
+        raise ArgumentTypeError(
+            f"facets must be True, False or facet names, not {type(asked).__name__}"
+        )
     wanted: dict[str, None] = {}
     for raw in names:
         name = raw.strip().lower()
