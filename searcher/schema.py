@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, StopFilter
@@ -145,6 +147,20 @@ def read_facet_keys(raw: bytes) -> list[tuple[str, str]]:
             key.partition(_KIND_END) for key in raw.decode("utf-8").split(_KEY_END)
         )
     ]
+
+
+def count_facet_keys(reader: Any, docnums: Iterable[int], counts: dict[str, Counter[str]]) -> None:
+    """Add to ``counts`` (one counter a kind) how many of the documents
+    ``docnums`` of a Whoosh reader hold each value of those kinds, each
+    document counting once a value. A reader without the ``facet_keys``
+    column (an index of no articles with any) adds nothing."""
+    if not reader.has_column("facet_keys"):
+        return
+    column = reader.column_reader("facet_keys")
+    for docnum in docnums:
+        for kind, value in set(read_facet_keys(column[docnum])):
+            if kind in counts:
+                counts[kind][value] += 1
 
 
 def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from searcher import ingest, store
 from searcher.errors import IndexCorruptError, ManifestError, SearcherError
 from searcher.indexing.planning import plan_run
 from searcher.models import IndexStats, VerifyReport
-from searcher.schema import read_facet_keys
+from searcher.schema import count_facet_keys
 from searcher.store import Manifest, checksums
 
 LOGGER = logging.getLogger(__name__)
@@ -72,13 +72,7 @@ def _label_counts(index_dir: Path, toc: Any) -> dict[str, Counter[str]]:
     counts: dict[str, Counter[str]] = {"section": Counter(), "keywords": Counter()}
     for segment in toc.segments:
         with store.segment_reader(index_dir, toc.schema, segment) as reader:
-            if not reader.has_column("facet_keys"):
-                continue
-            column = reader.column_reader("facet_keys")
-            for docnum in reader.all_doc_ids():
-                for kind, value in set(read_facet_keys(column[docnum])):
-                    if kind in counts:
-                        counts[kind][value] += 1
+            count_facet_keys(reader, reader.all_doc_ids(), counts)
     return counts
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from searcher.errors import ArgumentTypeError, QueryError
 from searcher.models import FacetCounts, Facets
-from searcher.schema import read_facet_keys
+from searcher.schema import count_facet_keys
 
 LOGGER = logging.getLogger(__name__)
 
@@ -123,18 +123,11 @@ def _column_counts(reader: Any, name: str, docnums: list[int]) -> Counter[str]:
 
 def _keyed_counts(reader: Any, names: list[str], docnums: list[int]) -> dict[str, Counter[str]]:
     counters = {name: Counter[str]() for name in names}
-    if not reader.has_column("facet_keys"):
-        if "byline" in counters and docnums:
-            counters["byline"][""] = len(docnums)
-        return counters
-    column = reader.column_reader("facet_keys")
-    wanted = set(names)
-    for docnum in docnums:
-        seen = {(kind, value) for kind, value in read_facet_keys(column[docnum]) if kind in wanted}
-        for kind, value in seen:
-            counters[kind][value] += 1
-        if "byline" in wanted and not any(kind == "byline" for kind, _ in seen):
-            counters["byline"][""] += 1
+    count_facet_keys(reader, docnums, counters)
+    if "byline" in counters and docnums:  # one byline an article: the rest have none
+        missing = len(docnums) - counters["byline"].total()
+        if missing:
+            counters["byline"][""] = missing
     return counters
 
 
