@@ -34,7 +34,7 @@ from searcher.errors import (
     SearcherError,
     UnsupportedFormatError,
 )
-from searcher.index import Index, reset_index
+from searcher.index import Index
 from searcher.ingest import FileArticles, ReadOptions, read_file, read_file_counted
 from searcher.models import (
     Article,
@@ -53,6 +53,7 @@ from searcher.models import (
     UpdateReport,
     VerifyReport,
 )
+from searcher.opening import reset_index
 from searcher.query.dates import date_range
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -18,10 +18,12 @@ searcher.ArgumentTypeError: limit must be an int of at least 1, not str
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 from searcher.errors import ArgumentError, ArgumentTypeError
+from searcher.models import Article
 
 DEFAULT_INDEX_DIR = Path("index")
 #: The Dask scheduler a sharded index is searched on, when no ``--cluster`` is given.
@@ -91,3 +93,27 @@ def as_path(value: object, name: str) -> Path:
         if isinstance(path, str):
             return Path(path)
     raise ArgumentTypeError(f"{name} must be {PATH}, not {_kind(value)}")
+
+
+def as_paths(values: Iterable[object], name: str) -> list[Path]:
+    """The paths of several ``name`` arguments (``*corpus``), each checked as :func:`as_path`."""
+    return [as_path(value, name) for value in values]
+
+
+def require_articles(articles: Iterable[Article]) -> Iterator[Article]:
+    """``articles``, each checked as it is read (they may come from a generator)."""
+    if isinstance(articles, str | bytes | Article) or not isinstance(articles, Iterable):
+        raise ArgumentTypeError(
+            f"articles must be an iterable of Article, not {type(articles).__name__}"
+        )
+
+    def checked() -> Iterator[Article]:
+        for number, article in enumerate(articles):
+            if not isinstance(article, Article):
+                raise ArgumentTypeError(
+                    f"articles must be an iterable of Article; item {number} is a "
+                    f"{type(article).__name__}"
+                )
+            yield article
+
+    return checked()

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from whoosh.index import FileIndex
-from whoosh.searching import Searcher
 
 from searcher import query, store
-from searcher.config import as_path, require, require_count, require_flag, resolve_index_dir
+from searcher.config import (
+    as_paths,
+    require,
+    require_articles,
+    require_count,
+    require_flag,
+)
 from searcher.errors import (
     ArgumentError,
     ArgumentTypeError,
     ArticleNotFoundError,
-    IndexCorruptError,
-    IndexNotFoundError,
-    SearcherError,
 )
 from searcher.ingest import DEFAULT_OPTIONS, ReadOptions
 from searcher.models import (
@@ -33,7 +34,6 @@ from searcher.models import (
     VerifyReport,
 )
 from searcher.query.dates import DateLike
-from searcher.store import checksums
 
 if TYPE_CHECKING:
     from searcher.indexing.run import ProgressCallback
@@ -56,9 +56,7 @@ class Index:
     def __init__(self, path: Path, ix: FileIndex) -> None:
         self.path = path
         self._ix = ix
-        # Kept open between searches, refreshed when a commit changes the index:
-        # opening one reads every segment (about 20 ms on Reuters).
-        self._searcher: Searcher | None = None
+        self._reading = store.Reading(path, ix, query.open_searcher)
         self._copies = store.Copies(path)
 
     def __repr__(self) -> str:
@@ -80,9 +78,7 @@ class Index:
 
     def close(self) -> None:
         """Release the index's files."""
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        self._reading.close()
         self._ix.close()
 
     def update(
@@ -113,7 +109,7 @@ class Index:
         """
         if not corpus:
             raise ArgumentError("give at least one corpus folder or file")
-        roots = _paths(corpus)
+        roots = as_paths(corpus, "corpus")
         require_flag(rebuild, "rebuild")
         if jobs is not None:
             require_count(jobs, "jobs")
@@ -144,7 +140,7 @@ class Index:
         """
         from searcher.indexing import adding
 
-        return adding.add_articles(self._ix, self.path, _articles(articles))
+        return adding.add_articles(self._ix, self.path, require_articles(articles))
 
     def stats(self) -> IndexStats:
         """Return what the index holds: articles, date range, top sources, size on disk."""
@@ -159,7 +155,7 @@ class Index:
         """
         from searcher.indexing import inspection
 
-        return inspection.verify(self.path, _paths(corpus) or None)
+        return inspection.verify(self.path, as_paths(corpus, "corpus") or None)
 
     def search(
         self,
@@ -216,11 +212,11 @@ class Index:
         :raises DateError: a date cannot be read.
         :raises IndexCorruptError: a segment file read for it is damaged.
         """
-        with self._reading():
+        with self._reading.guarded():
             results = query.search(
                 self._ix,
                 text,
-                searcher=self._current_searcher(),
+                searcher=self._reading.current(),
                 limit=limit,
                 page=page,
                 since=since,
@@ -258,7 +254,7 @@ class Index:
 
         :raises QueryError: as :meth:`search`.
         """
-        with self._reading():
+        with self._reading.guarded():
             return query.shard_statistics(
                 self._ix, text, since=since, until=until, sort=sort, filters=filters, terms=terms
             )
@@ -291,41 +287,6 @@ class Index:
             lambda text: self.search(text, limit=limit, collapse=False), queries, qrels, tag=tag
         )
 
-    @contextmanager
-    def _reading(self) -> Iterator[None]:
-        """Turn what a damaged segment file raises while hits are read and scored
-        into an :class:`IndexCorruptError` naming the file."""
-        try:
-            yield
-        except SearcherError:
-            raise
-        # Damaged files raise nearly anything (zlib.error, struct.error,
-        # UnpicklingError, UnicodeError, IndexError, Whoosh's FileFormatError...),
-        # so any error is checked against the files' checksums, and raised as it
-        # is when they are sound: a bug is not reported as damage.
-        except Exception as exc:
-            try:
-                toc = store.read_toc(self.path)
-            except store.READ_ERRORS as toc_exc:
-                raise IndexCorruptError(self.path, f"{type(toc_exc).__name__}: {toc_exc}") from exc
-            failure = checksums.read_failure(self.path, toc.segments, exc, store.READ_ERRORS)
-            if failure is None:
-                raise
-            raise failure from exc
-
-    def _current_searcher(self) -> Searcher:
-        """The kept searcher, reopened when another commit changed the index."""
-        kept = self._searcher
-        if kept is not None and kept.reader().generation() != self._ix.latest_generation():
-            # Not Searcher.refresh(): it reuses segment readers by segment id, and
-            # a commit that deletes from an old segment keeps its id, so the
-            # reused reader would still count the deleted articles.
-            kept.close()
-            kept = None
-        if kept is None:
-            kept = self._searcher = query.open_searcher(self._ix)
-        return kept
-
     def similar(self, article_id: str, *, limit: int = 10) -> SearchResults:
         """Return the articles most like the one with id ``article_id`` (more like
         this), best first: its near-duplicates, which share nearly all its
@@ -338,17 +299,17 @@ class Index:
         """
         require(article_id, "article_id", str, "a str")
         require_count(limit, "limit")
-        with self._reading():
+        with self._reading.guarded():
             return query.similar(
-                self._ix, article_id, limit=limit, searcher=self._current_searcher()
+                self._ix, article_id, limit=limit, searcher=self._reading.current()
             )
 
     def signatures(self, article_ids: Sequence[str]) -> list[bytes]:
         """The near-duplicate signatures of the articles ``article_ids`` (``b""``
         for one without, or not here): a sharded index collapses its shards'
         hits with them."""
-        with self._reading():
-            return query.signatures(self._current_searcher(), article_ids)
+        with self._reading.guarded():
+            return query.signatures(self._reading.current(), article_ids)
 
     def get(self, article_id: str) -> Article:
         """Return the stored article with id ``article_id``
@@ -363,7 +324,7 @@ class Index:
         """
         require(article_id, "article_id", str, "a str")
         copy = self._copies.original_of(article_id, self._ix.latest_generation())
-        with self._reading(), self._ix.searcher() as searcher:
+        with self._reading.guarded(), self._ix.searcher() as searcher:
             if copy:
                 fields = searcher.document(id=copy[1])
                 if fields is None:
@@ -382,7 +343,7 @@ class Index:
 
         :raises IndexCorruptError: a segment file read for it is damaged.
         """
-        with self._reading(), self._ix.reader() as reader:
+        with self._reading.guarded(), self._ix.reader() as reader:
             for _, fields in reader.iter_docs():
                 yield Article.from_stored(fields)
 
@@ -418,82 +379,3 @@ class Index:
 
         if not adding.delete_articles(self._ix, self.path, [article_id]):
             raise ArticleNotFoundError(article_id)
-
-
-def open_index(
-    path: PathLike | None = None, *, create: bool = False, mmap: bool = True, force: bool = False
-) -> Index:
-    """Open the index at ``path`` (default: ``$SEARCHER_INDEX``, else ``index/``).
-
-    :param create: make an empty index when there is none yet.
-    :param mmap: map segment files into memory: slower to open (the first
-        search copies them in), faster for every query after. Pass ``False`` in
-        a process that runs one query and exits.
-    :param force: with ``create``, make it even in a folder that holds other
-        files (they stay: only the index's own files are ever deleted).
-    :raises IndexNotFoundError: there is no index and ``create`` is false.
-    :raises FolderNotEmptyError: there is none, and the folder holds other files.
-    :raises IndexVersionError: the index must be rebuilt for this searcher.
-    :raises IndexCorruptError: the index files cannot be read.
-    """
-    index_dir = _index_dir(path)
-    require_flag(create, "create")
-    require_flag(mmap, "mmap")
-    try:
-        return Index(index_dir, store.open_existing(index_dir, mmap=mmap))
-    except IndexNotFoundError:
-        if not create:
-            raise
-    return Index(index_dir, store.create(index_dir, force=force))
-
-
-def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyReport:
-    """Check the index at ``path`` without opening it first, so a damaged index is
-    reported (with the command that fixes it) rather than raised.
-
-    :param corpus: corpus folders to compare with the manifest, when given.
-    """
-    from searcher.indexing import inspection
-
-    return inspection.verify(_index_dir(path), _paths(corpus) or None)
-
-
-def reset_index(path: PathLike | None = None, *, force: bool = False) -> Index:
-    """Empty the index at ``path`` (default as :func:`open_index`) whatever state it
-    is in, damaged or built by another version, and return it, ready to be rebuilt.
-
-    :param force: as :func:`open_index`'s, when the folder holds no index.
-    :raises FolderNotEmptyError: it holds other files and no index.
-    :raises IndexBusyError: another process is writing the index.
-    """
-    index_dir = _index_dir(path)
-    return Index(index_dir, store.reset(index_dir, force=force))
-
-
-def _index_dir(path: PathLike | None) -> Path:
-    """The index folder of a ``path`` argument (``None``: the default one)."""
-    return resolve_index_dir(None if path is None else as_path(path, "path"))
-
-
-def _paths(corpus: tuple[PathLike, ...]) -> list[Path]:
-    """The corpus folders or files of ``*corpus`` arguments."""
-    return [as_path(p, "corpus") for p in corpus]
-
-
-def _articles(articles: Iterable[Article]) -> Iterator[Article]:
-    """``articles``, each checked as it is read (they may come from a generator)."""
-    if isinstance(articles, str | bytes | Article) or not isinstance(articles, Iterable):
-        raise ArgumentTypeError(
-            f"articles must be an iterable of Article, not {type(articles).__name__}"
-        )
-
-    def checked() -> Iterator[Article]:
-        for number, article in enumerate(articles):
-            if not isinstance(article, Article):
-                raise ArgumentTypeError(
-                    f"articles must be an iterable of Article; item {number} is a "
-                    f"{type(article).__name__}"
-                )
-            yield article
-
-    return checked()

@@ -24,9 +24,9 @@ from searcher.cluster.sharded import ShardedIndex, verify_shards
 from searcher.config import as_path, require, require_count, require_flag, resolve_index_dir
 from searcher.errors import FolderNotEmptyError, IndexNotFoundError, SearcherError
 from searcher.index import Index, PathLike
-from searcher.index import open_index as open_plain_index
-from searcher.index import verify_index as verify_plain_index
 from searcher.models import VerifyReport
+from searcher.opening import open_index as open_plain_index
+from searcher.opening import verify_index as verify_plain_index
 
 REBUILD_ADVICE = "searcher index --rebuild CORPUS"
 
@@ -46,7 +46,7 @@ def open_index(
     searched on a pool of local processes.
 
     :param create: make an empty index when there is none yet.
-    :param mmap: map segment files into memory (see :func:`searcher.index.open_index`).
+    :param mmap: map segment files into memory (see :func:`searcher.opening.open_index`).
     :param force: with ``create``, make it even in a folder that holds other files.
     :param shards: with ``create``, make a sharded index of this many shards
         (``None``: a plain index). An existing index opens as it is, unless

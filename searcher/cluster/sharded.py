@@ -30,7 +30,7 @@ from searcher.cluster.layout import Layout, shard_name
 from searcher.cluster.merging import merge_hits, page_of
 from searcher.config import require, require_count, require_flag
 from searcher.errors import SearcherError
-from searcher.index import PathLike, open_index
+from searcher.index import PathLike
 from searcher.ingest import DEFAULT_OPTIONS, ReadOptions
 from searcher.models import (
     Article,
@@ -40,6 +40,7 @@ from searcher.models import (
     UpdateReport,
     VerifyReport,
 )
+from searcher.opening import open_index
 from searcher.query import CorpusStats
 from searcher.query.dates import DateLike
 from searcher.query.plan import COLLAPSE_WINDOW
@@ -273,7 +274,7 @@ def combine_stats(parts: list[IndexStats]) -> IndexStats:
 
 def verify_shards(layout: Layout, *corpus: PathLike) -> VerifyReport:
     """Each shard verified (:func:`searcher.verify_index`), the problems named by shard."""
-    from searcher.index import verify_index
+    from searcher.opening import verify_index
 
     reports = [verify_index(p, *corpus) for p in layout.shard_dirs()]
     problems = tuple(

@@ -15,9 +15,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from searcher.index import Index, open_index
+from searcher.index import Index
 from searcher.ingest import ReadOptions
 from searcher.models import Article, SearchResults, UpdateReport
+from searcher.opening import open_index
 from searcher.query import CorpusStats, TermKey
 
 _OPEN: dict[str, Index] = {}

@@ -46,6 +46,7 @@ from searcher.store.manifest import (
     file_hash,
 )
 from searcher.store.readers import delete_by_path, live_stored_fields, segment_reader
+from searcher.store.reading import Reading
 
 __all__ = [
     "MANIFEST_NAME",
@@ -55,6 +56,7 @@ __all__ = [
     "Copies",
     "FileEntry",
     "Manifest",
+    "Reading",
     "StemTable",
     "Transaction",
     "commit",

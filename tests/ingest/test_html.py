@@ -383,7 +383,7 @@ def test_embedded_posts_are_kept_and_hover_cards_dropped() -> None:
 
 
 def test_pages_are_indexed_and_found(tmp_path: Path) -> None:
-    from searcher.index import open_index
+    from searcher import open_index
 
     index = open_index(tmp_path / "index", create=True)
     report = index.update(PAGES)
