@@ -2,7 +2,8 @@
 
 Hits, articles and stats have the shapes ``searcher query --json``,
 ``show --json`` and ``stats --json`` print (:mod:`searcher.jsonshape`); a
-search adds its facets and timeline counts. ``/openapi.json`` describes it all.
+search adds its facets and its timeline: the date histogram, as
+``searcher query --json --histogram`` prints it. ``/openapi.json`` describes it all.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import searcher
-from searcher.jsonshape import article_json, facets_json, hit_json, stats_json
+from searcher.jsonshape import article_json, facets_json, histogram_json, hit_json, stats_json
 from searcher.web.errors import Json
 from searcher.web.library import library
 from searcher.web.openapi import openapi_document
 from searcher.web.params import read_limit, read_search
-from searcher.web.timeline import timeline_json, timeline_of
 
 
 def results_json(results: searcher.SearchResults) -> dict[str, Any]:
@@ -41,7 +41,8 @@ async def search(request: Request) -> Response:
     body = results_json(results)
     body["limit"] = params.limit
     body["facets"] = facets_json(results.facets)["facets"] if results.facets else None
-    body["timeline"] = timeline_json(timeline_of(results))
+    histogram = results.histogram or searcher.Histogram("day")
+    body["timeline"] = histogram_json(histogram)["histogram"]
     return Json(body)
 
 

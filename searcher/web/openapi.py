@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import searcher
-from searcher.web.params import MAX_LIMIT, MAX_PAGE, MAX_VALUE_CHARS, SORTS
+from searcher.web.params import FACETS, MAX_LIMIT, MAX_PAGE, MAX_VALUE_CHARS, SORTS
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
@@ -67,8 +67,17 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Timeline": _object(
         {
-            "unit": {"enum": ["day", "month", "year"]},
-            "buckets": _array(_object({"key": STRING, "count": INTEGER})),
+            "interval": {"enum": ["day", "week", "month", "year"]},
+            "buckets": _array(
+                _object(
+                    {
+                        "label": {**STRING, "description": "2011-10-17, 2011-W42, 2011-10, 2011"},
+                        "start": {**STRING, "format": "date"},
+                        "end": {**STRING, "format": "date", "description": "Not included"},
+                        "count": INTEGER,
+                    }
+                )
+            ),
             "undated": INTEGER,
         }
     ),
@@ -84,7 +93,7 @@ SCHEMAS: dict[str, Any] = {
             "hits": _array(_ref("Hit")),
             "facets": {
                 "oneOf": [
-                    _object({"source": FACET_COUNTS, "month": FACET_COUNTS}),
+                    _object({name: FACET_COUNTS for name in FACETS}),
                     {"type": "null"},
                 ]
             },
@@ -161,6 +170,8 @@ SEARCH_PARAMETERS = [
     _query("source", TEXT, "Only articles from this source"),
     _query("byline", TEXT, "Only articles whose byline has these words"),
     _query("section", TEXT, "Only articles with this section or keyword"),
+    _query("topic", TEXT, "Only articles with this topic (Reuters' TOPICS) or keyword"),
+    _query("place", TEXT, "Only articles with this place (Reuters' PLACES) or keyword"),
     _query("all", {"type": "boolean"}, "List near-duplicates as separate hits"),
 ]
 

@@ -14,10 +14,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import searcher
+from searcher.web.facets import facet_groups
 from searcher.web.library import library
 from searcher.web.params import MAX_PAGE, SearchParams, read_limit, read_search
 from searcher.web.rendering import render
-from searcher.web.timeline import Bucket, timeline_of, timeline_svg
+from searcher.web.timeline import bucket_dates, timeline_svg
 
 #: How many page numbers the pagination shows either side of the current one.
 PAGE_WINDOW = 3
@@ -56,10 +57,11 @@ async def search_page(request: Request) -> Response:
         return render("search.html", params=params, q="", results=None)
     ix = library(request).index()
     results = ix.search(params.q, **params.search_kwargs())
-    timeline = timeline_of(results)
+    histogram = results.histogram or searcher.Histogram("day")
 
-    def bar_link(bucket: Bucket) -> str:
-        return params.link(since=bucket.key, until=bucket.key)
+    def bar_link(bucket: searcher.HistogramBucket) -> str:
+        since, until = bucket_dates(bucket, histogram.interval, params.since, params.until)
+        return params.link(since=since, until=until)
 
     return render(
         "search.html",
@@ -69,8 +71,9 @@ async def search_page(request: Request) -> Response:
         first=(params.page - 1) * params.limit + 1,
         pages=_pages(params, results.total),
         copies={hit.id: _copies(ix, hit) for hit in results.hits if hit.similar_ids},
-        timeline=timeline,
-        timeline_svg=timeline_svg(timeline, bar_link),
+        timeline=histogram,
+        timeline_svg=timeline_svg(histogram, bar_link),
+        facets=facet_groups(params, results.facets),
     )
 
 

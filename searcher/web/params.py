@@ -21,8 +21,22 @@ MAX_LIMIT = 100
 MAX_PAGE = 1000
 #: The longest filter value (source, byline, section, dates); queries have the library's limit.
 MAX_VALUE_CHARS = 200
-#: Filters passed to the library's ``filters=``, in the order the page shows them.
-FILTERS = ("source", "byline", "section")
+#: Filters passed to the library's ``filters=``, in the order the page shows them:
+#: each parameter and the library's name for it (``section``, ``topics`` and
+#: ``keyword`` all keep articles with that label; a place is a keyword).
+FILTERS = {
+    "source": "source",
+    "byline": "byline",
+    "section": "section",
+    "topic": "topics",
+    "place": "keyword",
+}
+#: The facets a search counts, in the order the page shows them (the library's
+#: names; those with no value among the matches are not shown).
+FACETS = ("source", "byline", "section", "topics", "places", "month")
+#: The facets the page shows, and the parameter each one's links set.
+FACET_FILTERS = {"source": "source", "byline": "byline", "section": "section",
+                 "topics": "topic", "places": "place"}  # fmt: skip
 
 
 class BadParameter(Exception):
@@ -46,11 +60,13 @@ class SearchParams:
     source: str = ""
     byline: str = ""
     section: str = ""
+    topic: str = ""
+    place: str = ""
     all: bool = False
 
     def filters(self) -> dict[str, str]:
         """The ``filters=`` of :meth:`searcher.Index.search`."""
-        return {name: getattr(self, name) for name in FILTERS if getattr(self, name)}
+        return {FILTERS[name]: getattr(self, name) for name in FILTERS if getattr(self, name)}
 
     def search_kwargs(self) -> dict[str, Any]:
         """The keyword arguments of :meth:`searcher.Index.search` for this search."""
@@ -61,7 +77,8 @@ class SearchParams:
             "until": self.until or None,
             "sort": self.sort,
             "filters": self.filters(),
-            "facets": True,
+            "facets": FACETS,
+            "histogram": "auto",
             "collapse": not self.all,
         }
 
@@ -147,6 +164,8 @@ def read_search(raw: Mapping[str, str], *, need_query: bool) -> SearchParams:
         source=_text(raw, "source"),
         byline=_text(raw, "byline"),
         section=_text(raw, "section"),
+        topic=_text(raw, "topic"),
+        place=_text(raw, "place"),
         all=_flag(raw, "all"),
     )
 

@@ -1,9 +1,9 @@
-"""The timeline: matching articles per day, month or year, and its SVG drawing.
+"""The timeline: the library's date histogram of a search, drawn as SVG.
 
-The counts are the library's, over the whole matching set. Until
-``Index.search(histogram=...)`` lands, :func:`timeline_of` reads them from the
-month facets (so the finest bucket is a month); it is the one place to switch.
-The bucket is chosen from the span: months up to :data:`MAX_MONTHS`, years past it.
+The counts are :attr:`searcher.SearchResults.histogram` (a search made with
+``histogram="auto"``): matching articles per day, week, month or year, the
+interval chosen by the library from the span, over the whole matching set.
+This module only draws them and says which dates each bar stands for.
 
 The drawing is plain SVG made here, on the server: bars that are links (each
 narrows ``since``/``until`` to its bucket), a title on each bar, the largest
@@ -14,13 +14,11 @@ it is script or inline style, so the Content-Security-Policy allows it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from datetime import datetime, timedelta
 from html import escape
 
 import searcher
 
-#: Past this many months between the first and the last match, buckets are years.
-MAX_MONTHS = 36
 #: The drawing's size in SVG units (it scales with the page) and its margins.
 WIDTH, HEIGHT = 720, 150
 LEFT, BOTTOM, TOP = 44, 24, 8
@@ -30,72 +28,55 @@ MAX_LABELS = 8
 MAX_STEP = 60.0
 
 
-@dataclass(frozen=True, slots=True)
-class Bucket:
-    """One bar: ``key`` is ``2011``, ``2011-10`` or ``2011-10-17``, which ``since``
-    and ``until`` read as the whole year, month or day."""
-
-    key: str
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Timeline:
-    """Counts per ``unit`` (``"day"``, ``"month"`` or ``"year"``), every bucket
-    from the first match to the last (empty ones too); ``undated`` matches are
-    counted apart."""
-
-    unit: str
-    buckets: tuple[Bucket, ...]
-    undated: int = 0
-
-
-def _months(first: str, last: str) -> list[str]:
-    year, month = map(int, first.split("-"))
-    end = tuple(map(int, last.split("-")))
-    keys = []
-    while (year, month) <= end:
-        keys.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return keys
+def bucket_dates(
+    bucket: searcher.HistogramBucket, interval: str, since: str = "", until: str = ""
+) -> tuple[str, str]:
+    """The ``since`` and ``until`` that keep the articles of ``bucket`` and of
+    the search's own ``since``/``until`` (as the page's parameters give them):
+    the bucket's label for a day, month or year (which ``since`` and ``until``
+    read as the whole period), its first and last day for a week; where the
+    search's own date cuts into the bucket, the search's date stays."""
+    if interval == "week":
+        low, high = bucket.start.isoformat(), (bucket.end - timedelta(days=1)).isoformat()
+    else:
+        low = high = bucket.label
+    start, end = datetime.combine(bucket.start, datetime.min.time()), None
+    if bucket.end < datetime.max.date():
+        end = datetime.combine(bucket.end, datetime.min.time())
+    if since and searcher.date_range(since)[0] > start:
+        low = since
+    if until and end is not None and searcher.date_range(until)[1] < end:
+        high = until
+    return low, high
 
 
-def timeline_of(results: searcher.SearchResults) -> Timeline:
-    """The timeline of a search made with ``facets=True``."""
-    months = dict(results.facets.months) if results.facets else {}
-    undated = months.pop("", 0)
-    if not months:
-        return Timeline("month", (), undated)
-    keys = _months(min(months), max(months))
-    if len(keys) <= MAX_MONTHS:
-        return Timeline("month", tuple(Bucket(k, months.get(k, 0)) for k in keys), undated)
-    years: dict[str, int] = {}
-    for key, count in months.items():
-        years[key[:4]] = years.get(key[:4], 0) + count
-    first, last = int(min(years)), int(max(years))
-    buckets = tuple(Bucket(f"{y:04d}", years.get(f"{y:04d}", 0)) for y in range(first, last + 1))
-    return Timeline("year", buckets, undated)
+def _name(bucket: searcher.HistogramBucket, interval: str) -> str:
+    """How a bar's title names its bucket."""
+    if interval == "week":
+        return f"week of {bucket.start.isoformat()} ({bucket.label})"
+    return bucket.label
 
 
-def timeline_json(timeline: Timeline) -> dict[str, object]:
-    """The timeline as the JSON API gives it."""
-    return {
-        "unit": timeline.unit,
-        "buckets": [{"key": b.key, "count": b.count} for b in timeline.buckets],
-        "undated": timeline.undated,
-    }
+def _axis_label(bucket: searcher.HistogramBucket, interval: str) -> str:
+    """How the x axis names a bucket: a week by its Monday."""
+    return bucket.start.isoformat() if interval == "week" else bucket.label
 
 
-def timeline_svg(timeline: Timeline, link: Callable[[Bucket], str]) -> str:
-    """The timeline as an SVG element; ``link`` gives each non-empty bar's href."""
-    buckets = timeline.buckets
+def timeline_svg(
+    histogram: searcher.Histogram, link: Callable[[searcher.HistogramBucket], str]
+) -> str:
+    """The histogram as an SVG element; ``link`` gives each non-empty bar's href."""
+    buckets, interval = histogram.buckets, histogram.interval
     if not buckets:
         return ""
     peak = max(b.count for b in buckets) or 1
     plot_w, plot_h = WIDTH - LEFT - 4, HEIGHT - BOTTOM - TOP
     step = min(MAX_STEP, plot_w / len(buckets))
     gap = min(2.0, step / 4)
-    label = f"Matching articles per {timeline.unit}, {buckets[0].key} to {buckets[-1].key}"
+    label = (
+        f"Matching articles per {interval}, "
+        f"{_axis_label(buckets[0], interval)} to {_axis_label(buckets[-1], interval)}"
+    )
     base = TOP + plot_h
     parts = [
         f'<svg class="timeline" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -116,13 +97,13 @@ def timeline_svg(timeline: Timeline, link: Callable[[Bucket], str]) -> str:
                 f'<a class="bar" href="{escape(link(bucket))}">'
                 f'<rect x="{x:.1f}" y="{TOP + plot_h - height:.1f}" '
                 f'width="{max(step - gap, 1):.1f}" height="{height:.1f}"/>'
-                f"<title>{escape(bucket.key)}: {bucket.count} {noun}</title></a>"
+                f"<title>{escape(_name(bucket, interval))}: {bucket.count} {noun}</title></a>"
             )
         if i % every == 0:
             middle = LEFT + (i + 0.5) * step
             parts.append(
                 f'<text class="xlabel" x="{middle:.1f}" y="{HEIGHT - 6}">'
-                f"{escape(bucket.key)}</text>"
+                f"{escape(_axis_label(bucket, interval))}</text>"
             )
     parts.append("</svg>")
     return "\n".join(parts)

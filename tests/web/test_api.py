@@ -10,8 +10,9 @@ import jsonschema_rs
 import pytest
 
 import searcher
-from searcher.jsonshape import article_json, hit_json, stats_json
+from searcher.jsonshape import article_json, facets_json, histogram_json, hit_json, stats_json
 from searcher.web.openapi import openapi_document
+from searcher.web.params import FACETS
 from tests.conftest import SEED_ID
 from tests.web.conftest import Server
 
@@ -41,18 +42,22 @@ def api(site: Server, path: str, status: int = 200, schema: str = "") -> Any:
 def test_search_gives_the_cli_hit_shape_with_facets_and_timeline(site: Server) -> None:
     body = api(site, "/api/search?q=legal+immunity&limit=2", schema="SearchResults")
     with searcher.open_index(site.index_dir) as ix:
-        expected = ix.search("legal immunity", limit=2, facets=True)
+        expected = ix.search("legal immunity", limit=2, facets=FACETS, histogram="auto")
     assert body["hits"] == plain([hit_json(hit) for hit in expected.hits])
     assert body["hits"][0]["id"] == SEED_ID
     assert body["total"] == 3 and body["page"] == 1 and body["limit"] == 2
     assert body["facets"]["source"] == [
         {"value": value or None, "count": count} for value, count in expected.facets.sources
     ]
-    assert body["timeline"] == {
-        "unit": "month",
-        "buckets": [{"key": "2011-10", "count": 3}],
-        "undated": 0,
-    }
+    assert body["facets"] == facets_json(expected.facets)["facets"]
+    assert set(body["facets"]) == set(FACETS)
+    assert expected.histogram is not None
+    assert body["timeline"] == histogram_json(expected.histogram)["histogram"]
+    days = body["timeline"]["buckets"]  # 12 to 21 October 2011: a bar a day
+    assert body["timeline"]["interval"] == "day" and len(days) == 10
+    first = {"label": "2011-10-12", "start": "2011-10-12", "end": "2011-10-13", "count": 1}
+    assert days[0] == first
+    assert sum(day["count"] for day in days) == 3
 
 
 def test_search_filters_and_pages(site: Server) -> None:

@@ -119,6 +119,27 @@ def test_a_timeline_bar_narrows_the_dates(web: Watched) -> None:
     assert "since: 1987" in page.inner_text(".narrowed")
 
 
+def test_a_day_bar_narrows_to_its_day(web: Watched) -> None:
+    page = web.page
+    page.goto("/search?q=legal+immunity")
+    page.locator("svg.timeline a.bar", has_text="2011-10-17").click()
+    page.wait_for_url("**since=**")
+    assert params(page)["since"] == params(page)["until"] == ["2011-10-17"]
+    assert hit_ids(page) == [SEED_ID]
+
+
+def test_a_week_bar_narrows_to_its_week(browser: Any, hostile_site: Server) -> None:
+    for watched in open_page(browser, hostile_site):
+        page = watched.page
+        page.goto("/search?q=hostile&all=1")  # five months: a bar a week
+        before = len(hit_ids(page))
+        page.locator("svg.timeline a.bar").last.click()
+        page.wait_for_url("**since=**")
+        assert params(page)["since"] == ["2020-04-27"] and params(page)["until"] == ["2020-05-03"]
+        assert 0 < len(hit_ids(page)) < before
+        assert "since: 2020-04-27" in page.inner_text(".narrowed")
+
+
 def test_an_article_and_its_more_like_this(web: Watched) -> None:
     page = web.page
     page.goto("/search?q=legal+immunity")

@@ -77,6 +77,50 @@ def test_the_timeline_bars_narrow_the_dates(site: Server) -> None:
     )
 
 
+def test_byline_section_topic_and_place_facets_narrow_the_search(site: Server) -> None:
+    soup = page(site, "/search?q=cocoa")
+    total = len(hit_links(soup))
+    headings = [h.get_text() for h in soup.select("aside.facets h2")]
+    assert headings == ["Sources", "Bylines", "Sections", "Topics", "Places", "Months"]
+    for facet, value, parameter in [
+        ("byline", "Samuel Owusu", "byline"),
+        ("section", "wire", "section"),
+        ("topics", "cocoa", "topic"),
+        ("places", "brazil", "place"),
+    ]:
+        links = {a.get_text(): a["href"] for a in soup.select(f"#facet-{facet} a")}
+        counts = [int(c.get_text()) for c in soup.select(f"#facet-{facet} .count")]
+        assert sum(counts) >= 1 and value in links, (facet, links)
+        assert query_of(links[value])[parameter] == [value]
+        narrowed = page(site, links[value])
+        assert 0 < len(hit_links(narrowed)) <= total
+        assert f"{parameter}: {value}" in narrowed.select_one(".narrowed").get_text()
+        chosen = narrowed.select_one(f"#facet-{facet} strong[aria-current]")
+        assert chosen is not None and chosen.get_text() == value
+    place = page(site, "/search?q=cocoa&place=brazil")
+    titles = [h.get_text() for h in place.select("li.hit h2")]
+    assert titles == ["BRAZIL COCOA CROP OUTLOOK IMPROVES"]
+
+
+def test_a_day_bar_narrows_to_its_day(site: Server) -> None:
+    soup = page(site, "/search?q=legal+immunity")
+    assert "per day" in soup.select_one("svg.timeline")["aria-label"]
+    bars = {b.select_one("title").get_text(): b["href"] for b in soup.select("svg.timeline a.bar")}
+    href = bars["2011-10-17: 1 article"]
+    assert query_of(href)["since"] == query_of(href)["until"] == ["2011-10-17"]
+    assert hit_links(page(site, href)) == [f"/article/{SEED_ID}?q=legal%20immunity"]
+
+
+def test_a_week_bar_narrows_to_monday_through_sunday(hostile_site: Server) -> None:
+    soup = page(hostile_site, "/search?q=hostile&all=1")  # 1 January to 1 May 2020
+    assert "per week" in soup.select_one("svg.timeline")["aria-label"]
+    bar = soup.select_one("svg.timeline a.bar")
+    assert bar.select_one("title").get_text() == "week of 2019-12-30 (2020-W01): 1 article"
+    dates = query_of(bar["href"])
+    assert dates["since"] == ["2019-12-30"] and dates["until"] == ["2020-01-05"]
+    assert len(hit_links(page(hostile_site, bar["href"]))) == 1
+
+
 def test_pages_of_hits_link_to_each_other(site: Server) -> None:
     soup = page(site, "/search?q=legal+immunity&limit=1&page=2")
     assert soup.select_one("nav.pages [aria-current]").get_text() == "2"
