@@ -4,8 +4,8 @@ Usage: ``python benchmarks/serve.py [--index DIR] [--workers N] [--clients 16] [
 
 Indexes ``../shared/data/reuters21578`` (unless ``--index`` names a built
 index), measures the library's own query rate in this process on the query set
-of ``../shared/tools/peers.py`` (``Index.search`` with facets, as the API asks
-for it), then starts ``searcher serve`` on a free 127.0.0.1 port and drives
+of ``../shared/tools/peers.py`` (``Index.search`` with the facets and the
+histogram the API asks for), then starts ``searcher serve`` on a free 127.0.0.1 port and drives
 ``/api/search`` from a second process: ``--clients`` threads, each with its own
 connection, for ``--seconds``. Prints one JSON line per measurement: the
 in-process rate, requests/s, p50/p95/p99 latency, errors, and requests/s as a
@@ -87,13 +87,16 @@ def _client(url: str, clients: int, seconds: float) -> None:
 
 def _in_process_rate(index_dir: Path, seconds: float = 10.0) -> float:
     import searcher
+    from searcher.web.params import read_search
 
+    asked = [(text, read_search({"q": text}, need_query=True)) for text in PEER_QUERIES]
     with searcher.open_index(index_dir) as ix:
-        for text in PEER_QUERIES:  # warm: postings read once, as a running server has them
-            ix.search(text, facets=True)
+        for text, params in asked:  # warm: postings read once, as a running server has them
+            ix.search(text, **params.search_kwargs())
         done, start = 0, time.perf_counter()
         while time.perf_counter() - start < seconds:
-            ix.search(PEER_QUERIES[done % len(PEER_QUERIES)], facets=True)
+            text, params = asked[done % len(asked)]
+            ix.search(text, **params.search_kwargs())
             done += 1
         return done / (time.perf_counter() - start)
 

@@ -16,7 +16,7 @@ from starlette.routing import Route
 import searcher
 from searcher.web.facets import facet_groups
 from searcher.web.library import library
-from searcher.web.params import MAX_PAGE, SearchParams, read_limit, read_search
+from searcher.web.params import FACET_FILTERS, MAX_PAGE, SearchParams, read_limit, read_search
 from searcher.web.rendering import render
 from searcher.web.timeline import bucket_dates, timeline_svg
 
@@ -53,7 +53,7 @@ def _copies(ix: searcher.Index, hit: searcher.SearchHit) -> list[Copy]:
 
 async def search_page(request: Request) -> Response:
     params = read_search(request.query_params, need_query=False)
-    if not params.q:
+    if not params.q and not params.narrowed:
         return render("search.html", params=params, q="", results=None)
     ix = library(request).index()
     results = ix.search(params.q, **params.search_kwargs())
@@ -90,11 +90,23 @@ async def article_page(request: Request) -> Response:
     return render(
         "article.html",
         article=article,
+        labels=label_links(article.labels),
         q=query,
         title=marked(article.title),
         paragraphs=[marked(p) for p in article.body.split("\n\n") if p.strip()],
         similar=similar,
     )
+
+
+def label_links(labels: tuple[tuple[str, str], ...]) -> list[tuple[str, str, str]]:
+    """An article's labels as ``(kind, value, href)``: a section, topic or place
+    links to every article with it (``href`` empty for the other kinds)."""
+    links = []
+    for kind, value in labels:
+        parameter = FACET_FILTERS.get(kind, "")
+        href = SearchParams().link(**{parameter: value}) if parameter and value else ""
+        links.append((kind, value, href))
+    return links
 
 
 async def stats_page(request: Request) -> Response:

@@ -181,3 +181,21 @@ def test_error_pages_keep_the_style_and_say_what_is_wrong(site: Server) -> None:
     assert "No article with this id" in unknown.get_text()
     for soup in (missing, bad, unknown):
         assert "Traceback" not in soup.get_text()
+
+
+def test_an_articles_labels_link_to_every_article_with_them(site: Server) -> None:
+    soup = page(site, "/article/" + quote("corpus/wire/1987-02-wire.sgm#1", safe="/"))
+    labels = {a.get_text(): a["href"] for a in soup.select("ul.labels a")}
+    assert labels == {
+        "cocoa": "/search?topic=cocoa",
+        "brazil": "/search?place=brazil",
+        "wire": "/search?section=wire",
+    }
+    listed = page(site, labels["cocoa"])  # no words: the filter's articles, newest first
+    titles = [h.get_text() for h in listed.select("li.hit h2")]
+    assert titles == [
+        "Ivory Coast cocoa exports recover after unrest",
+        "BRAZIL COCOA CROP OUTLOOK IMPROVES",
+    ]
+    assert "topic: cocoa" in listed.select_one(".narrowed").get_text()
+    assert "No articles match these filters." in page(site, "/search?section=nothing").get_text()
