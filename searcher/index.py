@@ -173,6 +173,7 @@ class Index:
         syntax: bool = True,
         match: str = "any",
         stats: query.CorpusStats | None = None,
+        exact_total: bool = False,
     ) -> SearchResults:
         """Return one page of the best articles for ``text``, with highlighted snippets.
 
@@ -208,6 +209,10 @@ class Index:
             higher), or ``"all"`` must.
         :param stats: when this index is one shard of a sharded index, the
             whole index's statistics to score with (see :meth:`statistics`).
+        :param exact_total: count every match even where the words are so
+            common that counting costs more than ranking; otherwise such a
+            total is estimated from posting counts and ``total_exact`` is false
+            (facets, the histogram and sorting by date always count).
         :raises QueryError: the query is empty or cannot be run.
         :raises DateError: a date cannot be read.
         :raises IndexCorruptError: a segment file read for it is damaged.
@@ -229,6 +234,7 @@ class Index:
                 syntax=syntax,
                 match=match,
                 stats=stats,
+                exact_total=exact_total,
             )
         copies = self._copies.copies_of(self._ix.latest_generation())
         if not any(hit.id in copies for hit in results.hits):
@@ -361,7 +367,13 @@ class Index:
         :raises QueryError: the query is empty or cannot be run.
         """
         results = self.search(
-            text, limit=1, since=since, until=until, filters=filters, collapse=False
+            text,
+            limit=1,
+            since=since,
+            until=until,
+            filters=filters,
+            collapse=False,
+            exact_total=True,
         )
         return results.total
 

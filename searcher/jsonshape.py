@@ -52,11 +52,13 @@ def pages(total: int, per_page: int) -> int:
 
 def results_json(results: SearchResults, per_page: int) -> dict[str, Any]:
     """One page of results, as ``searcher query --json`` prints it: the query,
-    ``total`` matches, ``page`` of ``pages``, the ``hits``, and ``facets`` when
+    ``total`` matches (``total_exact``: false when it is an estimate from
+    posting counts), ``page`` of ``pages``, the ``hits``, and ``facets`` when
     they were asked for."""
     data: dict[str, Any] = {
         "query": results.query,
         "total": results.total,
+        "total_exact": results.total_exact,
         "page": results.page,
         "pages": pages(results.total, per_page),
         "per_page": per_page,

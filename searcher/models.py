@@ -165,6 +165,9 @@ class SearchResults:
     ``page`` is the page of hits shown; ``facets`` and ``histogram`` are set
     when asked for; ``suggestion`` is a better-spelled query that finds clearly more;
     ``notes`` say what of the query was not searched for (stop words, symbols).
+    ``total_exact`` is false when ``total`` is an estimate from the lengths of
+    the words' posting lists (counting would read them all; ask for an exact
+    total to count them), as Elasticsearch's ``track_total_hits`` says it.
     """
 
     query: str
@@ -176,6 +179,7 @@ class SearchResults:
     histogram: Histogram | None = None
     suggestion: str | None = None
     notes: tuple[str, ...] = ()
+    total_exact: bool = True
 
     def __iter__(self) -> Iterator[SearchHit]:
         return iter(self.hits)

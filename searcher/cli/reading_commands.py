@@ -73,6 +73,11 @@ def _given_id(path: Path) -> str:
 @click.option(
     "--plain", is_flag=True, help="Read TEXT as words only: no fields, operators or wildcards."
 )
+@click.option(
+    "--exact-total",
+    is_flag=True,
+    help="Count every match, where common words would give an estimate of the total.",
+)
 @click.option("--explain", is_flag=True, help="Print the parsed query on stderr.")
 @output_options
 @pass_settings
@@ -93,6 +98,7 @@ def query_command(
     show_all: bool,
     all_words: bool,
     plain: bool,
+    exact_total: bool,
     explain: bool,
     **output: Any,
 ) -> None:
@@ -113,6 +119,11 @@ def query_command(
     for. --plain reads TEXT as words only; --all requires every word. TEXT
     may be empty when --source, --byline, --section, --since or --until is
     given: their articles are listed newest first.
+
+    The total is counted, except where the words are so common that counting
+    would cost more than ranking: it is then estimated from their posting
+    counts and shown as "about N" (--json: "total_exact": false);
+    --exact-total counts it, as --count, --facets and --histogram do.
 
     Copies of the same story (near-identical bodies) show once, with
     "+N similar" (copies among the next 20 matches); --no-collapse lists each.
@@ -155,6 +166,7 @@ def query_command(
             collapse=not show_all,
             syntax=not plain,
             match="all" if all_words else "any",
+            exact_total=exact_total or out.count,
         )
     if explain:
         click.echo(f"Parsed query: {safe_text(results.parsed)}", err=True)

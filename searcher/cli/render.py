@@ -114,7 +114,7 @@ def print_results(
 ) -> None:
     """Print hits (and facets) to stdout, the summary to stderr."""
     if not results.hits:
-        past = f"Page {results.page} is past the last of {results.total} matching articles."
+        past = f"Page {results.page} is past the last of {matching(results)}."
         click.echo(past if results.total else empty, err=True)
     for hit in results:
         text = render_hit(hit, color)
@@ -128,7 +128,14 @@ def print_results(
     if results.hits:
         first = (results.page - 1) * per_page + 1
         shown = f"{first}-{first + len(results) - 1}" if results.page > 1 else str(len(results))
-        click.echo(f"{shown} of {results.total} matching articles.", err=True)
+        click.echo(f"{shown} of {matching(results)}.", err=True)
+
+
+def matching(results: searcher.SearchResults) -> str:
+    """``N matching articles``, or ``about N matching articles (...)`` for an estimate."""
+    if results.total_exact:
+        return f"{results.total} matching articles"
+    return f"about {results.total:,} matching articles (an estimate; --exact-total counts them)"
 
 
 def article_text(article: searcher.Article) -> str:

@@ -146,6 +146,7 @@ class ShardedIndex:
         collapse: bool = True,
         syntax: bool = True,
         match: str = "any",
+        exact_total: bool = False,
     ) -> SearchResults:
         """As :meth:`searcher.Index.search`, over every shard; scores are those of
         one index holding all the shards' articles."""
@@ -158,6 +159,7 @@ class ShardedIndex:
                 f"and all-words queries do not work across shards yet: search without them"
             )
         require_flag(collapse, "collapse")
+        require_flag(exact_total, "exact_total")
         asked: dict[str, Any] = {"since": since, "until": until, "sort": sort, "filters": filters}
         # Phase 1: each shard's statistics for the terms the query scores.
         first = self._run(worker.statistics, [(p, text, asked, None) for p in self._shards])
@@ -177,7 +179,7 @@ class ShardedIndex:
         depth = want + (COLLAPSE_WINDOW if collapse else 0)
         leaders: list[tuple[SearchHit, list[SearchHit]]]
         while True:
-            options = dict(asked, limit=depth, page=1, collapse=False)
+            options = dict(asked, limit=depth, page=1, collapse=False, exact_total=exact_total)
             calls = [(p, text, options, total, collapse) for p in self._shards]
             answers = self._run(worker.search, calls)
             results = [found for found, _ in answers]
@@ -187,7 +189,8 @@ class ShardedIndex:
                 leaders = [(hit, []) for hit in merged[:want]]
                 break
             grouped = neardup.group(list(zip(range(len(merged)), signatures, strict=True)))
-            if len(grouped) >= want or len(merged) >= matched:
+            # Every shard returned fewer than asked: there are no more.
+            if len(grouped) >= want or all(len(found) < depth for found in results):
                 leaders = [(merged[i], [merged[c] for c in copies]) for i, copies in grouped]
                 break
             depth = len(merged) * 4
@@ -197,6 +200,7 @@ class ShardedIndex:
             query=head.query,
             parsed=head.parsed,
             total=matched,
+            total_exact=all(found.total_exact for found in results),
             hits=page_of(leaders, start, want),
             page=page,
             facets=None,

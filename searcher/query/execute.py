@@ -27,7 +27,7 @@ from whoosh import sorting
 from whoosh.index import FileIndex
 from whoosh.searching import Results, Searcher
 
-from searcher.query import bulkscore, feedback, pruning, ranking
+from searcher.query import bulkscore, feedback, pruning, ranking, totals
 from searcher.query.plan import QueryPlan
 from searcher.store import postings
 
@@ -44,25 +44,50 @@ class Executed:
     """What the execute stage hands to the present stage.
 
     :param execution: the run, to search deeper and count respellings.
-    :param results: the best :attr:`~searcher.query.plan.QueryPlan.depth` hits.
-    :param matched: every article the asked query matches under the restriction.
+    :param results: the best ``depth`` hits.
+    :param depth: how many hits were asked for (fewer came: there are no more).
+    :param matched: every article the asked query matches under the
+        restriction, when it was counted (``None``: it was estimated).
+    :param total: how many articles match: ``len(matched)``, or an estimate.
     """
 
     execution: Execution
     results: Results
-    matched: set[int]
+    depth: int
+    matched: set[int] | None
+    total: int
+
+    @property
+    def total_exact(self) -> bool:
+        """Whether :attr:`total` is a count rather than an estimate."""
+        return self.matched is not None
 
 
-def execute(plan: QueryPlan, searcher: Searcher) -> Executed:
-    """Run ``plan`` on the index ``searcher`` opens (made with :func:`open_searcher`)."""
+def execute(plan: QueryPlan, searcher: Searcher, *, exact_total: bool = False) -> Executed:
+    """Run ``plan`` on the index ``searcher`` opens (made with :func:`open_searcher`).
+
+    :param exact_total: count every matching article even when that is not
+        cheap; else a query ranked by relevance whose posting lists hold more
+        than :data:`~searcher.query.totals.EXACT_TOTAL_POSTINGS` has its total
+        estimated from their lengths. Facets and the histogram count every
+        match anyway, and so does sorting by date, which reads them all.
+    """
     scorer = bulkscore.BulkScorer(searcher) if bulkscore.supported(searcher) else None
     ranked = feedback.expand(plan.ranked, plan.feedback_words, searcher, scorer)
     execution = Execution(searcher, ranked, plan.restrict, plan.sortedby, scorer)
-    results = execution.results(plan.depth)
-    # The rewrite only re-orders: counting the asked query is the same set, and
-    # it stays plain Or/And/Term, which matching_docs counts from posting lists.
-    matched = execution.matching(plan.asked)
-    return Executed(execution, results, matched)
+    depth = plan.depth
+    results = execution.results(depth)
+    counted = exact_total or plan.facets or plan.histogram or plan.sortedby is not None
+    found = len(results.top_n)
+    if found < depth and not counted:  # every match is among the hits
+        return Executed(execution, results, depth, {d for _, d in results.top_n}, found)
+    estimate = None if counted else totals.estimate(plan.asked, searcher, execution.allowed)
+    if estimate is None:
+        # The rewrite only re-orders: counting the asked query is the same set,
+        # counted from posting lists, unscored.
+        matched = execution.matching(plan.asked)
+        return Executed(execution, results, depth, matched, len(matched))
+    return Executed(execution, results, depth, None, max(estimate, found))
 
 
 class Execution:

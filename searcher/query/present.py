@@ -43,7 +43,7 @@ SUGGEST_BELOW = 50
 
 def present(plan: QueryPlan, executed: Executed) -> SearchResults:
     """Return the page of results ``plan`` asks for, from what ran."""
-    total = len(executed.matched)
+    total = executed.total
     leaders = collapse(executed, plan.page * plan.limit, plan.collapse)
     highlighter = snippet_cutter(executed.results)
     hits = tuple(
@@ -56,6 +56,8 @@ def present(plan: QueryPlan, executed: Executed) -> SearchResults:
     reader = executed.execution.searcher.reader()
     restrict = plan.restrict
     notes = plan.notes
+    # Facets and the histogram make execute count every match (never estimate).
+    matched = executed.matched if executed.matched is not None else set()
     if total == 0 and plan.restrictions:
         note = empty_result_note(reader, _counter(plan, executed), plan.restrictions, words=words)
         notes += (note,) if note else ()
@@ -65,12 +67,11 @@ def present(plan: QueryPlan, executed: Executed) -> SearchResults:
         total=total,
         hits=hits,
         page=plan.page,
-        facets=count_facets(reader, executed.matched, plan.facets) if plan.facets else None,
-        histogram=(
-            count_histogram(reader, executed.matched, plan.histogram) if plan.histogram else None
-        ),
+        facets=count_facets(reader, matched, plan.facets) if plan.facets else None,
+        histogram=count_histogram(reader, matched, plan.histogram) if plan.histogram else None,
         suggestion=suggestion,
         notes=notes,
+        total_exact=executed.total_exact,
     )
 
 
@@ -95,7 +96,7 @@ def collapse(executed: Executed, want: int, fold: bool = True) -> list[tuple[Hit
     """Return the first ``want`` hits, each with its near-duplicates among the
     scored hits (none unless ``fold``), searching deeper while folding leaves
     too few."""
-    results, total = executed.results, len(executed.matched)
+    results, depth = executed.results, executed.depth
     reader = executed.execution.searcher.reader()
     while True:
         # Not list(results): list() asks len(), and Whoosh's len() counts
@@ -105,9 +106,10 @@ def collapse(executed: Executed, want: int, fold: bool = True) -> list[tuple[Hit
             return [(hit, []) for hit in hits[:want]]
         column = reader.column_reader("signature")
         grouped = neardup.group([(i, column[hit.docnum]) for i, hit in enumerate(hits)])
-        if len(grouped) >= want or len(hits) >= total:
+        if len(grouped) >= want or len(hits) < depth:  # enough, or there are no more
             break
-        results = executed.execution.results(len(hits) * 4)
+        depth = len(hits) * 4
+        results = executed.execution.results(depth)
     return [(hits[i], [hits[c] for c in copies]) for i, copies in grouped[:want]]
 
 
@@ -132,7 +134,7 @@ def _suggestion(plan: QueryPlan, executed: Executed) -> str | None:
     return suggest(
         searcher.reader(),
         plan.text,
-        len(executed.matched),
+        executed.total,
         lambda text: execution.count(respelled_query(plan, text, searcher)),
         lambda word: "".join(searcher.schema["body"].process_text(word, mode="query")),
     )

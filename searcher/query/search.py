@@ -64,6 +64,7 @@ def search(
     syntax: bool = True,
     match: str = "any",
     stats: CorpusStats | None = None,
+    exact_total: bool = False,
 ) -> SearchResults:
     """Rank the articles of ``ix`` for ``text`` and return one page of hits.
 
@@ -101,6 +102,9 @@ def search(
     :param stats: score with these statistics of a whole sharded index, of
         which ``ix`` is one shard (:mod:`searcher.query.shardstats`); the
         ``searcher`` is then not used.
+    :param exact_total: count every match even when that means reading every
+        posting of common words; else such a total is estimated from the
+        words' posting counts, and ``total_exact`` is false.
     :raises QueryError: the query is empty, malformed, too costly or too slow.
     :raises DateError: a date cannot be read.
     """
@@ -113,6 +117,7 @@ def search(
     require(now, "now", (datetime, type(None)), "a datetime or None")
     require(limits, "limits", QueryLimits, "a QueryLimits")
     require_flag(syntax, "syntax")
+    require_flag(exact_total, "exact_total")
     require(match, "match", str, "a str")
     if not text.strip() and not filters and since is None and until is None:
         raise QueryError(
@@ -145,7 +150,7 @@ def search(
             syntax=syntax,
             near=None if stats is None else stats.near_words(),
         )
-        return present(plan, execute(plan, searcher))
+        return present(plan, execute(plan, searcher, exact_total=exact_total))
 
 
 def shard_statistics(
