@@ -18,11 +18,11 @@ takes quadratic time on very long words. So:
 (:mod:`searcher.query.checks`) come next. Every refusal is a one-line
 :class:`~searcher.errors.QueryError` naming the culprit (quoted through
 :func:`~searcher.text.safety.safe_text`); the notes name every word not
-searched for, and why (:func:`~searcher.query.prose.dropped_words`).
+searched for, and why (:func:`~searcher.query.unsearched.dropped_words`).
 
 Imports Whoosh's public parser, query and fields modules, ``searcher.schema``,
 the floor, and :mod:`~searcher.query.limits`, :mod:`~searcher.query.syntax`
-and :mod:`~searcher.query.prose`; no later stage.
+and :mod:`~searcher.query.prose`, :mod:`~searcher.query.unsearched`; no later stage.
 """
 
 from __future__ import annotations
@@ -40,13 +40,14 @@ from whoosh.searching import Searcher
 
 from searcher.errors import QueryError
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
-from searcher.query.prose import dropped_words, read_box
+from searcher.query.prose import read_box
 from searcher.query.syntax import (
     FIELD_ALIASES,
     MATCH_MODES,
     apply_exclusions,
     make_parser,
 )
+from searcher.query.unsearched import dropped_words
 from searcher.schema import LEXICON
 from searcher.text.safety import safe_text
 

@@ -19,8 +19,9 @@ syntax only where it is well formed and meaningful:
 * with ``syntax=False`` the whole text is words.
 
 Degraded syntax is named in a note, and so is every word that is not searched
-for, with why (:func:`dropped_words`). The rewrite keeps character positions
-(changed characters become spaces) except where a phrase is added.
+for, with why (:func:`searcher.query.unsearched.dropped_words`). The rewrite
+keeps character positions (changed characters become spaces) except where a
+phrase is added.
 
 Imports :mod:`searcher.query.syntax` (its date clauses and field names), the
 limits and the floor; nothing of Whoosh.
@@ -30,10 +31,8 @@ from __future__ import annotations
 
 import difflib
 import re
-import string
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
 
 from searcher.errors import QueryError
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
@@ -56,7 +55,8 @@ _LEX = re.compile(
 )
 _FIELD = re.compile(r"([A-Za-z_]\w*):")
 _SUFFIX = re.compile(r"(~\d?(?:/\d+)?|\^[\d.]*)$")
-_AMPERSAND = re.compile(r"^\w+(?:&\w+)+(?:'\w+)?$")
+#: A word joined by ``&`` (``AT&T``, ``S&P``): searched as a phrase of its parts.
+AMPERSAND_WORD = re.compile(r"^\w+(?:&\w+)+(?:'\w+)?$")
 # What a word is when the whole text is words: these are syntax everywhere.
 _PLAIN_SYNTAX = re.compile(r"[\"()\[\]{}:*?~^]|(?:^|(?<=\s))[+-]+")
 
@@ -68,7 +68,7 @@ class Reading:
     :param text: the text for the parser.
     :param notes: syntax that was read as words instead, and why.
     :param words: the words searched for in the body and title, as typed, with
-        the syntax around them taken off (for :func:`dropped_words`).
+        the syntax around them taken off (for :func:`~searcher.query.unsearched.dropped_words`).
     :param operators: the pieces read as operators or brackets (never reported
         as dropped words).
     """
@@ -291,7 +291,7 @@ def _read_word(
     end = suffix.group() if suffix else ""
     core = text[: len(text) - len(end)] if end else text
     core = _wildcards(core, piece.at, notes)
-    if _AMPERSAND.match(core) and not field:
+    if AMPERSAND_WORD.match(core) and not field:
         core = f'"{core}"'
     out = sign + prefix + core + end
     # Keep the length where nothing was added, so positions stay the text's.
@@ -335,7 +335,7 @@ def _plain_word(text: str) -> str:
     if plain.strip() in BINARY_OPERATORS | {NOT_OPERATOR}:
         plain = plain.lower()
     core = plain.strip()
-    if _AMPERSAND.match(core):
+    if AMPERSAND_WORD.match(core):
         return plain.replace(core, f'"{core}"')
     return plain
 
@@ -347,66 +347,3 @@ def _not_a_field(name: str, at: int) -> str:
         f"{safe_text(name)!r} (character {at + 1}) is not a field, so '{safe_text(name)}:' "
         f"was searched as a word; fields are {', '.join(DOCUMENTED_FIELDS)}{hint}"
     )
-
-
-def dropped_words(words: Iterable[str], analyzer: Callable[..., Iterable[Any]]) -> tuple[str, ...]:
-    """Return one note naming each word of ``words`` (or part of one) that is
-    not searched for, with why: stop words are not indexed, nor are symbols.
-
-    :param analyzer: the analyzer of the body field, whose stop filter marks
-        stop words when ``removestops=False``.
-    """
-    analyzer = _unstemmed(analyzer)
-    stops: list[str] = []
-    symbols: list[str] = []
-    phrases: list[str] = []
-    for word in words:
-        for part in word.split():
-            tokens = [(t.text, t.stopped) for t in analyzer(part, removestops=False, mode="query")]
-            kept = [text for text, stopped in tokens if not stopped]
-            stopped = [text for text, stopped in tokens if stopped]
-            if not tokens and all(c in string.punctuation for c in part):
-                continue  # punctuation (".", "-", "*,"): not a word
-            if not tokens:
-                name = repr(safe_text(part))
-                if name not in symbols:
-                    symbols.append(name)
-            elif not kept:
-                name = safe_text(part)
-                if name.lower() not in {s.lower() for s in stops}:
-                    stops.append(name)
-            elif stopped:
-                stops += [f"{s} (in {safe_text(part)})" for s in stopped]
-            if _AMPERSAND.match(part) and kept:
-                phrases.append(f'{safe_text(part)} is searched as "{" ".join(kept)}"')
-    parts = []
-    if stops:
-        kind = "stop words" if len(stops) > 1 else "a stop word"
-        parts.append(f"{_listed(stops)} ({kind}, not indexed)")
-    if symbols:
-        kind = "symbols" if len(symbols) > 1 else "a symbol"
-        parts.append(f"{_listed(symbols)} ({kind}, not indexed)")
-    notes = [f"Not searched for: {'; '.join(parts)}."] if parts else []
-    return tuple(notes + [f"{p}." for p in phrases])
-
-
-def _unstemmed(analyzer: Callable[..., Iterable[Any]]) -> Callable[..., Iterable[Any]]:
-    """The analyzer up to its stop filter: stemming a word (which may load the
-    stemmer) is not needed to tell whether it is searched for."""
-    items = list(getattr(analyzer, "items", ()))
-    ends = [i for i, item in enumerate(items) if hasattr(item, "stops")]
-    if not ends:
-        return analyzer
-    first, *rest = items[: ends[0] + 1]
-
-    def run(value: str, **kwargs: Any) -> Iterable[Any]:
-        tokens: Iterable[Any] = first(value, **kwargs)
-        for item in rest:
-            tokens = item(tokens)
-        return tokens
-
-    return run
-
-
-def _listed(names: list[str], most: int = 10) -> str:
-    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")

@@ -17,7 +17,6 @@ from searcher.errors import QueryError
 from searcher.models import SearchResults
 from searcher.query import DEFAULT_LIMITS, QueryLimits
 from searcher.query.checks import check_query
-from searcher.query.prose import dropped_words
 from searcher.text import deadline
 from tests.conftest import SEED_ID, whoosh_index
 
@@ -118,26 +117,6 @@ def test_exclusion_still_excludes(ix: FileIndex) -> None:
     ids = [h.id for h in guarded_search(ix, "troops NOT panetta").hits]
     assert ids and SEED_ID not in ids
     assert SEED_ID in [h.id for h in guarded_search(ix, "panetta").hits]
-
-
-def test_notes_name_the_words_the_parser_drops(ix: FileIndex) -> None:
-    analyzer = ix.schema["body"].analyzer
-    assert dropped_words(["legal", "immunity"], analyzer) == ()
-    assert dropped_words(["the", "troops", "😀", "of", "The"], analyzer) == (
-        "Not searched for: the, of (stop words, not indexed); '😀' (a symbol, not indexed).",
-    )
-    assert dropped_words(["AT&T"], analyzer) == (
-        "Not searched for: at (in AT&T) (a stop word, not indexed).",
-        'AT&T is searched as "t".',
-    )
-    for dated in ("date:[2011-10-01 TO 2011-10-31]", 'date:>="2011-10-17 14:30"', "date:2011"):
-        assert guarded_search(ix, f"troops {dated}").notes == ()
-    assert guarded_search(ix, 'the troops 😀 "of the" AND of').notes == (
-        "Not searched for: the, of (stop words, not indexed); '😀' (a symbol, not indexed).",
-    )
-    assert guarded_search(ix, "to troops date:[2011 to 2012]").notes == (
-        "Not searched for: to (a stop word, not indexed).",
-    )
 
 
 def test_expansion_limit_counts_index_words(ix: FileIndex) -> None:
