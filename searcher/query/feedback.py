@@ -52,6 +52,13 @@ PRF_SHARPNESS = 5.0
 PRF_MIN_VOTE = 0.02
 #: Only this many of the most frequent words of the top articles are considered.
 PRF_CANDIDATES = 150
+#: An article's vote: ``"exp"`` fades with its score as :data:`PRF_SHARPNESS` says;
+#: ``"score"`` is its score over the best one's (RM3's ``P(q|d)``, as Anserini's).
+PRF_VOTES = "exp"
+#: Whether a word's weight is multiplied by its IDF (RM3 leaves it out).
+PRF_RARITY = True
+#: Words in more than this share of the articles are never chosen (Anserini: 0.1).
+PRF_MAX_DF = 1.0
 
 
 def expand(
@@ -131,13 +138,16 @@ def weigh_by_rarity(
     the best :data:`PRF_TERMS`: once even the rarest word could not make a
     lighter candidate beat the current last of the best, the rest are skipped
     (the choice is the same, with fewer document frequencies to look up)."""
-    most = rsj_idf(docs, 0)
+    most = rsj_idf(docs, 0) if PRF_RARITY else 1.0
     scored: dict[str, float] = {}
     best: list[float] = []
     for term, weight in candidates:
         if len(best) == PRF_TERMS and weight * most < best[0]:
             break
-        score = scored[term] = weight * rsj_idf(docs, frequency(term))
+        df = frequency(term)
+        if df > PRF_MAX_DF * docs:
+            continue
+        score = scored[term] = weight * (rsj_idf(docs, df) if PRF_RARITY else 1.0)
         if len(best) < PRF_TERMS:
             heapq.heappush(best, score)
         elif score > best[0]:
@@ -160,7 +170,7 @@ def _feedback(
     top = best[0][0]
     weights: defaultdict[str, float] = defaultdict(float)
     for score, docnum in best:
-        vote = math.exp(-PRF_SHARPNESS * (1 - score / top))
+        vote = math.exp(-PRF_SHARPNESS * (1 - score / top)) if PRF_VOTES == "exp" else score / top
         if vote < PRF_MIN_VOTE:
             break
         counts = _term_counts(searcher, docnum)
