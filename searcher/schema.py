@@ -157,10 +157,12 @@ def count_facet_keys(reader: Any, docnums: Iterable[int], counts: dict[str, Coun
     if not reader.has_column("facet_keys"):
         return
     column = reader.column_reader("facet_keys")
-    for docnum in docnums:
-        for kind, value in set(read_facet_keys(column[docnum])):
+    # Many articles hold the same keys (one byline, the same topics and
+    # places): each different column value is read into keys once.
+    for raw, articles in Counter(column[docnum] for docnum in docnums).items():
+        for kind, value in set(read_facet_keys(raw)):
             if kind in counts:
-                counts[kind][value] += 1
+                counts[kind][value] += articles
 
 
 def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any]:
