@@ -87,7 +87,29 @@ def searcher_run(name: str, folder: Path, corpus: Path, stories: int, **opening:
                 "stories_per_s": round(stories / seconds),
                 "index_s": round(seconds, 1),
                 "index_mb": size_mb(folder),
+                "bytes_per_story": round(size_mb(folder) * 1e6 / stories),
                 "peak_mb": peak_mb(),
+                **figures,
+            }
+        ),
+        flush=True,
+    )
+
+
+def shard_alone_run(folder: Path, stories: int, shards: int) -> None:
+    """One shard searched as a plain index in this process: the query cost of an
+    index of ``stories / shards`` stories, for the capacity model."""
+    with searcher.open_index(folder) as ix:
+        held = len(ix)
+        ix.search("warm up")
+        figures = timed(lambda q: ix.search(q))
+    print(
+        json.dumps(
+            {
+                "engine": f"searcher-1-shard-of-{shards}-alone",
+                "stories": held,
+                "index_mb": size_mb(folder),
+                "bytes_per_story": round(size_mb(folder) * 1e6 / max(held, 1)),
                 **figures,
             }
         ),
@@ -176,6 +198,7 @@ def main() -> None:
                     shards=args.shards,
                     cluster=client,
                 )
+        shard_alone_run(work / "local" / "shard-000", args.stories, args.shards)
         fts5_run(work, args.stories, args.seed)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -254,6 +254,8 @@ class Index:
         sort: str = "relevance",
         filters: Mapping[str, str] | None = None,
         terms: Iterable[query.TermKey] | None = None,
+        syntax: bool = True,
+        match: str = "any",
     ) -> tuple[query.CorpusStats, frozenset[query.TermKey]]:
         """The first phase of a query over a sharded index, this index being one
         shard: its statistics for the terms the query scores, and those terms.
@@ -265,7 +267,15 @@ class Index:
         """
         with self._reading.guarded():
             return query.shard_statistics(
-                self._ix, text, since=since, until=until, sort=sort, filters=filters, terms=terms
+                self._ix,
+                text,
+                since=since,
+                until=until,
+                sort=sort,
+                filters=filters,
+                terms=terms,
+                syntax=syntax,
+                match=match,
             )
 
     def evaluate(

@@ -34,6 +34,8 @@ from searcher.index import PathLike
 from searcher.ingest import DEFAULT_OPTIONS, ReadOptions
 from searcher.models import (
     Article,
+    Facets,
+    Histogram,
     IndexStats,
     SearchHit,
     SearchResults,
@@ -43,6 +45,8 @@ from searcher.models import (
 from searcher.opening import open_index
 from searcher.query import CorpusStats
 from searcher.query.dates import DateLike
+from searcher.query.facets import merge_facets
+from searcher.query.histogram import auto_recount, merge_histograms
 from searcher.query.plan import COLLAPSE_WINDOW
 
 
@@ -153,14 +157,16 @@ class ShardedIndex:
         require(text, "text", str, "a str")
         require_count(limit, "limit")
         require_count(page, "page")
-        if facets or histogram or not syntax or match != "any":
-            raise SearcherError(
-                f"{self.path}/ is a sharded index; facets, the timeline, plain-words "
-                f"and all-words queries do not work across shards yet: search without them"
-            )
         require_flag(collapse, "collapse")
         require_flag(exact_total, "exact_total")
-        asked: dict[str, Any] = {"since": since, "until": until, "sort": sort, "filters": filters}
+        asked: dict[str, Any] = {
+            "since": since,
+            "until": until,
+            "sort": sort,
+            "filters": filters,
+            "syntax": syntax,
+            "match": match,
+        }
         # Phase 1: each shard's statistics for the terms the query scores.
         first = self._run(worker.statistics, [(p, text, asked, None) for p in self._shards])
         terms = frozenset().union(*(found for _, found in first))
@@ -172,19 +178,29 @@ class ShardedIndex:
             parts = [stats for stats, _ in again]
         total = CorpusStats.total(parts)
         if parts is not first_parts:  # the near words of fuzzy words come from the first round
-            total = replace(total, near=CorpusStats.total(first_parts).near)
+            first_total = CorpusStats.total(first_parts)
+            total = replace(total, near=first_total.near, browsing=first_total.browsing)
+        # Without words to score, the matches are listed newest first.
+        order = "newest" if total.browsing and sort == "relevance" else sort
         # Phase 2: each shard's best hits, scored with them, merged; searched
         # deeper while folding near-duplicates leaves too few.
         want = page * limit
         depth = want + (COLLAPSE_WINDOW if collapse else 0)
         leaders: list[tuple[SearchHit, list[SearchHit]]]
+        # Facets and the timeline count every match: asked of the first round only.
+        counting: dict[str, Any] = {"facets": facets, "histogram": histogram}
+        counted: list[SearchResults] | None = None
         while True:
-            options = dict(asked, limit=depth, page=1, collapse=False, exact_total=exact_total)
+            options = dict(
+                asked, limit=depth, page=1, collapse=False, exact_total=exact_total, **counting
+            )
             calls = [(p, text, options, total, collapse) for p in self._shards]
             answers = self._run(worker.search, calls)
             results = [found for found, _ in answers]
+            if counted is None:
+                counted, counting = results, {}
             matched = sum(found.total for found in results)
-            merged, signatures = merge_hits(results, [s for _, s in answers], sort, depth)
+            merged, signatures = merge_hits(results, [s for _, s in answers], order, depth)
             if not collapse:
                 leaders = [(hit, []) for hit in merged[:want]]
                 break
@@ -203,10 +219,32 @@ class ShardedIndex:
             total_exact=all(found.total_exact for found in results),
             hits=page_of(leaders, start, want),
             page=page,
-            facets=None,
+            facets=_facets(counted),
+            histogram=self._histogram(text, asked, total, counted, _is_auto(histogram)),
             suggestion=None,
             notes=head.notes,
         )
+
+    def _histogram(
+        self,
+        text: str,
+        asked: Mapping[str, Any],
+        stats: CorpusStats,
+        counted: list[SearchResults],
+        auto: bool,
+    ) -> Histogram | None:
+        """The shards' histograms as one index's; counted again by a longer
+        interval while ``auto`` would choose one for all the shards' matches."""
+        parts = [r.histogram for r in counted if r.histogram is not None]
+        if not parts:
+            return None
+        recount = auto_recount(parts) if auto else None
+        while recount is not None:
+            options = dict(asked, limit=1, page=1, collapse=False, histogram=recount)
+            answers = self._run(worker.search, [(p, text, options, stats) for p in self._shards])
+            parts = [found.histogram for found, _ in answers]
+            recount = auto_recount(parts)
+        return merge_histograms(parts)
 
     def similar(self, article_id: str, *, limit: int = 10) -> SearchResults:
         """Not yet over shards: raises :class:`SearcherError` saying so."""
@@ -236,6 +274,15 @@ class ShardedIndex:
     def verify(self, *corpus: PathLike) -> VerifyReport:
         """Check every shard as :meth:`searcher.Index.verify` does."""
         return verify_shards(self.layout, *corpus)
+
+
+def _is_auto(histogram: str | None) -> bool:
+    return isinstance(histogram, str) and histogram.strip().lower() == "auto"
+
+
+def _facets(counted: list[SearchResults]) -> Facets | None:
+    parts = [r.facets for r in counted if r.facets is not None]
+    return merge_facets(parts) if parts else None
 
 
 def combine_reports(reports: list[UpdateReport], seconds: float) -> UpdateReport:

@@ -107,6 +107,19 @@ def count_facets(
     return Facets(counts=tuple((name, _ordered(name, counters[name])) for name in names))
 
 
+def merge_facets(parts: Sequence[Facets]) -> Facets:
+    """The facets of the union of disjoint sets of articles (a sharded index's
+    shards) whose facets, counted by the same names, are ``parts``."""
+    if not parts:
+        return Facets()
+    names = parts[0].names
+    totals: dict[str, Counter[str]] = {name: Counter() for name in names}
+    for part in parts:
+        for name, counts in part.counts:
+            totals[name].update(dict(counts))
+    return Facets(counts=tuple((name, _ordered(name, totals[name])) for name in names))
+
+
 def _column_counts(reader: Any, name: str, docnums: list[int]) -> Counter[str]:
     field = COLUMN_FACETS[name]
     if not reader.has_column(field):

@@ -14,7 +14,7 @@ it reads any Whoosh reader it is given, through its public methods.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -57,18 +57,74 @@ def count_histogram(reader: Any, docnums: Iterable[int], interval: str = "auto")
         return Histogram(interval="day" if interval == "auto" else interval, undated=undated)
     first, last = date.fromordinal(min(days)), date.fromordinal(max(days))
     if interval == "auto":
-        interval = next(
-            (i for i in INTERVALS if _bucket_count(first, last, i) <= AUTO_BUCKETS), "year"
-        )
+        interval = _auto_interval(first, last)
+    _check_size(first, last, interval)
+    counts: Counter[date] = Counter()
+    for ordinal, count in days.items():
+        counts[_bucket_start(date.fromordinal(ordinal), interval)] += count
+    return _histogram(counts, first, last, interval, undated)
+
+
+def merge_histograms(parts: Sequence[Histogram]) -> Histogram:
+    """The histogram of the union of disjoint sets of articles (a sharded
+    index's shards) whose histograms are ``parts``, all counted by one
+    interval (those without buckets may name another).
+
+    :raises QueryError: the union would give more than :data:`MAX_BUCKETS` buckets.
+    """
+    dated = [part for part in parts if part.buckets]
+    undated = sum(part.undated for part in parts)
+    if not dated:
+        return Histogram(interval=parts[0].interval if parts else "day", undated=undated)
+    interval = dated[0].interval
+    if any(part.interval != interval for part in dated):
+        raise ValueError(f"histograms of several intervals: {[p.interval for p in dated]}")
+    counts: Counter[date] = Counter()
+    for part in dated:
+        for bucket in part.buckets:
+            counts[bucket.start] += bucket.count
+    first, last = min(counts), max(counts)
+    _check_size(first, last, interval)
+    return _histogram(counts, first, last, interval, undated)
+
+
+def auto_recount(parts: Sequence[Histogram]) -> str | None:
+    """For histograms counted by ``auto`` on disjoint sets of articles (or
+    recounted by the interval this named): ``None`` when
+    :func:`merge_histograms` of them is what ``auto`` gives their union, else
+    the interval to count them all by again (the union may span more than any
+    part, so ``auto`` may choose a longer interval for it)."""
+    dated = [part for part in parts if part.buckets]
+    if not dated:
+        return None
+    longest = max(INTERVALS.index(part.interval) for part in dated)
+    interval = INTERVALS[longest]
+    if any(part.interval != interval for part in dated):
+        return interval
+    first = min(part.buckets[0].start for part in dated)
+    last = max(part.buckets[-1].start for part in dated)
+    if interval == INTERVALS[-1] or _bucket_count(first, last, interval) <= AUTO_BUCKETS:
+        return None
+    return INTERVALS[longest + 1]
+
+
+def _auto_interval(first: date, last: date) -> str:
+    return next((i for i in INTERVALS if _bucket_count(first, last, i) <= AUTO_BUCKETS), "year")
+
+
+def _check_size(first: date, last: date, interval: str) -> None:
     wanted = _bucket_count(first, last, interval)
     if wanted > MAX_BUCKETS:
         raise QueryError(
             f"a {interval} histogram from {first} to {last} would have {wanted:,} bars "
             f"(at most {MAX_BUCKETS:,}): ask for a longer interval, or narrow the dates"
         )
-    counts: Counter[date] = Counter()
-    for ordinal, count in days.items():
-        counts[_bucket_start(date.fromordinal(ordinal), interval)] += count
+
+
+def _histogram(
+    counts: Counter[date], first: date, last: date, interval: str, undated: int
+) -> Histogram:
+    """Buckets from ``first``'s to ``last``'s, with ``counts`` by bucket start."""
     buckets = tuple(
         HistogramBucket(start=start, end=end, label=_label(start, interval), count=counts[start])
         for start, end in _buckets(first, last, interval)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from whoosh.index import FileIndex
@@ -119,11 +120,7 @@ def search(
     require_flag(syntax, "syntax")
     require_flag(exact_total, "exact_total")
     require(match, "match", str, "a str")
-    if not text.strip() and not filters and since is None and until is None:
-        raise QueryError(
-            'Empty query; give words to search for, e.g. "legal immunity", or a filter '
-            "(source, byline, section, since, until) to list articles newest first."
-        )
+    _require_words_or_restriction(text, filters, since, until)
     # A sort or a date that cannot be read fails before the index is opened.
     sortedby = sort_facet(sort)
     dates = date_filter(since, until, now=now)
@@ -164,6 +161,8 @@ def shard_statistics(
     now: datetime | None = None,
     limits: QueryLimits = DEFAULT_LIMITS,
     terms: Iterable[TermKey] | None = None,
+    syntax: bool = True,
+    match: str = "any",
 ) -> tuple[CorpusStats, frozenset[TermKey]]:
     """The first phase of a sharded query on one shard ``ix``: its statistics
     for the terms the query scores, and those terms (as this shard expands
@@ -174,14 +173,16 @@ def shard_statistics(
     :raises QueryError: as :func:`search`.
     """
     require(text, "text", str, "a str")
-    if not text.strip():
-        raise QueryError('Empty query; give words to search for, e.g. "legal immunity".')
+    require_flag(syntax, "syntax")
+    require(match, "match", str, "a str")
+    _require_words_or_restriction(text, filters, since, until)
     sortedby = sort_facet(sort)
     dates = date_filter(since, until, now=now)
     with deadline.time_budget(limits.seconds), open_searcher(ix) as searcher:
         near: NearWords = {}
+        browsing = False
         if terms is None:
-            parsed = parse(text, searcher, now=now, limits=limits)
+            parsed = parse(text, searcher, now=now, limits=limits, syntax=syntax, match=match)
             plan = make_plan(
                 parsed,
                 searcher,
@@ -193,8 +194,20 @@ def shard_statistics(
                 collapse=False,
                 facets=(),
                 limits=limits,
+                syntax=syntax,
                 near=near,
             )
-            terms = query_terms(plan.ranked, searcher)
+            browsing = plan.browsing
+            terms = set() if browsing else query_terms(plan.ranked, searcher)
         found = frozenset(terms)
-        return local_statistics(searcher, found, near), found
+        return replace(local_statistics(searcher, found, near), browsing=browsing), found
+
+
+def _require_words_or_restriction(
+    text: str, filters: Mapping[str, str] | None, since: object, until: object
+) -> None:
+    if not text.strip() and not filters and since is None and until is None:
+        raise QueryError(
+            'Empty query; give words to search for, e.g. "legal immunity", or a filter '
+            "(source, byline, section, since, until) to list articles newest first."
+        )

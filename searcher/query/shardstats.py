@@ -44,12 +44,15 @@ class CorpusStats:
     :param frequencies: each query term's document frequency.
     :param near: each fuzzy word's near words in the index, so that every
         shard expands it to the same words.
+    :param browsing: the query has no words to score: its matches are listed
+        by date (newest first, unless the sort asks oldest).
     """
 
     docs: int
     lengths: Mapping[str, int] = field(default_factory=dict)
     frequencies: Mapping[TermKey, int] = field(default_factory=dict)
     near: Mapping[tuple[str, int, int], frozenset[str]] = field(default_factory=dict)
+    browsing: bool = False
 
     def near_words(self) -> NearWords:
         """:attr:`near` as :func:`~searcher.query.fuzzy.expand_fuzzy` takes it."""
@@ -62,7 +65,9 @@ class CorpusStats:
         lengths: dict[str, int] = {}
         frequencies: dict[TermKey, int] = {}
         near: dict[tuple[str, int, int], frozenset[str]] = {}
+        browsing = False
         for part in parts:
+            browsing = browsing or part.browsing
             for word, words in part.near.items():
                 near[word] = near.get(word, frozenset()) | words
             docs += part.docs
@@ -70,7 +75,7 @@ class CorpusStats:
                 lengths[name] = lengths.get(name, 0) + length
             for key, df in part.frequencies.items():
                 frequencies[key] = frequencies.get(key, 0) + df
-        return cls(docs, lengths, frequencies, near)
+        return cls(docs, lengths, frequencies, near, browsing)
 
 
 def term_key(searcher: Searcher, fieldname: str, text: str | bytes) -> TermKey:

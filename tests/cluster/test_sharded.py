@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import searcher
-from tests.cluster.equality import assert_same
+from tests.cluster.equality import assert_same, assert_same_counts
 from tests.conftest import CORPUS
 
 QUERIES = [
@@ -29,13 +29,22 @@ OPTIONS: list[dict[str, object]] = [
     {"sort": "oldest"},
     {"limit": 2, "page": 2},
     {"since": "2011-10-01"},
+    {"facets": True, "histogram": "auto"},
+    {"facets": "byline,section,keywords,year", "histogram": "day", "since": "2011-10-01"},
+    {"match": "all", "histogram": "week"},
+]
+#: Without words: the articles the restrictions keep, newest first.
+BROWSING: list[dict[str, object]] = [
+    {"filters": {"source": "reuters"}, "facets": True},
+    {"since": "2011-10-01", "histogram": "auto", "facets": "source,section"},
+    {"until": "2000", "sort": "oldest", "histogram": "year"},
 ]
 
 
 @pytest.fixture(scope="module")
 def corpus_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("sharded")
-    for shards in (1, 4):
+    for shards in (None, 1, 4):
         with searcher.open_index(folder / f"x{shards}", create=True, shards=shards) as ix:
             ix.update(CORPUS, jobs=1)
     return folder / "x1", folder / "x4"
@@ -56,4 +65,49 @@ def test_four_shards_answer_as_one(corpus_pair: tuple[Path, Path], query: str) -
     one, four = corpus_pair
     with searcher.open_index(one) as a, searcher.open_index(four) as b:
         for options in OPTIONS:
+            assert_same(a.search(query, **options), b.search(query, **options), (query, options))
+
+
+@pytest.mark.parametrize("options", BROWSING)
+def test_four_shards_list_and_count_as_one(
+    corpus_pair: tuple[Path, Path], options: dict[str, object]
+) -> None:
+    one, four = corpus_pair
+    with searcher.open_index(one) as a, searcher.open_index(four) as b:
+        found = b.search("", **options)
+        assert found.total > 0
+        assert_same(a.search("", **options), found, options)
+        dates = [hit.date for hit in found.hits]
+        assert dates == sorted(dates, reverse=options.get("sort") != "oldest"), options
+
+
+def test_the_counts_are_those_of_one_unsharded_index(corpus_pair: tuple[Path, Path]) -> None:
+    plain = corpus_pair[0].parent / "xNone"
+    with searcher.open_index(plain) as a, searcher.open_index(corpus_pair[1]) as b:
+        assert not isinstance(a, searcher.ShardedIndex)
+        cases = [(q, o) for q in QUERIES for o in OPTIONS] + [("", o) for o in BROWSING]
+        for query, options in cases:
+            mine = b.search(query, **options)
+            assert_same_counts(a.search(query, **options), mine, (query, options))
+            assert ("facets" in options) == (mine.facets is not None)
+            assert ("histogram" in options) == (mine.histogram is not None)
+
+
+def test_a_timeline_too_long_is_refused_as_one_index_refuses_it(
+    corpus_pair: tuple[Path, Path],
+) -> None:
+    one, four = corpus_pair
+    with searcher.open_index(one.parent / "xNone") as a, searcher.open_index(four) as b:
+        with pytest.raises(searcher.QueryError) as plain:
+            a.search("cocoa OR prices", histogram="day")
+        with pytest.raises(searcher.QueryError) as sharded:
+            b.search("cocoa OR prices", histogram="day")
+    assert str(sharded.value) == str(plain.value)
+
+
+@pytest.mark.parametrize("query", ["oil prices", "title:cocoa", "pric* (exports"])
+def test_plain_words_answer_as_one(corpus_pair: tuple[Path, Path], query: str) -> None:
+    one, four = corpus_pair
+    with searcher.open_index(one) as a, searcher.open_index(four) as b:
+        for options in ({"syntax": False}, {"syntax": False, "match": "all"}):
             assert_same(a.search(query, **options), b.search(query, **options), (query, options))

@@ -86,5 +86,7 @@ def test_four_shards_answer_as_one(skewed: tuple[Path, Path, int], query: str) -
         for options in (
             {"limit": 20},
             {"sort": "newest"},
+            {"facets": "source,month,year", "histogram": "auto"},
+            {"facets": True, "histogram": "week", "since": "2011-06"},
         ):
             assert_same(a.search(query, **options), b.search(query, **options), (query, options))

@@ -308,3 +308,18 @@ def test_cli_facets_on_named_fields(runner: CliRunner, known: searcher.Index) ->
     assert result.exit_code != 0
     assert "'titel' is not a facet" in result.output
     assert "Traceback" not in result.output
+
+
+def test_shards_facets_add_up_in_the_order_of_one_index() -> None:
+    from searcher.query.facets import merge_facets
+
+    one = searcher.Facets(
+        counts=(("source", (("AFP", 2), ("BBC", 1))), ("month", (("2011-10", 3),)))
+    )
+    other = searcher.Facets(
+        counts=(("source", (("BBC", 2), ("", 1))), ("month", (("2011-09", 1), ("", 2))))
+    )
+    merged = merge_facets([one, other])
+    assert merged["source"] == (("BBC", 3), ("AFP", 2), ("", 1))
+    assert merged["month"] == (("2011-09", 1), ("2011-10", 3), ("", 2))
+    assert merge_facets([]) == searcher.Facets()

@@ -124,3 +124,44 @@ def test_cli_histogram_text_and_json(runner: CliRunner, dated: searcher.Index) -
     }
     result = runner.invoke(cli, ["query", "harbour", "--histogram", "hourly"])
     assert result.exit_code == 2 and "hourly" in result.output
+
+
+def _part(interval: str, *buckets: tuple[date, date, int], undated: int = 0) -> searcher.Histogram:
+    return searcher.Histogram(
+        interval=interval,
+        buckets=tuple(
+            searcher.HistogramBucket(start=s, end=e, label=s.isoformat(), count=c)
+            for s, e, c in buckets
+        ),
+        undated=undated,
+    )
+
+
+def test_shards_histograms_merge_into_one_with_the_gaps_filled() -> None:
+    from searcher.query.histogram import merge_histograms
+
+    one = _part("month", (date(2011, 10, 1), date(2011, 11, 1), 3), undated=1)
+    other = _part(
+        "month",
+        (date(2011, 12, 1), date(2012, 1, 1), 1),
+        (date(2012, 1, 1), date(2012, 2, 1), 2),
+        undated=2,
+    )
+    empty = _part("day", undated=4)  # a shard without dated matches
+    merged = merge_histograms([one, empty, other])
+    assert _counts(merged) == [("2011-10", 3), ("2011-11", 0), ("2011-12", 1), ("2012-01", 2)]
+    assert merged.interval == "month" and merged.undated == 7
+
+
+def test_auto_counts_again_by_the_interval_the_union_needs() -> None:
+    from searcher.query.histogram import auto_recount
+
+    day = _part("day", (date(2011, 10, 3), date(2011, 10, 4), 1))
+    week = _part("week", (date(2011, 10, 3), date(2011, 10, 10), 1))
+    assert auto_recount([day, _part("day", undated=3)]) is None
+    assert auto_recount([day, week]) == "week"  # a shard spans more: its interval at least
+    early = _part("month", (date(2005, 1, 1), date(2005, 2, 1), 1))
+    late = _part("month", (date(2011, 10, 1), date(2011, 11, 1), 1))
+    assert auto_recount([early, late]) == "year"  # 82 months together: too many bars
+    assert auto_recount([_part("year", (date(1900, 1, 1), date(1901, 1, 1), 1)), late]) == "year"
+    assert auto_recount([_part("year", (date(1900, 1, 1), date(1901, 1, 1), 1))]) is None
