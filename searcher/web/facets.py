@@ -44,12 +44,14 @@ class FacetValue:
 
 @dataclass(frozen=True, slots=True)
 class FacetGroup:
-    """One facet: ``name`` (the library's), ``title``, the values shown and the folded rest."""
+    """One facet: ``name`` (the library's), ``title``, the values shown, the
+    folded rest, and how many values with fewer articles are not listed."""
 
     name: str
     title: str
     shown: tuple[FacetValue, ...]
     more: tuple[FacetValue, ...]
+    unlisted: int = 0
 
 
 def _month_link(params: SearchParams, month: str) -> str:
@@ -81,5 +83,6 @@ def facet_groups(params: SearchParams, facets: searcher.Facets | None) -> list[F
         values = [_value(params, name, value, count) for value, count in counts[:MOST]]
         if name != "month":  # articles without a value last, after those with one
             values.sort(key=lambda v: not v.value)
-        groups.append(FacetGroup(name, TITLES[name], tuple(values[:SHOWN]), tuple(values[SHOWN:])))
+        shown, more = tuple(values[:SHOWN]), tuple(values[SHOWN:])
+        groups.append(FacetGroup(name, TITLES[name], shown, more, len(counts) - len(values)))
     return groups
