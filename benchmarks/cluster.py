@@ -186,7 +186,7 @@ def main() -> None:
                     n_workers=2,
                     threads_per_worker=1,
                     host="127.0.0.1",
-                    dashboard_address=None,
+                    dashboard_address="127.0.0.1:0",  # another cluster may hold 8787
                 ) as cluster,
                 distributed.Client(cluster, set_as_default=False) as client,
             ):

@@ -16,7 +16,7 @@ import logging
 
 from searcher._version import __version__
 from searcher.analysis import analyze_text, highlight_text
-from searcher.cluster import ShardedIndex, open_index, verify_index
+from searcher.cluster import ShardedIndex, ShardError, open_index, verify_index
 from searcher.errors import (
     AmbiguousIdError,
     ArgumentError,
@@ -88,6 +88,7 @@ __all__ = [
     "SearchResults",
     "SearcherError",
     "Segment",
+    "ShardError",
     "ShardedIndex",
     "Skipped",
     "UnsupportedFormatError",

@@ -55,13 +55,18 @@ def _errors() -> Iterator[None]:
 class Settings:
     """Group-level options, shared with every command."""
 
-    def __init__(self, index_dir: Path, cluster: str | None = None) -> None:
+    def __init__(
+        self, index_dir: Path, cluster: str | None = None, allow_partial: bool = False
+    ) -> None:
         self.index_dir = index_dir
         self.cluster = cluster
+        self.allow_partial = allow_partial
 
     def open_index(self) -> searcher.Index | searcher.ShardedIndex:
         """The index to read, plain or sharded (then on ``--cluster`` when given)."""
-        return searcher.open_index(self.index_dir, mmap=False, cluster=self.cluster)
+        return searcher.open_index(
+            self.index_dir, mmap=False, cluster=self.cluster, allow_partial=self.allow_partial
+        )
 
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -141,10 +146,18 @@ def color_option(command: F) -> F:
     help="Build and search a sharded index on the Dask cluster whose scheduler is "
     "at ADDRESS (tcp://HOST:8786); the shards must be on storage every worker reads.",
 )
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Search a sharded index without the shards that cannot be opened "
+    "(the results name them).",
+)
 @click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
 @click.version_option(package_name="searcher")
 @click.pass_context
-def cli(ctx: click.Context, index_dir: Path, cluster: str | None, verbose: int) -> None:
+def cli(
+    ctx: click.Context, index_dir: Path, cluster: str | None, allow_partial: bool, verbose: int
+) -> None:
     """Full-text search over news articles.
 
     Exit codes: 0 found, 1 nothing found (or damage found, or a file
@@ -159,7 +172,7 @@ def cli(ctx: click.Context, index_dir: Path, cluster: str | None, verbose: int) 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(SafeFormatter("searcher: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
-    ctx.obj = Settings(index_dir, cluster or None)
+    ctx.obj = Settings(index_dir, cluster or None, allow_partial)
 
 
 # Registers the commands on the group above.

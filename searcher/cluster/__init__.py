@@ -17,12 +17,13 @@ from searcher.cluster.executors import (
     DEFAULT_DEADLINE,
     Executor,
     LocalExecutor,
+    ShardError,
     default_workers,
 )
 from searcher.cluster.layout import MAX_SHARDS, is_sharded, read_layout, write_layout
 from searcher.cluster.sharded import ShardedIndex, verify_shards
 from searcher.config import as_path, require, require_count, require_flag, resolve_index_dir
-from searcher.errors import FolderNotEmptyError, IndexNotFoundError, SearcherError
+from searcher.errors import FolderNotEmptyError, SearcherError
 from searcher.index import Index, PathLike
 from searcher.models import VerifyReport
 from searcher.opening import open_index as open_plain_index
@@ -40,6 +41,7 @@ def open_index(
     shards: int | None = None,
     cluster: str | Any | None = None,
     deadline: float = DEFAULT_DEADLINE,
+    allow_partial: bool = False,
 ) -> Index | ShardedIndex:
     """Open the index at ``path`` (default: ``$SEARCHER_INDEX``, else ``index/``):
     a plain one, or a sharded one (a folder with ``shards.json``), which is
@@ -56,6 +58,9 @@ def open_index(
         ``distributed.Client``; ``None``: on a pool of local processes. A plain
         index is searched in this process either way.
     :param deadline: seconds a query over a sharded index may take in all.
+    :param allow_partial: search a sharded index without the shards that
+        cannot be opened (the results' notes name them); else such a shard
+        raises :class:`ShardError` at the first query.
     :raises IndexNotFoundError: there is no index and ``create`` is false.
     :raises SearcherError: ``shards`` differs from the existing index's count.
     """
@@ -65,6 +70,7 @@ def open_index(
         if shards > MAX_SHARDS:
             raise ValueError(f"shards must be at most {MAX_SHARDS}, not {shards}")
     require(deadline, "deadline", (int, float), "a number of seconds")
+    require_flag(allow_partial, "allow_partial")
     index_dir = resolve_index_dir(None if path is None else as_path(path, "path"))
     if is_sharded(index_dir):
         layout = read_layout(index_dir)
@@ -83,9 +89,6 @@ def open_index(
             open_plain_index(shard_dir, create=True).close()
     else:
         return open_plain_index(index_dir, create=create, mmap=mmap, force=force)
-    for shard_dir in layout.shard_dirs():
-        if not (shard_dir / "searcher.json").exists() and not create:
-            raise IndexNotFoundError(shard_dir)
     executor: Executor
     if cluster is not None:
         from searcher.cluster.dask_executor import DaskExecutor
@@ -93,7 +96,7 @@ def open_index(
         executor = DaskExecutor(cluster)
     else:
         executor = LocalExecutor(default_workers(layout.shards))
-    return ShardedIndex(layout, executor, deadline=float(deadline))
+    return ShardedIndex(layout, executor, deadline=float(deadline), allow_partial=allow_partial)
 
 
 def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyReport:
@@ -111,4 +114,4 @@ def verify_index(path: PathLike | None = None, *corpus: PathLike) -> VerifyRepor
     return verify_plain_index(index_dir, *corpus)
 
 
-__all__ = ["ShardedIndex", "open_index", "verify_index"]
+__all__ = ["ShardError", "ShardedIndex", "open_index", "verify_index"]

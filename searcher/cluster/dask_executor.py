@@ -90,6 +90,12 @@ class DaskExecutor:
                 f"the shards did not all answer within {deadline or 0:g} s on the Dask "
                 f"cluster; try again, or raise the deadline"
             ) from exc
+        except distributed.KilledWorker as exc:
+            self.client.cancel(futures)
+            raise SearcherError(
+                f"a shard's task was lost with every Dask worker that ran it ({exc}); "
+                f"check the workers' memory and logs, then run the command again"
+            ) from exc
         return answers
 
     def close(self) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from searcher.analysis import neardup
 from searcher.cluster import worker
-from searcher.cluster.executors import DEFAULT_DEADLINE, Executor
+from searcher.cluster.executors import DEFAULT_DEADLINE, Executor, ShardError
 from searcher.cluster.layout import Layout, shard_name
 from searcher.cluster.merging import merge_hits, page_of
 from searcher.config import require, require_count, require_flag
@@ -55,20 +55,32 @@ class ShardedIndex:
 
     :param executor: where the shards' work runs (a local process pool, or Dask).
     :param deadline: seconds a whole query may take over all shards.
+    :param allow_partial: a shard that cannot be opened is left out (named in
+        :attr:`missing` and in each result's notes) rather than refused.
     """
 
-    def __init__(self, layout: Layout, executor: Executor, deadline: float = DEFAULT_DEADLINE):
+    def __init__(
+        self,
+        layout: Layout,
+        executor: Executor,
+        deadline: float = DEFAULT_DEADLINE,
+        allow_partial: bool = False,
+    ):
         self.path = layout.path
         self.layout = layout
         self.executor = executor
         self.deadline = deadline
+        self.allow_partial = allow_partial
         self._shards = [str(p) for p in layout.shard_dirs()]
+        self._opened: list[str] | None = None
+        #: The shards left out, by name (``shard-002``), with ``allow_partial``.
+        self.missing: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"<ShardedIndex {str(self.path)!r}: {self.layout.shards} shards>"
 
     def __len__(self) -> int:
-        return sum(self._run(worker.count, [(p,) for p in self._shards]))
+        return sum(self._run(worker.count, [(p,) for p in self._live()]))
 
     def __enter__(self) -> ShardedIndex:
         return self
@@ -89,6 +101,26 @@ class ShardedIndex:
 
     def _run(self, fn: Any, calls: list[tuple[Any, ...]]) -> list[Any]:
         return self.executor.run(fn, calls, self.deadline)
+
+    def _live(self) -> list[str]:
+        """The shards that open (each opened once, on a worker, and kept open).
+
+        :raises ShardError: one cannot be opened, and ``allow_partial`` is false.
+        """
+        if self._opened is None:
+            probed = self._run(worker.probe, [(p,) for p in self._shards])
+            failed = [(n, why) for n, (count, why) in enumerate(probed) if count < 0]
+            if failed and not self.allow_partial:
+                number, why = failed[0]
+                raise ShardError(
+                    shard_name(number),
+                    f"{why.rstrip('.')}; or search the other shards without it "
+                    f"(allow_partial, --allow-partial)",
+                )
+            self.missing = tuple(shard_name(n) for n, _ in failed)
+            lost = {n for n, _ in failed}
+            self._opened = [p for n, p in enumerate(self._shards) if n not in lost]
+        return self._opened
 
     # Writing -----------------------------------------------------------------
 
@@ -119,6 +151,7 @@ class ShardedIndex:
                 reports.append(worker.build(*call, on_progress=on_progress))
         for path in self._shards:
             worker.forget(path)
+        self._opened = None
         return combine_reports(reports, time.perf_counter() - started)
 
     def add(self, articles: Iterable[Article]) -> int:
@@ -168,13 +201,14 @@ class ShardedIndex:
             "match": match,
         }
         # Phase 1: each shard's statistics for the terms the query scores.
-        first = self._run(worker.statistics, [(p, text, asked, None) for p in self._shards])
+        shards = self._live()
+        first = self._run(worker.statistics, [(p, text, asked, None) for p in shards])
         terms = frozenset().union(*(found for _, found in first))
         parts = first_parts = [stats for stats, _ in first]
         if any(found != terms for _, found in first):
             # A shard expanded a fuzzy word or a wildcard to words others lack:
             # every shard counts every word.
-            again = self._run(worker.statistics, [(p, text, asked, terms) for p in self._shards])
+            again = self._run(worker.statistics, [(p, text, asked, terms) for p in shards])
             parts = [stats for stats, _ in again]
         total = CorpusStats.total(parts)
         if parts is not first_parts:  # the near words of fuzzy words come from the first round
@@ -194,7 +228,7 @@ class ShardedIndex:
             options = dict(
                 asked, limit=depth, page=1, collapse=False, exact_total=exact_total, **counting
             )
-            calls = [(p, text, options, total, collapse) for p in self._shards]
+            calls = [(p, text, options, total, collapse) for p in shards]
             answers = self._run(worker.search, calls)
             results = [found for found, _ in answers]
             if counted is None:
@@ -222,7 +256,15 @@ class ShardedIndex:
             facets=_facets(counted),
             histogram=self._histogram(text, asked, total, counted, _is_auto(histogram)),
             suggestion=None,
-            notes=head.notes,
+            notes=head.notes + self._missing_note(),
+        )
+
+    def _missing_note(self) -> tuple[str, ...]:
+        if not self.missing:
+            return ()
+        return (
+            f"Not searched: {', '.join(self.missing)} of {self.path}/ (cannot be opened); "
+            f"its articles are missing from these results.",
         )
 
     def _histogram(
@@ -241,7 +283,7 @@ class ShardedIndex:
         recount = auto_recount(parts) if auto else None
         while recount is not None:
             options = dict(asked, limit=1, page=1, collapse=False, histogram=recount)
-            answers = self._run(worker.search, [(p, text, options, stats) for p in self._shards])
+            answers = self._run(worker.search, [(p, text, options, stats) for p in self._live()])
             parts = [found.histogram for found, _ in answers]
             recount = auto_recount(parts)
         return merge_histograms(parts)
@@ -259,7 +301,12 @@ class ShardedIndex:
         :raises ArticleNotFoundError: no such article.
         """
         require(article_id, "article_id", str, "a str")
-        path = self._shards[self.layout.route(article_id)]
+        number = self.layout.route(article_id)
+        path = self._shards[number]
+        if path not in self._live():
+            raise ShardError(
+                shard_name(number), f"cannot be opened, and holds article {article_id!r}"
+            )
         found: Article = self._run(worker.get, [(path, article_id)])[0]
         return found
 

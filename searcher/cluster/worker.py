@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from searcher.analysis import stems
+from searcher.errors import SearcherError
 from searcher.index import Index
 from searcher.ingest import ReadOptions
 from searcher.models import Article, SearchResults, UpdateReport
@@ -79,6 +81,19 @@ def build(
         return ix.update(
             *corpus, rebuild=rebuild, jobs=jobs, options=options, on_progress=on_progress
         )
+
+
+def probe(path: str) -> tuple[int, str]:
+    """Open the shard at ``path`` (and keep it open), and load the stemmer
+    outside any query's time budget (a loaded machine takes seconds to import
+    it): the shard's article count, or ``-1`` and why it cannot be opened (a
+    string: library errors do not all pickle)."""
+    try:
+        count = len(shard(path))
+    except (SearcherError, OSError) as exc:
+        return -1, str(exc)
+    stems.load_stemmer()
+    return count, ""
 
 
 def get(path: str, article_id: str) -> Article:

@@ -16,7 +16,7 @@ def dask_client() -> Iterator[Any]:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",  # another cluster may hold 8787
     )
     client = distributed.Client(cluster, set_as_default=False)
     try:
