@@ -62,12 +62,7 @@ def eval_command(
     with _errors():
         queries = read_queries(queries_file)
         qrels = read_qrels(qrels_file)
-        with searcher.open_index(settings.index_dir, mmap=False) as ix:
-            if not isinstance(ix, searcher.Index):
-                raise click.ClickException(
-                    f"{settings.index_dir}/ is a sharded index; searcher eval scores a "
-                    f"plain index (index the corpus without --shards)"
-                )
+        with settings.open_index() as ix:
             try:
                 result = ix.evaluate(queries, qrels, limit=limit, tag=tag)
             except ValueError as exc:  # a run tag with a space

@@ -34,6 +34,7 @@ from searcher.index import PathLike
 from searcher.ingest import DEFAULT_OPTIONS, ReadOptions
 from searcher.models import (
     Article,
+    Evaluation,
     Facets,
     Histogram,
     IndexStats,
@@ -287,6 +288,24 @@ class ShardedIndex:
             parts = [found.histogram for found, _ in answers]
             recount = auto_recount(parts)
         return merge_histograms(parts)
+
+    def evaluate(
+        self,
+        queries: Mapping[str, str],
+        qrels: Mapping[str, Mapping[str, int]],
+        *,
+        limit: int = 100,
+        tag: str = "searcher",
+    ) -> Evaluation:
+        """As :meth:`searcher.Index.evaluate`, over every shard (queries of three
+        words or more take feedback words from each shard's own best articles,
+        so their scores may differ from one index's)."""
+        from searcher import evaluation  # loads ir-measures: not for every query process
+
+        require_count(limit, "limit")
+        return evaluation.run_queries(
+            lambda text: self.search(text, limit=limit, collapse=False), queries, qrels, tag=tag
+        )
 
     def similar(self, article_id: str, *, limit: int = 10) -> SearchResults:
         """Not yet over shards: raises :class:`SearcherError` saying so."""

@@ -23,22 +23,17 @@ class Library:
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
-        self._index: searcher.Index | None = None
+        self._index: searcher.Index | searcher.ShardedIndex | None = None
 
-    def index(self) -> searcher.Index:
-        """The open index (opened now if it is not yet).
+    def index(self) -> searcher.Index | searcher.ShardedIndex:
+        """The open index, plain or sharded (opened now if it is not yet; a
+        sharded one is searched on a pool of local processes).
 
         :raises searcher.IndexNotFoundError: there is no index (yet): the next
             request tries again.
         """
         if self._index is None:
-            opened = searcher.open_index(self.index_dir)
-            if not isinstance(opened, searcher.Index):
-                opened.close()
-                raise searcher.SearcherError(
-                    f"{self.index_dir}/ is a sharded index; searcher serve reads a plain index"
-                )
-            self._index = opened
+            self._index = searcher.open_index(self.index_dir)
         return self._index
 
     def close(self) -> None:

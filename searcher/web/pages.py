@@ -41,7 +41,7 @@ def _pages(params: SearchParams, total: int) -> list[int]:
     return sorted({1, last, *range(low, high + 1)})
 
 
-def _copies(ix: searcher.Index, hit: searcher.SearchHit) -> list[Copy]:
+def _copies(ix: searcher.Index | searcher.ShardedIndex, hit: searcher.SearchHit) -> list[Copy]:
     copies = []
     for article_id in hit.similar_ids[:MAX_COPIES]:
         try:

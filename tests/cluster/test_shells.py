@@ -1,0 +1,63 @@
+"""`searcher serve` and `searcher eval` on a sharded index answer as on one index."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import searcher
+from tests.conftest import CORPUS
+from tests.web.conftest import running_server
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("shells")
+    for shards in (None, 4):
+        with searcher.open_index(folder / f"x{shards}", create=True, shards=shards) as ix:
+            ix.update(CORPUS, jobs=1)
+    return folder / "xNone", folder / "x4"
+
+
+def test_serve_answers_from_the_shards(pair: tuple[Path, Path]) -> None:
+    plain, sharded = pair
+    with searcher.open_index(plain) as ix:
+        expected = ix.search("prices", facets="source", histogram="month")
+        article = ix.get(expected.hits[0].id)
+        articles = len(ix)
+    with running_server(sharded) as server:
+        found = server.get("/api/search", params={"q": "prices", "facets": "source"}).json()
+        assert [hit["id"] for hit in found["hits"]] == [hit.id for hit in expected.hits]
+        assert found["total"] == expected.total
+        shown = server.get(f"/api/article/{article.id}").json()
+        assert shown["title"] == article.title
+        assert server.get("/api/stats").json()["articles"] == articles
+        assert server.get("/", params={"q": "prices"}).status_code == 200
+
+
+def test_eval_scores_a_sharded_index_as_one(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    queries = tmp_path / "queries.tsv"
+    queries.write_text("1\tcocoa prices\n2\tiraq immunity\n", encoding="utf-8")
+    qrels = tmp_path / "qrels.txt"
+    qrels.write_text(
+        "1 0 corpus/world/cocoa-harvest.txt 1\n2 0 2011-10-21_iraq-withdrawal 1\n",
+        encoding="utf-8",
+    )
+
+    def evaluated(index: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(BIN / "searcher"), "--index", str(index), "eval"]
+            + ["--queries", str(queries), "--qrels", str(qrels)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    plain, sharded = (evaluated(index) for index in pair)
+    assert sharded.returncode == plain.returncode == 0, sharded.stderr
+    assert sharded.stdout == plain.stdout and "MAP" in sharded.stdout
