@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from whoosh.index import FileIndex
 
@@ -267,16 +268,17 @@ class Index:
         """
         with self._reading.guarded():
             return query.shard_statistics(
-                self._ix,
-                text,
-                since=since,
-                until=until,
-                sort=sort,
-                filters=filters,
-                terms=terms,
-                syntax=syntax,
-                match=match,
-            )
+                self._ix, text, since=since, until=until, sort=sort, filters=filters,
+                terms=terms, syntax=syntax, match=match,
+            )  # fmt: skip
+
+    def feedback_documents(
+        self, text: str, stats: query.CorpusStats, **options: Any
+    ) -> list[tuple[float, Counter[str]]]:
+        """As :func:`searcher.query.shard_feedback`, this index being one shard
+        (``options``: as :meth:`statistics`'s)."""
+        with self._reading.guarded():
+            return query.shard_feedback(self._ix, text, stats, **options)
 
     def evaluate(
         self,

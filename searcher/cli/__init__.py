@@ -149,8 +149,7 @@ def color_option(command: F) -> F:
 @click.option(
     "--allow-partial",
     is_flag=True,
-    help="Search a sharded index without the shards that cannot be opened "
-    "(the results name them).",
+    help="Search a sharded index without the shards that cannot be opened (the results name them).",
 )
 @click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
 @click.version_option(package_name="searcher")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-import searcher
 from searcher.cli import Settings, _errors, cli, index_option, pass_settings
 from searcher.runfile import read_qrels, read_queries
 from searcher.text.safety import safe_text

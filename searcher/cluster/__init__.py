@@ -21,7 +21,8 @@ from searcher.cluster.executors import (
     default_workers,
 )
 from searcher.cluster.layout import MAX_SHARDS, is_sharded, read_layout, write_layout
-from searcher.cluster.sharded import ShardedIndex, verify_shards
+from searcher.cluster.reports import verify_shards
+from searcher.cluster.sharded import ShardedIndex
 from searcher.config import as_path, require, require_count, require_flag, resolve_index_dir
 from searcher.errors import FolderNotEmptyError, SearcherError
 from searcher.index import Index, PathLike

@@ -15,8 +15,8 @@ type), ``searcher.models``, ``searcher.ingest`` (reader settings) and the floor.
 
 from __future__ import annotations
 
+import heapq
 import time
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +28,7 @@ from searcher.cluster import worker
 from searcher.cluster.executors import DEFAULT_DEADLINE, Executor, ShardError
 from searcher.cluster.layout import Layout, shard_name
 from searcher.cluster.merging import merge_hits, page_of
+from searcher.cluster.reports import combine_reports, combine_stats, verify_shards
 from searcher.config import require, require_count, require_flag
 from searcher.errors import SearcherError
 from searcher.index import PathLike
@@ -44,7 +45,7 @@ from searcher.models import (
     VerifyReport,
 )
 from searcher.opening import open_index
-from searcher.query import CorpusStats
+from searcher.query import CorpusStats, feedback
 from searcher.query.dates import DateLike
 from searcher.query.facets import merge_facets
 from searcher.query.histogram import auto_recount, merge_histograms
@@ -215,6 +216,8 @@ class ShardedIndex:
         if parts is not first_parts:  # the near words of fuzzy words come from the first round
             first_total = CorpusStats.total(first_parts)
             total = replace(total, near=first_total.near, browsing=first_total.browsing)
+        if total.words >= feedback.PRF_MIN_TERMS and not total.browsing:
+            total = self._with_feedback(shards, text, asked, total)
         # Without words to score, the matches are listed newest first.
         order = "newest" if total.browsing and sort == "relevance" else sort
         # Phase 2: each shard's best hits, scored with them, merged; searched
@@ -259,6 +262,25 @@ class ShardedIndex:
             suggestion=None,
             notes=head.notes + self._missing_note(),
         )
+
+    def _with_feedback(
+        self, shards: list[str], text: str, asked: Mapping[str, Any], total: CorpusStats
+    ) -> CorpusStats:
+        """``total`` with the feedback words one index would choose: from the
+        best articles of all shards, weighted by their rarity in all shards."""
+        answers = self._run(worker.feedback, [(p, text, asked, total) for p in shards])
+        best = heapq.nlargest(
+            feedback.PRF_DOCS, (voter for voters in answers for voter in voters), key=_score
+        )
+        if not best or best[0][0] <= 0:
+            return replace(total, feedback=())
+        keys = {("body", term.encode("utf-8")) for term, _ in feedback.candidate_words(best)}
+        counted = self._run(worker.statistics, [(p, text, asked, keys) for p in shards])
+        rarity = CorpusStats.total(stats for stats, _ in counted).frequencies
+        chosen = feedback.choose_words(
+            best, total.docs, lambda term: rarity.get(("body", term.encode("utf-8")), 0)
+        )
+        return replace(total, frequencies={**total.frequencies, **rarity}, feedback=tuple(chosen))
 
     def _missing_note(self) -> tuple[str, ...]:
         if not self.missing:
@@ -342,6 +364,10 @@ class ShardedIndex:
         return verify_shards(self.layout, *corpus)
 
 
+def _score(voter: tuple[float, Any]) -> float:
+    return voter[0]
+
+
 def _is_auto(histogram: str | None) -> bool:
     return isinstance(histogram, str) and histogram.strip().lower() == "auto"
 
@@ -349,61 +375,3 @@ def _is_auto(histogram: str | None) -> bool:
 def _facets(counted: list[SearchResults]) -> Facets | None:
     parts = [r.facets for r in counted if r.facets is not None]
     return merge_facets(parts) if parts else None
-
-
-def combine_reports(reports: list[UpdateReport], seconds: float) -> UpdateReport:
-    """The shards' reports of one run as one: articles added up; a file skipped
-    by every shard listed once."""
-    first = reports[0]
-    return UpdateReport(
-        added=sum(r.added for r in reports),
-        updated=sum(r.updated for r in reports),
-        removed=sum(r.removed for r in reports),
-        unchanged=min(r.unchanged for r in reports),
-        articles=sum(r.articles for r in reports),
-        seconds=seconds,
-        skipped=first.skipped,
-        ignored=first.ignored,
-        duplicates=tuple(d for r in reports for d in r.duplicates),
-    )
-
-
-def combine_stats(parts: list[IndexStats]) -> IndexStats:
-    """The shards' stats as one index's, with each shard's article count."""
-    sources: Counter[str] = Counter()
-    for part in parts:
-        sources.update(dict(part.sources))
-    firsts = [p.first_date for p in parts if p.first_date]
-    lasts = [p.last_date for p in parts if p.last_date]
-    top = max(len(p.sources) for p in parts)
-    return IndexStats(
-        articles=sum(p.articles for p in parts),
-        files=max((p.files for p in parts), default=0),
-        segments=sum(p.segments for p in parts),
-        deleted=sum(p.deleted for p in parts),
-        first_date=min(firsts) if firsts else None,
-        last_date=max(lasts) if lasts else None,
-        sources=tuple(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))[:top]),
-        size_bytes=sum(p.size_bytes for p in parts),
-        shards=tuple((shard_name(n), p.articles) for n, p in enumerate(parts)),
-    )
-
-
-def verify_shards(layout: Layout, *corpus: PathLike) -> VerifyReport:
-    """Each shard verified (:func:`searcher.verify_index`), the problems named by shard."""
-    from searcher.opening import verify_index
-
-    reports = [verify_index(p, *corpus) for p in layout.shard_dirs()]
-    problems = tuple(
-        f"{shard_name(n)}: {problem}" for n, r in enumerate(reports) for problem in r.problems
-    )
-    notes = tuple(f"{shard_name(n)}: {note}" for n, r in enumerate(reports) for note in r.notes)
-    advice = next((r.advice for r in reports if r.advice), "")
-    return VerifyReport(
-        articles=sum(r.articles for r in reports),
-        manifest_articles=sum(r.manifest_articles for r in reports),
-        files=max((r.files for r in reports), default=0),
-        problems=problems,
-        advice=advice,
-        notes=notes,
-    )

@@ -11,6 +11,7 @@ Imports the facade (``searcher.index``) and ``searcher.query`` (the statistics t
 from __future__ import annotations
 
 import multiprocessing
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,13 @@ def statistics(
 ) -> tuple[CorpusStats, frozenset[TermKey]]:
     """Phase 1 of a query on one shard (:meth:`Index.statistics`)."""
     return shard(path).statistics(text, terms=terms, **options)
+
+
+def feedback(
+    path: str, text: str, options: Mapping[str, Any], stats: CorpusStats
+) -> list[tuple[float, Counter[str]]]:
+    """The feedback phase of a query on one shard (:meth:`Index.feedback_documents`)."""
+    return shard(path).feedback_documents(text, stats, **options)
 
 
 def search(

@@ -25,7 +25,7 @@ from searcher.query.execute import open_searcher
 from searcher.query.ids import resolve_id
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.present import signatures
-from searcher.query.search import search, shard_statistics
+from searcher.query.search import search, shard_feedback, shard_statistics
 from searcher.query.shardstats import CorpusStats, TermKey
 from searcher.query.similar import similar
 from searcher.query.syntax import apply_exclusions, make_parser
@@ -42,6 +42,7 @@ __all__ = [
     "open_searcher",
     "resolve_id",
     "search",
+    "shard_feedback",
     "shard_statistics",
     "signatures",
     "similar",

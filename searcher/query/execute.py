@@ -29,6 +29,7 @@ from whoosh.searching import Results, Searcher
 
 from searcher.query import bulkscore, feedback, pruning, ranking, totals
 from searcher.query.plan import QueryPlan
+from searcher.query.shardstats import StatsSearcher
 from searcher.store import postings
 
 LOGGER = logging.getLogger(__name__)
@@ -73,7 +74,12 @@ def execute(plan: QueryPlan, searcher: Searcher, *, exact_total: bool = False) -
         match anyway, and so does sorting by date, which reads them all.
     """
     scorer = bulkscore.BulkScorer(searcher) if bulkscore.supported(searcher) else None
-    ranked = feedback.expand(plan.ranked, plan.feedback_words, searcher, scorer)
+    stats = searcher.corpus_stats if isinstance(searcher, StatsSearcher) else None
+    chosen = stats.feedback if stats is not None else None
+    if chosen is not None:  # one shard of several: the words all shards' best articles chose
+        ranked = feedback.expand_with(plan.ranked, plan.feedback_words, chosen)
+    else:
+        ranked = feedback.expand(plan.ranked, plan.feedback_words, searcher, scorer)
     execution = Execution(searcher, ranked, plan.restrict, plan.sortedby, scorer)
     depth = plan.depth
     results = execution.results(depth)

@@ -159,6 +159,24 @@ def _feedback(
     query: wq.Query, searcher: Searcher, words: Sequence[str], scorer: BulkScorer | None
 ) -> wq.Query | None:
     """Return the expansion words of ``query`` as a weighted ``Or``, or ``None``."""
+    best = top_documents(query, searcher, scorer)
+    if not best:
+        return None
+    frequency = scorer.doc_frequency if scorer is not None else searcher.doc_frequency
+    chosen = choose_words(best, searcher.doc_count_all(), lambda term: frequency("body", term))
+    return expansion(chosen, len(words))
+
+
+#: The best articles of a first pass: each one's score and body term counts.
+Voters = list[tuple[float, Counter[str]]]
+
+
+def top_documents(
+    query: wq.Query, searcher: Searcher, scorer: BulkScorer | None, every: bool = False
+) -> Voters:
+    """The best :data:`PRF_DOCS` articles for ``query``, with their body term
+    counts: only those whose vote counts, or (``every``: one shard of several,
+    which cannot tell the best score of all) each of them."""
     if scorer is not None:
         best = pruning.top(scorer, query, PRF_DOCS)
     else:
@@ -166,28 +184,61 @@ def _feedback(
         results = searcher.search(query, limit=PRF_DOCS, optimize=False)
         best = [(hit.score, hit.docnum) for hit in results]
     if not best or best[0][0] <= 0:
-        return None
+        return []
+    voters = []
+    for score, docnum in best:
+        if not every and _vote(score, best[0][0]) < PRF_MIN_VOTE:
+            break
+        voters.append((float(score), _term_counts(searcher, docnum)))
+    return voters
+
+
+def _vote(score: float, top: float) -> float:
+    return math.exp(-PRF_SHARPNESS * (1 - score / top)) if PRF_VOTES == "exp" else score / top
+
+
+def candidate_words(best: Voters) -> list[tuple[str, float]]:
+    """The :data:`PRF_CANDIDATES` words the articles ``best`` (best first)
+    vote for most, with their votes, heaviest first."""
     top = best[0][0]
     weights: defaultdict[str, float] = defaultdict(float)
-    for score, docnum in best:
-        vote = math.exp(-PRF_SHARPNESS * (1 - score / top)) if PRF_VOTES == "exp" else score / top
+    for score, counts in best:
+        vote = _vote(score, top)
         if vote < PRF_MIN_VOTE:
             break
-        counts = _term_counts(searcher, docnum)
         length = sum(counts.values()) or 1
         for term, count in counts.items():
             weights[term] += vote * count / length
-    frequency = scorer.doc_frequency if scorer is not None else searcher.doc_frequency
-    scored = weigh_by_rarity(
-        heapq.nlargest(PRF_CANDIDATES, weights.items(), key=_by_weight),
-        searcher.doc_count_all(),
-        lambda term: frequency("body", term),
-    )
-    chosen = heapq.nlargest(PRF_TERMS, sorted(scored.items()), key=_by_weight)
+    return heapq.nlargest(PRF_CANDIDATES, weights.items(), key=_by_weight)
+
+
+def choose_words(
+    best: Voters, docs: int, frequency: Callable[[str], int]
+) -> list[tuple[str, float]]:
+    """The :data:`PRF_TERMS` feedback words of the articles ``best`` (best
+    first), weighted by their votes and rarity among ``docs`` articles."""
+    scored = weigh_by_rarity(candidate_words(best), docs, frequency)
+    return heapq.nlargest(PRF_TERMS, sorted(scored.items()), key=_by_weight)
+
+
+def expansion(chosen: Sequence[tuple[str, float]], words: int) -> wq.Query | None:
+    """The feedback words ``chosen`` as a weighted ``Or`` whose weights sum to
+    :data:`PRF_WEIGHT` of a query of ``words`` words, or ``None``."""
     total = sum(weight for _, weight in chosen)
     if total <= 0:
         return None
-    scale = PRF_WEIGHT * len(words) / total
+    scale = PRF_WEIGHT * words / total
     LOGGER.debug("feedback words: %s", ", ".join(term for term, _ in chosen))
     terms = [wq.Term("body", term, boost=scale * weight) for term, weight in chosen]
     return Unhighlighted(SumOr(terms))
+
+
+def expand_with(
+    query: wq.Query, words: Sequence[str], chosen: Sequence[tuple[str, float]]
+) -> wq.Query:
+    """:func:`expand` with feedback words already chosen (by a sharded index,
+    from the best articles of all its shards)."""
+    if PRF_DOCS < 1 or len(words) < PRF_MIN_TERMS:
+        return query
+    found = expansion(chosen, len(words))
+    return query if found is None else wq.AndMaybe(query, found)

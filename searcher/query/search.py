@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from whoosh.index import FileIndex
@@ -25,6 +25,9 @@ from whoosh.searching import Searcher
 from searcher.config import require, require_count, require_flag
 from searcher.errors import QueryError
 from searcher.models import SearchResults
+from searcher.query import feedback
+from searcher.query.bulkscore import BulkScorer
+from searcher.query.bulkscore import supported as bulkscore_supported
 from searcher.query.dates import DateLike, date_filter
 from searcher.query.execute import execute, open_searcher
 from searcher.query.facets import facet_names
@@ -32,7 +35,7 @@ from searcher.query.fuzzy import NearWords
 from searcher.query.histogram import check_interval
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.parse import parse
-from searcher.query.plan import make_plan, sort_facet
+from searcher.query.plan import QueryPlan, make_plan, sort_facet
 from searcher.query.present import present
 from searcher.query.shardstats import (
     CorpusStats,
@@ -172,35 +175,94 @@ def shard_statistics(
 
     :raises QueryError: as :func:`search`.
     """
-    require(text, "text", str, "a str")
-    require_flag(syntax, "syntax")
-    require(match, "match", str, "a str")
-    _require_words_or_restriction(text, filters, since, until)
-    sortedby = sort_facet(sort)
-    dates = date_filter(since, until, now=now)
+    asked = _Asked(text, since, until, sort, filters, now, limits, syntax, match)
     with deadline.time_budget(limits.seconds), open_searcher(ix) as searcher:
         near: NearWords = {}
-        browsing = False
+        browsing, words = False, 0
         if terms is None:
-            parsed = parse(text, searcher, now=now, limits=limits, syntax=syntax, match=match)
-            plan = make_plan(
-                parsed,
-                searcher,
-                sortedby=sortedby,
-                dates=dates,
-                filters=filters,
-                page=1,
-                limit=1,
-                collapse=False,
-                facets=(),
-                limits=limits,
-                syntax=syntax,
-                near=near,
-            )
-            browsing = plan.browsing
+            plan = asked.plan(searcher, near)
+            browsing, words = plan.browsing, len(plan.feedback_words)
             terms = set() if browsing else query_terms(plan.ranked, searcher)
         found = frozenset(terms)
-        return replace(local_statistics(searcher, found, near), browsing=browsing), found
+        stats = replace(local_statistics(searcher, found, near), browsing=browsing, words=words)
+        return stats, found
+
+
+def shard_feedback(
+    ix: FileIndex,
+    text: str,
+    stats: CorpusStats,
+    *,
+    since: DateLike | None = None,
+    until: DateLike | None = None,
+    sort: str = "relevance",
+    filters: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+    limits: QueryLimits = DEFAULT_LIMITS,
+    syntax: bool = True,
+    match: str = "any",
+) -> feedback.Voters:
+    """The feedback phase of a sharded query on one shard ``ix``, for a query
+    of :data:`~searcher.query.feedback.PRF_MIN_TERMS` words or more: this
+    shard's best articles for it, scored with the whole index's ``stats``,
+    with their body term counts. The caller keeps the best of all shards',
+    chooses the words (:func:`~searcher.query.feedback.choose_words`) and
+    hands them to every shard in ``CorpusStats.feedback``.
+
+    :raises QueryError: as :func:`search`.
+    """
+    asked = _Asked(text, since, until, sort, filters, now, limits, syntax, match)
+    with deadline.time_budget(limits.seconds), open_stats_searcher(ix, stats) as searcher:
+        plan = asked.plan(searcher, stats.near_words())
+        if plan.browsing or len(plan.feedback_words) < feedback.PRF_MIN_TERMS:
+            return []
+        scorer = BulkScorer(searcher) if bulkscore_supported(searcher) else None
+        return feedback.top_documents(plan.ranked, searcher, scorer, every=True)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A sharded query's arguments, checked, for the plan each phase makes."""
+
+    text: str
+    since: DateLike | None
+    until: DateLike | None
+    sort: str
+    filters: Mapping[str, str] | None
+    now: datetime | None
+    limits: QueryLimits
+    syntax: bool
+    match: str
+
+    def __post_init__(self) -> None:
+        require(self.text, "text", str, "a str")
+        require_flag(self.syntax, "syntax")
+        require(self.match, "match", str, "a str")
+        _require_words_or_restriction(self.text, self.filters, self.since, self.until)
+
+    def plan(self, searcher: Searcher, near: NearWords) -> QueryPlan:
+        parsed = parse(
+            self.text,
+            searcher,
+            now=self.now,
+            limits=self.limits,
+            syntax=self.syntax,
+            match=self.match,
+        )
+        return make_plan(
+            parsed,
+            searcher,
+            sortedby=sort_facet(self.sort),
+            dates=date_filter(self.since, self.until, now=self.now),
+            filters=self.filters,
+            page=1,
+            limit=1,
+            collapse=False,
+            facets=(),
+            limits=self.limits,
+            syntax=self.syntax,
+            near=near,
+        )
 
 
 def _require_words_or_restriction(

@@ -46,6 +46,10 @@ class CorpusStats:
         shard expands it to the same words.
     :param browsing: the query has no words to score: its matches are listed
         by date (newest first, unless the sort asks oldest).
+    :param words: how many search words the query has (feedback words are
+        added to queries of :data:`~searcher.query.feedback.PRF_MIN_TERMS` or more).
+    :param feedback: the feedback words chosen from the best articles of all
+        shards, with their weights (``None``: each shard chooses its own).
     """
 
     docs: int
@@ -53,6 +57,8 @@ class CorpusStats:
     frequencies: Mapping[TermKey, int] = field(default_factory=dict)
     near: Mapping[tuple[str, int, int], frozenset[str]] = field(default_factory=dict)
     browsing: bool = False
+    words: int = 0
+    feedback: tuple[tuple[str, float], ...] | None = None
 
     def near_words(self) -> NearWords:
         """:attr:`near` as :func:`~searcher.query.fuzzy.expand_fuzzy` takes it."""
@@ -66,8 +72,10 @@ class CorpusStats:
         frequencies: dict[TermKey, int] = {}
         near: dict[tuple[str, int, int], frozenset[str]] = {}
         browsing = False
+        searched = 0
         for part in parts:
             browsing = browsing or part.browsing
+            searched = max(searched, part.words)
             for word, words in part.near.items():
                 near[word] = near.get(word, frozenset()) | words
             docs += part.docs
@@ -75,7 +83,7 @@ class CorpusStats:
                 lengths[name] = lengths.get(name, 0) + length
             for key, df in part.frequencies.items():
                 frequencies[key] = frequencies.get(key, 0) + df
-        return cls(docs, lengths, frequencies, near, browsing)
+        return cls(docs, lengths, frequencies, near, browsing, searched)
 
 
 def term_key(searcher: Searcher, fieldname: str, text: str | bytes) -> TermKey:

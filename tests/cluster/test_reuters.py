@@ -11,10 +11,10 @@ import searcher
 from tests.cluster.equality import assert_same
 from tests.conftest import shared_data
 
-#: The queries of ``../shared/tools/peers.py`` (feedback, for three words or
-#: more, picks its words per shard: those are left out).
+#: The queries of ``../shared/tools/peers.py``.
 PEER_QUERIES = [
-    "oil prices", "interest rates", "bank", "coffee", "merger", "dollar yen",
+    "oil prices", "interest rates", "bank", "coffee", "trade deficit japan",
+    "grain exports soviet union", "merger", "dollar yen", "earnings per share",
     "opec production", "wheat", "strike", "federal reserve", "gold", "takeover bid",
     "crude oil", "budget deficit", "tax", "sugar", "copper", '"money supply"',
     "stock exchange", "debt", "inflation", "cocoa",

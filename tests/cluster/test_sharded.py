@@ -111,3 +111,21 @@ def test_plain_words_answer_as_one(corpus_pair: tuple[Path, Path], query: str) -
     with searcher.open_index(one) as a, searcher.open_index(four) as b:
         for options in ({"syntax": False}, {"syntax": False, "match": "all"}):
             assert_same(a.search(query, **options), b.search(query, **options), (query, options))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "cocoa harvest prices rains",
+        "iraq troops withdrawal immunity",
+        "fuel prices oil exports",
+        "prices NOT cocoa",
+    ],
+)
+def test_feedback_words_are_chosen_from_all_shards(
+    corpus_pair: tuple[Path, Path], query: str
+) -> None:
+    one, four = corpus_pair
+    with searcher.open_index(one) as a, searcher.open_index(four) as b:
+        for options in ({}, {"syntax": False, "limit": 3}, {"sort": "newest"}):
+            assert_same(a.search(query, **options), b.search(query, **options), (query, options))

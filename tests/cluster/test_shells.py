@@ -49,10 +49,11 @@ def test_eval_scores_a_sharded_index_as_one(pair: tuple[Path, Path], tmp_path: P
         encoding="utf-8",
     )
 
+    options = ["--queries", str(queries), "--qrels", str(qrels)]
+
     def evaluated(index: Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(BIN / "searcher"), "--index", str(index), "eval"]
-            + ["--queries", str(queries), "--qrels", str(qrels)],
+            [str(BIN / "searcher"), "--index", str(index), "eval", *options],
             capture_output=True,
             text=True,
             timeout=120,

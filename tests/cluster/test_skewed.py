@@ -78,6 +78,7 @@ def test_every_story_once_and_balanced(skewed: tuple[Path, Path, int]) -> None:
         "wgae~",
         "source:afp OR source:dpa",
         "date:2011-03",
+        "oil price market bank",
     ],
 )
 def test_four_shards_answer_as_one(skewed: tuple[Path, Path, int], query: str) -> None:
