@@ -110,7 +110,8 @@ def label_links(labels: tuple[tuple[str, str], ...]) -> list[tuple[str, str, str
 
 
 async def stats_page(request: Request) -> Response:
-    return render("stats.html", stats=library(request).index().stats(), q="")
+    stats = library(request).index().stats()
+    return render("stats.html", stats=stats, q="", browse=SearchParams().link)
 
 
 ROUTES = [

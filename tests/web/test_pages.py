@@ -171,6 +171,15 @@ def test_the_stats_page(site: Server) -> None:
     assert stats.first_date is not None and f"{stats.first_date:%Y-%m-%d}" in text
 
 
+def test_the_stats_page_lists_sources_and_sections_as_links(site: Server) -> None:
+    soup = page(site, "/stats")
+    links = {a.get_text(): a["href"] for a in soup.select("dl.stats a")}
+    assert links["The Coastal Herald"] == "/search?source=The%20Coastal%20Herald"
+    assert links["wire"] == "/search?section=wire"
+    listed = page(site, links["The Coastal Herald"])
+    assert "6 of 6 matching articles" in listed.select_one(".summary").get_text()
+
+
 def test_error_pages_keep_the_style_and_say_what_is_wrong(site: Server) -> None:
     missing = page(site, "/no/such/page", 404)
     assert missing.select_one("form[action='/search']") is not None
