@@ -3,6 +3,7 @@ damaged segment file raises while hits are read, mapped to the file it came from
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,9 +24,16 @@ def _keep_columns(reader: Any) -> None:
     some 6 ms a column on Reuters), and a search with facets and a timeline
     makes several; a kept searcher's reader is not changed by later commits,
     so its columns can be made once. Only the kept searcher's reader keeps
-    them: one process reads through it one search at a time."""
-    make = reader.column_reader
+    them: one process reads through it one search at a time.
+
+    The reader is held weakly (no cycle keeps it, and the files its columns
+    read, alive), and :func:`_drop_columns` lets the columns go before it closes.
+    """
+    plain, held = type(reader).column_reader, weakref.ref(reader)
     kept: dict[tuple[str, bool, bool], Any] = {}
+
+    def make(fieldname: str, **options: Any) -> Any:
+        return plain(held(), fieldname, **options)
 
     def column_reader(
         fieldname: str, column: Any = None, reverse: bool = False, translate: bool = True
@@ -38,6 +46,14 @@ def _keep_columns(reader: Any) -> None:
         return kept[key]
 
     reader.column_reader = column_reader
+
+
+def _drop_columns(searcher: Searcher) -> None:
+    """Let the columns :func:`_keep_columns` kept go, then close ``searcher``:
+    a column still held would keep its segment's file mapped (a disk that
+    cannot be unmounted, a file that Windows cannot delete)."""
+    vars(searcher.reader()).pop("column_reader", None)
+    searcher.close()
 
 
 class Reading:
@@ -60,7 +76,7 @@ class Reading:
             # Not Searcher.refresh(): it reuses segment readers by segment id, and
             # a commit that deletes from an old segment keeps its id, so the
             # reused reader would still count the deleted articles.
-            kept.close()
+            _drop_columns(kept)
             kept = None
         if kept is None:
             kept = self._searcher = self._opener(self._ix)
@@ -70,7 +86,7 @@ class Reading:
     def close(self) -> None:
         """Close the kept searcher (the next :meth:`current` opens another)."""
         if self._searcher is not None:
-            self._searcher.close()
+            _drop_columns(self._searcher)
             self._searcher = None
 
     @contextmanager
