@@ -8,8 +8,9 @@ of ``../shared/tools/peers.py`` (``Index.search`` with the facets and the
 histogram the API asks for), then starts ``searcher serve`` on a free 127.0.0.1 port and drives
 ``/api/search`` from a second process: ``--clients`` threads, each with its own
 connection, for ``--seconds``. Prints one JSON line per measurement: the
-in-process rate, requests/s, p50/p95/p99 latency, errors, and requests/s as a
-share of (workers x the in-process rate).
+in-process rate, the rates of as many processes as workers searching at once
+(added up: what the machine gives that many processes now), requests/s,
+p50/p95/p99 latency, errors, and requests/s as a share of both.
 """
 
 from __future__ import annotations
@@ -114,6 +115,17 @@ def _in_process_rate(index_dir: Path, seconds: float = 10.0) -> float:
         return done / (time.perf_counter() - start)
 
 
+def _rate_of_processes(index_dir: Path, processes: int) -> float:
+    """The in-process rates of ``processes`` processes searching at once, added
+    up: what this machine gives that many processes now (on a machine others
+    load, less than ``processes`` times one process's rate)."""
+    command = [sys.executable, __file__, "--rate-of", str(index_dir)]
+    running = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(processes)
+    ]
+    return sum(float(process.communicate()[0]) for process in running)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -127,9 +139,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--client", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--rate-of", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
         _client(args.client, args.clients, args.seconds)
+        return
+    if args.rate_of:
+        print(_in_process_rate(args.rate_of), flush=True)
         return
     import searcher
 
@@ -142,7 +158,16 @@ def main() -> None:
             with searcher.open_index(index_dir, create=True) as ix:
                 ix.update(REUTERS)
         rate = _in_process_rate(index_dir)
-        print(json.dumps({"in_process_queries_per_s": round(rate, 1)}), flush=True)
+        together = _rate_of_processes(index_dir, args.workers)
+        print(
+            json.dumps(
+                {
+                    "in_process_queries_per_s": round(rate, 1),
+                    "in_process_x_workers_at_once": round(together, 1),
+                }
+            ),
+            flush=True,
+        )
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
@@ -170,6 +195,7 @@ def main() -> None:
         row = json.loads(load.stdout)
         row["workers"] = args.workers
         row["clients"] = args.clients
+        row["share_of_workers_at_once"] = round(row["requests_per_s"] / together, 2)
         row["share_of_workers_x_in_process"] = round(
             row["requests_per_s"] / (args.workers * rate), 2
         )
