@@ -308,11 +308,21 @@ class Index:
             lambda text: self.search(text, limit=limit, collapse=False), queries, qrels, tag=tag
         )
 
-    def similar(self, article_id: str, *, limit: int = 10) -> SearchResults:
+    def similar(
+        self,
+        article_id: str,
+        *,
+        limit: int = 10,
+        terms: Sequence[tuple[str, float]] | None = None,
+        stats: query.CorpusStats | None = None,
+    ) -> SearchResults:
         """Return the articles most like the one with id ``article_id`` (more like
         this), best first: its near-duplicates, which share nearly all its
         distinctive terms, rank at the top. ``article_id`` may be a unique
         beginning of the id, as for :meth:`get`.
+
+        ``terms`` and ``stats``: this index being one shard of a sharded one
+        (see :func:`searcher.query.similar`).
 
         :raises ArticleNotFoundError: no such article.
         :raises AmbiguousIdError: several articles' ids begin with ``article_id``.
@@ -322,8 +332,14 @@ class Index:
         require_count(limit, "limit")
         with self._reading.guarded():
             return query.similar(
-                self._ix, article_id, limit=limit, searcher=self._reading.current()
-            )
+                self._ix, article_id, limit=limit, searcher=self._reading.current(),
+                terms=terms, stats=stats,
+            )  # fmt: skip
+
+    def key_terms(self, article_id: str) -> tuple[str, list[tuple[str, float]]]:
+        """The article's whole id and the terms :meth:`similar` searches for."""
+        with self._reading.guarded():
+            return query.key_terms(self._reading.current(), article_id)
 
     def signatures(self, article_ids: Sequence[str]) -> list[bytes]:
         """The near-duplicate signatures of the articles ``article_ids`` (``b""``

@@ -30,7 +30,7 @@ from searcher.cluster.layout import Layout, shard_name
 from searcher.cluster.merging import merge_hits, page_of
 from searcher.cluster.reports import combine_reports, combine_stats, verify_shards
 from searcher.config import require, require_count, require_flag
-from searcher.errors import SearcherError
+from searcher.errors import AmbiguousIdError, ArticleNotFoundError
 from searcher.index import PathLike
 from searcher.ingest import DEFAULT_OPTIONS, ReadOptions
 from searcher.models import (
@@ -49,6 +49,7 @@ from searcher.query import CorpusStats, feedback
 from searcher.query.dates import DateLike
 from searcher.query.facets import merge_facets
 from searcher.query.histogram import auto_recount, merge_histograms
+from searcher.query.ids import SHOWN_CANDIDATES
 from searcher.query.plan import COLLAPSE_WINDOW
 
 
@@ -330,26 +331,62 @@ class ShardedIndex:
         )
 
     def similar(self, article_id: str, *, limit: int = 10) -> SearchResults:
-        """Not yet over shards: raises :class:`SearcherError` saying so."""
-        raise SearcherError(
-            f"{self.path}/ is a sharded index, and `similar` does not search across "
-            f"shards yet; search for words of article {article_id!r} instead"
+        """As :meth:`searcher.Index.similar`: the article's key terms, chosen in
+        the shard holding it (by that shard's frequencies), scored in every
+        shard with the whole index's statistics."""
+        require(article_id, "article_id", str, "a str")
+        require_count(limit, "limit")
+        number, article = self._resolve(article_id)
+        full_id, terms = self._run(worker.key_terms, [(self._shards[number], article.id)])[0]
+        if not terms:
+            return SearchResults(query=full_id, parsed="", total=0, hits=())
+        shards = self._live()
+        keys = {("body", term.encode("utf-8")) for term, _ in terms}
+        counted = self._run(worker.statistics, [(p, full_id, {}, keys) for p in shards])
+        stats = CorpusStats.total(found for found, _ in counted)
+        calls = [(p, full_id, limit, terms, stats) for p in shards]
+        answers = self._run(worker.similar, calls)
+        merged, _ = merge_hits(answers, [None] * len(answers), "relevance", limit)
+        return SearchResults(
+            query=full_id,
+            parsed=answers[0].parsed,
+            total=sum(found.total for found in answers),
+            hits=tuple(replace(hit, rank=rank) for rank, hit in enumerate(merged, 1)),
         )
 
     def get(self, article_id: str) -> Article:
-        """The stored article with id ``article_id``, from the shard it is routed to.
+        """The stored article with id ``article_id`` (or the one id that begins
+        with it, in any shard), from the shard it is routed to.
 
         :raises ArticleNotFoundError: no such article.
+        :raises AmbiguousIdError: several articles' ids begin with ``article_id``.
         """
         require(article_id, "article_id", str, "a str")
+        return self._resolve(article_id)[1]
+
+    def _resolve(self, article_id: str) -> tuple[int, Article]:
+        """The shard number and stored article of ``article_id``: its own
+        shard's when the whole id is given, else the one article of all shards
+        whose id begins with it."""
         number = self.layout.route(article_id)
         path = self._shards[number]
         if path not in self._live():
             raise ShardError(
                 shard_name(number), f"cannot be opened, and holds article {article_id!r}"
             )
-        found: Article = self._run(worker.get, [(path, article_id)])[0]
-        return found
+        article, _ = self._run(worker.resolve, [(path, article_id)])[0]
+        if article is not None and article.id == article_id:
+            return number, article
+        shards = self._live()
+        answers = self._run(worker.resolve, [(p, article_id) for p in shards])
+        found = [(self._shards.index(p), a) for p, (a, _) in zip(shards, answers, strict=True) if a]
+        names = sorted({a.id for _, a in found} | {n for _, more in answers for n in more})
+        if len(names) > 1:
+            shown = names[:SHOWN_CANDIDATES]
+            raise AmbiguousIdError(article_id, shown, more=len(names) > SHOWN_CANDIDATES)
+        if not found:
+            raise ArticleNotFoundError(article_id)
+        return found[0]
 
     def stats(self) -> IndexStats:
         """What the shards hold, added up, with each shard's article count."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from searcher.analysis import stems
-from searcher.errors import SearcherError
+from searcher.errors import AmbiguousIdError, ArticleNotFoundError, SearcherError
 from searcher.index import Index
 from searcher.ingest import ReadOptions
 from searcher.models import Article, SearchResults, UpdateReport
@@ -106,6 +106,29 @@ def probe(path: str) -> tuple[int, str]:
 
 def get(path: str, article_id: str) -> Article:
     return shard(path).get(article_id)
+
+
+def resolve(path: str, article_id: str) -> tuple[Article | None, list[str]]:
+    """The shard's article whose id is ``article_id`` or uniquely begins with
+    it; else ``None`` and the ids beginning with it (none: not in this shard).
+    Plain values: library errors do not all pickle."""
+    try:
+        return shard(path).get(article_id), []
+    except AmbiguousIdError as exc:
+        return None, list(exc.candidates)
+    except ArticleNotFoundError:
+        return None, []
+
+
+def key_terms(path: str, article_id: str) -> tuple[str, list[tuple[str, float]]]:
+    return shard(path).key_terms(article_id)
+
+
+def similar(
+    path: str, article_id: str, limit: int, terms: list[tuple[str, float]], stats: CorpusStats
+) -> SearchResults:
+    """One shard's articles most like ``article_id``'s ``terms``, scored with ``stats``."""
+    return shard(path).similar(article_id, limit=limit, terms=terms, stats=stats)
 
 
 def count(path: str) -> int:

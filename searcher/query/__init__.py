@@ -27,7 +27,7 @@ from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.present import signatures
 from searcher.query.search import search, shard_feedback, shard_statistics
 from searcher.query.shardstats import CorpusStats, TermKey
-from searcher.query.similar import similar
+from searcher.query.similar import key_terms, similar
 from searcher.query.syntax import apply_exclusions, make_parser
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "TermKey",
     "apply_exclusions",
     "date_range",
+    "key_terms",
     "make_parser",
     "open_searcher",
     "resolve_id",

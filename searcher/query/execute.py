@@ -18,6 +18,7 @@ modules (``bulkscore``, ``feedback``, ``ranking``); nothing of the present stage
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +30,7 @@ from whoosh.searching import Results, Searcher
 
 from searcher.query import bulkscore, feedback, pruning, ranking, totals
 from searcher.query.plan import QueryPlan
-from searcher.query.shardstats import StatsSearcher
+from searcher.query.shardstats import CorpusStats, StatsSearcher, open_stats_searcher
 from searcher.store import postings
 
 LOGGER = logging.getLogger(__name__)
@@ -38,6 +39,20 @@ LOGGER = logging.getLogger(__name__)
 def open_searcher(ix: FileIndex) -> Searcher:
     """Return a searcher of ``ix`` that scores as :func:`execute` expects."""
     return ix.searcher(weighting=ranking.make_weighting())
+
+
+def searching(
+    ix: FileIndex, searcher: Searcher | None = None, stats: CorpusStats | None = None
+) -> contextlib.AbstractContextManager[Searcher]:
+    """The searcher a query runs on: one scoring with the whole index's
+    ``stats`` (``ix`` being one shard of several), else ``searcher`` (kept
+    open), else a new one of ``ix``."""
+    if stats is not None:
+        opened: contextlib.AbstractContextManager[Searcher] = open_stats_searcher(ix, stats)
+        return opened
+    if searcher is not None:
+        return contextlib.nullcontext(searcher)
+    return open_searcher(ix)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

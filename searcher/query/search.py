@@ -13,7 +13,6 @@ Imports the stage modules, ``searcher.text.deadline`` and the floor.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -29,7 +28,7 @@ from searcher.query import feedback
 from searcher.query.bulkscore import BulkScorer
 from searcher.query.bulkscore import supported as bulkscore_supported
 from searcher.query.dates import DateLike, date_filter
-from searcher.query.execute import execute, open_searcher
+from searcher.query.execute import execute, open_searcher, searching
 from searcher.query.facets import facet_names
 from searcher.query.fuzzy import NearWords
 from searcher.query.histogram import check_interval
@@ -127,13 +126,7 @@ def search(
     # A sort or a date that cannot be read fails before the index is opened.
     sortedby = sort_facet(sort)
     dates = date_filter(since, until, now=now)
-    if stats is not None:
-        opened: contextlib.AbstractContextManager[Searcher] = open_stats_searcher(ix, stats)
-    elif searcher is not None:
-        opened = contextlib.nullcontext(searcher)
-    else:
-        opened = open_searcher(ix)
-    with deadline.time_budget(limits.seconds), opened as searcher:
+    with deadline.time_budget(limits.seconds), searching(ix, searcher, stats) as searcher:
         parsed = parse(text, searcher, now=now, limits=limits, syntax=syntax, match=match)
         plan = make_plan(
             parsed,

@@ -17,8 +17,8 @@ and ``searcher.errors``, and the execute and present stages; not
 
 from __future__ import annotations
 
-import contextlib
 import logging
+from collections.abc import Sequence
 
 from whoosh import query as wq
 from whoosh.index import FileIndex
@@ -27,9 +27,10 @@ from whoosh.searching import Results, Searcher
 from searcher.errors import ArgumentError
 from searcher.models import SearchResults
 from searcher.query import bulkscore
-from searcher.query.execute import open_searcher
+from searcher.query.execute import searching
 from searcher.query.ids import resolve_id
 from searcher.query.present import to_hit
+from searcher.query.shardstats import CorpusStats
 from searcher.query.snippets import snippet_cutter
 
 LOGGER = logging.getLogger(__name__)
@@ -38,23 +39,45 @@ LOGGER = logging.getLogger(__name__)
 KEY_TERMS = 15
 
 
+def key_terms(searcher: Searcher, article_id: str) -> tuple[str, list[tuple[str, float]]]:
+    """The whole id of the article ``article_id`` names (the id or a unique
+    beginning of it) and its :data:`KEY_TERMS` most distinctive body terms,
+    weighted, as :func:`similar` searches for them.
+
+    :raises ArticleNotFoundError: as :func:`similar`.
+    """
+    docnum = resolve_id(searcher, article_id)
+    found: list[tuple[str, float]] = searcher.key_terms([docnum], "body", numterms=KEY_TERMS)
+    return searcher.stored_fields(docnum)["id"], found
+
+
 def similar(
-    ix: FileIndex, article_id: str, *, limit: int = 10, searcher: Searcher | None = None
+    ix: FileIndex,
+    article_id: str,
+    *,
+    limit: int = 10,
+    searcher: Searcher | None = None,
+    terms: Sequence[tuple[str, float]] | None = None,
+    stats: CorpusStats | None = None,
 ) -> SearchResults:
     """Return the ``limit`` articles of ``ix`` most like the one with ``article_id``.
 
     :param searcher: an open searcher of ``ix`` (made with
         :func:`searcher.query.execute.open_searcher`) to reuse; it is left open.
+    :param terms: when ``ix`` is one shard of a sharded index, the article's
+        key terms (:func:`key_terms`, from the shard holding it, which may be
+        another): ``article_id`` is then the whole id, and the article is
+        left out of the hits if it is in ``ix``.
+    :param stats: with ``terms``, the whole index's statistics to score with.
     :raises ArticleNotFoundError: no article's id is, or uniquely begins with,
         ``article_id`` (:class:`AmbiguousIdError` when several begin with it).
     """
     if limit < 1:
         raise ArgumentError(f"limit must be at least 1, not {limit}")
-    opened = contextlib.nullcontext(searcher) if searcher is not None else open_searcher(ix)
-    with opened as searcher:
-        docnum = resolve_id(searcher, article_id)
-        article_id = searcher.stored_fields(docnum)["id"]
-        terms = searcher.key_terms([docnum], "body", numterms=KEY_TERMS)
+    with searching(ix, searcher, stats) as searcher:
+        if terms is None:
+            article_id, terms = key_terms(searcher, article_id)
+        docnum = searcher.document_number(id=article_id)  # None: in another shard
         query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in terms])
         if not terms:
             return SearchResults(query=article_id, parsed="", total=0, hits=())

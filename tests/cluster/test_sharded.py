@@ -129,3 +129,36 @@ def test_feedback_words_are_chosen_from_all_shards(
     with searcher.open_index(one) as a, searcher.open_index(four) as b:
         for options in ({}, {"syntax": False, "limit": 3}, {"sort": "newest"}):
             assert_same(a.search(query, **options), b.search(query, **options), (query, options))
+
+
+def test_ids_and_their_beginnings_name_one_article_of_all_shards(
+    corpus_pair: tuple[Path, Path],
+) -> None:
+    with searcher.open_index(corpus_pair[1]) as ix:
+        assert ix.get("corpus/world/cocoa").id == "corpus/world/cocoa-harvest.txt"
+        assert ix.get("corpus/000").id == "corpus/000_15647181341936f1.txt"
+        with pytest.raises(searcher.AmbiguousIdError):
+            ix.get("corpus/w")  # articles of several shards begin so
+        with pytest.raises(searcher.ArticleNotFoundError):
+            ix.get("nowhere")
+
+
+@pytest.mark.parametrize(
+    "article", ["corpus/world/cocoa-harvest.txt", "corpus/2011-10-21_iraq-withdrawal.txt"]
+)
+def test_similar_searches_every_shard(corpus_pair: tuple[Path, Path], article: str) -> None:
+    one, four = corpus_pair
+    with (
+        searcher.open_index(one.parent / "xNone") as plain,
+        searcher.open_index(one) as a,
+        searcher.open_index(four) as b,
+    ):
+        expected = plain.similar(article)
+        # One shard chooses the article's key terms as one index does.
+        assert_same(expected, a.similar(article), article)
+        found = b.similar(article, limit=20)
+    # Four choose them in the shard holding it, by its own frequencies: the
+    # article itself is left out, its closest kin still lead.
+    assert found.hits and article not in {hit.id for hit in found.hits}
+    assert found.hits[0].id == expected.hits[0].id
+    assert [hit.rank for hit in found.hits] == list(range(1, len(found.hits) + 1))

@@ -36,6 +36,8 @@ def test_serve_answers_from_the_shards(pair: tuple[Path, Path]) -> None:
         assert found["total"] == expected.total
         shown = server.get(f"/api/article/{article.id}").json()
         assert shown["title"] == article.title
+        kin = server.get(f"/api/similar/{article.id}").json()
+        assert kin["hits"] and article.id not in {hit["id"] for hit in kin["hits"]}
         assert server.get("/api/stats").json()["articles"] == articles
         assert server.get("/", params={"q": "prices"}).status_code == 200
 
