@@ -186,6 +186,9 @@ def main() -> None:
             args.stories,
             shards=args.shards,
         )
+        shard_alone_run(work / "local" / "shard-000", args.stories, args.shards)
+        fts5_run(work, args.stories, args.seed)
+        # Last: a LocalCluster may time out closing on a loaded machine.
         if not args.no_dask:
             import distributed
 
@@ -207,8 +210,6 @@ def main() -> None:
                     shards=args.shards,
                     cluster=client,
                 )
-        shard_alone_run(work / "local" / "shard-000", args.stories, args.shards)
-        fts5_run(work, args.stories, args.seed)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
