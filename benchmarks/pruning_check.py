@@ -5,13 +5,15 @@ Usage: ``python benchmarks/pruning_check.py [--reuters-index DIR] [--time-index 
 Builds (unless given) a searcher index of ``../shared/data/reuters21578`` and of
 the SMART TIME collection (saved as ``benchmarks/ranking.py`` saves it), then
 runs every query, planned and with feedback words as a search runs it, through
-:func:`searcher.query.pruning.top` pruned and exhaustive (``prune=False``), for
-the top 10, the depth a search scores (30) and 100, and compares ids, order and
-scores. The queries: Reuters, the set of ``benchmarks/query.py`` (the peers'
-queries and our own) and every topic name of the collection; TIME, its judged
+:func:`searcher.query.pruning.top` pruned (``prune=True``), exhaustive
+(``prune=False``) and as a search chooses (``prune=None``: pruned where it
+pays), for the top 10, the depth a search scores (30) and 100, and compares
+ids, order and scores. Each way is timed with the posting lists read afresh
+(the searcher's decoded lists dropped first) and from memory. The queries:
+Reuters, the set of ``benchmarks/query.py`` (the peers' queries and our own) and every topic name of the collection; TIME, its judged
 odd queries (the even ones are held out, as ``benchmarks/smart.py`` says).
 Prints one line per set with the number of differences (it must be 0), how
-many queries were pruned, and the time of each way.
+many queries were sums of terms and pruned, and the median time of each way.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ import smart
 import searcher
 from searcher import store
 from searcher.errors import QueryError
-from searcher.query import bulkscore, feedback, open_searcher, pruning
+from searcher.query import bounds, bulkscore, feedback, open_searcher, pruning
 from searcher.query.parse import parse
 from searcher.query.plan import make_plan
+from searcher.store import postings
 
 DEPTHS = (10, 30, 100)
 
@@ -46,11 +49,15 @@ def reuters_queries() -> list[str]:
     )
 
 
+#: The ways :func:`searcher.query.pruning.top` is timed: always pruned (a sum
+#: of terms), never, and as a search runs it (pruned where it pays).
+WAYS = {"pruned": True, "exhaustive": False, "chosen": None}
+
+
 def check(index_dir: Path, queries: list[str], label: str) -> int:
     """Compare pruned with exhaustive top k for ``queries``; print and return the differences."""
-    differences = pruned_queries = 0
-    pruned_s: list[float] = []
-    exhaustive_s: list[float] = []
+    differences = prunable = chosen = 0
+    times: dict[tuple[str, bool], list[float]] = {}
     with open_searcher(store.open_existing(index_dir)) as s:
         for text in queries:
             try:
@@ -58,22 +65,34 @@ def check(index_dir: Path, queries: list[str], label: str) -> int:
             except QueryError:
                 continue
             ranked = feedback.expand(plan.ranked, plan.feedback_words, s, bulkscore.BulkScorer(s))
-            pruned_queries += pruning.prunable(ranked, bulkscore.BulkScorer(s))
+            leaves = bounds.sum_shape(ranked, bulkscore.BulkScorer(s))
+            prunable += leaves is not None
+            chosen += leaves is not None and pruning.pays(bulkscore.BulkScorer(s), leaves)
             for depth in DEPTHS:
-                started = time.perf_counter()
-                exhaustive = pruning.top(bulkscore.BulkScorer(s), ranked, depth, prune=False)
-                middle = time.perf_counter()
-                pruned = pruning.top(bulkscore.BulkScorer(s), ranked, depth)
-                exhaustive_s.append(middle - started)
-                pruned_s.append(time.perf_counter() - middle)
-                if pruned != exhaustive:
+                found = {}
+                for cold in (True, False):  # posting lists read afresh, then from memory
+                    for way, prune in WAYS.items():
+                        if cold:
+                            postings.forget(s)
+                        started = time.perf_counter()
+                        found[way] = pruning.top(
+                            bulkscore.BulkScorer(s), ranked, depth, prune=prune
+                        )
+                        times.setdefault((way, cold), []).append(time.perf_counter() - started)
+                if not found["pruned"] == found["exhaustive"] == found["chosen"]:
                     differences += 1
                     print(f"  differs: {text!r} top {depth}", file=sys.stderr)
+
+    def median(way: str, cold: bool) -> str:
+        return f"{1000 * statistics.median(times[way, cold]):.2f}"
+
     print(
         f"{label}: {len(queries)} queries x top {DEPTHS}: {differences} differences; "
-        f"{pruned_queries} queries pruned, the others scored exhaustively; "
-        f"median {1000 * statistics.median(pruned_s):.2f} ms pruned, "
-        f"{1000 * statistics.median(exhaustive_s):.2f} ms exhaustive (postings in memory)"
+        f"{prunable} sums of terms, {chosen} of them pruned where it pays; median ms "
+        + "; ".join(
+            f"{way} {median(way, True)} (lists read) / {median(way, False)} (in memory)"
+            for way in WAYS
+        )
     )
     return differences
 

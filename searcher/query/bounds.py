@@ -106,10 +106,10 @@ def _term(
 
 
 def term_bound(leaf: Leaf, scorer: BulkScorer) -> float:
-    """The most ``leaf`` adds to any article's score: its weight times its
-    largest BM25 part in any segment."""
+    """The most ``leaf`` adds to any article's score: its weight times a bound
+    of its BM25 part in any segment (from term infos: no posting is read)."""
     data = scorer.data
     most = 0.0
     for segment in data.segments:
-        most = max(most, data.maximum(segment, leaf.fieldname, leaf.text, leaf.scorable))
+        most = max(most, data.bound(segment, leaf.fieldname, leaf.text, leaf.scorable))
     return leaf.weight * most

@@ -43,6 +43,11 @@ LOGGER = logging.getLogger(__name__)
 #: Relative margin on bounds and floors, far above the rounding of a sum of
 #: a few dozen floats (about 1e-15), so that rounding never prunes an article.
 MARGIN = 1e-9
+#: A sum of terms is pruned (by :func:`top`, unless told) only when its terms'
+#: posting lists hold more than this many postings: below, the bookkeeping per
+#: term costs more than scoring every posting (``benchmarks/pruning_check.py``
+#: times both ways).
+PRUNE_FROM_POSTINGS = 4_000
 
 
 def top(
@@ -51,16 +56,28 @@ def top(
     limit: int,
     allowed: set[int] | None = None,
     *,
-    prune: bool = True,
+    prune: bool | None = None,
 ) -> list[tuple[float, int]]:
     """Return the best ``limit`` ``(score, docnum)`` pairs of ``query``, best first
-    (ties by docnum), among the articles in ``allowed`` (all when ``None``):
-    pruned when ``prune`` and ``query`` is a sum of terms, else exhaustive. Both
-    give the same list."""
-    leaves = sum_shape(query, scorer) if prune else None
-    if leaves is None:
+    (ties by docnum), among the articles in ``allowed`` (all when ``None``).
+    A sum of terms is pruned when ``prune`` is true, or when it is ``None`` and
+    pruning pays (:func:`pays`); anything else is scored exhaustively. Both
+    ways give the same list."""
+    leaves = sum_shape(query, scorer) if prune is not False else None
+    if leaves is None or (prune is None and not pays(scorer, leaves)):
         return scorer.top(query, limit, allowed)
     return _pruned(scorer, query, leaves, limit, allowed)
+
+
+def pays(scorer: BulkScorer, leaves: list[Leaf]) -> bool:
+    """Whether the terms ``leaves`` hold more than :data:`PRUNE_FROM_POSTINGS`
+    postings, read from their document frequencies (no posting is read)."""
+    postings = 0
+    for leaf in leaves:
+        postings += scorer.doc_frequency(leaf.fieldname, leaf.query.text)
+        if postings > PRUNE_FROM_POSTINGS:
+            return True
+    return False
 
 
 def _pruned(
@@ -87,7 +104,7 @@ def _pruned(
             # Only the articles that the terms left could still lift to the floor.
             keep = floor - rest[i]
             partial = {d: s for d, s in partial.items() if s >= keep}
-            _add_found(scorer, leaf, partial)
+            _add_found(scorer, leaf, partial, floor - rest[i + 1])
         if len(partial) >= limit:
             floor = heapq.nlargest(limit, partial.values())[-1]
             floor -= abs(floor) * MARGIN + MARGIN
@@ -111,34 +128,46 @@ def _add_all(
                     partial[d] = get(d, 0.0) + weight * p
 
 
-def _add_found(scorer: BulkScorer, leaf: Leaf, partial: dict[int, float]) -> None:
-    """Add a term's share to the articles of ``partial`` that hold it."""
+def _add_found(scorer: BulkScorer, leaf: Leaf, partial: dict[int, float], keep: float) -> None:
+    """Add a term's share to the articles of ``partial`` that hold it, reading
+    only the posting blocks where it can lift one of them to ``keep`` (the floor
+    less the bounds of the terms after it): the others cannot reach the top."""
     weight = leaf.weight
-    for d, p in _lookup(scorer, leaf, sorted(partial)).items():
+    if weight <= 0:
+        return
+    docs = sorted(partial)
+    needs = [(keep - partial[d]) / weight for d in docs]
+    for d, p in _lookup(scorer, leaf, docs, needs).items():
         partial[d] += weight * p
 
 
-def _lookup(scorer: BulkScorer, leaf: Leaf, docs: list[int]) -> dict[int, float]:
-    """The BM25 part of ``leaf`` in each of ``docs`` (sorted) that holds it."""
+def _lookup(
+    scorer: BulkScorer, leaf: Leaf, docs: list[int], needs: list[float]
+) -> dict[int, float]:
+    """The BM25 part of ``leaf`` in each of ``docs`` (sorted) that holds it, but
+    where a posting block's bound is below every ``needs`` (the least part each
+    doc must get) of the docs it could hold: such blocks are not read."""
     found: dict[int, float] = {}
-    if not docs:
-        return found
-    for ids, parts in scorer.postings(leaf.fieldname, leaf.text, leaf.scorable):
-        if not ids:
-            continue
-        low = bisect.bisect_left(docs, ids[0])
-        high = bisect.bisect_right(docs, ids[-1])
-        if low >= high:
-            continue
-        if (high - low) * 8 > len(ids):
-            wanted = set(docs[low:high])
-            found.update((d, p) for d, p in zip(ids, parts, strict=True) if d in wanted)
-            continue
-        at = 0
-        for d in docs[low:high]:
-            at = bisect.bisect_left(ids, d, at)
-            if at < len(ids) and ids[at] == d:
-                found[d] = parts[at]
+    data = scorer.data
+    segments = data.segments
+    for n, segment in enumerate(segments):
+        low = bisect.bisect_left(docs, segment.offset)
+        high = (
+            bisect.bisect_left(docs, segments[n + 1].offset, low)
+            if n + 1 < len(segments)
+            else len(docs)
+        )
+        if high > low:
+            found.update(
+                data.lookup(
+                    segment,
+                    leaf.fieldname,
+                    leaf.text,
+                    leaf.scorable,
+                    docs[low:high],
+                    needs[low:high],
+                )
+            )
     return found
 
 
@@ -147,7 +176,8 @@ def exact_scores(
 ) -> list[tuple[float, int]]:
     """``(score, docnum)`` of each of ``docs`` (sorted) that ``query``, a sum of
     ``leaves``, matches: the bulk scorer's scores, the same sums in the same order."""
-    terms = {id(leaf.query): (leaf.factor, _lookup(scorer, leaf, docs)) for leaf in leaves}
+    every = [-math.inf] * len(docs)
+    terms = {id(leaf.query): (leaf.factor, _lookup(scorer, leaf, docs, every)) for leaf in leaves}
     scored = ((_score(query, d, terms), d) for d in docs)
     return [(s, d) for s, d in scored if s is not None]
 

@@ -11,10 +11,11 @@ latest restriction sets.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import weakref
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
@@ -25,6 +26,8 @@ from whoosh.codec import whoosh3
 from whoosh.matching import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
+
+from searcher.store import blockmax
 
 LOGGER = logging.getLogger(__name__)
 
@@ -52,7 +55,7 @@ class SegmentPostings:
     deleted: frozenset[int]
     lengths: dict[str, bytes] = field(default_factory=dict)
     postings: dict[tuple[str, bytes], Postings | None] = field(default_factory=dict)
-    #: The largest BM25 part (or weight) of each term read, for score bounds.
+    #: An upper bound of each term's BM25 part (or weight), for top-k pruning.
     maxima: dict[tuple[str, bytes], float] = field(default_factory=dict)
 
 
@@ -89,16 +92,58 @@ class SearcherCache:
             self.cached += size
         return postings
 
-    def maximum(
-        self, segment: SegmentPostings, fieldname: str, text: bytes, scorable: bool
-    ) -> float:
-        """The largest BM25 part (or weight) of a term's postings in a segment."""
+    def bound(self, segment: SegmentPostings, fieldname: str, text: bytes, scorable: bool) -> float:
+        """An upper bound of a term's BM25 part (or weight) in a segment: the
+        largest part when its postings are in memory, else from its term info,
+        no posting decoded (:func:`~searcher.store.blockmax.term_bound`)."""
         key = (fieldname, text)
         most = segment.maxima.get(key)
         if most is None:
-            postings = self.scored(segment, fieldname, text, scorable)
-            most = segment.maxima[key] = max(postings[1], default=0.0) if postings else 0.0
+            postings = segment.postings.get(key, _UNREAD)
+            if postings is not _UNREAD:
+                most = max(postings[1], default=0.0) if postings else 0.0
+            else:
+                part = self._part_of(fieldname, scorable)
+                most = blockmax.term_bound(segment.searcher.reader(), fieldname, text, part)
+            segment.maxima[key] = most
         return most
+
+    def lookup(
+        self,
+        segment: SegmentPostings,
+        fieldname: str,
+        text: bytes,
+        scorable: bool,
+        docs: Sequence[int],
+        needs: Sequence[float],
+    ) -> dict[int, float]:
+        """The BM25 part (or weight) of a term in each of ``docs`` (global
+        docnums of this segment, sorted) that holds it, but for documents whose
+        ``needs`` (the least part each must get to matter) its block cannot
+        reach: from memory when the whole list was read, else decoding only the
+        blocks that can matter (:func:`~searcher.store.blockmax.read_wanted`)."""
+        postings = segment.postings.get((fieldname, text), _UNREAD)
+        opened = _matcher(segment, fieldname, text) if postings is _UNREAD else None
+        if opened is not None and not opened[1]:  # not W3 blocks: read it whole
+            postings, opened = self.scored(segment, fieldname, text, scorable), None
+        if opened is None:
+            return _pick(postings, docs) if postings else {}
+        offset = segment.offset
+        part = self._part_of(fieldname, scorable)
+        lengths = self._lengths(segment, fieldname) if scorable else bytes(0)
+        local = [d - offset for d in docs] if offset else docs
+        ids, weights = blockmax.read_wanted(opened[0], local, needs, part)
+        if not scorable:
+            return {d + offset: w for d, w in zip(ids, weights, strict=True)}
+        return {d + offset: part(w, lengths[d]) for d, w in zip(ids, weights, strict=True)}
+
+    def _part_of(self, fieldname: str, scorable: bool) -> blockmax.PartOf:
+        """A posting's part from its weight and length byte, as :meth:`_read` computes it."""
+        if not scorable:
+            return lambda weight, _: weight
+        k1 = self.searcher.weighting.K1 + 1
+        norms = self._norms(fieldname)
+        return lambda weight, length: k1 * weight / (weight + norms[length])
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         """How many articles hold the term."""
@@ -297,6 +342,24 @@ def _read_blocks(matcher: Any, ids: list[int], weights: list[float] | None) -> N
         if matcher._lastblock:
             return
         matcher._goto(matcher._nextoffset)
+
+
+def _pick(postings: Postings, docs: Sequence[int]) -> dict[int, float]:
+    """The parts of the postings of ``docs`` (sorted) among ``postings``."""
+    ids, parts = postings
+    found: dict[int, float] = {}
+    low = bisect.bisect_left(docs, ids[0]) if ids else 0
+    high = bisect.bisect_right(docs, ids[-1]) if ids else 0
+    if (high - low) * 8 > len(ids):
+        wanted = set(docs[low:high])
+        found.update((d, p) for d, p in zip(ids, parts, strict=True) if d in wanted)
+        return found
+    at = 0
+    for d in docs[low:high]:
+        at = bisect.bisect_left(ids, d, at)
+        if at < len(ids) and ids[at] == d:
+            found[d] = parts[at]
+    return found
 
 
 def _length_bytes(reader: Any, fieldname: str) -> bytes:

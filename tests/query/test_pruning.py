@@ -7,6 +7,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
@@ -14,9 +15,10 @@ from whoosh import query as wq
 import searcher
 from searcher import store
 from searcher.errors import QueryError
-from searcher.query import bulkscore, feedback, open_searcher, pruning
+from searcher.query import bounds, bulkscore, feedback, open_searcher, pruning
 from searcher.query.parse import parse
 from searcher.query.plan import make_plan
+from searcher.store import termwriter
 
 #: A small vocabulary, common words first, so that words share articles, some
 #: are rare (a high bound) and some common, and scores tie.
@@ -79,14 +81,18 @@ def _build(folder: Path, batches: list[list[tuple[int, tuple[list[str], list[str
     queries=st.lists(_queries(), min_size=1, max_size=4),
     limit=st.integers(1, 8),
     allowed_seed=st.one_of(st.none(), st.integers(0, 2**16)),
+    block=st.sampled_from([5, termwriter.BLOCK_POSTINGS]),
 )
 def test_pruned_top_equals_exhaustive_top(
     batches: list[list[tuple[int, tuple[list[str], list[str]]]]],
     queries: list[str],
     limit: int,
     allowed_seed: int | None,
+    block: int,
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        # Posting blocks of 5: lists of many blocks, some of which pruning skips.
+        patch.setattr(termwriter, "BLOCK_POSTINGS", block)
         _build(Path(folder), batches)
         with open_searcher(store.open_existing(Path(folder))) as s:
             allowed = None
@@ -101,7 +107,7 @@ def test_pruned_top_equals_exhaustive_top(
                     plan.ranked, plan.feedback_words, s, bulkscore.BulkScorer(s)
                 )
                 for query in (plan.ranked, ranked):
-                    pruned = pruning.top(bulkscore.BulkScorer(s), query, limit, allowed)
+                    pruned = pruning.top(bulkscore.BulkScorer(s), query, limit, allowed, prune=True)
                     exhaustive = pruning.top(
                         bulkscore.BulkScorer(s), query, limit, allowed, prune=False
                     )
@@ -120,3 +126,15 @@ def test_a_sum_of_terms_is_pruned_and_a_phrase_is_not(built_index: searcher.Inde
         assert best == pruning.top(bulkscore.BulkScorer(s), plan.ranked, 3, prune=False)
         assert len(best) == 3
         assert [score for score, _ in best] == sorted((score for score, _ in best), reverse=True)
+
+
+def test_pruning_is_chosen_where_it_pays(
+    built_index: searcher.Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_searcher(store.open_existing(built_index.path)) as s:
+        scorer = bulkscore.BulkScorer(s)
+        leaves = bounds.sum_shape(make_plan(parse("legal immunity troops", s), s).ranked, scorer)
+        assert leaves is not None
+        assert not pruning.pays(scorer, leaves)  # a few postings: scored exhaustively
+        monkeypatch.setattr(pruning, "PRUNE_FROM_POSTINGS", 0)
+        assert pruning.pays(scorer, leaves)
