@@ -10,8 +10,9 @@ runs every query, planned and with feedback words as a search runs it, through
 pays), for the top 10, the depth a search scores (30) and 100, and compares
 ids, order and scores. Each way is timed with the posting lists read afresh
 (the searcher's decoded lists dropped first) and from memory. The queries:
-Reuters, the set of ``benchmarks/query.py`` (the peers' queries and our own) and every topic name of the collection; TIME, its judged
-odd queries (the even ones are held out, as ``benchmarks/smart.py`` says).
+Reuters, the set of ``benchmarks/query.py`` (the peers' queries and our own)
+and every topic name of the collection; TIME, its judged odd queries (the even
+ones are held out, as ``benchmarks/smart.py`` says).
 Prints one line per set with the number of differences (it must be 0), how
 many queries were sums of terms and pruned, and the median time of each way.
 """
