@@ -7,7 +7,9 @@ process with one job, and prints its CPU seconds per story and bytes per story;
 then, for that index and each ``--index`` given (say the shards and the plain
 index ``benchmarks/cluster.py`` built, kept with ``--keep``), the query CPU time
 (this process only: one shard's work) over the ``peers.py`` queries and long
-queries, three runs each, warm: median and mean milliseconds.
+queries, three runs each, warm: median and mean milliseconds; and the mean CPU
+of the two phases one shard runs for a sharded query (statistics; search with
+the whole index's statistics, 30 hits with signatures).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,30 +30,46 @@ import synthetic
 from cluster import LONG_QUERIES, PEER_QUERIES, no_time_budget, size_mb
 
 import searcher
+from searcher.cluster import worker
+
+
+def cpu_ms(run: Callable[[str], object]) -> list[float]:
+    times = []
+    for _ in range(3):
+        for query in PEER_QUERIES + LONG_QUERIES:
+            started = time.process_time()
+            run(query)
+            times.append(1000 * (time.process_time() - started))
+    return times
 
 
 def query_cpu(folder: Path) -> None:
-    with searcher.open_index(folder) as ix:
-        stories = len(ix)
-        ix.search("warm up")
-        times = []
-        for _ in range(3):
-            for query in PEER_QUERIES + LONG_QUERIES:
-                started = time.process_time()
-                ix.search(query)
-                times.append(time.process_time() - started)
+    """The index's query CPU, and what one shard's two phases of a sharded
+    query cost (the index taken as the only shard; feedback rounds left out)."""
+    path = str(folder)
+    ix = worker.shard(path)
+    ix.search("warm up")
+    times = cpu_ms(ix.search)
+    asked = {"sort": "relevance"}
+    phase1 = cpu_ms(lambda q: worker.statistics(path, q, asked, None))
+    found = {q: worker.statistics(path, q, asked, None)[0] for q in PEER_QUERIES + LONG_QUERIES}
+    options = dict(asked, limit=30, page=1, collapse=False)
+    phase2 = cpu_ms(lambda q: worker.search(path, q, options, found[q], True))
     print(
         json.dumps(
             {
-                "index": str(folder),
-                "stories": stories,
+                "index": path,
+                "stories": len(ix),
                 "index_mb": size_mb(folder),
-                "q_cpu_p50_ms": round(1000 * statistics.median(times), 2),
-                "q_cpu_mean_ms": round(1000 * statistics.fmean(times), 2),
+                "q_cpu_p50_ms": round(statistics.median(times), 2),
+                "q_cpu_mean_ms": round(statistics.fmean(times), 2),
+                "shard_phase1_cpu_mean_ms": round(statistics.fmean(phase1), 2),
+                "shard_phase2_cpu_mean_ms": round(statistics.fmean(phase2), 2),
             }
         ),
         flush=True,
     )
+    worker.forget(path)
 
 
 def main() -> None:

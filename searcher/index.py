@@ -269,7 +269,7 @@ class Index:
         with self._reading.guarded():
             return query.shard_statistics(
                 self._ix, text, since=since, until=until, sort=sort, filters=filters,
-                terms=terms, syntax=syntax, match=match,
+                terms=terms, syntax=syntax, match=match, searcher=self._reading.current(),
             )  # fmt: skip
 
     def feedback_documents(
@@ -278,7 +278,9 @@ class Index:
         """As :func:`searcher.query.shard_feedback`, this index being one shard
         (``options``: as :meth:`statistics`'s)."""
         with self._reading.guarded():
-            return query.shard_feedback(self._ix, text, stats, **options)
+            return query.shard_feedback(
+                self._ix, text, stats, searcher=self._reading.current(), **options
+            )
 
     def evaluate(
         self,

@@ -45,10 +45,12 @@ def searching(
     ix: FileIndex, searcher: Searcher | None = None, stats: CorpusStats | None = None
 ) -> contextlib.AbstractContextManager[Searcher]:
     """The searcher a query runs on: one scoring with the whole index's
-    ``stats`` (``ix`` being one shard of several), else ``searcher`` (kept
-    open), else a new one of ``ix``."""
+    ``stats`` (``ix`` being one shard of several; on ``searcher``'s reader
+    when given), else ``searcher`` (kept open), else a new one of ``ix``."""
     if stats is not None:
-        opened: contextlib.AbstractContextManager[Searcher] = open_stats_searcher(ix, stats)
+        opened: contextlib.AbstractContextManager[Searcher] = open_stats_searcher(
+            ix, stats, searcher
+        )
         return opened
     if searcher is not None:
         return contextlib.nullcontext(searcher)

@@ -28,7 +28,7 @@ from searcher.query import feedback
 from searcher.query.bulkscore import BulkScorer
 from searcher.query.bulkscore import supported as bulkscore_supported
 from searcher.query.dates import DateLike, date_filter
-from searcher.query.execute import execute, open_searcher, searching
+from searcher.query.execute import execute, searching
 from searcher.query.facets import facet_names
 from searcher.query.fuzzy import NearWords
 from searcher.query.histogram import check_interval
@@ -40,7 +40,6 @@ from searcher.query.shardstats import (
     CorpusStats,
     TermKey,
     local_statistics,
-    open_stats_searcher,
     query_terms,
 )
 from searcher.text import deadline
@@ -159,17 +158,19 @@ def shard_statistics(
     terms: Iterable[TermKey] | None = None,
     syntax: bool = True,
     match: str = "any",
+    searcher: Searcher | None = None,
 ) -> tuple[CorpusStats, frozenset[TermKey]]:
     """The first phase of a sharded query on one shard ``ix``: its statistics
     for the terms the query scores, and those terms (as this shard expands
     them), to be added up over the shards into the :class:`CorpusStats` that
     :func:`search` then scores every shard with. Given ``terms`` (all shards'),
-    their frequencies are counted instead.
+    their frequencies are counted instead. ``searcher``: an open searcher of
+    ``ix`` to reuse, as :func:`search`'s.
 
     :raises QueryError: as :func:`search`.
     """
     asked = _Asked(text, since, until, sort, filters, now, limits, syntax, match)
-    with deadline.time_budget(limits.seconds), open_searcher(ix) as searcher:
+    with deadline.time_budget(limits.seconds), searching(ix, searcher) as searcher:
         near: NearWords = {}
         browsing, words = False, 0
         if terms is None:
@@ -194,6 +195,7 @@ def shard_feedback(
     limits: QueryLimits = DEFAULT_LIMITS,
     syntax: bool = True,
     match: str = "any",
+    searcher: Searcher | None = None,
 ) -> feedback.Voters:
     """The feedback phase of a sharded query on one shard ``ix``, for a query
     of :data:`~searcher.query.feedback.PRF_MIN_TERMS` words or more: this
@@ -205,7 +207,7 @@ def shard_feedback(
     :raises QueryError: as :func:`search`.
     """
     asked = _Asked(text, since, until, sort, filters, now, limits, syntax, match)
-    with deadline.time_budget(limits.seconds), open_stats_searcher(ix, stats) as searcher:
+    with deadline.time_budget(limits.seconds), searching(ix, searcher, stats) as searcher:
         plan = asked.plan(searcher, stats.near_words())
         if plan.browsing or len(plan.feedback_words) < feedback.PRF_MIN_TERMS:
             return []

@@ -165,7 +165,16 @@ class StatsSearcher(Searcher):  # type: ignore[misc]
         return None if found is None else found > 0
 
 
-def open_stats_searcher(ix: FileIndex, stats: CorpusStats | None) -> StatsSearcher:
+def open_stats_searcher(
+    ix: FileIndex, stats: CorpusStats | None, kept: Searcher | None = None
+) -> StatsSearcher:
     """A searcher of ``ix`` scoring as :func:`searcher.query.execute.execute`
-    expects, with the whole index's ``stats``."""
-    return StatsSearcher(ix.reader(), fromindex=ix, weighting=ranking.make_weighting(), stats=stats)
+    expects, with the whole index's ``stats``: on the reader of ``kept`` (an
+    open searcher of ``ix``, which keeps it open: opening a reader reads every
+    segment), else on a new one."""
+    weighting = ranking.make_weighting()
+    if kept is None:
+        return StatsSearcher(ix.reader(), fromindex=ix, weighting=weighting, stats=stats)
+    return StatsSearcher(
+        kept.reader(), fromindex=ix, weighting=weighting, stats=stats, closereader=False
+    )
