@@ -19,7 +19,7 @@ from searcher.jsonshape import article_json, facets_json, histogram_json, hit_js
 from searcher.web.errors import Json
 from searcher.web.library import library
 from searcher.web.openapi import openapi_document
-from searcher.web.params import read_limit, read_search
+from searcher.web.params import read_facets, read_limit, read_search
 
 
 def results_json(results: searcher.SearchResults) -> dict[str, Any]:
@@ -35,12 +35,32 @@ def results_json(results: searcher.SearchResults) -> dict[str, Any]:
     }
 
 
+def top_values(facets: searcher.Facets, limit: int | None) -> searcher.Facets:
+    """Each facet's ``limit`` values with the most articles (the first met
+    among equal counts), kept in the facet's order (months in date order)."""
+    if limit is None:
+        return facets
+    kept = []
+    for name, counts in facets.counts:
+        best = sorted(range(len(counts)), key=lambda i: -counts[i][1])[:limit]
+        kept.append((name, tuple(counts[i] for i in sorted(best))))
+    return searcher.Facets(counts=tuple(kept))
+
+
 async def search(request: Request) -> Response:
     params = read_search(request.query_params, need_query=True)
-    results = library(request).index().search(params.q, **params.search_kwargs())
+    names, facet_limit = read_facets(request.query_params)
+    kwargs = {**params.search_kwargs(), "facets": names or False}
+    results = library(request).index().search(params.q, **kwargs)
     body = results_json(results)
     body["limit"] = params.limit
-    body["facets"] = facets_json(results.facets)["facets"] if results.facets else None
+    body["facet_limit"] = facet_limit
+    facets = results.facets if names else None
+    if facets is None:
+        body["facets"] = body["facet_values"] = None
+    else:
+        body["facets"] = facets_json(top_values(facets, facet_limit))["facets"]
+        body["facet_values"] = {name: len(counts) for name, counts in facets.counts}
     histogram = results.histogram or searcher.Histogram("day")
     body["timeline"] = histogram_json(histogram)["histogram"]
     return Json(body)

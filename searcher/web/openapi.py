@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 import searcher
-from searcher.web.params import FACETS, MAX_LIMIT, MAX_PAGE, MAX_VALUE_CHARS, SORTS
+from searcher.web.params import (
+    FACETS,
+    MAX_FACET_LIMIT,
+    MAX_LIMIT,
+    MAX_PAGE,
+    MAX_VALUE_CHARS,
+    SORTS,
+)
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
@@ -91,11 +98,21 @@ SCHEMAS: dict[str, Any] = {
             "suggestion": {"type": ["string", "null"]},
             "notes": _array(STRING),
             "hits": _array(_ref("Hit")),
+            "facet_limit": {"type": ["integer", "null"]},
             "facets": {
+                "description": "The facets asked for (all six unless `facets` says), each "
+                "value with its count; at most `facet_limit` values a facet",
                 "oneOf": [
-                    _object({name: FACET_COUNTS for name in FACETS}),
+                    {**_object({name: FACET_COUNTS for name in FACETS}), "required": []},
                     {"type": "null"},
-                ]
+                ],
+            },
+            "facet_values": {
+                "description": "How many values each facet has among all matches",
+                "oneOf": [
+                    {**_object({name: INTEGER for name in FACETS}), "required": []},
+                    {"type": "null"},
+                ],
             },
             "timeline": _ref("Timeline"),
         }
@@ -173,6 +190,18 @@ SEARCH_PARAMETERS = [
     _query("topic", TEXT, "Only articles with this topic (Reuters' TOPICS) or keyword"),
     _query("place", TEXT, "Only articles with this place (Reuters' PLACES) or keyword"),
     _query("all", {"type": "boolean"}, "List near-duplicates as separate hits"),
+    _query(
+        "facets",
+        {"type": "array", "items": {"enum": [*FACETS, "none"]}, "minItems": 1},
+        "Facets to count, comma-separated (default all; none: no facets)",
+        style="form",
+        explode=False,
+    ),
+    _query(
+        "facet_limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_FACET_LIMIT},
+        "At most this many values a facet, those with the most articles (default all)",
+    ),
 ]
 
 

@@ -37,6 +37,8 @@ FACETS = ("source", "byline", "section", "topics", "places", "month")
 #: The facets the page shows, and the parameter each one's links set.
 FACET_FILTERS = {"source": "source", "byline": "byline", "section": "section",
                  "topics": "topic", "places": "place"}  # fmt: skip
+#: The most values a facet of the API's ``facet_limit`` may ask for.
+MAX_FACET_LIMIT = 1000
 
 
 class BadParameter(Exception):
@@ -168,6 +170,32 @@ def read_search(raw: Mapping[str, str], *, need_query: bool) -> SearchParams:
         place=_text(raw, "place"),
         all=_flag(raw, "all"),
     )
+
+
+def read_facets(raw: Mapping[str, str]) -> tuple[tuple[str, ...], int | None]:
+    """The API's ``facets`` (comma-separated names of :data:`FACETS`, or
+    ``none``; default all of them) and ``facet_limit`` (values a facet at most;
+    default all).
+
+    :raises BadParameter: a name is not one of :data:`FACETS`, or the limit is
+        not a whole number from 1 to :data:`MAX_FACET_LIMIT`.
+    """
+    value = _text(raw, "facets")
+    names: tuple[str, ...] = FACETS
+    if value.lower() == "none":
+        names = ()
+    elif value:
+        asked = [name.strip().lower() for name in value.split(",") if name.strip()]
+        wrong = [name for name in asked if name not in FACETS]
+        if wrong or not asked:
+            raise BadParameter(
+                "facets",
+                f"The facets parameter takes none or names from {', '.join(FACETS)}, "
+                f"separated by commas (not a facet: {', '.join(wrong) or 'no name given'}).",
+            )
+        names = tuple(dict.fromkeys(asked))
+    limit = _number(raw, "facet_limit", 0, MAX_FACET_LIMIT) or None
+    return names, limit
 
 
 def read_limit(raw: Mapping[str, str], default: int = 10) -> int:

@@ -60,6 +60,32 @@ def test_search_gives_the_cli_hit_shape_with_facets_and_timeline(site: Server) -
     assert sum(day["count"] for day in days) == 3
 
 
+def test_facets_asks_for_some_and_facet_limit_keeps_the_biggest(site: Server) -> None:
+    everything = api(site, "/api/search?q=said", schema="SearchResults")
+    assert everything["facet_limit"] is None
+    assert everything["facet_values"] == {
+        name: len(counts) for name, counts in everything["facets"].items()
+    }
+    path = "/api/search?q=said&facets=byline,month,source&facet_limit=2"
+    body = api(site, path, schema="SearchResults")
+    assert list(body["facets"]) == ["byline", "month", "source"]
+    assert body["facet_limit"] == 2
+    assert body["facet_values"] == {
+        name: everything["facet_values"][name] for name in ("byline", "month", "source")
+    }
+    assert body["hits"] == everything["hits"] and body["timeline"] == everything["timeline"]
+    for name, values in body["facets"].items():
+        full = everything["facets"][name]
+        assert len(full) > 2 and len(values) == 2
+        # the two with the most articles, in the facet's own order (months by date)
+        biggest = sorted(value["count"] for value in full)[-2:]
+        assert sorted(value["count"] for value in values) == biggest
+        assert values == [value for value in full if value in values]
+    none = api(site, "/api/search?q=said&facets=none", schema="SearchResults")
+    assert none["facets"] is None and none["facet_values"] is None
+    assert none["hits"] == everything["hits"]
+
+
 def test_search_filters_and_pages(site: Server) -> None:
     path = "/api/search?q=immunity&source=AFP&since=2011-10&until=2011-10"
     body = api(site, path, schema="SearchResults")
@@ -86,6 +112,10 @@ def test_a_misspelt_search_suggests(site: Server) -> None:
         ("q=x&until=2011-13", "until"),
         ("q=x&source=" + "a" * 201, "source"),
         ("q=x&all=maybe", "all"),
+        ("q=x&facets=source,bogus", "facets"),
+        ("q=x&facets=,", "facets"),
+        ("q=x&facet_limit=0", "facet_limit"),
+        ("q=x&facet_limit=1001", "facet_limit"),
     ],
 )
 def test_bad_parameters_get_400_naming_them(
