@@ -1,16 +1,18 @@
 """Tuning aid: score ranking settings on every development collection, fast (no snippets).
 
 Each setting is a JSON object of :mod:`searcher.query.ranking` and
-:mod:`searcher.query.feedback` constants to override, e.g.::
+:mod:`searcher.query.feedback` constants (and :data:`searcher.query.syntax.OR_BONUS`)
+to override, e.g.::
 
     .venv/bin/python benchmarks/ranking_sweep.py '[{}, {"PRF_DOCS": 0}, {"TITLE_WEIGHT": 1}]'
 
-and three keys of its own: ``"FIELD_B"`` (BM25's b of some fields, e.g.
+and four keys of its own: ``"FIELD_B"`` (BM25's b of some fields, e.g.
 ``{"title": 0.3}``), ``"IDF"`` (``"rsj"``, the default ``log(1 + (N - n + .5) /
 (n + .5))``; ``"classic"``, ``max(0, log((N - n + .5) / (n + .5)))``; ``"plain"``,
-``log(N / n)``) and ``"DOCS"``: ``"title-in-body"`` indexes each document with
+``log(N / n)``), ``"DOCS"``: ``"title-in-body"`` indexes each document with
 its title also at the start of its text (so the headline counts as body text;
-an index of its own).
+an index of its own), and ``"ANALYZER"``: ``"stop-none"`` or ``"stop-long"``
+indexes with no stop list or a longer one (:data:`STOP_LISTS`; an index of its own).
 
 It prints MAP and nDCG@10 per collection and their change from the first
 setting, then the issue's rule: a setting helps when it gains MAP on most
@@ -38,13 +40,15 @@ from ranking import FTS_NOTE, fts5_rankings, qrels_of, words
 
 import searcher
 from searcher import query
+from searcher.analysis import analyzers
 from searcher.evaluation import doc_name, evaluate
-from searcher.query import feedback, ranking
+from searcher.query import feedback, ranking, syntax
 from searcher.query.execute import execute
 from searcher.query.parse import parse
 from searcher.query.plan import make_plan
 
 ROOT = Path(tempfile.gettempdir())
+DEFAULT_STOPS = analyzers.STOP_WORDS
 
 
 IDFS = {
@@ -54,11 +58,28 @@ IDFS = {
 }
 
 
-def index_for(collection: smart.Collection, docs: str = "") -> searcher.Index:
+#: Stop lists an ``"ANALYZER"`` setting may index with (the query reads the index's).
+STOP_LISTS = {
+    "stop-none": frozenset(),
+    "stop-long": analyzers.STOP_WORDS
+    | frozenset(
+        """about above after again against all also am any because before being below between
+        both can could did do does doing down during each few further here how just more most
+        no nor not only other out over own same should some such too under until up very what
+        when where why will would""".split()
+    ),
+}
+
+
+def index_for(collection: smart.Collection, docs: str = "", analyzer: str = "") -> searcher.Index:
     """Open (building it the first time) the cached index of one collection."""
-    folder = ROOT / f"searcher-dev-{collection.name}{'-' + docs if docs else ''}"
+    variant = "".join(f"-{v}" for v in (docs, analyzer) if v)
+    folder = ROOT / f"searcher-dev-{collection.name}{variant}"
     if (folder / "index").exists():
         return searcher.open_index(folder / "index")
+    if analyzer:
+        # The analyzer is pickled into the new index, which queries then read.
+        analyzers.STOP_WORDS = STOP_LISTS[analyzer]
     if docs == "title-in-body":
         collection = dataclasses.replace(
             collection,
@@ -67,8 +88,11 @@ def index_for(collection: smart.Collection, docs: str = "") -> searcher.Index:
     elif docs:
         raise SystemExit(f"unknown DOCS {docs!r}")
     collection.write(folder / "docs")
-    ix = searcher.open_index(folder / "index", create=True)
-    ix.update(folder / "docs")
+    try:
+        ix = searcher.open_index(folder / "index", create=True)
+        ix.update(folder / "docs")
+    finally:
+        analyzers.STOP_WORDS = DEFAULT_STOPS
     return ix
 
 
@@ -115,7 +139,7 @@ def main() -> None:
     names = args[1].split(",") if len(args) > 1 else list(smart.LOADERS)
     collections = [smart.LOADERS[name]() for name in names]
     searcher.analyze_text("warm up")  # nltk's import is not what is measured
-    modules = (ranking, feedback)
+    modules = (ranking, feedback, syntax)
     defaults = {(m, k): getattr(m, k) for m in modules for k in dir(m) if k.isupper()}
     print(FTS_NOTE)
     cells = []
@@ -132,7 +156,7 @@ def main() -> None:
             if as_words:
                 queries = {q: " ".join(words(t)) for q, t in queries.items()}
             judged = {d for docs in c.qrels.values() for d in docs}
-            ix = index_for(c, setting.get("DOCS", ""))
+            ix = index_for(c, setting.get("DOCS", ""), setting.get("ANALYZER", ""))
             result = evaluate(qrels_of(c), rank(ix, queries, judged))
             m, n = result.measure("MAP"), result.measure("nDCG@10")
             base = first.setdefault(c.name, (m, n))
