@@ -8,8 +8,12 @@ and how well each article scored. The words only add to the score of articles
 the query already matches, so ``NOT``, ``AND``, phrases and field searches keep
 their meaning, and snippets do not highlight them.
 
-The constants were chosen on the odd TIME queries (``benchmarks/ranking_sweep.py``;
-figures in ``benchmarks/ranking.py``).
+The constants were chosen on all four development collections (CISI, CRAN, MED,
+TIME's odd queries) with ``benchmarks/ranking_sweep.py``; each choice tried, and
+its change per collection, is in the README ("Ranking choices"). RM3 as Anserini
+runs it (votes by score, no IDF factor, words in over 10% of the articles left
+out: :data:`PRF_VOTES`, :data:`PRF_RARITY`, :data:`PRF_MAX_DF`) lost MAP on three
+of the four, so these stay settings for that comparison.
 
 Imports Whoosh's public query and searching modules, ``searcher.store`` (its
 quiet matcher), and :mod:`~searcher.query.ranking` and
@@ -44,8 +48,10 @@ PRF_DOCS = 10
 #: ... with this many words (the query's own words included, so they are re-weighted;
 #: 20 scored alike on TIME and cost ~20 ms more per query) ...
 PRF_TERMS = 10
-#: ... whose weights sum to this share of the query's own weight.
-PRF_WEIGHT = 0.5
+#: ... whose weights sum to this share of the query's own weight (1: the query
+#: and its feedback weigh alike, as RM3's original query weight 0.5 makes them;
+#: 0.5 was chosen on TIME alone, 1 gains MAP on each of the four dev collections).
+PRF_WEIGHT = 1.0
 #: How fast an article's vote fades with its score: ``exp(-PRF_SHARPNESS * (1 - s/top))``.
 PRF_SHARPNESS = 5.0
 #: Articles whose vote is below this are not read.
