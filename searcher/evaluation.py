@@ -11,8 +11,8 @@ ids (a file's path below the corpus folder, ``#key`` for a record of a file):
 ``#key``, its file name and its file name without suffix that the judgments
 name (``1440`` for ``cisi/1440.txt``).
 
-Engine layer: imports :mod:`searcher.errors`, :mod:`searcher.models` and
-:mod:`searcher.runfile`;
+Engine layer: imports :mod:`searcher.errors`, :mod:`searcher.models`,
+:mod:`searcher.runfile` and :mod:`searcher.analysis` (to load the stemmer);
 ``ir_measures`` only inside :func:`evaluate`, so a query process never loads it.
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import PurePosixPath
 
+from searcher.analysis import load_stemmer
 from searcher.errors import QueryError
 from searcher.models import Evaluation, RunLine, SearchResults
 from searcher.runfile import DEFAULT_TAG, run_lines
@@ -73,10 +74,13 @@ def run_queries(
     tag: str = DEFAULT_TAG,
 ) -> Evaluation:
     """Run each judged query through ``search`` and score the rankings
-    (:meth:`searcher.Index.evaluate`). An exact duplicate left out of the index
-    (``duplicate_ids``) ranks right after its indexed copy; a query that cannot
-    be run scores 0, and a note says why."""
+    (:meth:`searcher.Index.evaluate`), the stemmer loaded first. An exact
+    duplicate left out of the index (``duplicate_ids``) ranks right after its
+    indexed copy; a query that cannot be run scores 0, and a note says why."""
     judged = {doc for docs in qrels.values() for doc in docs}
+    # The stemmer's import (seconds on a loaded machine) is not the first
+    # query's to pay: its time budget would stop it, and it would score 0.
+    load_stemmer()
     rankings: dict[str, list[tuple[str, float]]] = {}
     notes: list[str] = []
     for query_id, text in queries.items():

@@ -304,12 +304,8 @@ class Index:
         An exact duplicate left out of the index ranks right after its indexed copy.
         """
         from searcher import evaluation  # loads ir-measures: not for every query process
-        from searcher.analysis import load_stemmer
 
         require_count(limit, "limit")
-        # The stemmer's import (seconds on a loaded machine) is not the first
-        # query's to pay: its time budget would stop it, and it would score 0.
-        load_stemmer()
         return evaluation.run_queries(
             lambda text: self.search(text, limit=limit, collapse=False), queries, qrels, tag=tag
         )
