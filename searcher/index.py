@@ -338,6 +338,11 @@ class Index:
                 terms=terms, stats=stats,
             )  # fmt: skip
 
+    def spelling(self, text: str) -> dict[str, Any]:
+        """What this index, one shard of several, knows of the spelling of ``text``'s words."""
+        with self._reading.guarded():
+            return query.spelling(self._reading.current(), text)
+
     def key_terms(self, article_id: str) -> tuple[str, list[tuple[str, float]]]:
         """The article's whole id and the terms :meth:`similar` searches for."""
         with self._reading.guarded():

@@ -15,7 +15,6 @@ type), ``searcher.models``, ``searcher.ingest`` (reader settings) and the floor.
 
 from __future__ import annotations
 
-import heapq
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -24,7 +23,7 @@ from types import TracebackType
 from typing import Any
 
 from searcher.analysis import neardup
-from searcher.cluster import worker
+from searcher.cluster import phases, worker
 from searcher.cluster.executors import DEFAULT_DEADLINE, Executor, ShardError
 from searcher.cluster.layout import Layout, shard_name
 from searcher.cluster.merging import merge_hits, page_of
@@ -36,8 +35,6 @@ from searcher.ingest import DEFAULT_OPTIONS, ReadOptions
 from searcher.models import (
     Article,
     Evaluation,
-    Facets,
-    Histogram,
     IndexStats,
     SearchHit,
     SearchResults,
@@ -47,8 +44,6 @@ from searcher.models import (
 from searcher.opening import open_index
 from searcher.query import CorpusStats, feedback
 from searcher.query.dates import DateLike
-from searcher.query.facets import merge_facets
-from searcher.query.histogram import auto_recount, merge_histograms
 from searcher.query.ids import SHOWN_CANDIDATES
 from searcher.query.plan import COLLAPSE_WINDOW
 
@@ -218,7 +213,7 @@ class ShardedIndex:
             first_total = CorpusStats.total(first_parts)
             total = replace(total, near=first_total.near, browsing=first_total.browsing)
         if total.words >= feedback.PRF_MIN_TERMS and not total.browsing:
-            total = self._with_feedback(shards, text, asked, total)
+            total = phases.with_feedback(self._run, shards, text, asked, total)
         # Without words to score, the matches are listed newest first.
         order = "newest" if total.browsing and sort == "relevance" else sort
         # Phase 2: each shard's best hits, scored with them, merged; searched
@@ -258,30 +253,13 @@ class ShardedIndex:
             total_exact=all(found.total_exact for found in results),
             hits=page_of(leaders, start, want),
             page=page,
-            facets=_facets(counted),
-            histogram=self._histogram(text, asked, total, counted, _is_auto(histogram)),
-            suggestion=None,
+            facets=phases.facets(counted),
+            histogram=phases.histogram(
+                self._run, shards, text, asked, total, counted, phases.is_auto(histogram)
+            ),
+            suggestion=phases.suggestion(self._run, shards, text, asked, total, matched),
             notes=head.notes + self._missing_note(),
         )
-
-    def _with_feedback(
-        self, shards: list[str], text: str, asked: Mapping[str, Any], total: CorpusStats
-    ) -> CorpusStats:
-        """``total`` with the feedback words one index would choose: from the
-        best articles of all shards, weighted by their rarity in all shards."""
-        answers = self._run(worker.feedback, [(p, text, asked, total) for p in shards])
-        best = heapq.nlargest(
-            feedback.PRF_DOCS, (voter for voters in answers for voter in voters), key=_score
-        )
-        if not best or best[0][0] <= 0:
-            return replace(total, feedback=())
-        keys = {("body", term.encode("utf-8")) for term, _ in feedback.candidate_words(best)}
-        counted = self._run(worker.statistics, [(p, text, asked, keys) for p in shards])
-        rarity = CorpusStats.total(stats for stats, _ in counted).frequencies
-        chosen = feedback.choose_words(
-            best, total.docs, lambda term: rarity.get(("body", term.encode("utf-8")), 0)
-        )
-        return replace(total, frequencies={**total.frequencies, **rarity}, feedback=tuple(chosen))
 
     def _missing_note(self) -> tuple[str, ...]:
         if not self.missing:
@@ -290,27 +268,6 @@ class ShardedIndex:
             f"Not searched: {', '.join(self.missing)} of {self.path}/ (cannot be opened); "
             f"its articles are missing from these results.",
         )
-
-    def _histogram(
-        self,
-        text: str,
-        asked: Mapping[str, Any],
-        stats: CorpusStats,
-        counted: list[SearchResults],
-        auto: bool,
-    ) -> Histogram | None:
-        """The shards' histograms as one index's; counted again by a longer
-        interval while ``auto`` would choose one for all the shards' matches."""
-        parts = [r.histogram for r in counted if r.histogram is not None]
-        if not parts:
-            return None
-        recount = auto_recount(parts) if auto else None
-        while recount is not None:
-            options = dict(asked, limit=1, page=1, collapse=False, histogram=recount)
-            answers = self._run(worker.search, [(p, text, options, stats) for p in self._live()])
-            parts = [found.histogram for found, _ in answers]
-            recount = auto_recount(parts)
-        return merge_histograms(parts)
 
     def evaluate(
         self,
@@ -399,16 +356,3 @@ class ShardedIndex:
     def verify(self, *corpus: PathLike) -> VerifyReport:
         """Check every shard as :meth:`searcher.Index.verify` does."""
         return verify_shards(self.layout, *corpus)
-
-
-def _score(voter: tuple[float, Any]) -> float:
-    return voter[0]
-
-
-def _is_auto(histogram: str | None) -> bool:
-    return isinstance(histogram, str) and histogram.strip().lower() == "auto"
-
-
-def _facets(counted: list[SearchResults]) -> Facets | None:
-    parts = [r.facets for r in counted if r.facets is not None]
-    return merge_facets(parts) if parts else None

@@ -120,6 +120,10 @@ def resolve(path: str, article_id: str) -> tuple[Article | None, list[str]]:
         return None, []
 
 
+def spelling(path: str, text: str) -> dict[str, Any]:
+    return shard(path).spelling(text)
+
+
 def key_terms(path: str, article_id: str) -> tuple[str, list[tuple[str, float]]]:
     return shard(path).key_terms(article_id)
 

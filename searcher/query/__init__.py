@@ -24,7 +24,7 @@ from searcher.query.dates import DateLike, date_range
 from searcher.query.execute import open_searcher
 from searcher.query.ids import resolve_id
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
-from searcher.query.present import signatures
+from searcher.query.present import signatures, spelling
 from searcher.query.search import search, shard_feedback, shard_statistics
 from searcher.query.shardstats import CorpusStats, TermKey
 from searcher.query.similar import key_terms, similar
@@ -47,4 +47,5 @@ __all__ = [
     "shard_statistics",
     "signatures",
     "similar",
+    "spelling",
 ]

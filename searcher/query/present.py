@@ -33,7 +33,7 @@ from searcher.query.histogram import count_histogram
 from searcher.query.plan import QueryPlan, respelled_query
 from searcher.query.restrictions import empty_result_note
 from searcher.query.snippets import SNIPPET_CHARS, snippet_cutter
-from searcher.query.suggest import suggest
+from searcher.query.suggest import Evidence, spelling_evidence, suggest
 
 LOGGER = logging.getLogger(__name__)
 
@@ -136,8 +136,18 @@ def _suggestion(plan: QueryPlan, executed: Executed) -> str | None:
         plan.text,
         executed.total,
         lambda text: execution.count(respelled_query(plan, text, searcher)),
-        lambda word: "".join(searcher.schema["body"].process_text(word, mode="query")),
+        _stemmer(searcher),
     )
+
+
+def spelling(searcher: Searcher, text: str) -> Evidence:
+    """What the index ``searcher`` reads (one shard of several) knows of the
+    spelling of ``text``'s words (:func:`~searcher.query.suggest.spelling_evidence`)."""
+    return spelling_evidence(searcher.reader(), text, _stemmer(searcher))
+
+
+def _stemmer(searcher: Searcher) -> Callable[[str], str]:
+    return lambda word: "".join(searcher.schema["body"].process_text(word, mode="query"))
 
 
 def _snippets(

@@ -33,6 +33,7 @@ def assert_same_counts(
     assert one.total == other.total, asked
     assert one.facets == other.facets, asked
     assert one.histogram == other.histogram, asked
+    assert one.suggestion == other.suggestion, asked
 
 
 def assert_same(one: searcher.SearchResults, other: searcher.SearchResults, asked: Any) -> None:

@@ -162,3 +162,20 @@ def test_similar_searches_every_shard(corpus_pair: tuple[Path, Path], article: s
     assert found.hits and article not in {hit.id for hit in found.hits}
     assert found.hits[0].id == expected.hits[0].id
     assert [hit.rank for hit in found.hits] == list(range(1, len(found.hits) + 1))
+
+
+@pytest.mark.parametrize("query", ["cocao harvest", "prics", "iraq withdrawl", "oil"])
+def test_did_you_mean_is_said_as_one_index_says_it(
+    corpus_pair: tuple[Path, Path], query: str
+) -> None:
+    one, four = corpus_pair
+    with (
+        searcher.open_index(one.parent / "xNone") as plain,
+        searcher.open_index(one) as a,
+        searcher.open_index(four) as b,
+    ):
+        found = b.search(query)
+        assert found.suggestion == plain.search(query).suggestion
+        assert_same(a.search(query), found, query)
+    if query == "cocao harvest":
+        assert found.suggestion == "cocoa harvest"
