@@ -10,6 +10,7 @@ from collections import Counter
 
 from searcher.cluster.layout import Layout, shard_name
 from searcher.index import PathLike
+from searcher.indexing.inspection import TOP_LABELS, TOP_SOURCES, index_stats, most_first
 from searcher.models import IndexStats, UpdateReport, VerifyReport
 
 
@@ -30,14 +31,30 @@ def combine_reports(reports: list[UpdateReport], seconds: float) -> UpdateReport
     )
 
 
+def shard_stats(layout: Layout) -> IndexStats:
+    """What the shards hold, as one index's stats (each opened as
+    :meth:`searcher.Index.stats` opens it, its every source and label counted)."""
+    from searcher.opening import open_index
+
+    parts = []
+    for path in layout.shard_dirs():
+        with open_index(path, mmap=False) as ix:
+            parts.append(index_stats(ix.path, every_value=True))
+    return combine_stats(parts)
+
+
 def combine_stats(parts: list[IndexStats]) -> IndexStats:
-    """The shards' stats as one index's, with each shard's article count."""
+    """The shards' stats (listing every source and label) as one index's, with
+    each shard's article count."""
     sources: Counter[str] = Counter()
+    sections: Counter[str] = Counter()
+    keywords: Counter[str] = Counter()
     for part in parts:
         sources.update(dict(part.sources))
+        sections.update(dict(part.sections))
+        keywords.update(dict(part.keywords))
     firsts = [p.first_date for p in parts if p.first_date]
     lasts = [p.last_date for p in parts if p.last_date]
-    top = max(len(p.sources) for p in parts)
     return IndexStats(
         articles=sum(p.articles for p in parts),
         files=max((p.files for p in parts), default=0),
@@ -45,8 +62,10 @@ def combine_stats(parts: list[IndexStats]) -> IndexStats:
         deleted=sum(p.deleted for p in parts),
         first_date=min(firsts) if firsts else None,
         last_date=max(lasts) if lasts else None,
-        sources=tuple(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))[:top]),
+        sources=most_first(sources, TOP_SOURCES),
         size_bytes=sum(p.size_bytes for p in parts),
+        sections=most_first(sections, TOP_LABELS),
+        keywords=most_first(keywords, TOP_LABELS),
         shards=tuple((shard_name(n), p.articles) for n, p in enumerate(parts)),
     )
 

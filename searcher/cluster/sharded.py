@@ -18,7 +18,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -27,7 +26,7 @@ from searcher.cluster import phases, worker
 from searcher.cluster.executors import DEFAULT_DEADLINE, Executor, ShardError
 from searcher.cluster.layout import Layout, shard_name
 from searcher.cluster.merging import merge_hits, page_of
-from searcher.cluster.reports import combine_reports, combine_stats, verify_shards
+from searcher.cluster.reports import combine_reports, shard_stats, verify_shards
 from searcher.config import require, require_count, require_flag
 from searcher.errors import AmbiguousIdError, ArticleNotFoundError
 from searcher.index import PathLike
@@ -347,11 +346,7 @@ class ShardedIndex:
 
     def stats(self) -> IndexStats:
         """What the shards hold, added up, with each shard's article count."""
-        parts = []
-        for path in self._shards:
-            with open_index(Path(path), mmap=False) as ix:
-                parts.append(ix.stats())
-        return combine_stats(parts)
+        return shard_stats(self.layout)
 
     def verify(self, *corpus: PathLike) -> VerifyReport:
         """Check every shard as :meth:`searcher.Index.verify` does."""

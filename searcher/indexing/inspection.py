@@ -34,9 +34,13 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
 
 
-def index_stats(index_dir: Path) -> IndexStats:
+def index_stats(index_dir: Path, *, every_value: bool = False) -> IndexStats:
     """Return what the index in ``index_dir`` holds; dates and sources come from
     the manifest, sections and keywords from the index.
+
+    :param every_value: list every source, section and keyword, not only the
+        :data:`TOP_SOURCES` and :data:`TOP_LABELS` with the most articles (the
+        shards of a sharded index, whose counts are added up).
 
     Every segment file is read and checked whole, as :func:`verify` does, so
     that the two agree on a damaged index (Reuters: about 40 ms).
@@ -50,8 +54,9 @@ def index_stats(index_dir: Path) -> IndexStats:
     except Exception as exc:
         raise IndexCorruptError(index_dir, f"{type(exc).__name__}: {exc}") from exc
     checksums.check(index_dir, toc.segments)
-    files, first, last, sources = Manifest(index_dir).summary(TOP_SOURCES)
+    files, first, last, sources = Manifest(index_dir).summary(None if every_value else TOP_SOURCES)
     labels = _label_counts(index_dir, toc)
+    top = None if every_value else TOP_LABELS
     return IndexStats(
         articles=sum(s.doc_count() for s in toc.segments),
         files=files,
@@ -61,8 +66,8 @@ def index_stats(index_dir: Path) -> IndexStats:
         last_date=_date(last),
         sources=tuple(sources),
         size_bytes=folder_size(index_dir),
-        sections=_top(labels["section"]),
-        keywords=_top(labels["keywords"]),
+        sections=most_first(labels["section"], top),
+        keywords=most_first(labels["keywords"], top),
     )
 
 
@@ -76,8 +81,9 @@ def _label_counts(index_dir: Path, toc: Any) -> dict[str, Counter[str]]:
     return counts
 
 
-def _top(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
-    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_LABELS])
+def most_first(counts: Counter[str], top: int | None) -> tuple[tuple[str, int], ...]:
+    """The ``top`` values with the most articles (``None``: all), most first, then by name."""
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
 
 
 def _index_ids(index_dir: Path, toc: Any) -> Counter[str]:

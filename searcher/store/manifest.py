@@ -148,15 +148,18 @@ class Manifest:
             row = con.execute("select value from meta where name = 'generation'").fetchone()
             return None if row is None else int(row[0])
 
-    def summary(self, top: int = 5) -> tuple[int, str | None, str | None, list[tuple[str, int]]]:
-        """Return (files, first date, last date, the ``top`` sources with their counts)."""
+    def summary(
+        self, top: int | None = 5
+    ) -> tuple[int, str | None, str | None, list[tuple[str, int]]]:
+        """Return (files, first date, last date, the ``top`` sources with their
+        counts; ``None``: every source)."""
         with self._connect() as con:
             files = int(con.execute("select count(*) from files").fetchone()[0])
             first, last = con.execute("select min(date), max(date) from articles").fetchone()
             sources = con.execute(
                 "select source, count(*) from articles where source != ''"
                 " group by source order by 2 desc, 1 limit ?",
-                (top,),
+                (-1 if top is None else top,),
             ).fetchall()
             return files, first, last, [(str(s), int(n)) for s, n in sources]
 

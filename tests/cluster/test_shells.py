@@ -42,6 +42,40 @@ def test_serve_answers_from_the_shards(pair: tuple[Path, Path]) -> None:
         assert server.get("/", params={"q": "prices"}).status_code == 200
 
 
+#: Searches whose hits, facets and timeline the search page and the API show
+#: (no exactly tied scores: ties between shards are listed in another order).
+SEARCHES = [
+    {"q": "legal immunity"},
+    {"q": "said", "limit": "5", "page": "2"},
+    {"q": "said", "sort": "newest", "all": "1"},
+    {"q": "prices OR cocoa", "facet_limit": "2"},
+    {"q": "iraq", "since": "2011-10", "until": "2011-10", "source": "AFP"},
+    {"q": "harbour", "facets": "byline,month"},
+    {"q": '"legal immunity" NOT cocoa'},
+]
+
+
+def test_the_search_page_and_api_of_shards_are_those_of_one_index(
+    pair: tuple[Path, Path],
+) -> None:
+    plain, sharded = pair
+    with running_server(plain) as one, running_server(sharded) as four:
+        for params in SEARCHES:
+            expected = one.get("/api/search", params=params).json()
+            found = four.get("/api/search", params=params).json()
+            assert found == expected, params
+            assert expected["hits"] and expected["timeline"]["buckets"], params
+            page = {k: v for k, v in params.items() if not k.startswith("facet")}
+            assert four.get("/search", params=page).text == one.get("/search", params=page).text
+        # /stats and the home page list sources, sections and keywords
+        stats, shards = one.get("/api/stats").json(), four.get("/api/stats").json()
+        for name in ("articles", "files", "first_date", "last_date", "sources", "sections",
+                     "keywords"):  # fmt: skip
+            assert shards[name] == stats[name], name
+        assert stats["sections"] and len(stats["sources"]) == 5
+        assert four.get("/").text == one.get("/").text
+
+
 def test_eval_scores_a_sharded_index_as_one(pair: tuple[Path, Path], tmp_path: Path) -> None:
     queries = tmp_path / "queries.tsv"
     queries.write_text("1\tcocoa prices\n2\tiraq immunity\n", encoding="utf-8")
