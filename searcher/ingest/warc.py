@@ -192,29 +192,40 @@ def records(fh: BinaryIO, *, start: int = 0, payloads: bool = True) -> Iterator[
     counted_failure = False
     yielded = 0
     while start_at is not None:
-        start = start_at
-        fh.seek(start)
+        fh.seek(start_at)
         iterator = ArchiveIterator(fh, arc2warc=True)
+        bad = start_at
+        failure: object = None
         try:
             for record in iterator:
-                offset = iterator.offset
+                bad = iterator.offset
+                if gzipped and iterator.reader.decompressor is None:
+                    # A member that does not inflate: warcio reads on through the file's
+                    # bytes as they are, and some compressed bytes pass for an ARC header.
+                    failure = "a gzip member that does not inflate"
+                    break
+                item = _capture(record, bad, payloads)
+                if item == CORRUPT:  # its length may run into the records that follow
+                    failure = "the record ends before its length"
+                    break
                 counted_failure = False
                 yielded += 1
-                yield offset, _capture(record, offset, payloads)
-            return
+                yield bad, item
+            else:
+                return
         except ArchiveLoadFailed as exc:
             if gzipped and first == 0 and yielded == 1 and _WHOLE_GZIP in str(exc):
                 yield from _whole_gzip(fh, skip=1, payloads=payloads)
                 return
-            failure: Exception = exc
+            failure, bad = exc, iterator.offset
         except _ERRORS as exc:
-            failure = exc
-        offset = iterator.offset
+            failure, bad = exc, iterator.offset
         if not counted_failure:  # a false start found while reading on is not counted again
-            LOGGER.warning("record at byte %s: %s (%s); reading on", offset, CORRUPT, failure)
-            yield offset, CORRUPT
+            LOGGER.warning("record at byte %s: %s (%s); reading on", bad, CORRUPT, failure)
+            yield bad, CORRUPT
         counted_failure = True
-        start_at = _next_start(fh, max(offset, start) + 1, gzipped)
+        # Read on from the bad record's own start: its length cannot be trusted.
+        start_at = _next_start(fh, max(bad, start_at) + 1, gzipped)
 
 
 def _whole_gzip(fh: BinaryIO, *, skip: int, payloads: bool) -> Iterator[Record]:
@@ -245,8 +256,7 @@ def _capture(record: Any, offset: int, payloads: bool = True) -> Capture | str:
         return Capture(offset, url, crawled, b"", None)
     raw = record.raw_stream.read(MAX_PAYLOAD_BYTES)
     if len(raw) < MAX_PAYLOAD_BYTES and getattr(record.raw_stream, "limit", 0) > 0:
-        LOGGER.warning("record at byte %s: %s (ends before its length)", offset, CORRUPT)
-        return CORRUPT
+        return CORRUPT  # ends before its length: records() logs it and reads on
     try:
         payload = _decoded(raw, record)
     except _ERRORS as exc:

@@ -38,11 +38,20 @@ class Rec:
     status: str = "200 OK"
     headers: list[tuple[str, str]] = field(default_factory=list)
     date: str = "2019-11-20T12:00:00Z"
+    #: A fixed ``WARC-Record-ID`` (the file's bytes are then the same every run), else a random one.
+    record_id: str | None = None
 
 
-def html(url: str, payload: bytes, *, date: str = "2019-11-20T12:00:00Z", **kw: str) -> Rec:
+def html(
+    url: str,
+    payload: bytes,
+    *,
+    date: str = "2019-11-20T12:00:00Z",
+    record_id: str | None = None,
+    **kw: str,
+) -> Rec:
     headers = [("Content-Type", kw.get("content_type", "text/html; charset=utf-8"))]
-    return Rec("response", url, payload, kw.get("status", "200 OK"), headers, date)
+    return Rec("response", url, payload, kw.get("status", "200 OK"), headers, date, record_id)
 
 
 def encoded(url: str, payload: bytes, encoding: str, *, chunked: bool = False) -> Rec:
@@ -88,6 +97,8 @@ def _write(writer: WARCWriter, rec: Rec) -> None:
 
 def _record(writer: WARCWriter, rec: Rec) -> Any:
     warc_headers = {"WARC-Date": rec.date}
+    if rec.record_id:
+        warc_headers["WARC-Record-ID"] = rec.record_id
     if rec.kind in ("response", "revisit"):
         http = StatusAndHeaders(rec.status, rec.headers, protocol="HTTP/1.1")
         return writer.create_warc_record(
