@@ -15,6 +15,9 @@ import brotli
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from searcher.ingest import read_file_counted
+from searcher.models import Article
+
 PAGE = """<html><head><title>{title}</title>
 <meta name="viewport" content="width=device-width"></head>
 <body><article><h1>{title}</h1>
@@ -68,6 +71,36 @@ def encoded(url: str, payload: bytes, encoding: str, *, chunked: bool = False) -
         body = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
         headers.append(("Transfer-Encoding", "chunked"))
     return Rec("response", url, body, "200 OK", headers)
+
+
+STORY = page("Harbour bridge reopens", "The harbour bridge reopened on Monday after repairs.")
+
+
+def mixed() -> list[Rec]:
+    """One of every kind of record an archive holds, and three pages."""
+    return [
+        Rec("warcinfo", "", b"software: tests\r\n"),
+        Rec("request", "https://news.example/bridge"),
+        html("https://news.example/bridge", STORY),
+        Rec("metadata", "https://news.example/bridge", b"outlinks: none\r\n"),
+        Rec(
+            "revisit", "https://news.example/bridge", b"", "200 OK", [("Content-Type", "text/html")]
+        ),
+        html("https://news.example/gone", page("Gone", "Nothing here."), status="404 Not Found"),
+        html("https://news.example/old", b"", status="301 Moved Permanently"),
+        html("https://news.example/a.pdf", b"%PDF-1.4 ...", content_type="application/pdf"),
+        html("https://news.example/logo.png", b"\x89PNG...", content_type="image/png"),
+        html("https://news.example/fuel", page("Fuel prices rise", "Petrol costs more today.")),
+        encoded(
+            "https://news.example/cocoa", page("Cocoa harvest late", "Rain held it up."), "gzip"
+        ),
+    ]
+
+
+def counted(path: Path) -> tuple[list[Article], dict[str, int]]:
+    """The articles of an archive and its records passed over, counted by reason."""
+    read = read_file_counted(path, "corpus/" + path.name)
+    return read.articles, dict(read.passed_over)
 
 
 def write_warc(path: Path, records: Iterable[Rec], *, gzip_records: bool = True) -> list[int]:

@@ -1,15 +1,14 @@
-"""The text reader and the corpus walk."""
+"""Reading one file: the text reader, decoding, bylines, sections from folders."""
 
 from __future__ import annotations
 
 import gzip
-import os
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from searcher import IngestError, UnsupportedFormatError, read_file
+from searcher import IngestError, read_file
 from searcher.ingest import decode, scan, split_byline
 from tests.conftest import CORPUS, SEED_ID
 
@@ -75,13 +74,6 @@ def test_broken_gzip_is_an_error(tmp_path: Path) -> None:
         read_file(path)
 
 
-def test_unknown_suffix_is_unsupported(tmp_path: Path) -> None:
-    path = tmp_path / "paper.pdf"
-    path.write_bytes(b"%PDF")
-    with pytest.raises(UnsupportedFormatError, match=r"'\.pdf'"):
-        read_file(path)
-
-
 def test_decoding_falls_back_from_utf8() -> None:
     assert decode(b"\xa3600m") == "£600m"
     assert decode("\ufeffSão".encode()) == "São"
@@ -95,29 +87,6 @@ def test_split_byline() -> None:
     assert split_byline("By Jane Roe") == ("Jane Roe", "")
 
 
-def test_scan_skips_hidden_docs_and_unknown_formats(tmp_path: Path) -> None:
-    root = tmp_path / "news"
-    (root / "sub").mkdir(parents=True)
-    (root / "a.txt").write_text("A\n\nbody")
-    (root / "sub" / "b.html").write_text("<p>b</p>")
-    (root / ".hidden.txt").write_text("H\n\nbody")
-    (root / "README.md").write_text("docs")
-    (root / "notes.pdf").write_bytes(b"%PDF")
-    found = scan([root])
-    assert [f.doc_id for f in found.files] == ["news/a.txt", "news/sub/b.html"]
-    assert sorted(Path(s.path).name for s in found.ignored) == ["README.md", "notes.pdf"]
-
-
-def test_txt_beside_a_collection_archive_is_documentation(tmp_path: Path) -> None:
-    (tmp_path / "reut2-000.sgm").write_text("<REUTERS></REUTERS>")
-    (tmp_path / "lewis.dtd").write_text("<!ELEMENT REUTERS - - (DATE)>")
-    (tmp_path / "all-topics.txt").write_text("acq\ncocoa\n")
-    found = scan([tmp_path])
-    reasons = {Path(s.path).name: s.reason for s in found.ignored}
-    assert reasons["all-topics.txt"] == "documentation beside a collection archive"
-    assert "all-topics.txt" not in [f.path.name for f in found.files]
-
-
 def test_section_keyword_from_subfolder(tmp_path: Path) -> None:
     (tmp_path / "bbc" / "business").mkdir(parents=True)
     (tmp_path / "bbc" / "business" / "001.txt").write_text("Headline\n\nBody.")
@@ -125,35 +94,6 @@ def test_section_keyword_from_subfolder(tmp_path: Path) -> None:
     [article] = read_file(corpus_file.path, corpus_file.doc_id)
     assert article.id == "bbc/business/001.txt"
     assert article.keywords == ("business",)
-
-
-@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
-def test_links_out_of_the_corpus_and_loops_are_not_followed(tmp_path: Path) -> None:
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "secret.txt").write_text("Secret\n\nbody")
-    root = tmp_path / "root"
-    root.mkdir()
-    (root / "a.txt").write_text("A\n\nbody")
-    (root / "out").symlink_to(outside)
-    (root / "loop").symlink_to(root)
-    (root / "leak.txt").symlink_to(outside / "secret.txt")
-    found = scan([root])
-    assert [f.doc_id for f in found.files] == ["root/a.txt"]
-
-
-def test_txt_articles_beside_a_jsonl_export_are_read(tmp_path: Path) -> None:
-    (tmp_path / "export.jsonl").write_text('{"title": "A", "body": "b"}\n')
-    (tmp_path / "story.txt").write_text("Headline\n\nBody.")
-    found = scan([tmp_path])
-    assert sorted(f.path.name for f in found.files) == ["export.jsonl", "story.txt"]
-
-
-def test_txt_articles_beside_a_stray_sgml_file_are_read(tmp_path: Path) -> None:
-    (tmp_path / "wire.sgm").write_text("<REUTERS></REUTERS>")
-    (tmp_path / "story.txt").write_text("Headline\n\nBody.")
-    found = scan([tmp_path])
-    assert sorted(f.path.name for f in found.files) == ["story.txt", "wire.sgm"]
 
 
 def test_lone_cr_line_endings_split_lines(tmp_path: Path) -> None:

@@ -5,54 +5,23 @@ from __future__ import annotations
 import gzip
 import json
 import tracemalloc
-import uuid
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from warcio.archiveiterator import ArchiveIterator
 
 from searcher.errors import IngestError
-from searcher.ingest import read_file, read_file_counted, warc
-from searcher.models import Article
+from searcher.ingest import read_file, warc
 from tests.conftest import shared_data
 from tests.ingest.archives import (
-    Rec,
-    encoded,
+    STORY,
+    counted,
     html,
+    mixed,
     page,
     write_arc,
     write_warc,
-    write_whole_gzip_warc,
 )
-
-STORY = page("Harbour bridge reopens", "The harbour bridge reopened on Monday after repairs.")
-
-
-def mixed() -> list[Rec]:
-    """One of every kind of record an archive holds, and three pages."""
-    return [
-        Rec("warcinfo", "", b"software: tests\r\n"),
-        Rec("request", "https://news.example/bridge"),
-        html("https://news.example/bridge", STORY),
-        Rec("metadata", "https://news.example/bridge", b"outlinks: none\r\n"),
-        Rec(
-            "revisit", "https://news.example/bridge", b"", "200 OK", [("Content-Type", "text/html")]
-        ),
-        html("https://news.example/gone", page("Gone", "Nothing here."), status="404 Not Found"),
-        html("https://news.example/old", b"", status="301 Moved Permanently"),
-        html("https://news.example/a.pdf", b"%PDF-1.4 ...", content_type="application/pdf"),
-        html("https://news.example/logo.png", b"\x89PNG...", content_type="image/png"),
-        html("https://news.example/fuel", page("Fuel prices rise", "Petrol costs more today.")),
-        encoded(
-            "https://news.example/cocoa", page("Cocoa harvest late", "Rain held it up."), "gzip"
-        ),
-    ]
-
-
-def counted(path: Path) -> tuple[list[Article], dict[str, int]]:
-    read = read_file_counted(path, "corpus/" + path.name)
-    return read.articles, dict(read.passed_over)
 
 
 @pytest.mark.parametrize("gzip_records", [True, False])
@@ -82,51 +51,6 @@ def test_html_responses_become_articles_and_the_rest_is_counted(
     }
 
 
-def test_record_offsets_are_those_warcio_gives(tmp_path: Path) -> None:
-    path = tmp_path / "crawl.warc.gz"
-    write_warc(path, mixed())
-    with path.open("rb") as fh:
-        iterator = ArchiveIterator(fh)
-        theirs = [
-            iterator.get_record_offset() for record in iterator if record.rec_type == "response"
-        ]
-    ours = [int(a.id.rsplit("#", 1)[1]) for a in read_file(path)]
-    assert set(ours) <= set(theirs)
-    assert read_file(path) == read_file(path)  # stable across runs
-
-
-def test_a_whole_file_gzip_warc_reads_alike(tmp_path: Path) -> None:
-    path = tmp_path / "crawl.warc.gz"
-    write_whole_gzip_warc(path, mixed())
-    articles, passed = counted(path)
-    assert [a.title for a in articles][-1] == "Cocoa harvest late"
-    assert len(articles) == 3 and sum(passed.values()) == 8
-
-
-@pytest.mark.parametrize(
-    ("encoding", "chunked"), [("gzip", True), ("deflate", False), ("br", False), ("br", True)]
-)
-def test_content_and_transfer_encodings_are_undone(
-    tmp_path: Path, encoding: str, chunked: bool
-) -> None:
-    path = tmp_path / "enc.warc.gz"
-    write_warc(path, [encoded("https://news.example/x", STORY, encoding, chunked=chunked)])
-    [article] = read_file(path)
-    assert article.title == "Harbour bridge reopens"
-
-
-def test_the_http_charset_comes_before_the_page(tmp_path: Path) -> None:
-    latin = page("Café reopens in São Paulo", "The café reopened.").decode().encode("latin-1")
-    utf8_declared = latin.replace(b"<head>", b'<head><meta charset="utf-8">')
-    path = tmp_path / "charset.warc.gz"
-    served_as = "text/html; charset={}".format
-    write_warc(path, [
-        html("https://news.example/1", latin, content_type=served_as("ISO-8859-1")),
-        html("https://news.example/2", utf8_declared, content_type=served_as("windows-1252")),
-    ])  # fmt: skip
-    assert [a.title for a in read_file(path)] == ["Café reopens in São Paulo"] * 2
-
-
 def test_a_url_captured_again_is_indexed_once_latest_capture(tmp_path: Path) -> None:
     path = tmp_path / "dup.warc.gz"
     first = page("Talks begin", "Early version of the story.")
@@ -139,33 +63,6 @@ def test_a_url_captured_again_is_indexed_once_latest_capture(tmp_path: Path) -> 
     articles, passed = counted(path)
     assert [a.title for a in articles] == ["Talks end in a deal", "Harbour bridge reopens"]
     assert passed == {warc.RECAPTURED: 1}
-
-
-# Record ids fix the file's bytes. With most, the corrupt member fails to inflate and
-# then to parse; with these five (of the first 400), warcio read its compressed bytes
-# as they are, and they passed for an ARC header whose length ran over the next record.
-@pytest.mark.parametrize("seed", [0, 45, 219, 243, 309, 386])
-def test_a_corrupt_member_and_a_truncated_last_record_lose_only_themselves(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, seed: int
-) -> None:
-    path = tmp_path / "bad.warc.gz"
-    pages = [
-        html(
-            f"https://news.example/{n}",
-            page(f"Story {n}", f"Text of story {n}."),
-            record_id=f"<urn:uuid:{uuid.UUID(int=seed * 10 + n)}>",
-        )
-        for n in range(5)
-    ]
-    offsets = write_warc(path, pages)
-    data = bytearray(path.read_bytes())
-    middle = offsets[2] + 40  # inside the third record's deflate stream
-    data[middle : middle + 20] = b"\x00" * 20
-    path.write_bytes(bytes(data[: len(data) - 60]))  # and the last one cut short
-    articles, passed = counted(path)
-    assert [a.title for a in articles] == ["Story 0", "Story 1", "Story 3"]
-    assert passed == {warc.CORRUPT: 2}
-    assert warc.CORRUPT in caplog.text
 
 
 def test_arc_files_are_read(tmp_path: Path) -> None:
