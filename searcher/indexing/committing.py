@@ -3,7 +3,9 @@
 Of the articles that share an id or a story (same title, body and date: the
 duplicate key), the index keeps the first in corpus order (the run's roots in
 the order given, each one's files in :func:`searcher.ingest.scan` order, a
-file's articles in order), and the others are left out, each recorded in the
+file's articles in order), but of a feed entry that successive feed files
+repeat (the same ``feed:`` id), the last file's: later files update it. The
+others are left out, each recorded in the
 manifest's ``left_out`` table with the file that holds the kept one (and an
 exact duplicate in ``duplicates``, with the kept one's id). Whatever
 the order the files came in over the runs, the index holds what a run from
@@ -25,6 +27,7 @@ from typing import Any
 
 from searcher import store
 from searcher.indexing.tasks import FileResult, TaskResult
+from searcher.ingest import FEED_ID_PREFIX
 from searcher.models import Skipped
 from searcher.store import FileEntry, Manifest, Transaction
 
@@ -83,25 +86,33 @@ class Run:
         rows = []
         kept: dict[str, int] = {}
         taken: list[str] = []
+        updated_by = _last_feed_files(files, self.order)
         for file_result, segment in files:
             path = file_result.path
             place = self.order[path]
             kept.setdefault(path, 0)  # (a file read in shares comes once a share)
             for article_id, docnum, key, source, date in file_result.articles:
+                later = updated_by.get(article_id)
+                if later is not None and later != path:  # a later feed file of the round has it
+                    segment.delete_document(docnum)
+                    self.duplicates.append(Skipped(f"{path} ({article_id})", f"updated by {later}"))
+                    txn.left_out(path, later)
+                    continue
                 # (id, file) of each article this one clashes with: why this
                 # one is left out, or why that one is, whichever comes later.
                 clashes: dict[tuple[str, str], tuple[str, str]] = {}
                 if article_id in owners:
                     owner = owners[article_id]
                     clashes[article_id, owner] = (
-                        f"id already indexed from {owner}",
-                        f"id already indexed from {path}",
+                        (f"updated by {owner}", f"updated by {path}")
+                        if article_id.startswith(FEED_ID_PREFIX)
+                        else (f"id already indexed from {owner}", f"id already indexed from {path}")
                     )
                 if key in originals:
                     first = originals[key]
                     reasons = (f"duplicate of {first[0]}", f"duplicate of {article_id}")
                     clashes.setdefault(first, reasons)
-                earlier = [c for c in clashes if self.order.get(c[1], -1) <= place]
+                earlier = [c for c in clashes if self._holds(c, place, article_id)]
                 if earlier:
                     segment.delete_document(docnum)
                     reason = clashes[earlier[0]][0]
@@ -128,6 +139,15 @@ class Run:
                 kept[path] += 1
         txn.add_articles(rows)
         return kept, taken
+
+    def _holds(self, clash: tuple[str, str], place: int, article_id: str) -> bool:
+        """Whether the indexed article of ``clash`` (id, file) keeps its place
+        against ``article_id`` of the file at ``place``: the first in corpus
+        order does, but a feed entry is updated by a later file's (same id)."""
+        holder = self.order.get(clash[1], -1)
+        if clash[0] == article_id and article_id.startswith(FEED_ID_PREFIX):
+            return holder == -1 or holder >= place
+        return holder <= place
 
     def apply(self, results: list[TaskResult]) -> int:
         """Commit one round's finished tasks (their segments in one table of
@@ -190,6 +210,19 @@ class Run:
             txn.forget(paths)
             store.commit(self.index_dir, toc.schema, toc.segments, toc.generation + 1)
             txn.set_generation(toc.generation + 1)
+
+
+def _last_feed_files(files: list[tuple[FileResult, Any]], order: dict[str, int]) -> dict[str, str]:
+    """The last file in corpus order, of a round's files, holding each feed entry."""
+    last: dict[str, str] = {}
+    for file_result, _ in files:
+        for written in file_result.articles:
+            entry = written[0]
+            if entry.startswith(FEED_ID_PREFIX):
+                held = last.get(entry)
+                if held is None or order[file_result.path] > order[held]:
+                    last[entry] = file_result.path
+    return last
 
 
 def _whole_files(files: list[tuple[FileResult, Any]]) -> list[tuple[FileResult, Any]]:

@@ -21,6 +21,7 @@ from searcher.errors import IngestError
 from searcher.ingest._common import (
     DEFAULT_OPTIONS,
     FEED_HEAD_BYTES,
+    FEED_ID_PREFIX,
     MAX_FILE_BYTES,
     ReadOptions,
     clean_body,
@@ -200,6 +201,7 @@ __all__ = [
     "DOCUMENTATION_NAMES",
     "DTD_SUFFIX",
     "FEED_HEAD_BYTES",
+    "FEED_ID_PREFIX",
     "MAX_FILE_BYTES",
     "READERS",
     "CorpusFile",

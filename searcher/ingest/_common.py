@@ -112,6 +112,8 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF)\b")
 #: Bytes of an XML file looked at by :func:`looks_like_feed`.
 FEED_HEAD_BYTES = 2048
+#: The start of an article id read from a feed: ids are the feed's, not the file's.
+FEED_ID_PREFIX = "feed:"
 
 
 def looks_like_feed(head: bytes) -> bool:

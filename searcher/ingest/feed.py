@@ -9,8 +9,9 @@ the HTML read by the HTML reader's text path
 
 The article id is ``feed:`` plus the entry's ``guid`` (RSS) or ``id`` (Atom),
 else its link, and is the same in every file: an entry that successive feed
-files repeat is indexed once, not once a file (the first file in corpus order
-keeps it). An entry with neither id nor link is named by its place in the file.
+files repeat is indexed once, not once a file, as the last file in corpus
+order gives it (later files update it; see :mod:`searcher.indexing.committing`).
+An entry with neither id nor link is named by its place in the file.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import feedparser
 from searcher.errors import IngestError
 from searcher.ingest._common import (
     DEFAULT_OPTIONS,
+    FEED_ID_PREFIX,
     ReadOptions,
     clean_line,
     looks_like_feed,
@@ -40,7 +42,7 @@ from searcher.models import Article
 LOGGER = logging.getLogger(__name__)
 
 #: The start of an article id read from a feed: ids are the feed's, not the file's.
-ID_PREFIX = "feed:"
+ID_PREFIX = FEED_ID_PREFIX
 
 
 def _date(entry: Any) -> datetime | None:
