@@ -391,6 +391,18 @@ class Index:
             for _, fields in reader.iter_docs():
                 yield Article.from_stored(fields)
 
+    def matches(self, text: str, **restrictions: Any) -> Iterator[Article]:
+        """Yield every article :meth:`search` finds for ``text``, whole, best first
+        (or by date), near-duplicates included, one at a time. ``restrictions``:
+        :meth:`search`'s ``since``, ``until``, ``sort``, ``filters``, ``syntax``, ``match``.
+
+        :raises QueryError, DateError: as :meth:`search`.
+        :raises IndexCorruptError: a segment file read for it is damaged.
+        """
+        with self._reading.guarded(), query.open_searcher(self._ix) as searcher:
+            for docnum in query.matching(searcher, text, **restrictions):
+                yield Article.from_stored(searcher.stored_fields(docnum))
+
     def count(
         self,
         text: str,

@@ -241,6 +241,19 @@ def test_count_is_the_total_of_a_search(built_index: searcher.Index) -> None:
     assert built_index.count("zzyzzx") == 0
 
 
+def test_matches_yields_every_hit_of_a_search_whole(built_index: searcher.Index) -> None:
+    matches = list(built_index.matches("cocoa"))
+    hits = built_index.search("cocoa", limit=50, collapse=False).hits
+    assert [a.id for a in matches] == [h.id for h in hits]
+    assert matches[0] == built_index.get(hits[0].id)
+    newest = [a.date for a in built_index.matches("", filters={"source": "Reuters"}, sort="newest")]
+    assert len(newest) == built_index.count("", filters={"source": "Reuters"}) > 1
+    assert newest == sorted(newest, reverse=True)
+    assert list(built_index.matches("zzyzzx")) == []
+    with pytest.raises(searcher.QueryError, match="Empty query"):
+        list(built_index.matches("  "))
+
+
 def test_delete_removes_one_article_for_good(built_index: searcher.Index, corpus_dir: Path) -> None:
     before = len(built_index)
     built_index.delete(SEED_ID)

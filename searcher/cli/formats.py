@@ -12,14 +12,15 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import click
 
 import searcher
 from searcher.cli import FOUND, NOT_FOUND, F, color_option, index_option, use_color
-from searcher.cli.render import print_notes, print_results
-from searcher.jsonshape import article_json, facets_json, histogram_json, hit_json, results_json
+from searcher.cli.render import print_notes, print_results, shown_article_json, shown_path
+from searcher.jsonshape import facets_json, histogram_json, hit_json, results_json
 from searcher.runfile import run_lines
 from searcher.text.safety import safe_text
 
@@ -132,6 +133,8 @@ def print_formatted(
     qid: str,
 ) -> None:
     """Print ``results`` as ``fmt`` (anything but ``text``) on stdout."""
+    hits = tuple(replace(hit, path=shown_path(hit.path)) for hit in results.hits)
+    results = replace(results, hits=hits)
     if fmt == "json":
         data = results_json(results, per_page)
         if fields:
@@ -167,7 +170,7 @@ def print_articles(articles: Iterable[searcher.Article], fmt: str, fields: Seque
         nonlocal count
         for article in articles:
             count += 1
-            yield article_json(article)
+            yield shown_article_json(article)
 
     if fmt == "jsonl":
         out = sys.stdout

@@ -12,45 +12,17 @@ import click
 import searcher
 from searcher.cli import Settings, _errors, cli, index_option, pass_settings
 from searcher.cli.formats import Output, limit_option, output_options
-from searcher.cli.render import passed_over_line, print_article
+from searcher.cli.render import passed_over_line, print_article, shown_path
+from searcher.cli.restrictions import restriction_options
 from searcher.jsonshape import article_json, iso
 from searcher.text.safety import safe_text
-
-
-def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Check a --since/--until value now, so an unreadable date names its option."""
-    if value is not None:
-        try:
-            searcher.date_range(value)
-        except searcher.DateError as exc:
-            raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
-    return value
-
-
-def _given_id(path: Path) -> str:
-    """The id of a file's articles: its path below the working folder, else as given."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 @cli.command("query")
 @click.argument("words", nargs=-1)
 @limit_option("Hits a page.")
 @click.option("-p", "--page", type=click.IntRange(min=1), default=1, help="Page of hits.")
-@click.option("--since", callback=_date_option, help="From this date: 2011-10-17, 2011-10, 2011.")
-@click.option("--until", callback=_date_option, help="Through this date (the whole day/month).")
-@click.option(
-    "--sort",
-    type=click.Choice(["relevance", "newest", "oldest"]),
-    default="relevance",
-    show_default=True,
-    help="Order of the hits: best match first, or by date.",
-)
-@click.option("--byline", help="Only articles whose byline has these words.")
-@click.option("--source", help="Only articles from this source, e.g. AFP.")
-@click.option("--section", help="Only articles with this section or keyword.")
+@restriction_options
 @click.option(
     "--facets",
     is_flag=False,
@@ -69,10 +41,6 @@ def _given_id(path: Path) -> str:
 @click.option(
     "--no-collapse", "show_all", is_flag=True, help="List near-duplicates as separate hits."
 )
-@click.option("--all", "all_words", is_flag=True, help="Require every word (default: any word).")
-@click.option(
-    "--plain", is_flag=True, help="Read TEXT as words only: no fields, operators or wildcards."
-)
 @click.option(
     "--exact-total",
     is_flag=True,
@@ -87,17 +55,10 @@ def query_command(
     words: tuple[str, ...],
     limit: int,
     page: int,
-    since: str | None,
-    until: str | None,
-    sort: str,
-    byline: str | None,
-    source: str | None,
-    section: str | None,
+    restrictions: dict[str, Any],
     facets: str | None,
     histogram: str | None,
     show_all: bool,
-    all_words: bool,
-    plain: bool,
     exact_total: bool,
     explain: bool,
     **output: Any,
@@ -144,11 +105,6 @@ def query_command(
     """
     out = Output(**output)
     text = " ".join(words)
-    filters = {
-        name: value
-        for name, value in (("byline", byline), ("source", source), ("section", section))
-        if value
-    }
     with (
         _errors(),
         settings.open_index() as ix,
@@ -157,16 +113,11 @@ def query_command(
             text,
             limit=1 if out.count else limit,
             page=1 if out.count else page,
-            since=since,
-            until=until,
-            sort=sort,
-            filters=filters,
             facets=False if out.count else (facets or False),
             histogram=None if out.count else histogram,
             collapse=not show_all,
-            syntax=not plain,
-            match="all" if all_words else "any",
             exact_total=exact_total or out.count,
+            **restrictions,
         )
     if explain:
         click.echo(f"Parsed query: {safe_text(results.parsed)}", err=True)
@@ -246,7 +197,7 @@ def extract_command(file: Path, as_json: bool, limit: int) -> None:
         searcher extract corpus/crawls/2011-10-harbour.warc.gz --limit 2
     """
     with _errors():
-        read = searcher.read_file_counted(file, _given_id(file))
+        read = searcher.read_file_counted(file, shown_path(file))
     articles = read.articles[:limit] if limit else read.articles
     for article in articles:
         if as_json:

@@ -12,6 +12,8 @@ import re
 import shutil
 import sys
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -149,11 +151,28 @@ def article_text(article: searcher.Article) -> str:
     return "\n".join(lines) + "\n\n" + safe_text(article.body, keep_newlines=True)
 
 
+def shown_path(path: str | Path) -> str:
+    """A file's path as the shell shows it: below the working folder, relative
+    to it (``corpus/wire/1987-02-wire.sgm`` after ``searcher index corpus/``),
+    else whole. The library keeps the path the file was read from."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return Path(path).as_posix()
+
+
+def shown_article_json(article: searcher.Article) -> dict[str, Any]:
+    """:func:`~searcher.jsonshape.article_json` with the path as :func:`shown_path` gives it."""
+    data = article_json(article)
+    data["path"] = shown_path(article.path)
+    return data
+
+
 def print_article(article: searcher.Article, as_json: bool) -> None:
     """The article as JSON, or as text: through ``$PAGER`` when it is longer
     than the terminal (as ``git log`` does), else printed."""
     if as_json:
-        click.echo(json.dumps(article_json(article)))
+        click.echo(json.dumps(shown_article_json(article)))
         return
     text = article_text(article)
     if sys.stdout.isatty() and text.count("\n") + 1 > shutil.get_terminal_size().lines:

@@ -25,7 +25,7 @@ from searcher.query.execute import open_searcher
 from searcher.query.ids import resolve_id
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.present import signatures, spelling
-from searcher.query.search import search, shard_feedback, shard_statistics
+from searcher.query.search import matching, search, shard_feedback, shard_statistics
 from searcher.query.shardstats import CorpusStats, TermKey
 from searcher.query.similar import key_terms, similar
 from searcher.query.syntax import apply_exclusions, make_parser
@@ -40,6 +40,7 @@ __all__ = [
     "date_range",
     "key_terms",
     "make_parser",
+    "matching",
     "open_searcher",
     "resolve_id",
     "search",

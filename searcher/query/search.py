@@ -145,6 +145,36 @@ def search(
         return present(plan, execute(plan, searcher, exact_total=exact_total))
 
 
+def matching(
+    searcher: Searcher,
+    text: str,
+    *,
+    since: DateLike | None = None,
+    until: DateLike | None = None,
+    sort: str = "relevance",
+    filters: Mapping[str, str] | None = None,
+    syntax: bool = True,
+    match: str = "any",
+    now: datetime | None = None,
+    limits: QueryLimits = DEFAULT_LIMITS,
+) -> list[int]:
+    """Every article ``text`` matches under the restrictions (all of
+    :func:`search`'s hits, uncollapsed), as document numbers of ``searcher``,
+    best first, or by date as ``sort`` says; no hit or snippet is made.
+
+    :raises QueryError, DateError: as :func:`search`.
+    """
+    asked = _Asked(text, since, until, sort, filters, now, limits, syntax, match)
+    with deadline.time_budget(limits.seconds):
+        plan = asked.plan(searcher)
+        executed = execute(plan, searcher, exact_total=True)
+        matched = executed.matched or set()  # (counted, as exact_total asks: never None)
+        ranked = [n for _, n in executed.execution.results(max(len(matched), 1)).top_n]
+    ordered = [n for n in ranked if n in matched]
+    seen = set(ordered)
+    return ordered + sorted(n for n in matched if n not in seen)
+
+
 def shard_statistics(
     ix: FileIndex,
     text: str,
@@ -217,7 +247,8 @@ def shard_feedback(
 
 @dataclass(frozen=True)
 class _Asked:
-    """A sharded query's arguments, checked, for the plan each phase makes."""
+    """A query's arguments, checked, for the plan of its matches (one hit, nothing
+    collapsed, no facets) that each phase of a sharded query, and :func:`matching`, makes."""
 
     text: str
     since: DateLike | None
@@ -235,7 +266,7 @@ class _Asked:
         require(self.match, "match", str, "a str")
         _require_words_or_restriction(self.text, self.filters, self.since, self.until)
 
-    def plan(self, searcher: Searcher, near: NearWords) -> QueryPlan:
+    def plan(self, searcher: Searcher, near: NearWords | None = None) -> QueryPlan:
         parsed = parse(
             self.text,
             searcher,
