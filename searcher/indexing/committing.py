@@ -79,23 +79,33 @@ class Run:
         run a fifth of a second."""
         owners: dict[str, str] = {}
         originals: dict[int, tuple[str, str]] = {}
+        captured: dict[str, tuple[str, str, str]] = {}
         if txn.has_articles():
             arts = [a for f, _ in files for a in f.articles]
             owners = txn.owners(a[0] for a in arts)
             originals = txn.originals(a[2] for a in arts if a[2])
+            captured = txn.captured(c[1] for f, _ in files for c in f.captures)
         rows = []
+        capture_rows = []
         kept: dict[str, int] = {}
         taken: list[str] = []
         updated_by = _last_feed_files(files, self.order)
+        latest = _latest_captures(files, self.order)
         for file_result, segment in files:
             path = file_result.path
             place = self.order[path]
             kept.setdefault(path, 0)  # (a file read in shares comes once a share)
+            captures = {c[0]: c[1:] for c in file_result.captures}
             for article_id, docnum, key, source, date in file_result.articles:
+                url, crawled = captures.get(article_id, ("", ""))
                 later = updated_by.get(article_id)
-                if later is not None and later != path:  # a later feed file of the round has it
+                reason = f"updated by {later}"
+                if url and latest[url] != (article_id, path):  # a later capture in the round
+                    later_id, later = latest[url]
+                    reason = f"earlier capture of {url} than {later_id}"
+                if later is not None and later != path:  # a later file of the round has it
                     segment.delete_document(docnum)
-                    self.duplicates.append(Skipped(f"{path} ({article_id})", f"updated by {later}"))
+                    self.duplicates.append(Skipped(f"{path} ({article_id})", reason))
                     txn.left_out(path, later)
                     continue
                 # (id, file) of each article this one clashes with: why this
@@ -112,7 +122,17 @@ class Run:
                     first = originals[key]
                     reasons = (f"duplicate of {first[0]}", f"duplicate of {article_id}")
                     clashes.setdefault(first, reasons)
-                earlier = [c for c in clashes if self._holds(c, place, article_id)]
+                holds = {c: self._holds(c, place, article_id) for c in clashes}
+                if url in captured:  # a capture of the URL indexed from another file
+                    held_id, held_path, held_crawled = captured[url]
+                    clash = (held_id, held_path)
+                    clashes.setdefault(clash, (
+                        f"earlier capture of {url} than {held_id}",
+                        f"earlier capture of {url} than {article_id}",
+                    ))  # fmt: skip
+                    held_at = (held_crawled, self.order.get(held_path, -1))
+                    holds[clash] = holds.get(clash, False) or held_at >= (crawled, place)
+                earlier = [c for c in clashes if holds[c]]
                 if earlier:
                     segment.delete_document(docnum)
                     reason = clashes[earlier[0]][0]
@@ -136,8 +156,11 @@ class Run:
                 if key:
                     originals[key] = (article_id, path)
                 rows.append((article_id, path, key, source, date))
+                if url:
+                    capture_rows.append((url, article_id, path, crawled))
                 kept[path] += 1
         txn.add_articles(rows)
+        txn.add_captures(capture_rows)
         return kept, taken
 
     def _holds(self, clash: tuple[str, str], place: int, article_id: str) -> bool:
@@ -223,6 +246,20 @@ def _last_feed_files(files: list[tuple[FileResult, Any]], order: dict[str, int])
                 if held is None or order[file_result.path] > order[held]:
                     last[entry] = file_result.path
     return last
+
+
+def _latest_captures(
+    files: list[tuple[FileResult, Any]], order: dict[str, int]
+) -> dict[str, tuple[str, str]]:
+    """The latest capture (id, file) of each URL a round's files captured: by
+    crawl date, then the later file in corpus order."""
+    best: dict[str, tuple[str, int, str, str]] = {}
+    for file_result, _ in files:
+        place = order[file_result.path]
+        for article_id, url, crawled in file_result.captures:
+            if url not in best or (crawled, place) > best[url][:2]:
+                best[url] = (crawled, place, article_id, file_result.path)
+    return {url: (held[2], held[3]) for url, held in best.items()}
 
 
 def _whole_files(files: list[tuple[FileResult, Any]]) -> list[tuple[FileResult, Any]]:

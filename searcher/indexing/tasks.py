@@ -13,6 +13,8 @@ from searcher.models import Skipped
 
 #: One written article: (id, docnum, duplicate key, source, ISO date or None).
 Written = tuple[str, int, int, str, str | None]
+#: One written capture of a web page: (article id, URL, ISO crawl date).
+Capture = tuple[str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +49,15 @@ class FileResult:
     """What one file gave: ``articles`` holds (id, docnum, duplicate key, source,
     ISO date) per article written; ``error`` is set when the file could not be read;
     ``passed_over`` counts its records that are no article, by reason;
-    ``piece`` is where the span read starts, when a worker read a share of it."""
+    ``piece`` is where the span read starts, when a worker read a share of it;
+    ``captures`` names the web captures among the articles (a URL crawled on a date)."""
 
     path: str
     articles: tuple[Written, ...] = ()
     error: str | None = None
     passed_over: tuple[tuple[str, int], ...] = ()
     piece: int = 0
+    captures: tuple[Capture, ...] = ()
 
 
 @dataclass(slots=True)

@@ -26,7 +26,7 @@ from searcher import analysis, ingest
 from searcher.errors import IngestError
 from searcher.indexing import scheduling
 from searcher.indexing.document_maker import DocumentMaker, maker_for
-from searcher.indexing.tasks import FileResult, Task, TaskResult, Written
+from searcher.indexing.tasks import Capture, FileResult, Task, TaskResult, Written
 from searcher.models import Article, Skipped
 from searcher.schema import article_fields
 from searcher.store.segment_writer import SegmentBuilder
@@ -139,6 +139,15 @@ def run_task(task: Task) -> TaskResult:
             gc.enable()
 
 
+def _captures(articles: list[Article], written: set[str]) -> tuple[Capture, ...]:
+    """(id, URL, ISO crawl date) of the written articles that are captures of web pages."""
+    return tuple(
+        (a.id, a.url, a.crawled.isoformat())
+        for a in articles
+        if a.crawled is not None and a.url and a.id in written
+    )
+
+
 def build_segment(task: Task) -> TaskResult:
     """Read the task's files (its share of them) and write their articles into one
     new segment, with the collector as it is (:func:`run_task` turns it off)."""
@@ -161,7 +170,10 @@ def build_segment(task: Task) -> TaskResult:
                 scheduling.count_file(path, 0, span)
                 continue
             written = write_articles(builder, maker, read.articles, result.rejected)
-            result.files.append(FileResult(path, tuple(written), None, read.passed_over, piece))
+            captures = _captures(read.articles, {w[0] for w in written})
+            result.files.append(
+                FileResult(path, tuple(written), None, read.passed_over, piece, captures)
+            )
             scheduling.count_file(path, len(written), span)
         maker.forget()
         result.segment = builder.finish()

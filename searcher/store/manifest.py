@@ -9,6 +9,9 @@ A small SQLite database in the index folder with two tables:
   they are read again when that file changes or goes;
 * ``duplicates``: the id and file of each article left out as an exact
   duplicate, with the id of the indexed copy, so it stays reachable by its own id;
+* ``captures``: the URL and crawl date of each indexed capture of a web page
+  (web archives), so a URL captured in several archives is indexed once, as
+  its latest capture;
 * ``stems``: each word met while indexing with its stem, so a query process
   need not import nltk's stemmer (~250 ms) for words the index knows.
 
@@ -67,6 +70,9 @@ _SCHEMA = (
     " of_id text not null)",
     "create index if not exists duplicates_of on duplicates (of_id)",
     # Without rowid: one b-tree to insert each of a run's tens of thousands of words into.
+    "create table if not exists captures (url text primary key, id text not null,"
+    " path text not null, crawled text not null)",
+    "create index if not exists captures_path on captures (path)",
     "create table if not exists stems (word text primary key, stem text not null) without rowid",
 )
 
@@ -221,6 +227,7 @@ class Transaction:
         self.con.executemany("delete from left_out where path = ?", rows)
         self.con.executemany("delete from duplicates where path = ?", rows)
         self.con.executemany("delete from articles where path = ?", rows)
+        self.con.executemany("delete from captures where path = ?", rows)
         self.con.executemany("delete from files where path = ?", rows)
 
     def reread_left_out(self, paths: Iterable[str]) -> set[str]:
@@ -248,6 +255,7 @@ class Transaction:
         files left out because of ``path`` are read again (it may have held
         what left them out)."""
         self.con.execute("delete from articles where id = ? and path = ?", (article_id, path))
+        self.con.execute("delete from captures where id = ? and path = ?", (article_id, path))
         self.con.execute("update files set articles = articles - 1 where path = ?", (path,))
         self.reread_left_out([path])
         self.left_out(path, because_of)
@@ -303,6 +311,16 @@ class Transaction:
         for start in range(0, len(distinct), chunk):
             part = distinct[start : start + chunk]
             yield from self.con.execute(sql.format(",".join("?" * len(part))), part)
+
+    def captured(self, urls: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+        """Return the indexed capture (id, file, ISO crawl date) of each of ``urls``
+        that has one."""
+        rows = self._select("select url, id, path, crawled from captures where url in ({})", urls)
+        return {str(url): (str(i), str(path), str(crawled)) for url, i, path, crawled in rows}
+
+    def add_captures(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        """Record indexed captures of web pages: (URL, article id, file, ISO crawl date)."""
+        self.con.executemany("insert or replace into captures values (?, ?, ?, ?)", rows)
 
     def add_articles(self, rows: Iterable[tuple[str, str, int, str, str | None]]) -> None:
         """Record indexed articles: (id, file, duplicate key, source, ISO 8601 date or None)."""

@@ -1,4 +1,5 @@
-"""Which copy of an article a run keeps: feed entries updated by later feed files."""
+"""Which copy of an article a run keeps: feed entries updated by later feed files,
+the latest capture of a URL that several web archives captured."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import searcher
+from tests.ingest.archives import html, page, write_warc
 
 FEED = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Harbour Times</title><link>https://harbour.example/</link>
@@ -86,3 +88,47 @@ def test_a_later_feed_file_updates_an_entry_and_runs_converge(fast_tmp: Path) ->
             assert held(ix) == cold(folder, tmp_path), step
         assert held(ix)["feed:bridge"] == ("bridge story, update, edited", "2011-10-19.rss")
         assert held(ix)["feed:ferry"] == ("ferry story, only version", "2011-10-18.rss")
+
+
+def test_a_url_captured_in_several_archives_is_indexed_once_as_its_latest_capture(
+    fast_tmp: Path,
+) -> None:
+    def crawl(name: str, date: str, *titles: str) -> None:
+        recs = [
+            html(f"https://news.example/{t.split()[0]}", page(t, f"{t} text."), date=date)
+            for t in titles
+        ]
+        write_warc(folder / name, recs)
+
+    folder = fast_tmp / "crawls"
+    folder.mkdir()
+    crawl("a.warc.gz", "2019-11-22T08:00:00Z", "talks end in a deal", "ferry fares rise")
+    crawl("b.warc.gz", "2019-11-21T08:00:00Z", "talks begin", "bridge reopens")
+    with searcher.open_index(fast_tmp / "ix", create=True) as ix:
+        report = ix.update(folder, jobs=2)
+        assert sorted(title for title, _ in held(ix).values()) == [
+            "bridge reopens", "ferry fares rise", "talks end in a deal",
+        ]  # fmt: skip
+        [left_out] = report.duplicates
+        assert left_out.path.startswith(str(folder / "b.warc.gz"))
+        assert left_out.reason.startswith("earlier capture of https://news.example/talks than ")
+
+    # Archives arriving and going, run by run: each run ends as a cold run.
+    steps = [
+        ("b.warc.gz", "2019-11-21T08:00:00Z", "talks begin"),
+        ("c.warc.gz", "2019-11-23T08:00:00Z", "talks resume"),  # later file, later capture
+        ("a.warc.gz", "2019-11-22T08:00:00Z", "talks end in a deal"),  # earlier file, later
+        ("c.warc.gz", None, ""),  # the latest goes: the one before it is back
+    ]
+    folder = fast_tmp / "arriving"
+    folder.mkdir()
+    with searcher.open_index(fast_tmp / "steps", create=True) as ix:
+        for name, date, title in steps:
+            if date is None:
+                (folder / name).unlink()
+            else:
+                crawl(name, date, title)
+            ix.update(folder, jobs=1)
+            assert held(ix) == cold(folder, fast_tmp), name
+            assert len(held(ix)) == 1
+        assert [title for title, _ in held(ix).values()] == ["talks end in a deal"]

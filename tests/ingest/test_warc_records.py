@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 import uuid
 from pathlib import Path
 
@@ -58,3 +59,24 @@ def test_a_corrupt_member_and_a_truncated_last_record_lose_only_themselves(
     assert [a.title for a in articles] == ["Story 0", "Story 1", "Story 3"]
     assert passed == {warc.CORRUPT: 2}
     assert warc.CORRUPT in caplog.text
+
+
+def test_a_whole_file_gzip_warc_is_read_whole_by_one_worker_in_bounded_memory(
+    tmp_path: Path,
+) -> None:
+    """Gzip'd as one stream, a WARC has no member to cut it at: it is not split,
+    and both passes over it stream through the gunzipped bytes."""
+    path = tmp_path / "big.warc.gz"
+    body = page("Big story", "word " * 200_000)  # a 1 MB page
+    write_whole_gzip_warc(path, [html(f"https://news.example/{n}", body) for n in range(80)])
+    assert warc.split(path, path.stat().st_size, 2) is None
+    tracemalloc.start()
+    try:
+        with path.open("rb") as fh:
+            surveyed = warc.survey(fh)
+            sizes = [len(item.payload) for _, item in warc.records(fh) if not isinstance(item, str)]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(surveyed.offsets) == len(sizes) == 80 and set(sizes) == {len(body)}
+    assert peak < 4 * warc.MAX_PAYLOAD_BYTES < 80 * len(body)
