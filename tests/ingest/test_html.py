@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import gc
 import gzip
 import importlib
 import logging
@@ -11,12 +12,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from bs4 import Tag
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searcher.errors import IngestError
 from searcher.ingest import read_file
-from searcher.ingest.html import declared_charset, flat_text, parse_html, read
+from searcher.ingest.html import declared_charset, flat_text, fragment_text, parse_html, read
 from searcher.ingest.html_meta import json_ld_article, strip_site_name
 from searcher.models import Article
 
@@ -432,3 +434,18 @@ def test_any_bytes_are_read_or_refused_with_an_ingest_error(data: bytes) -> None
         assert "\n" not in str(exc)
     else:
         assert article.title or article.body
+
+
+def test_a_parsed_page_leaves_no_tree_behind_without_the_cyclic_collector() -> None:
+    """Indexing workers run with gc off: each page's tree must go with reference counting."""
+    html = b"<html><head><title>T</title></head><body>" + b"<div><p>Some words here.</p></div>" * 50
+    gc.collect()
+    gc.disable()
+    try:
+        before = sum(isinstance(o, Tag) for o in gc.get_objects())
+        for n in range(20):
+            parse_html(html + b"</body></html>", path="page.html", doc_id=f"page{n}")
+            fragment_text("<p>One &amp; <b>two</b></p><p>Three</p>")
+        assert sum(isinstance(o, Tag) for o in gc.get_objects()) == before
+    finally:
+        gc.enable()
