@@ -243,7 +243,9 @@ class ShardedIndex:
                 leaders = [(merged[i], [merged[c] for c in copies]) for i, copies in grouped]
                 break
             depth = len(merged) * 4
-        head = results[0]
+        # A shard that found nothing adds why (its own counts) to the notes
+        # every shard has: those of one that found something are the index's.
+        head = next((found for found in results if found.total), results[0])
         start = (page - 1) * limit
         return SearchResults(
             query=head.query,

@@ -50,6 +50,7 @@ SEARCHES = [
     {"q": "said", "sort": "newest", "all": "1"},
     {"q": "prices OR cocoa", "facet_limit": "2"},
     {"q": "iraq", "since": "2011-10", "until": "2011-10", "source": "AFP"},
+    {"q": "said", "source": "Reuters"},  # shard-000 holds none: no note that none has
     {"q": "harbour", "facets": "byline,month"},
     {"q": '"legal immunity" NOT cocoa'},
 ]
@@ -67,6 +68,8 @@ def test_the_search_page_and_api_of_shards_are_those_of_one_index(
             assert expected["hits"] and expected["timeline"]["buckets"], params
             page = {k: v for k, v in params.items() if not k.startswith("facet")}
             assert four.get("/search", params=page).text == one.get("/search", params=page).text
+        filtered = {"source": "Reuters"}  # filters alone: listed newest first
+        assert four.get("/search", params=filtered).text == one.get("/search", params=filtered).text
         # /stats and the home page list sources, sections and keywords
         stats, shards = one.get("/api/stats").json(), four.get("/api/stats").json()
         for name in ("articles", "files", "first_date", "last_date", "sources", "sections",
