@@ -232,7 +232,6 @@ class ShardedIndex:
             results = [found for found, _ in answers]
             if counted is None:
                 counted, counting = results, {}
-            matched = sum(found.total for found in results)
             merged, signatures = merge_hits(results, [s for _, s in answers], order, depth)
             if not collapse:
                 leaders = [(hit, []) for hit in merged[:want]]
@@ -247,11 +246,13 @@ class ShardedIndex:
         # every shard has: those of one that found something are the index's.
         head = next((found for found in results if found.total), results[0])
         start = (page - 1) * limit
+        # The first round's total: counted when it counted facets or the timeline.
+        matched = sum(found.total for found in counted or results)
         return SearchResults(
             query=head.query,
             parsed=head.parsed,
             total=matched,
-            total_exact=all(found.total_exact for found in results),
+            total_exact=all(found.total_exact for found in counted or results),
             hits=page_of(leaders, start, want),
             page=page,
             facets=phases.facets(counted),

@@ -38,6 +38,10 @@ CACHED_POSTINGS = 4_000_000
 CACHED_FILTERS = 16
 #: Document frequencies kept per open searcher (for feedback words).
 CACHED_FREQUENCIES = 200_000
+#: A term is looked up block by block for some documents only when they are
+#: fewer than one in this many of its postings (blocks hold 128); else its
+#: whole list is read, and kept.
+SPARSE_LOOKUP = 16
 
 #: A term's postings in one segment, ready to score: global docnums and, per
 #: posting, its BM25 term-frequency part (its weight in an unscored field).
@@ -124,7 +128,8 @@ class SearcherCache:
         blocks that can matter (:func:`~searcher.store.blockmax.read_wanted`)."""
         postings = segment.postings.get((fieldname, text), _UNREAD)
         opened = _matcher(segment, fieldname, text) if postings is _UNREAD else None
-        if opened is not None and not opened[1]:  # not W3 blocks: read it whole
+        if opened is not None and (not opened[1] or _dense(segment, fieldname, text, docs)):
+            # Not W3 blocks, or wanted in most blocks: read whole, and kept.
             postings, opened = self.scored(segment, fieldname, text, scorable), None
         if opened is None:
             return _pick(postings, docs) if postings else {}
@@ -342,6 +347,14 @@ def _read_blocks(matcher: Any, ids: list[int], weights: list[float] | None) -> N
         if matcher._lastblock:
             return
         matcher._goto(matcher._nextoffset)
+
+
+def _dense(segment: SegmentPostings, fieldname: str, text: bytes, docs: Sequence[int]) -> bool:
+    """Whether ``docs`` are so many beside the term's postings in the segment
+    (one in :data:`SPARSE_LOOKUP` or more) that most of its blocks would be
+    decoded anyway: then its list is read whole and kept for the next query."""
+    postings = int(segment.searcher.reader().doc_frequency(fieldname, text))
+    return len(docs) * SPARSE_LOOKUP >= postings
 
 
 def _pick(postings: Postings, docs: Sequence[int]) -> dict[int, float]:

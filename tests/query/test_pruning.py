@@ -18,7 +18,7 @@ from searcher.errors import QueryError
 from searcher.query import bounds, bulkscore, feedback, open_searcher, pruning
 from searcher.query.parse import parse
 from searcher.query.plan import make_plan
-from searcher.store import termwriter
+from searcher.store import postings, termwriter
 
 #: A small vocabulary, common words first, so that words share articles, some
 #: are rare (a high bound) and some common, and scores tie.
@@ -91,8 +91,11 @@ def test_pruned_top_equals_exhaustive_top(
     block: int,
 ) -> None:
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
-        # Posting blocks of 5: lists of many blocks, some of which pruning skips.
+        # Posting blocks of 5: lists of many blocks, some of which pruning
+        # skips, each looked up block by block however many are wanted.
         patch.setattr(termwriter, "BLOCK_POSTINGS", block)
+        if block < termwriter.BLOCK_POSTINGS:
+            patch.setattr(postings, "SPARSE_LOOKUP", 0)
         _build(Path(folder), batches)
         with open_searcher(store.open_existing(Path(folder))) as s:
             allowed = None
@@ -107,6 +110,7 @@ def test_pruned_top_equals_exhaustive_top(
                     plan.ranked, plan.feedback_words, s, bulkscore.BulkScorer(s)
                 )
                 for query in (plan.ranked, ranked):
+                    postings.forget(s)  # lists read afresh, block by block
                     pruned = pruning.top(bulkscore.BulkScorer(s), query, limit, allowed, prune=True)
                     exhaustive = pruning.top(
                         bulkscore.BulkScorer(s), query, limit, allowed, prune=False
