@@ -16,7 +16,7 @@ from searcher.models import Article
 
 #: Bumped whenever the schema or the analyzers change what is stored or indexed;
 #: an index of another version must be rebuilt.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 #: Weight of a headline match relative to a body match.
 TITLE_BOOST = 2.0
@@ -29,6 +29,10 @@ LEAD_WORDS = 40
 #: but our segment writer (segments.py) does not write vectors yet, so feedback
 #: re-analyses the few feedback documents.
 BODY_VECTORS = False
+#: Fields that repeat the words of others and keep no positions, with the
+#: fields they repeat (which do): a phrase searched in one is looked for in
+#: those (:class:`searcher.query.syntax.PhraseOrWords`).
+REPEATED_FIELDS = {"lead": ("title", "body")}
 
 
 def lead_text(title: str, body: str, *, words: int | None = None) -> str:
@@ -42,6 +46,16 @@ def lead_text(title: str, body: str, *, words: int | None = None) -> str:
     """
     count = words or LEAD_WORDS
     return " ".join(f"{title} {body}".split(None, count)[:count])
+
+
+def _lead_field(analyzer: CompositeAnalyzer) -> TEXT:
+    """The ``lead`` field: counts without positions (``phrase=False``).
+
+    It repeats the headline and the body's first words (:data:`REPEATED_FIELDS`),
+    so a phrase within it is a phrase of the title or the body, which keep
+    positions; ranking reads only its counts and length.
+    """
+    return TEXT(analyzer=analyzer, phrase=False)
 
 
 def build_schema() -> Schema:
@@ -69,7 +83,7 @@ def build_schema() -> Schema:
         source=TEXT(analyzer=names, stored=True),
         date=_date_field(),
         body=TEXT(analyzer=text, stored=True, vector=BODY_VECTORS),
-        lead=TEXT(analyzer=text),
+        lead=_lead_field(text),
         url=STORED(),
         crawled=STORED(),
         keywords=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),

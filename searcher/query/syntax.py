@@ -6,7 +6,8 @@ clauses read by our rules (:mod:`searcher.query.dates`), ``word~`` fuzzy terms
 kept unstemmed, and ``section:``/``topic:`` for the ``keywords`` field.
 
 Imports Whoosh's public parser and query modules, ``searcher.analysis`` (to
-fold fuzzy words) and :mod:`searcher.query.dates`; no other stage.
+fold fuzzy words), ``searcher.schema`` (the fields without positions) and
+:mod:`searcher.query.dates`; no other stage.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from whoosh.searching import Searcher
 
 from searcher.analysis import fold
 from searcher.query.dates import clause_query
+from searcher.schema import REPEATED_FIELDS
 
 #: Fields a bare word is looked up in (``byline:``/``source:``/``keywords:`` by name).
 DEFAULT_FIELDS = ("title", "body")
@@ -126,6 +128,26 @@ class DateClausePlugin(TaggingPlugin):  # type: ignore[misc]
         return DateClauseNode(match["value"], self.now)
 
 
+def phrase_or_words(
+    fieldname: str,
+    words: list[str],
+    slop: int = 1,
+    boost: float = 1.0,
+    char_ranges: list[tuple[int, int]] | None = None,
+) -> wq.Query:
+    """The parser's phrase class: Whoosh's ``Phrase``, except in a field of
+    :data:`~searcher.schema.REPEATED_FIELDS` (``lead``), which keeps no positions:
+    there the articles whose field holds every word of the phrase and whose
+    title or body holds the phrase itself."""
+    phrase = wq.Phrase(fieldname, words, slop=slop, boost=boost, char_ranges=char_ranges)
+    sources = REPEATED_FIELDS.get(fieldname)
+    if sources is None or len(words) < 2:
+        return phrase
+    holds = [wq.Term(fieldname, word) for word in words]
+    found = [wq.Phrase(name, words, slop=slop, char_ranges=char_ranges) for name in sources]
+    return wq.And([*holds, wq.Or(found)], boost=boost)
+
+
 def make_parser(
     ix: FileIndex | Searcher,
     fields: Sequence[str] = DEFAULT_FIELDS,
@@ -147,6 +169,7 @@ def make_parser(
     # 'single quotes' would make one term of several words, which matches
     # nothing: in a search box they are punctuation (or apostrophes).
     parser.remove_plugin_class(qparser.SingleQuotePlugin)
+    parser.phraseclass = phrase_or_words
     # +word is required and -word excluded, but only at a word's start, so
     # "US-Iraq" and "make-or-break" stay words.
     parser.add_plugin(

@@ -76,3 +76,13 @@ def test_empty_query_is_an_error(built_index: searcher.Index) -> None:
 def test_limit_must_be_positive(built_index: searcher.Index) -> None:
     with pytest.raises(ValueError, match="limit"):
         built_index.search("troops", limit=0)
+
+
+def test_a_phrase_in_the_lead_is_a_phrase_of_the_title_or_body(
+    built_index: searcher.Index,
+) -> None:
+    # lead keeps no positions (schema.REPEATED_FIELDS): its phrases are read in
+    # the title and body, within articles whose lead holds every word.
+    assert [h.id for h in built_index.search('lead:"legal immunity"').hits] == [SEED_ID]
+    assert built_index.search('lead:"immunity sticking"').hits == ()
+    assert built_index.search('lead:"legal immunity" -troops').hits == ()
