@@ -242,7 +242,15 @@ def bench(size: int, work: Path, jobs: int | None) -> dict[str, Any]:
         built["tantivy"] = tv
     row: dict[str, Any] = {"stories": size}
     for engine, result in built.items():
-        keep = ("docs_per_s", "index_mb", "peak_rss_mb_all_processes", "articles", "summary")
+        keep = (
+            "docs_per_s",
+            "seconds",
+            "cpu_s",
+            "index_mb",
+            "peak_rss_mb_all_processes",
+            "articles",
+            "summary",
+        )
         line = {
             k: round(v, 1) if isinstance(v, float) else v for k, v in result.items() if k in keep
         }
