@@ -28,6 +28,7 @@ def results_json(results: searcher.SearchResults) -> dict[str, Any]:
         "query": results.query,
         "parsed": results.parsed,
         "total": results.total,
+        "total_exact": results.total_exact,
         "page": results.page,
         "suggestion": results.suggestion,
         "notes": list(results.notes),

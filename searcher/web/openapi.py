@@ -93,6 +93,11 @@ SCHEMAS: dict[str, Any] = {
             "query": STRING,
             "parsed": STRING,
             "total": INTEGER,
+            "total_exact": {
+                "type": "boolean",
+                "description": "false when total is estimated from posting counts "
+                "(only when no facets are counted; exact_total=1 counts them)",
+            },
             "page": INTEGER,
             "limit": INTEGER,
             "suggestion": {"type": ["string", "null"]},
@@ -190,6 +195,11 @@ SEARCH_PARAMETERS = [
     _query("topic", TEXT, "Only articles with this topic (Reuters' TOPICS) or keyword"),
     _query("place", TEXT, "Only articles with this place (Reuters' PLACES) or keyword"),
     _query("all", {"type": "boolean"}, "List near-duplicates as separate hits"),
+    _query(
+        "exact_total",
+        {"type": "boolean"},
+        "Count every match even when no facets are asked for (else the total may be estimated)",
+    ),
     _query(
         "facets",
         {"type": "array", "items": {"enum": [*FACETS, "none"]}, "minItems": 1},

@@ -65,6 +65,7 @@ class SearchParams:
     topic: str = ""
     place: str = ""
     all: bool = False
+    exact_total: bool = False
 
     def filters(self) -> dict[str, str]:
         """The ``filters=`` of :meth:`searcher.Index.search`."""
@@ -82,6 +83,7 @@ class SearchParams:
             "facets": FACETS,
             "histogram": "auto",
             "collapse": not self.all,
+            "exact_total": self.exact_total,
         }
 
     def query_string(self, **changes: Any) -> str:
@@ -169,6 +171,7 @@ def read_search(raw: Mapping[str, str], *, need_query: bool) -> SearchParams:
         topic=_text(raw, "topic"),
         place=_text(raw, "place"),
         all=_flag(raw, "all"),
+        exact_total=_flag(raw, "exact_total"),
     )
 
 

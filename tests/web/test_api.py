@@ -174,3 +174,17 @@ def test_the_openapi_document_is_served(site: Server) -> None:
         "/api/stats",
         "/api/health",
     }
+
+
+def test_total_exact_says_whether_the_total_was_counted(site: Server) -> None:
+    body = api(site, "/api/search?q=said&facets=none&exact_total=1", schema="SearchResults")
+    with searcher.open_index(site.index_dir) as ix:
+        expected = ix.search("said", facets=False, exact_total=True)
+    assert body["total"] == expected.total and body["total_exact"] is True
+    # without facets and without exact_total, the library decides, and the API says what it did
+    body = api(site, "/api/search?q=said&facets=none", schema="SearchResults")
+    with searcher.open_index(site.index_dir) as ix:
+        decided = ix.search("said", facets=False)
+    assert (body["total"], body["total_exact"]) == (decided.total, decided.total_exact)
+    error = api(site, "/api/search?q=said&exact_total=maybe", status=400)
+    assert error["parameter"] == "exact_total"
