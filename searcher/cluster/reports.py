@@ -10,7 +10,6 @@ from collections import Counter
 
 from searcher.cluster.layout import Layout, shard_name
 from searcher.index import PathLike
-from searcher.indexing.inspection import TOP_LABELS, TOP_SOURCES, index_stats, most_first
 from searcher.models import IndexStats, UpdateReport, VerifyReport
 
 
@@ -34,6 +33,7 @@ def combine_reports(reports: list[UpdateReport], seconds: float) -> UpdateReport
 def shard_stats(layout: Layout) -> IndexStats:
     """What the shards hold, as one index's stats (each opened as
     :meth:`searcher.Index.stats` opens it, its every source and label counted)."""
+    from searcher.indexing.inspection import index_stats
     from searcher.opening import open_index
 
     parts = []
@@ -46,6 +46,9 @@ def shard_stats(layout: Layout) -> IndexStats:
 def combine_stats(parts: list[IndexStats]) -> IndexStats:
     """The shards' stats (listing every source and label) as one index's, with
     each shard's article count."""
+    # the indexing engine is loaded for stats only, never by a query process
+    from searcher.indexing.inspection import TOP_LABELS, TOP_SOURCES, most_first
+
     sources: Counter[str] = Counter()
     sections: Counter[str] = Counter()
     keywords: Counter[str] = Counter()
