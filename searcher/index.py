@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -35,6 +34,7 @@ from searcher.models import (
     VerifyReport,
 )
 from searcher.query.dates import DateLike
+from searcher.shard_phases import ShardPhases
 
 if TYPE_CHECKING:
     from searcher.indexing.run import ProgressCallback
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 PathLike = str | os.PathLike[str]
 
 
-class Index:
+class Index(ShardPhases):
     """An open searcher index. Create one with :func:`open_index`.
 
     >>> import tempfile
@@ -246,42 +246,6 @@ class Index:
         hits = tuple(replace(h, duplicate_ids=copies.get(h.id, ())) for h in results.hits)
         return replace(results, hits=hits)
 
-    def statistics(
-        self,
-        text: str,
-        *,
-        since: DateLike | None = None,
-        until: DateLike | None = None,
-        sort: str = "relevance",
-        filters: Mapping[str, str] | None = None,
-        terms: Iterable[query.TermKey] | None = None,
-        syntax: bool = True,
-        match: str = "any",
-    ) -> tuple[query.CorpusStats, frozenset[query.TermKey]]:
-        """The first phase of a query over a sharded index, this index being one
-        shard: its statistics for the terms the query scores, and those terms.
-        Given ``terms`` (every shard's), their frequencies are counted instead.
-        Add the shards' up with ``CorpusStats.total`` and pass the sum to
-        :meth:`search` as ``stats``.
-
-        :raises QueryError: as :meth:`search`.
-        """
-        with self._reading.guarded():
-            return query.shard_statistics(
-                self._ix, text, since=since, until=until, sort=sort, filters=filters,
-                terms=terms, syntax=syntax, match=match, searcher=self._reading.current(),
-            )  # fmt: skip
-
-    def feedback_documents(
-        self, text: str, stats: query.CorpusStats, **options: Any
-    ) -> list[tuple[float, Counter[str]]]:
-        """As :func:`searcher.query.shard_feedback`, this index being one shard
-        (``options``: as :meth:`statistics`'s)."""
-        with self._reading.guarded():
-            return query.shard_feedback(
-                self._ix, text, stats, searcher=self._reading.current(), **options
-            )
-
     def evaluate(
         self,
         queries: Mapping[str, str],
@@ -337,23 +301,6 @@ class Index:
                 self._ix, article_id, limit=limit, searcher=self._reading.current(),
                 terms=terms, stats=stats,
             )  # fmt: skip
-
-    def spelling(self, text: str) -> dict[str, Any]:
-        """What this index, one shard of several, knows of the spelling of ``text``'s words."""
-        with self._reading.guarded():
-            return query.spelling(self._reading.current(), text)
-
-    def key_terms(self, article_id: str) -> tuple[str, list[tuple[str, float]]]:
-        """The article's whole id and the terms :meth:`similar` searches for."""
-        with self._reading.guarded():
-            return query.key_terms(self._reading.current(), article_id)
-
-    def signatures(self, article_ids: Sequence[str]) -> list[bytes]:
-        """The near-duplicate signatures of the articles ``article_ids`` (``b""``
-        for one without, or not here): a sharded index collapses its shards'
-        hits with them."""
-        with self._reading.guarded():
-            return query.signatures(self._reading.current(), article_ids)
 
     def get(self, article_id: str) -> Article:
         """Return the stored article with id ``article_id``

@@ -1,0 +1,76 @@
+"""What one index answers in the phases of a query over a sharded index
+(:mod:`searcher.cluster`), this index being one shard: its term statistics,
+the feedback documents, spelling, an article's key terms, near-duplicate
+signatures. :class:`searcher.Index` has these methods; a program searching one
+index never needs them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from whoosh.index import FileIndex
+
+from searcher import query, store
+from searcher.query.dates import DateLike
+
+
+class ShardPhases:
+    """The shard's side of a sharded query, on an open index's kept searcher."""
+
+    _ix: FileIndex
+    _reading: store.Reading
+
+    def statistics(
+        self,
+        text: str,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        sort: str = "relevance",
+        filters: Mapping[str, str] | None = None,
+        terms: Iterable[query.TermKey] | None = None,
+        syntax: bool = True,
+        match: str = "any",
+    ) -> tuple[query.CorpusStats, frozenset[query.TermKey]]:
+        """The first phase of a query over a sharded index, this index being one
+        shard: its statistics for the terms the query scores, and those terms.
+        Given ``terms`` (every shard's), their frequencies are counted instead.
+        Add the shards' up with ``CorpusStats.total`` and pass the sum to
+        :meth:`search` as ``stats``.
+
+        :raises QueryError: as :meth:`search`.
+        """
+        with self._reading.guarded():
+            return query.shard_statistics(
+                self._ix, text, since=since, until=until, sort=sort, filters=filters,
+                terms=terms, syntax=syntax, match=match, searcher=self._reading.current(),
+            )  # fmt: skip
+
+    def feedback_documents(
+        self, text: str, stats: query.CorpusStats, **options: Any
+    ) -> list[tuple[float, Counter[str]]]:
+        """As :func:`searcher.query.shard_feedback`, this index being one shard
+        (``options``: as :meth:`statistics`'s)."""
+        with self._reading.guarded():
+            return query.shard_feedback(
+                self._ix, text, stats, searcher=self._reading.current(), **options
+            )
+
+    def spelling(self, text: str) -> dict[str, Any]:
+        """What this index, one shard of several, knows of the spelling of ``text``'s words."""
+        with self._reading.guarded():
+            return query.spelling(self._reading.current(), text)
+
+    def key_terms(self, article_id: str) -> tuple[str, list[tuple[str, float]]]:
+        """The article's whole id and the terms :meth:`similar` searches for."""
+        with self._reading.guarded():
+            return query.key_terms(self._reading.current(), article_id)
+
+    def signatures(self, article_ids: Sequence[str]) -> list[bytes]:
+        """The near-duplicate signatures of the articles ``article_ids`` (``b""``
+        for one without, or not here): a sharded index collapses its shards'
+        hits with them."""
+        with self._reading.guarded():
+            return query.signatures(self._reading.current(), article_ids)
