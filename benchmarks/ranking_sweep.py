@@ -10,8 +10,9 @@ and four keys of its own: ``"FIELD_B"`` (BM25's b of some fields, e.g.
 ``{"title": 0.3}``), ``"IDF"`` (``"rsj"``, the default ``log(1 + (N - n + .5) /
 (n + .5))``; ``"classic"``, ``max(0, log((N - n + .5) / (n + .5)))``; ``"plain"``,
 ``log(N / n)``), ``"DOCS"``: ``"title-in-body"`` indexes each document with
-its title also at the start of its text (so the headline counts as body text;
-an index of its own), and ``"ANALYZER"``: ``"stop-none"`` or ``"stop-long"``
+its title also at the start of its text (an index of its own; since schema 8
+searcher counts the headline as body text itself, so this repeats it once
+more), and ``"ANALYZER"``: ``"stop-none"`` or ``"stop-long"``
 indexes with no stop list or a longer one (:data:`STOP_LISTS`; an index of its own).
 
 It prints MAP and nDCG@10 per collection and their change from the first

@@ -16,7 +16,7 @@ from searcher.models import Article
 
 #: Bumped whenever the schema or the analyzers change what is stored or indexed;
 #: an index of another version must be rebuilt.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 #: Weight of a headline match relative to a body match.
 TITLE_BOOST = 2.0
@@ -39,7 +39,11 @@ def lead_text(title: str, body: str, *, words: int | None = None) -> str:
     """Return the first ``words`` words of the headline and body, for the ``lead`` field.
 
     The headline is included so the field does not depend on whether a plain-text
-    reader took the first line for a headline or for body text.
+    reader took the first line for a headline or for body text. An article's
+    ``lead`` is made from the indexed body (:func:`indexed_body`), which begins
+    with the headline: the headline is in it twice, and counts there as the
+    ranking's headline weight once did (``benchmarks/ranking.py``: headline
+    twice gained MAP over once on CISI, CRAN, MED and TIME, with headline weight 0).
 
     >>> lead_text("Talks stall", "Iraq and the US failed to agree.", words=5)
     'Talks stall Iraq and the'
@@ -56,6 +60,18 @@ def _lead_field(analyzer: CompositeAnalyzer) -> TEXT:
     positions; ranking reads only its counts and length.
     """
     return TEXT(analyzer=analyzer, phrase=False)
+
+
+def indexed_body(title: str, body: str) -> str:
+    """Return the text the ``body`` field indexes: the headline, a newline, then
+    the body (the headline counted as body text). The stored body is the body
+    alone, so snippets, ``show`` and exports are unchanged; the ``words`` field
+    indexes the same text.
+
+    >>> indexed_body("Talks stall", "Iraq said no.")
+    'Talks stall\\nIraq said no.'
+    """
+    return f"{title}\n{body}"
 
 
 def build_schema() -> Schema:
@@ -187,19 +203,23 @@ def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any
         to :class:`~searcher.indexing.document_maker.DocumentMaker`, which makes
         it from the body's tokens).
     """
+    indexed = indexed_body(article.title, article.body)
     fields: dict[str, Any] = {
         "id": article.id,
         "path": article.path,
         "title": article.title,
         "byline": article.byline,
         "source": article.source,
-        "body": article.body,
-        "lead": lead_text(article.title, article.body),
+        # Indexed: the headline then the body; stored: the body (Whoosh's
+        # ``_stored_`` convention, which DocumentMaker follows).
+        "body": indexed,
+        "_stored_body": article.body,
+        "lead": lead_text(article.title, indexed),
         "url": article.url,
         "keywords": ",".join(article.keywords),
         "facet_keys": facet_keys(article),
         # Search features: the unstemmed word list, facet keys, near-duplicate keys.
-        "words": "\n".join((article.title, article.body)),  # see document_maker.JOINED_FIELDS
+        "words": indexed,  # see document_maker.JOINED_FIELDS
         "source_key": article.source.strip(),
     }
     if article.labels:

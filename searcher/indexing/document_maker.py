@@ -32,15 +32,20 @@ from searcher.analysis import (
     neardup,
 )
 from searcher.analysis.fast import FastAnalyzer
-from searcher.schema import LEXICON
+from searcher.schema import LEXICON, indexed_body
 from searcher.store import read_toc
 from searcher.store.segment_writer import FieldItems, numeric_items
 
 LOGGER = logging.getLogger(__name__)
 
 #: Fields whose value is other fields' values joined by newlines: their tokens
-#: are those fields' tokens one after the other, so they are not tokenized again.
-JOINED_FIELDS = {"words": ("title", "body")}
+#: are those fields' tokens one after the other, so they are not tokenized again
+#: (the ``words`` field indexes the body's text, headline included).
+JOINED_FIELDS = {"words": ("body",)}
+#: A value under this prefix and a field's name is what the field stores, its
+#: other value what it indexes (Whoosh's ``add_document`` convention): the body
+#: indexes the headline and the body, and stores the body.
+STORED_PREFIX = "_stored_"
 #: The column made from the body's tokens when the values do not give it.
 SIGNATURE_FIELD = "signature"
 #: Encoded position lists of more than one position kept (cleared past this).
@@ -234,6 +239,8 @@ class DocumentMaker:
         tokens: dict[str, list[str]] = {}
         fields = self._fields
         for name, value in values.items():
+            if name.startswith(STORED_PREFIX):
+                continue
             fieldobj = fields.get(name) or schema[name]  # (Whoosh's lookup: a method call)
             if fieldobj.indexed:
                 fast = self.fast.get(name)
@@ -252,10 +259,33 @@ class DocumentMaker:
             if fieldobj.column_type is not None:
                 columns[name] = fieldobj.to_column_value(value)
         if self._signature and SIGNATURE_FIELD not in values and "body" in tokens:
-            sig = neardup.token_signature(tokens["body"])
+            sig = neardup.token_signature(self._stored_body_tokens(values, tokens["body"]))
             if sig is not None:
                 columns[SIGNATURE_FIELD] = schema[SIGNATURE_FIELD].to_column_value(sig)
-        return values, items, columns
+        return self._stored(values), items, columns
+
+    def _stored_body_tokens(self, values: dict[str, Any], body_tokens: list[str]) -> list[str]:
+        """The tokens of the stored body (what the near-duplicate signature is
+        made of), from those of the indexed one: without the headline's, when the
+        indexed body is the headline, a newline and the stored body (a token never
+        spans a newline, so the headline's tokens come first, alone)."""
+        stored = values.get(STORED_PREFIX + "body")
+        if stored is None:
+            return body_tokens
+        title = values.get("title", "")
+        if values["body"] != indexed_body(title, stored):
+            return self.fast["body"].tokens(stored)
+        return body_tokens[len(self.fast["body"].tokens(title)) :]
+
+    @staticmethod
+    def _stored(values: dict[str, Any]) -> dict[str, Any]:
+        """The stored values: a field's ``_stored_`` value in place of the indexed one."""
+        stored = [name for name in values if name.startswith(STORED_PREFIX)]
+        if not stored:
+            return values
+        kept = {name: value for name, value in values.items() if name not in stored}
+        kept.update((name[len(STORED_PREFIX) :], values[name]) for name in stored)
+        return kept
 
 
 _MAKERS: dict[str, DocumentMaker] = {}

@@ -37,6 +37,7 @@ from whoosh.searching import Searcher
 from searcher.query import pruning
 from searcher.query.bulkscore import BulkScorer
 from searcher.query.ranking import SumOr, rsj_idf
+from searcher.schema import indexed_body
 from searcher.store.internals import QuietMatcher
 
 LOGGER = logging.getLogger(__name__)
@@ -106,12 +107,14 @@ class Unhighlighted(WrappingQuery):  # type: ignore[misc]
 
 
 def _term_counts(searcher: Searcher, docnum: int) -> Counter[str]:
-    """Body term frequencies of one article: from its term vector, else re-analysed."""
+    """Body term frequencies of one article (headline included, as the body
+    field indexes it): from its term vector, else re-analysed."""
     reader = searcher.reader()
     if reader.has_vector(docnum, "body"):
         return Counter(dict(reader.vector_as("weight", docnum, "body")))
     fast = _fast_body_analyzer(searcher)
-    body = searcher.stored_fields(docnum).get("body", "")
+    stored = searcher.stored_fields(docnum)
+    body = indexed_body(stored.get("title", ""), stored.get("body", ""))  # as indexed
     counts = Counter(fast.terms(fast.tokens(body)))
     counts.pop("", None)  # words the filters drop
     return counts

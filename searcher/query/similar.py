@@ -1,7 +1,8 @@
 """More like this: the articles closest to a given one.
 
 The given article's body is reduced to its most distinctive terms (Whoosh's
-Bo1 key terms over the stored body), and those terms are searched for, OR'd
+Bo1 key terms over the headline and body, as the body field indexes them), and
+those terms are searched for, OR'd
 and weighted, in the body field. Its near-duplicates, which share nearly all
 its terms, come out on top.
 
@@ -32,6 +33,7 @@ from searcher.query.ids import resolve_id
 from searcher.query.present import to_hit
 from searcher.query.shardstats import CorpusStats
 from searcher.query.snippets import snippet_cutter
+from searcher.schema import indexed_body
 
 LOGGER = logging.getLogger(__name__)
 
@@ -47,8 +49,11 @@ def key_terms(searcher: Searcher, article_id: str) -> tuple[str, list[tuple[str,
     :raises ArticleNotFoundError: as :func:`similar`.
     """
     docnum = resolve_id(searcher, article_id)
-    found: list[tuple[str, float]] = searcher.key_terms([docnum], "body", numterms=KEY_TERMS)
-    return searcher.stored_fields(docnum)["id"], found
+    stored = searcher.stored_fields(docnum)
+    # The text the body field indexes (headline included), not the stored body.
+    text = indexed_body(stored.get("title", ""), stored.get("body", ""))
+    found: list[tuple[str, float]] = searcher.key_terms_from_text("body", text, numterms=KEY_TERMS)
+    return stored["id"], found
 
 
 def similar(

@@ -36,7 +36,8 @@ def test_lead_is_headline_then_first_words() -> None:
 
 def test_article_fields_fill_the_lead() -> None:
     article = searcher.Article(id="a", path="a.txt", title="Talks stall", body="Iraq said no.")
-    assert article_fields(article)["lead"] == "Talks stall Iraq said no."
+    # The lead is the start of the indexed body, which begins with the headline too.
+    assert article_fields(article)["lead"] == "Talks stall Talks stall Iraq said no."
 
 
 def _parse(ix: searcher.Index, text: str) -> wq.Query:
@@ -52,7 +53,27 @@ def test_short_query_gets_field_weights_only(built_index: searcher.Index) -> Non
     parsed = _parse(built_index, "immunity")
     with whoosh_index(built_index).searcher() as s:
         rewritten = _rewrite(parsed, s)
-    assert str(rewritten) == "(title:immun^0.2 OR (body:immun OR lead:immun^0.5))"
+    # The headline is body text: a word's headline term (weight 0) is left out.
+    assert str(rewritten) == "((body:immun OR lead:immun^0.5))"
+
+
+def test_a_query_with_an_exclusion_is_weighted_as_one_without(built_index: searcher.Index) -> None:
+    # AndNot is scored by its two sides, which the rewrite reaches too (it used to
+    # rebuild only the subquery list, and ranked "a NOT b" unweighted).
+    hits = built_index.search("immunity NOT panetta").hits
+    plain = {hit.id: hit.score for hit in built_index.search("immunity").hits}
+    assert hits and all(hit.score == pytest.approx(plain[hit.id]) for hit in hits)
+    rewritten = str(ranking.weigh_fields(_parse(built_index, "immunity NOT panetta")))
+    assert "lead:immun^0.5" in rewritten and "title:" not in rewritten
+
+
+def test_a_headline_term_asked_for_keeps_its_weight(built_index: searcher.Index) -> None:
+    parsed = _parse(built_index, "title:immunity legal")
+    rewritten = str(ranking.weigh_fields(parsed))
+    assert "title:immun" in rewritten and "title:immun^" not in rewritten
+    assert "title:legal" not in rewritten and "body:legal" in rewritten
+    hits = built_index.search("title:immunity").hits
+    assert hits and all(hit.score > 0 for hit in hits)
 
 
 def _matches(ix: searcher.Index, q: wq.Query) -> set[int]:

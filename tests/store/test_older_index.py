@@ -1,7 +1,8 @@
 """An index built before the package was laid out in stages still reads its
 analyzers; since schema version 6 (the ``crawled`` date of web-archive pages, and
 the labels and facet keys of facets on any field; version 7: the ``lead`` field
-without positions) it asks for a rebuild, and a rebuild over the same folder works.
+without positions; version 8: the headline indexed as body text) it asks for a
+rebuild, and a rebuild over the same folder works.
 
 ``tests/data/index-4186fe4/`` is ``corpus/`` indexed (``--jobs 1``) by commit
 4186fe4, the last one with the flat layout: the analyzers pickled into its
