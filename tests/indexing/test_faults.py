@@ -246,7 +246,21 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     try:
         yield disk
     finally:
-        subprocess.run(["umount", str(disk)], check=True)
+        _unmount(disk)
+
+
+def _unmount(disk: Path) -> None:
+    """Unmount the test's tmpfs. A file still open on it (an index left open,
+    a reader awaiting garbage collection) fails the test, after the mount is
+    detached all the same: a mount left behind would break every later run's
+    clean-up of the pytest temp folder."""
+    if subprocess.run(["umount", str(disk)], capture_output=True).returncode == 0:
+        return
+    gc.collect()  # readers caught in reference cycles let go of their files
+    busy = subprocess.run(["umount", str(disk)], capture_output=True, text=True)
+    if busy.returncode != 0:
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+        pytest.fail(f"files were still open on the test disk: {busy.stderr.strip()}")
 
 
 @pytest.mark.parametrize("spare_kb", [50, 150, 500, 2000])
