@@ -6,7 +6,6 @@ import doctest
 import gc
 import gzip
 import importlib
-import logging
 import time
 from datetime import datetime
 from pathlib import Path
@@ -18,16 +17,10 @@ from hypothesis import strategies as st
 
 from searcher.errors import IngestError
 from searcher.ingest import read_file
-from searcher.ingest.html import declared_charset, flat_text, fragment_text, parse_html, read
-from searcher.ingest.html_meta import json_ld_article, strip_site_name
+from searcher.ingest.html import declared_charset, flat_text, fragment_text, parse_html
+from searcher.ingest.html_meta import strip_site_name
 from searcher.models import Article
-
-PAGES = Path(__file__).parents[1] / "data" / "html"
-
-
-def page(name: str) -> Article:
-    """Read one fixture page through the public reader."""
-    return next(read(PAGES / name, name))
+from tests.ingest.pages import PAGES, inline, page
 
 
 def test_json_ld_is_trusted_first() -> None:
@@ -99,6 +92,10 @@ def test_byte_order_mark() -> None:
     assert "Örebro, Västerås and Göteborg" in article.body
 
 
+def _fields(article: Article) -> dict[str, object]:
+    return {name: getattr(article, name) for name in article.__slots__}
+
+
 def test_gzip_page_is_read_through_the_registry(tmp_path: Path) -> None:
     packed = tmp_path / "bridge.html.gz"
     packed.write_bytes(gzip.compress((PAGES / "jsonld_article.html").read_bytes()))
@@ -106,29 +103,6 @@ def test_gzip_page_is_read_through_the_registry(tmp_path: Path) -> None:
     assert article == page("jsonld_article.html").__class__(
         **{**_fields(page("jsonld_article.html")), "id": "bridge.html.gz", "path": str(packed)}
     )
-
-
-def _fields(article: Article) -> dict[str, object]:
-    return {name: getattr(article, name) for name in article.__slots__}
-
-
-def test_invalid_json_ld_falls_back_to_meta(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="searcher.ingest.html_meta"):
-        article = page("invalid_jsonld.html")
-    assert "not valid JSON" in caplog.text
-    assert article.title == "Bakery wins national prize"
-    assert article.byline == "Priya Shah"
-    assert article.date == datetime(2022, 5, 6)
-    assert article.body.startswith("A small family bakery")
-
-
-def test_json_ld_article_skips_other_types() -> None:
-    blocks = [
-        '{"@type": "BreadcrumbList"}',
-        '[{"@type": ["Thing", "ReportageNewsArticle"], "x": 1}]',
-    ]
-    assert json_ld_article(blocks) == {"@type": ["Thing", "ReportageNewsArticle"], "x": 1}
-    assert json_ld_article(["{not json"]) == {}
 
 
 def test_truncated_page_keeps_what_it_has() -> None:
@@ -209,64 +183,6 @@ def test_doctests(module: str) -> None:
     assert result.failed == 0
 
 
-def _inline(head: str, body: str = "") -> Article:
-    page_bytes = f"<html><head>{head}</head><body>{body}</body></html>".encode()
-    return parse_html(page_bytes, path="inline.html", doc_id="inline.html")
-
-
-PARAGRAPH = (
-    "<article><p>"
-    + "A sentence about the harbour, with enough words to count. " * 3
-    + "</p></article>"
-)
-
-
-def test_json_ld_graph_author_reference_and_trailing_comma() -> None:
-    block = """<script type="application/ld+json">{"@graph": [
-      {"@type": "WebPage", "datePublished": "2018-09-10T16:25:36-05:00",
-       "author": {"@id": "#writer"},},
-      {"@type": ["Person"], "@id": "#writer", "name": "Catherine Hollis"},
-    ]}</script>"""
-    article = _inline(block, PARAGRAPH)
-    assert article.byline == "Catherine Hollis"
-    assert article.date == datetime(2018, 9, 10, 21, 25, 36)
-
-
-def test_placeholder_json_ld_date_gives_way_to_time_element() -> None:
-    block = '<script type="application/ld+json">{"@type": "NewsArticle", "author": {},'
-    block += ' "datePublished": "0001-01-01T00:00:00Z"}</script>'
-    article = _inline(block, '<time datetime="2019-11-18">Nov 18</time>' + PARAGRAPH)
-    assert article.date == datetime(2019, 11, 18)
-    assert article.byline == ""
-
-
-def test_microdata_date_and_byline_element_text() -> None:
-    body = (
-        '<div class="byline">Jeff Foust Monday, November 18, 2019</div>'
-        '<span itemprop="datePublished">Fri 6:45 PM, Feb 16, 2018</span>' + PARAGRAPH
-    )
-    article = _inline("<title>Launch delayed</title>", body)
-    assert article.byline == "Jeff Foust"
-    assert article.date == datetime(2018, 2, 16)
-
-
-def test_author_urls_and_handles_are_not_bylines() -> None:
-    head = (
-        '<meta property="article:author" content="https://www.facebook.com/someone">'
-        '<meta name="twitter:creator" content="@someone">'
-        '<meta name="sailthru.author" content="Ana Lima">'
-    )
-    assert _inline(head, PARAGRAPH).byline == "Ana Lima"
-
-
-def test_comment_form_name_field_is_not_a_byline() -> None:
-    body = (
-        PARAGRAPH
-        + '<form><div class="comment-form-author"><label>Name (required)</label></div></form>'
-    )
-    assert _inline("<title>Rain expected</title>", body).byline == ""
-
-
 def test_div_paragraphs_beside_the_best_container_are_kept() -> None:
     para = '<div class="zn-body__paragraph">{} said the spokesman, adding more detail on it.</div>'
     lead = "".join(para.format(f"Lead point {n}, with a comma, and enough words,") for n in (1, 2))
@@ -276,7 +192,7 @@ def test_div_paragraphs_beside_the_best_container_are_kept() -> None:
         '<div class="url">https://news.example/2019/11/18/story/index.html</div>'
         "<div>Close</div></div>"
     )
-    paragraphs = _inline("<title>Story</title>", body).body.split("\n\n")
+    paragraphs = inline("<title>Story</title>", body).body.split("\n\n")
     assert len(paragraphs) == 8
     assert paragraphs[0].startswith("Lead point 1")
     assert paragraphs[-1].startswith("Later point 5")
@@ -297,7 +213,7 @@ def test_article_chunks_around_ad_rails_are_joined() -> None:
     second = chunk.format("Third part. " + sentence * 2, "Fourth part. " + sentence)
     teaser = '<div class="grid"><a href="/x">Next story</a></div>'
     body = f'<div class="chunks">{first}{teaser}{second}</div>'
-    paragraphs = _inline("<title>Turbines</title>", body).body.split("\n\n")
+    paragraphs = inline("<title>Turbines</title>", body).body.split("\n\n")
     assert [p.split(".")[0] for p in paragraphs] == [
         "First part",
         "Second part",
@@ -317,7 +233,7 @@ def test_lead_paragraph_outside_a_wrapper_is_kept() -> None:
         + sentence * 5
         + "</p></div></div></div>"
     )
-    paragraphs = _inline("<title>Council</title>", body).body.split("\n\n")
+    paragraphs = inline("<title>Council</title>", body).body.split("\n\n")
     assert len(paragraphs) == 3
     assert paragraphs[0].startswith("Lead.")
 
@@ -336,26 +252,12 @@ def test_datelines_labels_and_contacts_are_dropped_but_attributions_kept() -> No
         sentence * 2,
     ]
     body = "<article>" + "".join(f"<p>{line}</p>" for line in lines) + "</article>"
-    paragraphs = _inline("<title>Flood</title>", body).body.split("\n\n")
+    paragraphs = inline("<title>Flood</title>", body).body.split("\n\n")
     assert paragraphs == [
         (sentence * 3).strip(),
         "— River Watch (@riverwatch) November 18, 2019",
         (sentence * 2).strip(),
     ]
-
-
-def test_deeply_nested_json_ld_does_not_crash() -> None:
-    nested = "[" * 900 + '"x"' + "]" * 900
-    head = (
-        '<script type="application/ld+json">{"@type": "NewsArticle", '
-        f'"headline": {nested}, "author": {nested}}}</script>'
-        '<script type="application/ld+json">' + "[" * 100_000 + "</script>"
-        "<title>Fallback title</title>"
-    )
-    article = _inline(head, PARAGRAPH)
-    assert article.title == "Fallback title"
-    assert article.byline == ""
-    assert article.body.startswith("A sentence about the harbour")
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
@@ -378,7 +280,7 @@ def test_embedded_posts_are_kept_and_hover_cards_dropped() -> None:
         "— Jane Roe (@janeroe) November 18, 2019</blockquote></div>"
         f"<p>{sentence * 2}</p></div>"
     )
-    paragraphs = _inline("<title>Budget</title>", body).body.split("\n\n")
+    paragraphs = inline("<title>Budget</title>", body).body.split("\n\n")
     assert paragraphs[0].endswith("Rep. Jane Roe agreed.")
     assert "We will vote no on this budget, and here is why." in paragraphs
     assert "— Jane Roe (@janeroe) November 18, 2019" in paragraphs
@@ -395,20 +297,6 @@ def test_pages_are_indexed_and_found(tmp_path: Path) -> None:
     assert hit.id == "html/jsonld_article.html"
     assert hit.byline == "Mara Quinn, Tomás Ruiz"
     assert hit.url == "https://herald.example/news/bridge-reopens"
-
-
-def test_json_ld_article_body_stands_in_for_a_hidden_text() -> None:
-    text = "The full story of the flood, told in many plain words for the record. " * 8
-    head = (
-        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Flood",'
-        f' "articleBody": "{text}"}}</script>'
-    )
-    article = _inline(
-        head, "<article><p>Subscribers only: the full story of the flood.</p></article>"
-    )
-    assert article.body == text.strip()
-    shown = _inline(head, f"<article><p>{text}</p></article>")
-    assert shown.body == text.strip()
 
 
 _MARKUP = st.lists(

@@ -1,7 +1,7 @@
 """The searcher an open index keeps, with its columns, is reopened after a commit.
 
 (That its columns let go of their files when it closes is checked by
-``tests/indexing/test_faults.py``: a full small disk is unmounted after it.)"""
+``tests/indexing/test_failed_runs.py``: a full small disk is unmounted after it.)"""
 
 from __future__ import annotations
 
