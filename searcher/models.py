@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +112,10 @@ class Facets:
     """
 
     counts: tuple[tuple[str, FacetCounts], ...] = ()
+
+    #: Facets whose values are dates: listed in date order, whole, and ``""``
+    #: (undated) last; the others list most articles first.
+    DATED: ClassVar[frozenset[str]] = frozenset({"month", "year"})
 
     def __getitem__(self, name: str) -> FacetCounts:
         for facet, counts in self.counts:

@@ -78,8 +78,9 @@ def render_facets(facets: searcher.Facets) -> str:
         lines.append(
             FACET_TITLES.get(name, name.capitalize() + ("s" if name[-1] != "s" else "")) + ":"
         )
-        missing = "(undated)" if name in ("month", "year") else "(unknown)"
-        shown = counts if name in ("month", "year") else counts[:FACET_LINES]
+        dated = name in searcher.Facets.DATED
+        missing = "(undated)" if dated else "(unknown)"
+        shown = counts if dated else counts[:FACET_LINES]
         lines += [f"  {count:>6}  {safe_text(value) or missing}" for value, count in shown]
         if len(shown) < len(counts):
             lines.append(f"  … {len(counts) - len(shown)} more (--json lists them all)")

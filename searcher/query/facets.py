@@ -42,8 +42,6 @@ KEYED_FACETS = (
 FACET_NAMES = ("source", *KEYED_FACETS, "month", "year")
 #: The facets counted when facets are asked for without names.
 DEFAULT_FACETS = ("source", "month")
-#: Facets whose values have a date order; the others list most articles first.
-DATED_FACETS = frozenset({"month", "year"})
 #: Other spellings people use for a facet's name.
 ALIASES = {
     "sources": "source", "bylines": "byline", "author": "byline", "authors": "byline",
@@ -145,6 +143,6 @@ def _keyed_counts(reader: Any, names: list[str], docnums: list[int]) -> dict[str
 
 
 def _ordered(name: str, counts: Counter[str]) -> FacetCounts:
-    if name in DATED_FACETS:  # undated ("") last, after the dates
+    if name in Facets.DATED:  # undated ("") last, after the dates
         return tuple(sorted(counts.items(), key=lambda kv: (kv[0] == "", kv[0])))
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
