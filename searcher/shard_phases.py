@@ -1,8 +1,8 @@
 """What one index answers in the phases of a query over a sharded index
 (:mod:`searcher.cluster`), this index being one shard: its term statistics,
-the feedback documents, spelling, an article's key terms, near-duplicate
-signatures. :class:`searcher.Index` has these methods; a program searching one
-index never needs them."""
+the feedback documents, spelling, an article's key terms (its words and their
+frequencies), near-duplicate signatures. :class:`searcher.Index` has these
+methods; a program searching one index never needs them."""
 
 from __future__ import annotations
 
@@ -67,6 +67,19 @@ class ShardPhases:
         """The article's whole id and the terms :meth:`similar` searches for."""
         with self._reading.guarded():
             return query.key_terms(self._reading.current(), article_id)
+
+    def article_words(self, article_id: str) -> tuple[str, dict[str, float]]:
+        """The article's whole id and its body words, weighted, from which a
+        sharded index chooses its key terms (:meth:`key_terms`) with every
+        shard's frequencies (:meth:`word_statistics`)."""
+        with self._reading.guarded():
+            return query.article_words(self._reading.current(), article_id)
+
+    def word_statistics(self, words: Sequence[str]) -> tuple[query.CorpusStats, dict[str, int]]:
+        """This shard's statistics for the body ``words`` (as :meth:`statistics`'s)
+        and the collection frequencies of those it holds."""
+        with self._reading.guarded():
+            return query.word_statistics(self._reading.current(), words)
 
     def signatures(self, article_ids: Sequence[str]) -> list[bytes]:
         """The near-duplicate signatures of the articles ``article_ids`` (``b""``

@@ -27,6 +27,7 @@ from searcher.cluster.executors import DEFAULT_DEADLINE, Executor, ShardError
 from searcher.cluster.layout import Layout, shard_name
 from searcher.cluster.merging import merge_hits, page_of
 from searcher.cluster.reports import combine_reports, shard_stats, verify_shards
+from searcher.cluster.similar import similar as similar_over_shards
 from searcher.config import require, require_count, require_flag
 from searcher.errors import AmbiguousIdError, ArticleNotFoundError
 from searcher.index import PathLike
@@ -290,28 +291,13 @@ class ShardedIndex:
         )
 
     def similar(self, article_id: str, *, limit: int = 10) -> SearchResults:
-        """As :meth:`searcher.Index.similar`: the article's key terms, chosen in
-        the shard holding it (by that shard's frequencies), scored in every
-        shard with the whole index's statistics."""
+        """As :meth:`searcher.Index.similar`: the article's key terms chosen with
+        the frequencies of every shard, as one index chooses them, and scored in
+        every shard with the whole index's statistics."""
         require(article_id, "article_id", str, "a str")
         require_count(limit, "limit")
         number, article = self._resolve(article_id)
-        full_id, terms = self._run(worker.key_terms, [(self._shards[number], article.id)])[0]
-        if not terms:
-            return SearchResults(query=full_id, parsed="", total=0, hits=())
-        shards = self._live()
-        keys = {("body", term.encode("utf-8")) for term, _ in terms}
-        counted = self._run(worker.statistics, [(p, full_id, {}, keys) for p in shards])
-        stats = CorpusStats.total(found for found, _ in counted)
-        calls = [(p, full_id, limit, terms, stats) for p in shards]
-        answers = self._run(worker.similar, calls)
-        merged, _ = merge_hits(answers, [None] * len(answers), "relevance", limit)
-        return SearchResults(
-            query=full_id,
-            parsed=answers[0].parsed,
-            total=sum(found.total for found in answers),
-            hits=tuple(replace(hit, rank=rank) for rank, hit in enumerate(merged, 1)),
-        )
+        return similar_over_shards(self._run, self._live(), self._shards[number], article.id, limit)
 
     def get(self, article_id: str) -> Article:
         """The stored article with id ``article_id`` (or the one id that begins

@@ -124,8 +124,12 @@ def spelling(path: str, text: str) -> dict[str, Any]:
     return shard(path).spelling(text)
 
 
-def key_terms(path: str, article_id: str) -> tuple[str, list[tuple[str, float]]]:
-    return shard(path).key_terms(article_id)
+def article_words(path: str, article_id: str) -> tuple[str, dict[str, float]]:
+    return shard(path).article_words(article_id)
+
+
+def word_statistics(path: str, words: list[str]) -> tuple[CorpusStats, dict[str, int]]:
+    return shard(path).word_statistics(words)
 
 
 def similar(

@@ -27,7 +27,7 @@ from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.present import signatures, spelling
 from searcher.query.search import matching, search, shard_feedback, shard_statistics
 from searcher.query.shardstats import CorpusStats, TermKey
-from searcher.query.similar import key_terms, similar
+from searcher.query.similar import article_words, key_terms, similar, word_statistics
 from searcher.query.syntax import apply_exclusions, make_parser
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "QueryLimits",
     "TermKey",
     "apply_exclusions",
+    "article_words",
     "date_range",
     "key_terms",
     "make_parser",
@@ -49,4 +50,5 @@ __all__ = [
     "signatures",
     "similar",
     "spelling",
+    "word_statistics",
 ]

@@ -19,8 +19,10 @@ and ``searcher.errors``, and the execute and present stages; not
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
+from whoosh import classify
 from whoosh import query as wq
 from whoosh.index import FileIndex
 from whoosh.searching import Results, Searcher
@@ -31,7 +33,7 @@ from searcher.query import bulkscore
 from searcher.query.execute import searching
 from searcher.query.ids import resolve_id
 from searcher.query.present import to_hit
-from searcher.query.shardstats import CorpusStats
+from searcher.query.shardstats import CorpusStats, local_statistics
 from searcher.query.snippets import snippet_cutter
 from searcher.schema import indexed_body
 
@@ -41,10 +43,14 @@ LOGGER = logging.getLogger(__name__)
 KEY_TERMS = 15
 
 
-def key_terms(searcher: Searcher, article_id: str) -> tuple[str, list[tuple[str, float]]]:
+#: An article's body words and their weight in its text (Whoosh's ``Expander.add_text``).
+Words = dict[str, float]
+
+
+def article_words(searcher: Searcher, article_id: str) -> tuple[str, Words]:
     """The whole id of the article ``article_id`` names (the id or a unique
-    beginning of it) and its :data:`KEY_TERMS` most distinctive body terms,
-    weighted, as :func:`similar` searches for them.
+    beginning of it) and its body words, weighted, from which
+    :func:`choose_key_terms` picks the key terms.
 
     :raises ArticleNotFoundError: as :func:`similar`.
     """
@@ -52,8 +58,82 @@ def key_terms(searcher: Searcher, article_id: str) -> tuple[str, list[tuple[str,
     stored = searcher.stored_fields(docnum)
     # The text the body field indexes (headline included), not the stored body.
     text = indexed_body(stored.get("title", ""), stored.get("body", ""))
-    found: list[tuple[str, float]] = searcher.key_terms_from_text("body", text, numterms=KEY_TERMS)
-    return stored["id"], found
+    field = searcher.schema["body"]
+    words: Words = {}
+    for token, _, weight, _ in field.index(text):
+        word = field.from_bytes(token)
+        words[word] = words.get(word, 0.0) + weight
+    return stored["id"], words
+
+
+def choose_key_terms(
+    words: Words, docs: int, body_length: int, frequency: Callable[[str], int | None]
+) -> list[tuple[str, float]]:
+    """The :data:`KEY_TERMS` most distinctive of ``words``, weighted, as Whoosh's
+    Bo1 key terms choose them (``Searcher.key_terms_from_text``) in an index of
+    ``docs`` documents whose body terms number ``body_length``.
+
+    :param frequency: a word's collection frequency (its occurrences in the
+        whole index), ``None`` when the index does not hold it: one index's,
+        or the sum over a sharded index's shards.
+    """
+    model = classify.Bo1Model(docs, body_length)
+    scored: list[tuple[float, str]] = []
+    top = 0.0
+    for word, weight in words.items():
+        found = frequency(word)
+        if found is None:
+            continue
+        score = model.score(weight, found, 0)
+        top = max(top, score)
+        scored.append((score, word))
+    if not scored:
+        return []
+    norm = model.normalizer(top, 0)
+    ranked = sorted(((score / norm, word) for score, word in scored), key=_heaviest)
+    return [(word, weight) for weight, word in ranked[:KEY_TERMS]]
+
+
+def _heaviest(item: tuple[float, str]) -> tuple[float, str]:
+    return -item[0], item[1]
+
+
+def key_terms(searcher: Searcher, article_id: str) -> tuple[str, list[tuple[str, float]]]:
+    """The whole id of the article ``article_id`` names and its :data:`KEY_TERMS`
+    most distinctive body terms, weighted, by this index's frequencies, as
+    :func:`similar` searches for them.
+
+    :raises ArticleNotFoundError: as :func:`similar`.
+    """
+    full_id, words = article_words(searcher, article_id)
+    reader = searcher.reader()
+    return full_id, choose_key_terms(
+        words,
+        reader.doc_count_all(),
+        reader.field_length("body"),
+        lambda word: collection_frequency(reader, word),
+    )
+
+
+def collection_frequency(reader: Any, word: str) -> int | None:
+    """How often the index of ``reader`` holds the body word ``word`` (``None``: never)."""
+    term = reader.schema["body"].to_bytes(word)
+    return int(reader.frequency("body", term)) if ("body", term) in reader else None
+
+
+def word_statistics(searcher: Searcher, words: Iterable[str]) -> tuple[CorpusStats, dict[str, int]]:
+    """This index's statistics for the body ``words`` (one shard of several):
+    their document frequencies, and the collection frequencies of those it
+    holds (added up over the shards, for :func:`choose_key_terms`)."""
+    reader = searcher.reader()
+    held = {}
+    for word in words:
+        found = collection_frequency(reader, word)
+        if found is not None:
+            held[word] = found
+    field = searcher.schema["body"]
+    keys = [("body", field.to_bytes(word)) for word in words]
+    return local_statistics(searcher, keys), held
 
 
 def similar(

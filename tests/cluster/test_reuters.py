@@ -25,7 +25,7 @@ PEER_QUERIES = [
 def reuters_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     files = [shared_data("reuters21578", "reut2-000.sgm")]
     folder = tmp_path_factory.mktemp("reuters")
-    for shards in (1, 4):
+    for shards in (None, 1, 4):
         with searcher.open_index(folder / f"x{shards}", create=True, shards=shards) as ix:
             ix.update(*files)
     return folder / "x1", folder / "x4"
@@ -42,3 +42,17 @@ def test_four_shards_of_reuters_answer_as_one(reuters_pair: tuple[Path, Path]) -
             ):
                 found = b.search(query, **options)
                 assert_same(a.search(query, **options), found, (query, options))
+
+
+def test_similar_on_four_shards_of_reuters_is_that_of_one_unsharded_index(
+    reuters_pair: tuple[Path, Path],
+) -> None:
+    one, four = reuters_pair
+    with searcher.open_index(one.parent / "xNone") as a, searcher.open_index(four) as b:
+        ids = [article.id for article in a.articles()]
+        # "cocoa harvest" (reut2-000.sgm#1) once found 2 similar articles in one index, 8 in four shards.
+        for article_id in ids[1::40]:
+            expected = a.similar(article_id)
+            found = b.similar(article_id)
+            assert found.parsed == expected.parsed, article_id
+            assert_same(expected, found, article_id)
