@@ -50,8 +50,8 @@ def test_similar_on_four_shards_of_reuters_is_that_of_one_unsharded_index(
     one, four = reuters_pair
     with searcher.open_index(one.parent / "xNone") as a, searcher.open_index(four) as b:
         ids = [article.id for article in a.articles()]
-        # "cocoa harvest" (reut2-000.sgm#1) once found 2 similar articles in one index, 8 in four shards.
-        for article_id in ids[1::40]:
+        # Key terms chosen by the holding shard's frequencies differed on 28 of the first 100.
+        for article_id in ids[::40]:
             expected = a.similar(article_id)
             found = b.similar(article_id)
             assert found.parsed == expected.parsed, article_id
