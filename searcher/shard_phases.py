@@ -13,6 +13,7 @@ from typing import Any
 from whoosh.index import FileIndex
 
 from searcher import query, store
+from searcher.models import Article, SearchHit
 from searcher.query.dates import DateLike
 
 
@@ -57,6 +58,23 @@ class ShardPhases:
             return query.shard_feedback(
                 self._ix, text, stats, searcher=self._reading.current(), **options
             )
+
+    def matched_hits(self, text: str, stats: query.CorpusStats, **options: Any) -> list[SearchHit]:
+        """As :func:`searcher.query.shard_matches`, this index being one shard:
+        every match, scored with the whole index's ``stats``, in order
+        (``options``: as :meth:`statistics`'s)."""
+        with self._reading.guarded():
+            return query.shard_matches(
+                self._ix, text, stats, searcher=self._reading.current(), **options
+            )
+
+    def stored(self, article_ids: Sequence[str]) -> list[Article]:
+        """The stored articles whose whole ids are ``article_ids``, in that order
+        (those not in this index left out)."""
+        with self._reading.guarded():
+            searcher = self._reading.current()
+            found = (searcher.document_number(id=article_id) for article_id in article_ids)
+            return [Article.from_stored(searcher.stored_fields(n)) for n in found if n is not None]
 
     def spelling(self, text: str) -> dict[str, Any]:
         """What this index, one shard of several, knows of the spelling of ``text``'s words."""

@@ -16,13 +16,13 @@ type), ``searcher.models``, ``searcher.ingest`` (reader settings) and the floor.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
 from searcher.analysis import neardup
-from searcher.cluster import phases, worker
+from searcher.cluster import export, phases, worker
 from searcher.cluster.executors import DEFAULT_DEADLINE, Executor, ShardError
 from searcher.cluster.layout import Layout, shard_name
 from searcher.cluster.merging import merge_hits, page_of
@@ -198,22 +198,8 @@ class ShardedIndex:
             "syntax": syntax,
             "match": match,
         }
-        # Phase 1: each shard's statistics for the terms the query scores.
         shards = self._live()
-        first = self._run(worker.statistics, [(p, text, asked, None) for p in shards])
-        terms = frozenset().union(*(found for _, found in first))
-        parts = first_parts = [stats for stats, _ in first]
-        if any(found != terms for _, found in first):
-            # A shard expanded a fuzzy word or a wildcard to words others lack:
-            # every shard counts every word.
-            again = self._run(worker.statistics, [(p, text, asked, terms) for p in shards])
-            parts = [stats for stats, _ in again]
-        total = CorpusStats.total(parts)
-        if parts is not first_parts:  # the near words of fuzzy words come from the first round
-            first_total = CorpusStats.total(first_parts)
-            total = replace(total, near=first_total.near, browsing=first_total.browsing)
-        if total.words >= feedback.PRF_MIN_TERMS and not total.browsing:
-            total = phases.with_feedback(self._run, shards, text, asked, total)
+        total = self._statistics(shards, text, asked)
         # Without words to score, the matches are listed newest first.
         order = "newest" if total.browsing and sort == "relevance" else sort
         # Phase 2: each shard's best hits, scored with them, merged; searched
@@ -263,6 +249,26 @@ class ShardedIndex:
             suggestion=phases.suggestion(self._run, shards, text, asked, total, matched),
             notes=head.notes + self._missing_note(),
         )
+
+    def _statistics(self, shards: list[str], text: str, asked: Mapping[str, Any]) -> CorpusStats:
+        """The whole index's statistics for a query (phase 1): each shard's for
+        the terms the query scores, added up, with the feedback words chosen
+        from all shards."""
+        first = self._run(worker.statistics, [(p, text, asked, None) for p in shards])
+        terms = frozenset().union(*(found for _, found in first))
+        parts = first_parts = [stats for stats, _ in first]
+        if any(found != terms for _, found in first):
+            # A shard expanded a fuzzy word or a wildcard to words others lack:
+            # every shard counts every word.
+            again = self._run(worker.statistics, [(p, text, asked, terms) for p in shards])
+            parts = [stats for stats, _ in again]
+        total = CorpusStats.total(parts)
+        if parts is not first_parts:  # the near words of fuzzy words come from the first round
+            first_total = CorpusStats.total(first_parts)
+            total = replace(total, near=first_total.near, browsing=first_total.browsing)
+        if total.words >= feedback.PRF_MIN_TERMS and not total.browsing:
+            total = phases.with_feedback(self._run, shards, text, asked, total)
+        return total
 
     def _missing_note(self) -> tuple[str, ...]:
         if not self.missing:
@@ -332,6 +338,26 @@ class ShardedIndex:
         if not found:
             raise ArticleNotFoundError(article_id)
         return found[0]
+
+    def articles(self) -> Iterator[Article]:
+        """Every article of every shard, shard after shard, each shard's in the
+        order they were indexed, read one at a time (memory stays flat)."""
+        return export.every_article(self._live())
+
+    def matches(self, text: str, **restrictions: Any) -> Iterator[Article]:
+        """As :meth:`searcher.Index.matches`: every article :meth:`search` finds
+        for ``text``, whole, in one index's order (best first, or by date), near-duplicates
+        included; read from the shards a batch at a time.
+
+        :raises QueryError, DateError: as :meth:`search`.
+        """
+        require(text, "text", str, "a str")
+        asked = {"sort": "relevance", **restrictions}
+        shards = self._live()
+        stats = self._statistics(shards, text, asked)
+        sort = asked["sort"]
+        order = "newest" if stats.browsing and sort == "relevance" else sort
+        return export.matches(self._run, shards, text, asked, stats, order)
 
     def stats(self) -> IndexStats:
         """What the shards hold, added up, with each shard's article count."""

@@ -20,7 +20,7 @@ from searcher.analysis import stems
 from searcher.errors import AmbiguousIdError, ArticleNotFoundError, SearcherError
 from searcher.index import Index
 from searcher.ingest import ReadOptions
-from searcher.models import Article, SearchResults, UpdateReport
+from searcher.models import Article, SearchHit, SearchResults, UpdateReport
 from searcher.opening import open_index
 from searcher.query import CorpusStats, TermKey
 
@@ -141,3 +141,14 @@ def similar(
 
 def count(path: str) -> int:
     return len(shard(path))
+
+
+def matched_hits(
+    path: str, text: str, options: Mapping[str, Any], stats: CorpusStats
+) -> list[SearchHit]:
+    """Every match of a query on one shard, scored with ``stats``, in order."""
+    return shard(path).matched_hits(text, stats, **options)
+
+
+def stored(path: str, article_ids: list[str]) -> list[Article]:
+    return shard(path).stored(article_ids)

@@ -25,7 +25,13 @@ from searcher.query.execute import open_searcher
 from searcher.query.ids import resolve_id
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.present import signatures, spelling
-from searcher.query.search import matching, search, shard_feedback, shard_statistics
+from searcher.query.search import (
+    matching,
+    search,
+    shard_feedback,
+    shard_matches,
+    shard_statistics,
+)
 from searcher.query.shardstats import CorpusStats, TermKey
 from searcher.query.similar import article_words, key_terms, similar, word_statistics
 from searcher.query.syntax import apply_exclusions, make_parser
@@ -46,6 +52,7 @@ __all__ = [
     "resolve_id",
     "search",
     "shard_feedback",
+    "shard_matches",
     "shard_statistics",
     "signatures",
     "similar",

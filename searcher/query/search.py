@@ -17,13 +17,14 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from whoosh.index import FileIndex
-from whoosh.searching import Searcher
+from whoosh.searching import Hit, Results, Searcher
 
 from searcher.config import require, require_count, require_flag
 from searcher.errors import QueryError
-from searcher.models import SearchResults
+from searcher.models import SearchHit, SearchResults, Segment
 from searcher.query import feedback
 from searcher.query.bulkscore import BulkScorer
 from searcher.query.bulkscore import supported as bulkscore_supported
@@ -35,7 +36,7 @@ from searcher.query.histogram import check_interval
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.parse import parse
 from searcher.query.plan import QueryPlan, make_plan, sort_facet
-from searcher.query.present import present
+from searcher.query.present import present, to_hit
 from searcher.query.shardstats import (
     CorpusStats,
     TermKey,
@@ -166,13 +167,46 @@ def matching(
     """
     asked = _Asked(text, since, until, sort, filters, now, limits, syntax, match)
     with deadline.time_budget(limits.seconds):
-        plan = asked.plan(searcher)
-        executed = execute(plan, searcher, exact_total=True)
-        matched = executed.matched or set()  # (counted, as exact_total asks: never None)
-        ranked = [n for _, n in executed.execution.results(max(len(matched), 1)).top_n]
-    ordered = [n for n in ranked if n in matched]
-    seen = set(ordered)
-    return ordered + sorted(n for n in matched if n not in seen)
+        return [n for n, _ in _every_match(asked.plan(searcher), searcher)]
+
+
+def _every_match(plan: QueryPlan, searcher: Searcher) -> list[tuple[int, Hit | None]]:
+    """Every article ``plan`` matches, in its order: its document number, and
+    its ranked hit (``None`` for one the ranked query does not reach)."""
+    executed = execute(plan, searcher, exact_total=True)
+    matched = executed.matched or set()  # (counted, as exact_total asks: never None)
+    results = executed.execution.results(max(len(matched), 1))
+    ordered = [(hit.docnum, hit) for hit in results if hit.docnum in matched]
+    seen = {n for n, _ in ordered}
+    return ordered + [(n, None) for n in sorted(matched) if n not in seen]
+
+
+def shard_matches(
+    ix: FileIndex,
+    text: str,
+    stats: CorpusStats,
+    *,
+    searcher: Searcher | None = None,
+    **restrictions: Any,
+) -> list[SearchHit]:
+    """Every article of one shard ``ix`` that :func:`matching` finds, as hits
+    scored with the whole index's ``stats`` (snippets left out), in the
+    shard's order: a sharded index merges them into one index's order.
+    ``restrictions``: :func:`matching`'s keyword arguments.
+
+    :raises QueryError: as :func:`search`.
+    """
+    asked = _Asked.of(text, restrictions)
+    with deadline.time_budget(asked.limits.seconds), searching(ix, searcher, stats) as searcher:
+        plan = asked.plan(searcher, stats.near_words())
+        return [
+            to_hit(hit or Hit(Results(searcher, plan.ranked, []), n), rank, _no_snippets)
+            for rank, (n, hit) in enumerate(_every_match(plan, searcher), 1)
+        ]  # fmt: skip
+
+
+def _no_snippets(hit: Hit) -> list[tuple[Segment, ...]]:
+    return [()]
 
 
 def shard_statistics(
@@ -260,6 +294,15 @@ class _Asked:
     syntax: bool
     match: str
 
+    @classmethod
+    def of(cls, text: str, restrictions: Mapping[str, Any]) -> _Asked:
+        """``text`` with :func:`matching`'s keyword arguments (those not given: their defaults)."""
+        given = dict(restrictions)
+        unknown = set(given) - set(_ASKED_DEFAULTS)
+        if unknown:
+            raise TypeError(f"unexpected keyword arguments: {', '.join(sorted(unknown))}")
+        return cls(text, **{**_ASKED_DEFAULTS, **given})
+
     def __post_init__(self) -> None:
         require(self.text, "text", str, "a str")
         require_flag(self.syntax, "syntax")
@@ -289,6 +332,18 @@ class _Asked:
             syntax=self.syntax,
             near=near,
         )
+
+
+_ASKED_DEFAULTS: dict[str, Any] = {
+    "since": None,
+    "until": None,
+    "sort": "relevance",
+    "filters": None,
+    "now": None,
+    "limits": DEFAULT_LIMITS,
+    "syntax": True,
+    "match": "any",
+}
 
 
 def _require_words_or_restriction(

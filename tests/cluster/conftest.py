@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+import searcher
+from tests.conftest import CORPUS
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +28,13 @@ def dask_client() -> Iterator[Any]:
     finally:
         client.close()
         cluster.close()
+
+
+@pytest.fixture(scope="session")
+def plain_and_four(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """corpus/ in one unsharded index and in four shards (read only)."""
+    folder = tmp_path_factory.mktemp("plain-and-four")
+    for shards in (None, 4):
+        with searcher.open_index(folder / f"x{shards}", create=True, shards=shards) as ix:
+            ix.update(CORPUS, jobs=1)
+    return folder / "xNone", folder / "x4"

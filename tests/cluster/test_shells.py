@@ -9,19 +9,14 @@ from pathlib import Path
 import pytest
 
 import searcher
-from tests.conftest import CORPUS
 from tests.web.conftest import running_server
 
 BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
-def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("shells")
-    for shards in (None, 4):
-        with searcher.open_index(folder / f"x{shards}", create=True, shards=shards) as ix:
-            ix.update(CORPUS, jobs=1)
-    return folder / "xNone", folder / "x4"
+def pair(plain_and_four: tuple[Path, Path]) -> tuple[Path, Path]:
+    return plain_and_four
 
 
 def test_serve_answers_from_the_shards(pair: tuple[Path, Path]) -> None:
