@@ -68,6 +68,16 @@ class ShardPhases:
                 self._ix, text, stats, searcher=self._reading.current(), **options
             )
 
+    def emptied(
+        self, text: str, stats: query.CorpusStats, **options: Any
+    ) -> tuple[tuple[str, ...], Sequence[Any], Any]:
+        """As :func:`searcher.query.shard_emptied`, this index being one shard:
+        what it counts of the restrictions that emptied a query's result."""
+        with self._reading.guarded():
+            return query.shard_emptied(
+                self._ix, text, stats, searcher=self._reading.current(), **options
+            )
+
     def stored(self, article_ids: Sequence[str]) -> list[Article]:
         """The stored articles whose whole ids are ``article_ids``, in that order
         (those not in this index left out)."""

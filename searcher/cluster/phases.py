@@ -20,6 +20,7 @@ from searcher.query import CorpusStats, feedback, suggest
 from searcher.query.facets import merge_facets
 from searcher.query.histogram import auto_recount, merge_histograms
 from searcher.query.present import SUGGEST_BELOW
+from searcher.query.restrictions import Emptied, emptied_note
 
 #: Runs ``fn`` once a call, one call a shard; the answers in order.
 Run = Callable[[Any, list[tuple[Any, ...]]], list[Any]]
@@ -68,6 +69,19 @@ def suggestion(
         return None
     found = sum(answer.total for answer, _ in answers)
     return suggest.worth_suggesting(respelled, matched, found)
+
+
+def emptied_notes(
+    run: Run, shards: list[str], text: str, asked: Mapping[str, Any], stats: CorpusStats
+) -> tuple[str, ...]:
+    """The notes of a query that found nothing in any shard, with which of its
+    restrictions emptied the result said as one index says it: counted in all shards."""
+    answers = run(worker.emptied, [(p, text, asked, stats) for p in shards])
+    notes: tuple[str, ...] = answers[0][0]
+    found = answers[0][1]
+    parts = [part for _, _, part in answers if part is not None]
+    note = emptied_note(Emptied.total(parts), found, words=not stats.browsing) if parts else None
+    return notes + ((note,) if note else ())
 
 
 def histogram(

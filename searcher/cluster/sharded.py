@@ -247,7 +247,12 @@ class ShardedIndex:
                 self._run, shards, text, asked, total, counted, phases.is_auto(histogram)
             ),
             suggestion=phases.suggestion(self._run, shards, text, asked, total, matched),
-            notes=head.notes + self._missing_note(),
+            notes=(
+                phases.emptied_notes(self._run, shards, text, asked, total)
+                if matched == 0
+                else head.notes
+            )
+            + self._missing_note(),
         )
 
     def _statistics(self, shards: list[str], text: str, asked: Mapping[str, Any]) -> CorpusStats:

@@ -152,3 +152,9 @@ def matched_hits(
 
 def stored(path: str, article_ids: list[str]) -> list[Article]:
     return shard(path).stored(article_ids)
+
+
+def emptied(
+    path: str, text: str, options: Mapping[str, Any], stats: CorpusStats
+) -> tuple[tuple[str, ...], Any, Any]:
+    return shard(path).emptied(text, stats, **options)

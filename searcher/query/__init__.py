@@ -28,6 +28,7 @@ from searcher.query.present import signatures, spelling
 from searcher.query.search import (
     matching,
     search,
+    shard_emptied,
     shard_feedback,
     shard_matches,
     shard_statistics,
@@ -51,6 +52,7 @@ __all__ = [
     "open_searcher",
     "resolve_id",
     "search",
+    "shard_emptied",
     "shard_feedback",
     "shard_matches",
     "shard_statistics",

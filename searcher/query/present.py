@@ -59,7 +59,8 @@ def present(plan: QueryPlan, executed: Executed) -> SearchResults:
     # Facets and the histogram make execute count every match (never estimate).
     matched = executed.matched if executed.matched is not None else set()
     if total == 0 and plan.restrictions:
-        note = empty_result_note(reader, _counter(plan, executed), plan.restrictions, words=words)
+        count = counter(plan, executed.execution.searcher)
+        note = empty_result_note(reader, count, plan.restrictions, words=words)
         notes += (note,) if note else ()
     return SearchResults(
         query=plan.text,
@@ -75,10 +76,9 @@ def present(plan: QueryPlan, executed: Executed) -> SearchResults:
     )
 
 
-def _counter(plan: QueryPlan, executed: Executed) -> Callable[[wq.Query | None], int]:
+def counter(plan: QueryPlan, searcher: Searcher) -> Callable[[wq.Query | None], int]:
     """How many articles the plan's words find under one restriction (``None``:
     under none); without words, how many the restriction holds."""
-    searcher = executed.execution.searcher
     found: set[int] | None = None
 
     def count(restriction: wq.Query | None) -> int:
@@ -87,7 +87,9 @@ def _counter(plan: QueryPlan, executed: Executed) -> Callable[[wq.Query | None],
             return len(matching_docs(searcher, restriction)) if restriction is not None else 0
         if found is None:
             found = matching_docs(searcher, plan.asked)
-        return len(found if restriction is None else found & matching_docs(searcher, restriction))
+        if restriction is None or not found:
+            return len(found)
+        return len(found & matching_docs(searcher, restriction))
 
     return count
 

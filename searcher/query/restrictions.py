@@ -158,29 +158,84 @@ _VALUE_FIELDS = {"source": "source_key", "byline": "byline", "keywords": "keywor
 _FIELD_NAMES = {"source": "source", "byline": "byline", "keywords": "section", "section": "section"}
 
 
-def restriction_values(reader: IndexReader, field: str, most: int = 10) -> list[str]:
-    """The values of the restriction field ``field`` (``source``, ``byline`` or
-    ``keywords``) in the index, those on most articles first, at most ``most``."""
-    name = _VALUE_FIELDS.get(field, field)
-    if name not in reader.schema:
-        return []
-    found = [
-        (reader.doc_frequency(name, text), reader.schema[name].from_bytes(text))
-        for text in reader.lexicon(name)
-    ]
-    found = [(n, v) for n, v in found if n and v]
-    return [v for _, v in heapq.nlargest(most, found, key=lambda nv: (nv[0], nv[1]))]
+def most_held(values: Mapping[str, int], most: int = 10) -> list[str]:
+    """The ``most`` values held by most articles, first (of :func:`field_values`)."""
+    found = [(n, v) for v, n in values.items() if n]
+    return [v for _, v in heapq.nlargest(most, found)]
 
 
-def closest_value(reader: IndexReader, field: str, value: str) -> str | None:
-    """The value of ``field`` most like ``value`` (did you mean), or ``None``."""
-    name = _VALUE_FIELDS.get(field, field)
-    if name not in reader.schema:
-        return None
-    values = {reader.schema[name].from_bytes(t): None for t in reader.lexicon(name)}
-    by_folded = {str(v).lower(): str(v) for v in values if v}
+def closest_value(values: Mapping[str, int], value: str) -> str | None:
+    """The one of ``values`` (:func:`field_values`) most like ``value`` (did you
+    mean), or ``None``."""
+    by_folded = {v.lower(): v for v in sorted(values)}
     close = difflib.get_close_matches(value.strip().lower(), list(by_folded), n=1, cutoff=0.6)
     return by_folded[close[0]] if close else None
+
+
+@dataclass(frozen=True)
+class Emptied:
+    """What says which restriction emptied a result (:func:`empty_result_note`),
+    as counted in one index, or added up over a sharded index's shards.
+
+    :param without: how many articles the query's words find without the restrictions.
+    :param counts: how many they find under each restriction alone (without
+        words: how many each restriction holds).
+    :param values: for each restriction field of an emptying restriction, its
+        values in the index and how many articles hold each.
+    """
+
+    without: int
+    counts: tuple[int, ...]
+    values: Mapping[str, Mapping[str, int]]
+
+    @classmethod
+    def total(cls, parts: Sequence[Emptied]) -> Emptied:
+        """The shards' ``parts`` added up."""
+        values: dict[str, dict[str, int]] = {}
+        for part in parts:
+            for field, held in part.values.items():
+                mine = values.setdefault(field, {})
+                for value, count in held.items():
+                    mine[value] = mine.get(value, 0) + count
+        counts = [sum(found) for found in zip(*(part.counts for part in parts), strict=True)]
+        return cls(sum(part.without for part in parts), tuple(counts), values)
+
+
+def emptied(
+    reader: IndexReader,
+    count: Callable[[wq.Query | None], int],
+    restrictions: Sequence[Restriction],
+    *,
+    words: bool,
+) -> Emptied:
+    """The counts :func:`empty_result_note` says which restriction emptied a result from.
+
+    :param count: how many articles the query's words find under one
+        restriction's query (``None``: under none).
+    :param words: whether the query has words (else the restrictions alone chose).
+    """
+    without = count(None) if words else 0
+    counts = tuple(count(r.query) for r in restrictions)
+    values = {
+        r.field: field_values(reader, r.field)
+        for r, found in zip(restrictions, counts, strict=True)
+        if found == 0 and r.field in _VALUE_FIELDS
+    }
+    return Emptied(without, counts, values)
+
+
+def field_values(reader: IndexReader, field: str) -> dict[str, int]:
+    """The values of the restriction field ``field`` (``source``, ``byline`` or
+    ``keywords``) in the index, and how many articles hold each."""
+    name = _VALUE_FIELDS.get(field, field)
+    if name not in reader.schema:
+        return {}
+    values: dict[str, int] = {}
+    for text in reader.lexicon(name):
+        value = reader.schema[name].from_bytes(text)
+        if value:
+            values[str(value)] = values.get(str(value), 0) + int(reader.doc_frequency(name, text))
+    return values
 
 
 def empty_result_note(
@@ -197,12 +252,23 @@ def empty_result_note(
         restriction's query (``None``: under none).
     :param words: whether the query has words (else the restrictions alone chose).
     """
+    if not restrictions or (words and count(None) == 0):
+        return None  # (or the words find nothing: no filter is to blame)
+    return emptied_note(
+        emptied(reader, count, restrictions, words=words), restrictions, words=words
+    )
+
+
+def emptied_note(
+    evidence: Emptied, restrictions: Sequence[Restriction], *, words: bool
+) -> str | None:
+    """:func:`empty_result_note` from its counts (one index's, or all shards')."""
     if not restrictions:
         return None
-    without = count(None) if words else 0
+    without = evidence.without
     if words and without == 0:
         return None  # the words find nothing: no filter is to blame
-    empty = [r for r in restrictions if count(r.query) == 0]
+    empty = [r for r, n in zip(restrictions, evidence.counts, strict=True) if n == 0]
     found = (
         f"{without:,} article{'s match' if without != 1 else ' matches'} the words without "
         f"the filters, but "
@@ -217,8 +283,9 @@ def empty_result_note(
     for restriction in empty:
         hint = ""
         if restriction.field in _VALUE_FIELDS:
-            close = closest_value(reader, restriction.field, restriction.value)
-            listed = ", ".join(restriction_values(reader, restriction.field))
+            values = evidence.values.get(restriction.field, {})
+            close = closest_value(values, restriction.value)
+            listed = ", ".join(most_held(values))
             hint = f" (did you mean {close!r}?)" if close else ""
             if listed:
                 hint += f"; {_FIELD_NAMES[restriction.field]} values include: {listed}"

@@ -36,7 +36,8 @@ from searcher.query.histogram import check_interval
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.parse import parse
 from searcher.query.plan import QueryPlan, make_plan, sort_facet
-from searcher.query.present import present, to_hit
+from searcher.query.present import counter, present, to_hit
+from searcher.query.restrictions import Emptied, Restriction, emptied
 from searcher.query.shardstats import (
     CorpusStats,
     TermKey,
@@ -203,6 +204,30 @@ def shard_matches(
             to_hit(hit or Hit(Results(searcher, plan.ranked, []), n), rank, _no_snippets)
             for rank, (n, hit) in enumerate(_every_match(plan, searcher), 1)
         ]  # fmt: skip
+
+
+def shard_emptied(
+    ix: FileIndex,
+    text: str,
+    stats: CorpusStats,
+    *,
+    searcher: Searcher | None = None,
+    **restrictions: Any,
+) -> tuple[tuple[str, ...], Sequence[Restriction], Emptied | None]:
+    """Why a sharded query found nothing, on one shard ``ix``: the notes of its
+    plan, its restrictions, and what this shard counts of them (``None``: it has
+    none), which the caller adds up (``Emptied.total``) and says as one index
+    would (:func:`~searcher.query.restrictions.emptied_note`).
+    ``restrictions``: :func:`matching`'s keyword arguments.
+    """
+    asked = _Asked.of(text, restrictions)
+    with deadline.time_budget(asked.limits.seconds), searching(ix, searcher, stats) as searcher:
+        plan = asked.plan(searcher, stats.near_words())
+        if not plan.restrictions:
+            return plan.notes, (), None
+        count = counter(plan, searcher)
+        found = emptied(searcher.reader(), count, plan.restrictions, words=not plan.browsing)
+        return plan.notes, plan.restrictions, found
 
 
 def _no_snippets(hit: Hit) -> list[tuple[Segment, ...]]:

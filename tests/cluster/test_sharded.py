@@ -176,3 +176,28 @@ def test_did_you_mean_is_said_as_one_index_says_it(
         assert_same(a.search(query), found, query)
     if query == "cocao harvest":
         assert found.suggestion == "cocoa harvest"
+
+
+@pytest.mark.parametrize(
+    ("query", "options"),
+    [
+        ("cocoa", {"filters": {"source": "reuter"}}),  # the words are in other shards than 0's
+        ("cocoa", {"filters": {"byline": "smith"}}),
+        ("", {"filters": {"section": "nosuch"}, "since": "2011-10-01"}),
+        ("cocoa date:2020", {}),
+        ("prices", {"filters": {"source": "reuters", "byline": "richter"}}),  # together only
+        ("prices", {"filters": {"source": "ap", "byline": "alvarez"}}),
+        ("nosuchword", {"filters": {"source": "afp"}}),
+    ],
+)
+def test_the_filter_that_emptied_a_result_is_said_as_one_index_says_it(
+    corpus_pair: tuple[Path, Path], query: str, options: dict[str, object]
+) -> None:
+    plain = corpus_pair[0].parent / "xNone"
+    with searcher.open_index(plain) as a, searcher.open_index(corpus_pair[1]) as b:
+        expected = a.search(query, **options)
+        found = b.search(query, **options)
+    assert found.total == expected.total == 0
+    assert found.notes == expected.notes, (query, options)
+    if query != "nosuchword":
+        assert found.notes, (query, options)

@@ -4,10 +4,13 @@ which filter emptied a result, the values that exist, browsing without words."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
+from whoosh import query as wq
 
 import searcher
+from searcher.query.restrictions import Emptied, Restriction, emptied_note
 from tests.conftest import CORPUS, SEED_ID
 
 
@@ -107,3 +110,21 @@ def test_words_not_searched_for_are_named_with_why(ix: searcher.Index) -> None:
     assert ix.search("the troops of 😀").notes == (
         "Not searched for: the, of (stop words, not indexed); '😀' (a symbol, not indexed).",
     )
+
+
+def test_what_emptied_a_result_adds_up_over_shards() -> None:
+    parts = [
+        Emptied(2, (0, 1), {"source": {"Reuters": 2, "AFP": 1}}),
+        Emptied(1, (0, 0), {"source": {"Reuters": 1, "AP": 4}, "byline": {"Tom": 1}}),
+    ]
+    total = Emptied.total(parts)
+    assert total == Emptied(
+        3, (0, 1), {"source": {"Reuters": 3, "AFP": 1, "AP": 4}, "byline": {"Tom": 1}}
+    )
+    source = Restriction("source 'reuter'", wq.Term("source", "reuter"), "source", "reuter")
+    byline = Restriction("byline 'tom'", wq.Term("byline", "tom"), "byline", "tom")
+    assert emptied_note(total, [source, byline], words=True) == (
+        "3 articles match the words without the filters, but none has source 'reuter' "
+        "(did you mean 'Reuters'?); source values include: AP, Reuters, AFP."
+    )
+    assert emptied_note(replace(total, without=0), [source, byline], words=True) is None
