@@ -6,6 +6,7 @@ import pickle
 
 from hypothesis import given
 from hypothesis import strategies as st
+from nltk.stem.snowball import SnowballStemmer
 
 from searcher.analysis import (
     STOP_WORDS,
@@ -123,6 +124,4 @@ def test_token_pattern_examples() -> None:
 
 @given(st.text(alphabet="0123456789٣.,", min_size=1, max_size=12))
 def test_numbers_skip_the_stemmer_as_it_would_leave_them(word: str) -> None:
-    from nltk.stem.snowball import SnowballStemmer
-
     assert SnowballStemFilter().stem(word) == SnowballStemmer("english").stem(word) == word
