@@ -15,15 +15,15 @@ from dataclasses import replace
 from searcher.models import SearchHit, SearchResults
 
 
-def _key(sort: str, shard: int, hit: SearchHit) -> tuple[object, ...]:
-    """Order of hits across shards (undated articles last when sorted by date);
-    within a shard, its own order."""
+def _key(sort: str, hit: SearchHit) -> tuple[object, ...]:
+    """Order of hits across shards (undated articles last when sorted by date),
+    exact ties by id, as one index orders them (:mod:`searcher.query.ties`)."""
     if sort == "relevance":
-        return (-hit.score, shard, hit.rank)
+        return (-hit.score, hit.id)
     if hit.date is None:
-        return (1, 0.0, shard, hit.rank)
+        return (1, 0.0, hit.id)
     stamp = hit.date.timestamp()
-    return (0, -stamp if sort == "newest" else stamp, shard, hit.rank)
+    return (0, -stamp if sort == "newest" else stamp, hit.id)
 
 
 def merge_hits(
@@ -35,8 +35,8 @@ def merge_hits(
     """The first ``depth`` of all shards' hits, in order, with their
     near-duplicate signatures (``b""`` when the shards sent none)."""
     tagged = [
-        (_key(sort, n, hit), hit, sigs[i] if sigs is not None else b"")
-        for n, (answer, sigs) in enumerate(zip(answers, signatures, strict=True))
+        (_key(sort, hit), hit, sigs[i] if sigs is not None else b"")
+        for answer, sigs in zip(answers, signatures, strict=True)
         for i, hit in enumerate(answer.hits)
     ]
     tagged.sort(key=lambda item: item[0])

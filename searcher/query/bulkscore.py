@@ -37,7 +37,7 @@ from whoosh import query as wq
 from whoosh import scoring, sorting
 from whoosh.searching import Searcher
 
-from searcher.query import phrases
+from searcher.query import phrases, ties
 from searcher.store import postings
 from searcher.store.postings import Postings, SearcherCache, SegmentPostings
 
@@ -83,6 +83,8 @@ class BulkScorer:
         self._context = searcher.context(needs_current=True)
         self._memo: dict[wq.Query, Scores] = {}
         self._parts: dict[tuple[wq.Query, int], _Part] = {}
+        #: An article's id, to order exactly tied hits by.
+        self.id_of = ties.id_reader(searcher)
 
     def scores(self, query: wq.Query) -> Scores:
         """Return ``{docnum: score}`` for every live article ``query`` matches."""
@@ -111,17 +113,19 @@ class BulkScorer:
         self, query: wq.Query, limit: int, allowed: set[int] | None = None
     ) -> list[tuple[float, int]]:
         """Return the best ``limit`` ``(score, docnum)`` pairs, best first (ties by
-        docnum), of the articles in ``allowed`` (all when ``None``)."""
+        id, :mod:`~searcher.query.ties`), of the articles in ``allowed`` (all when ``None``)."""
         scores = self.scores(query)
         docs: Iterable[int] = scores if allowed is None else allowed.intersection(scores)
         best = heapq.nlargest(limit, docs, key=scores.__getitem__)
         if len(best) == limit:
-            # Ties with the last kept: the lowest docnums, whatever the order of the scores.
+            # Ties with the last kept: the lowest ids, whatever the order of the scores.
             last = scores[best[-1]]
             above = [d for d in best if scores[d] > last]
-            tied = sorted(d for d in docs if scores[d] == last)
+            tied = [d for d in docs if scores[d] == last]
+            if len(tied) > limit - len(above):
+                tied.sort(key=self.id_of)
             best = above + tied[: limit - len(above)]
-        return sorted(((scores[d], d) for d in best), key=rank_key)
+        return ties.in_order([(scores[d], d) for d in best], self.id_of, ties.best_score)
 
     def matching(self, query: wq.Query) -> set[int]:
         """Return every live article ``query`` matches, from posting lists where
@@ -166,7 +170,7 @@ class BulkScorer:
     ) -> list[tuple[Any, int]] | None:
         """Return the first ``limit`` ``(sort key, docnum)`` pairs of the articles
         ``query`` matches in ``allowed``, in the order of Whoosh's ``sortedby``
-        (sort keys from its own categorizer, ties by docnum), or ``None`` when the
+        (sort keys from its own categorizer, ties by id), or ``None`` when the
         sort needs a score."""
         categorizer = sorting.MultiFacet.from_sortedby(sortedby).categorizer(self.searcher)
         if categorizer.needs_current:
@@ -181,7 +185,7 @@ class BulkScorer:
                 categorizer.set_searcher(segment.searcher, start)
                 key_for = categorizer.key_for
                 items.extend((key_for(None, d - start), d) for d in mine)
-        return heapq.nsmallest(limit, items)
+        return ties.first(items, limit, self.id_of, ties.as_is)
 
     # One segment -------------------------------------------------------------
 
@@ -342,10 +346,6 @@ class BulkScorer:
                 matched[docnum + offset] = sum(1 for _ in matcher.matching_terms(docnum))
             matcher.next()
         return _Part(scores, matched, terms)
-
-
-def rank_key(item: tuple[float, int]) -> tuple[float, int]:
-    return (-item[0], item[1])
 
 
 def is_quiet(query: wq.Query) -> bool:

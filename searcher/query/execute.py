@@ -28,7 +28,7 @@ from whoosh import sorting
 from whoosh.index import FileIndex
 from whoosh.searching import Results, Searcher
 
-from searcher.query import bulkscore, feedback, pruning, ranking, totals
+from searcher.query import bulkscore, feedback, pruning, ranking, ties, totals
 from searcher.query.plan import QueryPlan
 from searcher.query.shardstats import CorpusStats, StatsSearcher, open_stats_searcher
 from searcher.store import postings
@@ -153,11 +153,13 @@ class Execution:
             top = pruning.top(self.scorer, self.query, depth, self.allowed)
         elif self.scorer is not None:
             top = self.scorer.sorted_top(self.query, self.sortedby, depth, self.allowed)
-        if top is not None:
-            return Results(self.searcher, self.query, top)
-        return self.searcher.search(
-            self.query, limit=depth, filter=self.allowed, sortedby=self.sortedby
-        )
+        if top is None:
+            # Whoosh's collector: every match, so that ties are cut by id as above.
+            found = self.searcher.search(
+                self.query, limit=None, filter=self.allowed, sortedby=self.sortedby
+            )
+            top = ties.runs_by_id(found.top_n, ties.id_reader(self.searcher))[:depth]
+        return Results(self.searcher, self.query, top)
 
     def matching(self, query: wq.Query) -> set[int]:
         """Return every article ``query`` (the asked query, which the ranked query

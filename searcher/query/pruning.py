@@ -35,8 +35,9 @@ import math
 
 from whoosh import query as wq
 
+from searcher.query import ties
 from searcher.query.bounds import Leaf, sum_shape, term_bound
-from searcher.query.bulkscore import BulkScorer, is_quiet, rank_key
+from searcher.query.bulkscore import BulkScorer, is_quiet
 
 LOGGER = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def top(
     prune: bool | None = None,
 ) -> list[tuple[float, int]]:
     """Return the best ``limit`` ``(score, docnum)`` pairs of ``query``, best first
-    (ties by docnum), among the articles in ``allowed`` (all when ``None``).
+    (ties by id), among the articles in ``allowed`` (all when ``None``).
     A sum of terms is pruned when ``prune`` is true, or when it is ``None`` and
     pruning pays (:func:`pays`); anything else is scored exhaustively. Both
     ways give the same list."""
@@ -109,7 +110,8 @@ def _pruned(
             floor = heapq.nlargest(limit, partial.values())[-1]
             floor -= abs(floor) * MARGIN + MARGIN
     candidates = sorted(d for d, s in partial.items() if s >= floor)
-    return heapq.nsmallest(limit, exact_scores(scorer, query, leaves, candidates), key=rank_key)
+    found = exact_scores(scorer, query, leaves, candidates)
+    return ties.first(found, limit, scorer.id_of, ties.best_score)
 
 
 def _add_all(
