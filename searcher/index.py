@@ -240,11 +240,8 @@ class Index(ShardPhases):
                 stats=stats,
                 exact_total=exact_total,
             )
-        copies = self._copies.copies_of(self._ix.latest_generation())
-        if not any(hit.id in copies for hit in results.hits):
-            return results
-        hits = tuple(replace(h, duplicate_ids=copies.get(h.id, ())) for h in results.hits)
-        return replace(results, hits=hits)
+        hits = self._with_copies(results.hits)
+        return results if hits is results.hits else replace(results, hits=hits)
 
     def evaluate(
         self,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from whoosh.index import FileIndex
@@ -22,6 +23,47 @@ class ShardPhases:
 
     _ix: FileIndex
     _reading: store.Reading
+    _copies: store.Copies
+
+    def _with_copies(self, hits: tuple[SearchHit, ...]) -> tuple[SearchHit, ...]:
+        """``hits``, each naming its exact duplicates left out of the index
+        (``hits`` itself when none has any)."""
+        copies = self._copies.copies_of(self._ix.latest_generation())
+        if not any(hit.id in copies for hit in hits):
+            return hits
+        return tuple(replace(h, duplicate_ids=copies.get(h.id, ())) for h in hits)
+
+    def generation(self) -> int:
+        """The generation of the index its searches read now (every commit
+        makes a new one): a sharded index keeps statistics for as long as its
+        shards keep theirs."""
+        with self._reading.guarded():
+            return int(self._reading.current().reader().generation() or 0)
+
+    def shard_search(
+        self, text: str, stats: query.CorpusStats, *, signed: bool = False, **options: Any
+    ) -> query.ShardPage:
+        """The search phase of a sharded query, this index being one shard: its
+        best hits as ids, scores, dates (and, when ``signed``, near-duplicate
+        signatures), with the counts (:func:`searcher.query.shard_search`;
+        ``options``: :meth:`search`'s).
+
+        :raises QueryError, DateError: as :meth:`search`.
+        """
+        with self._reading.guarded():
+            return query.shard_search(
+                self._ix, text, stats, searcher=self._reading.current(), signed=signed, **options
+            )
+
+    def fetch(
+        self, found: Sequence[tuple[str, float]], words: Iterable[str]
+    ) -> tuple[SearchHit, ...]:
+        """The fetch phase of a sharded query, this index being one shard: the
+        hits ``found`` (ids and scores from :meth:`shard_search`) with their
+        stored fields and snippets highlighting ``words``, ranked from 1."""
+        with self._reading.guarded():
+            hits = query.fetch(self._reading.current(), found, words)
+        return self._with_copies(tuple(hits))
 
     def statistics(
         self,

@@ -66,7 +66,7 @@ class LocalExecutor:
     def run(
         self, fn: Callable[..., Any], calls: Sequence[tuple[Any, ...]], deadline: float | None
     ) -> list[Any]:
-        if len(calls) == 1:  # one shard: no process to cross
+        if self.workers == 1 and len(calls) == 1:  # one shard: no process to cross
             return [fn(*calls[0])]
         for attempt in (1, 2):
             pool = self._started()

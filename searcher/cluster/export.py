@@ -49,7 +49,7 @@ def matches(
     answers = run(worker.matched_hits, [(p, text, asked, stats) for p in shards])
     owner = {hit.id: path for path, hits in zip(shards, answers, strict=True) for hit in hits}
     ranked = [SearchResults(query=text, parsed="", total=len(h), hits=tuple(h)) for h in answers]
-    merged, _ = merge_hits(ranked, [None] * len(ranked), order, len(owner))
+    merged = merge_hits(ranked, order, len(owner))
     del answers, ranked
     for start in range(0, len(merged), BATCH):
         batch = [hit.id for hit in merged[start : start + BATCH]]

@@ -4,57 +4,70 @@ The shards score with the whole index's statistics, so their scores compare:
 the page is the best hits of all of them (or the first by date), re-ranked;
 totals and facet counts add up.
 
-Imports ``searcher.models`` only.
+Imports ``searcher.models`` and ``searcher.query`` (a shard's hits) only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from searcher.models import SearchHit, SearchResults
+from searcher.query import ShardHit
+
+#: A hit of the merged search phase: its shard's number and the hit.
+Placed = tuple[int, ShardHit]
 
 
-def _key(sort: str, hit: SearchHit) -> tuple[object, ...]:
+def _key(sort: str, article_id: str, score: float, date: datetime | None) -> tuple[object, ...]:
     """Order of hits across shards (undated articles last when sorted by date),
     exact ties by id, as one index orders them (:mod:`searcher.query.ties`)."""
     if sort == "relevance":
-        return (-hit.score, hit.id)
-    if hit.date is None:
-        return (1, 0.0, hit.id)
-    stamp = hit.date.timestamp()
-    return (0, -stamp if sort == "newest" else stamp, hit.id)
+        return (-score, article_id)
+    if date is None:
+        return (1, 0.0, article_id)
+    stamp = date.timestamp()
+    return (0, -stamp if sort == "newest" else stamp, article_id)
 
 
-def merge_hits(
-    answers: Sequence[SearchResults],
-    signatures: Sequence[list[bytes] | None],
-    sort: str,
-    depth: int,
-) -> tuple[list[SearchHit], list[bytes]]:
-    """The first ``depth`` of all shards' hits, in order, with their
-    near-duplicate signatures (``b""`` when the shards sent none)."""
+def merge_hits(answers: Sequence[SearchResults], sort: str, depth: int) -> list[SearchHit]:
+    """The first ``depth`` of all shards' hits, in order."""
     tagged = [
-        (_key(sort, hit), hit, sigs[i] if sigs is not None else b"")
-        for answer, sigs in zip(answers, signatures, strict=True)
-        for i, hit in enumerate(answer.hits)
+        (_key(sort, hit.id, hit.score, hit.date), hit) for answer in answers for hit in answer.hits
     ]
     tagged.sort(key=lambda item: item[0])
-    kept = tagged[:depth]
-    return [hit for _, hit, _ in kept], [sig for _, _, sig in kept]
+    return [hit for _, hit in tagged[:depth]]
+
+
+def merge_found(pages: Sequence[Sequence[ShardHit]], sort: str, depth: int) -> list[Placed]:
+    """The first ``depth`` of all shards' search-phase hits, in order, each
+    with its shard's number."""
+    tagged = [
+        (_key(sort, hit.id, hit.score, hit.date), (n, hit))
+        for n, hits in enumerate(pages)
+        for hit in hits
+    ]
+    tagged.sort(key=lambda item: item[0])
+    return [placed for _, placed in tagged[:depth]]
 
 
 def page_of(
-    leaders: Sequence[tuple[SearchHit, Sequence[SearchHit]]], start: int, stop: int
+    leaders: Sequence[tuple[Placed, Sequence[Placed]]],
+    fetched: Mapping[Placed, SearchHit],
+    start: int,
 ) -> tuple[SearchHit, ...]:
-    """Leaders ``start`` to ``stop`` (from 0), ranked from ``start + 1``, each
-    with its near-duplicates among the merged hits."""
+    """The ``leaders`` (the page's, the first ranked ``start + 1``) as their
+    ``fetched`` hits, each with its near-duplicates among the merged hits (a
+    leader deleted since the search phase is left out)."""
     return tuple(
         replace(
-            hit,
+            fetched[leader],
             rank=rank,
             similar_count=len(copies),
-            similar_ids=tuple(copy.id for copy in copies),
+            similar_ids=tuple(hit.id for _, hit in copies),
         )
-        for rank, (hit, copies) in enumerate(leaders[start:stop], start + 1)
+        for rank, (leader, copies) in enumerate(
+            ((leader, copies) for leader, copies in leaders if leader in fetched), start + 1
+        )
     )

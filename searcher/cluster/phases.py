@@ -39,7 +39,7 @@ def with_feedback(
         return replace(total, feedback=())
     keys = {("body", term.encode("utf-8")) for term, _ in feedback.candidate_words(best)}
     counted = run(worker.statistics, [(p, text, asked, keys) for p in shards])
-    rarity = CorpusStats.total(stats for stats, _ in counted).frequencies
+    rarity = CorpusStats.total(stats for stats, _, _ in counted).frequencies
     chosen = feedback.choose_words(
         best, total.docs, lambda term: rarity.get(("body", term.encode("utf-8")), 0)
     )
@@ -67,7 +67,7 @@ def suggestion(
         answers = run(worker.search, [(p, respelled, options, stats) for p in shards])
     except SearcherError:  # the respelling is no query (say, only stop words)
         return None
-    found = sum(answer.total for answer, _ in answers)
+    found = sum(answer.results.total for answer in answers)
     return suggest.worth_suggesting(respelled, matched, found)
 
 
@@ -102,7 +102,7 @@ def histogram(
     while recount is not None:
         options = dict(asked, limit=1, page=1, collapse=False, histogram=recount)
         answers = run(worker.search, [(p, text, options, stats) for p in shards])
-        parts = [found.histogram for found, _ in answers]
+        parts = [found.results.histogram for found in answers]
         recount = auto_recount(parts)
     return merge_histograms(parts)
 

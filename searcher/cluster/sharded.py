@@ -21,11 +21,9 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
-from searcher.analysis import neardup
-from searcher.cluster import export, phases, worker
+from searcher.cluster import export, searching, worker
 from searcher.cluster.executors import DEFAULT_DEADLINE, Executor, ShardError
 from searcher.cluster.layout import Layout, shard_name
-from searcher.cluster.merging import merge_hits, page_of
 from searcher.cluster.reports import combine_reports, shard_stats, verify_shards
 from searcher.cluster.similar import similar as similar_over_shards
 from searcher.config import require, require_count, require_flag
@@ -36,16 +34,13 @@ from searcher.models import (
     Article,
     Evaluation,
     IndexStats,
-    SearchHit,
     SearchResults,
     UpdateReport,
     VerifyReport,
 )
 from searcher.opening import open_index
-from searcher.query import CorpusStats, feedback
 from searcher.query.dates import DateLike
 from searcher.query.ids import SHOWN_CANDIDATES
-from searcher.query.plan import COLLAPSE_WINDOW
 
 
 class ShardedIndex:
@@ -71,6 +66,7 @@ class ShardedIndex:
         self.allow_partial = allow_partial
         self._shards = [str(p) for p in layout.shard_dirs()]
         self._opened: list[str] | None = None
+        self._stats = searching.StatsCache()
         #: The shards left out, by name (``shard-002``), with ``allow_partial``.
         self.missing: tuple[str, ...] = ()
 
@@ -198,82 +194,12 @@ class ShardedIndex:
             "syntax": syntax,
             "match": match,
         }
-        shards = self._live()
-        total = self._statistics(shards, text, asked)
-        # Without words to score, the matches are listed newest first.
-        order = "newest" if total.browsing and sort == "relevance" else sort
-        # Phase 2: each shard's best hits, scored with them, merged; searched
-        # deeper while folding near-duplicates leaves too few.
-        want = page * limit
-        depth = want + (COLLAPSE_WINDOW if collapse else 0)
-        leaders: list[tuple[SearchHit, list[SearchHit]]]
-        # Facets and the timeline count every match: asked of the first round only.
-        counting: dict[str, Any] = {"facets": facets, "histogram": histogram}
-        counted: list[SearchResults] | None = None
-        while True:
-            options = dict(
-                asked, limit=depth, page=1, collapse=False, exact_total=exact_total, **counting
-            )
-            calls = [(p, text, options, total, collapse) for p in shards]
-            answers = self._run(worker.search, calls)
-            results = [found for found, _ in answers]
-            if counted is None:
-                counted, counting = results, {}
-            merged, signatures = merge_hits(results, [s for _, s in answers], order, depth)
-            if not collapse:
-                leaders = [(hit, []) for hit in merged[:want]]
-                break
-            grouped = neardup.group(list(zip(range(len(merged)), signatures, strict=True)))
-            # Every shard returned fewer than asked: there are no more.
-            if len(grouped) >= want or all(len(found) < depth for found in results):
-                leaders = [(merged[i], [merged[c] for c in copies]) for i, copies in grouped]
-                break
-            depth = len(merged) * 4
-        # A shard that found nothing adds why (its own counts) to the notes
-        # every shard has: those of one that found something are the index's.
-        head = next((found for found in results if found.total), results[0])
-        start = (page - 1) * limit
-        # The first round's total: counted when it counted facets or the timeline.
-        matched = sum(found.total for found in counted or results)
-        return SearchResults(
-            query=head.query,
-            parsed=head.parsed,
-            total=matched,
-            total_exact=all(found.total_exact for found in counted or results),
-            hits=page_of(leaders, start, want),
-            page=page,
-            facets=phases.facets(counted),
-            histogram=phases.histogram(
-                self._run, shards, text, asked, total, counted, phases.is_auto(histogram)
-            ),
-            suggestion=phases.suggestion(self._run, shards, text, asked, total, matched),
-            notes=(
-                phases.emptied_notes(self._run, shards, text, asked, total)
-                if matched == 0
-                else head.notes
-            )
-            + self._missing_note(),
-        )
-
-    def _statistics(self, shards: list[str], text: str, asked: Mapping[str, Any]) -> CorpusStats:
-        """The whole index's statistics for a query (phase 1): each shard's for
-        the terms the query scores, added up, with the feedback words chosen
-        from all shards."""
-        first = self._run(worker.statistics, [(p, text, asked, None) for p in shards])
-        terms = frozenset().union(*(found for _, found in first))
-        parts = first_parts = [stats for stats, _ in first]
-        if any(found != terms for _, found in first):
-            # A shard expanded a fuzzy word or a wildcard to words others lack:
-            # every shard counts every word.
-            again = self._run(worker.statistics, [(p, text, asked, terms) for p in shards])
-            parts = [stats for stats, _ in again]
-        total = CorpusStats.total(parts)
-        if parts is not first_parts:  # the near words of fuzzy words come from the first round
-            first_total = CorpusStats.total(first_parts)
-            total = replace(total, near=first_total.near, browsing=first_total.browsing)
-        if total.words >= feedback.PRF_MIN_TERMS and not total.browsing:
-            total = phases.with_feedback(self._run, shards, text, asked, total)
-        return total
+        results = searching.search(
+            self._run, self._live(), text, asked, self._stats, limit=limit, page=page,
+            facets=facets, histogram=histogram, collapse=collapse, exact_total=exact_total,
+        )  # fmt: skip
+        missing = self._missing_note()
+        return replace(results, notes=results.notes + missing) if missing else results
 
     def _missing_note(self) -> tuple[str, ...]:
         if not self.missing:
@@ -359,7 +285,7 @@ class ShardedIndex:
         require(text, "text", str, "a str")
         asked = {"sort": "relevance", **restrictions}
         shards = self._live()
-        stats = self._statistics(shards, text, asked)
+        stats, _ = searching.statistics(self._run, shards, text, asked)
         sort = asked["sort"]
         order = "newest" if stats.browsing and sort == "relevance" else sort
         return export.matches(self._run, shards, text, asked, stats, order)

@@ -37,7 +37,7 @@ def similar(run: Run, shards: list[str], owner: str, article_id: str, limit: int
     if not terms:
         return SearchResults(query=full_id, parsed="", total=0, hits=())
     answers = run(worker.similar, [(p, full_id, limit, terms, stats) for p in shards])
-    merged, _ = merge_hits(answers, [None] * len(answers), "relevance", limit)
+    merged = merge_hits(answers, "relevance", limit)
     return SearchResults(
         query=full_id,
         parsed=answers[0].parsed,

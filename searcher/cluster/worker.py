@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from searcher.index import Index
 from searcher.ingest import ReadOptions
 from searcher.models import Article, SearchHit, SearchResults, UpdateReport
 from searcher.opening import open_index
-from searcher.query import CorpusStats, TermKey
+from searcher.query import CorpusStats, ShardPage, TermKey
 
 _OPEN: dict[str, Index] = {}
 
@@ -49,9 +49,13 @@ def forget(path: str) -> None:
 
 def statistics(
     path: str, text: str, options: Mapping[str, Any], terms: Iterable[TermKey] | None
-) -> tuple[CorpusStats, frozenset[TermKey]]:
-    """Phase 1 of a query on one shard (:meth:`Index.statistics`)."""
-    return shard(path).statistics(text, terms=terms, **options)
+) -> tuple[CorpusStats, frozenset[TermKey], int]:
+    """Phase 1 of a query on one shard (:meth:`Index.statistics`), and the
+    shard's generation before they were counted (statistics counted after a
+    commit are newer than it: never mistaken for the older generation's)."""
+    ix = shard(path)
+    generation = ix.generation()
+    return (*ix.statistics(text, terms=terms, **options), generation)
 
 
 def feedback(
@@ -63,12 +67,19 @@ def feedback(
 
 def search(
     path: str, text: str, options: Mapping[str, Any], stats: CorpusStats, signed: bool = False
-) -> tuple[SearchResults, list[bytes] | None]:
-    """Phase 2 of a query on one shard: its best hits, scored with the whole
-    index's ``stats``, and (when ``signed``) their near-duplicate signatures."""
-    ix = shard(path)
-    results = ix.search(text, stats=stats, **options)
-    return results, ix.signatures([hit.id for hit in results.hits]) if signed else None
+) -> ShardPage:
+    """The search phase of a query on one shard: its best hits, scored with
+    the whole index's ``stats``, as ids, scores, dates and (when ``signed``)
+    near-duplicate signatures, with its counts (:meth:`Index.shard_search`)."""
+    return shard(path).shard_search(text, stats, signed=signed, **options)
+
+
+def fetch(
+    path: str, found: Sequence[tuple[str, float]], words: Iterable[str]
+) -> tuple[SearchHit, ...]:
+    """The fetch phase of a query on one shard: the final page's hits it
+    holds, with stored fields and snippets (:meth:`Index.fetch`)."""
+    return shard(path).fetch(found, words)
 
 
 def build(

@@ -33,6 +33,7 @@ from searcher.query.search import (
     shard_matches,
     shard_statistics,
 )
+from searcher.query.shardsearch import ShardHit, ShardPage, fetch, shard_search
 from searcher.query.shardstats import CorpusStats, TermKey
 from searcher.query.similar import article_words, key_terms, similar, word_statistics
 from searcher.query.syntax import apply_exclusions, make_parser
@@ -42,10 +43,13 @@ __all__ = [
     "CorpusStats",
     "DateLike",
     "QueryLimits",
+    "ShardHit",
+    "ShardPage",
     "TermKey",
     "apply_exclusions",
     "article_words",
     "date_range",
+    "fetch",
     "key_terms",
     "make_parser",
     "matching",
@@ -55,6 +59,7 @@ __all__ = [
     "shard_emptied",
     "shard_feedback",
     "shard_matches",
+    "shard_search",
     "shard_statistics",
     "signatures",
     "similar",

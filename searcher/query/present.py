@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.searching import Hit, Searcher
@@ -43,7 +44,6 @@ SUGGEST_BELOW = 50
 
 def present(plan: QueryPlan, executed: Executed) -> SearchResults:
     """Return the page of results ``plan`` asks for, from what ran."""
-    total = executed.total
     leaders = collapse(executed, plan.page * plan.limit, plan.collapse)
     highlighter = snippet_cutter(executed.results)
     hits = tuple(
@@ -51,6 +51,13 @@ def present(plan: QueryPlan, executed: Executed) -> SearchResults:
         for rank, (hit, copies) in enumerate(leaders, 1)
         if rank > (plan.page - 1) * plan.limit
     )
+    return summary(plan, executed, hits)
+
+
+def summary(plan: QueryPlan, executed: Executed, hits: tuple[SearchHit, ...]) -> SearchResults:
+    """The results of ``plan`` around the page of ``hits``: the query as run,
+    the total, notes, "did you mean", facets and the histogram."""
+    total = executed.total
     words = not plan.browsing
     suggestion = _suggestion(plan, executed) if total < SUGGEST_BELOW and words else None
     reader = executed.execution.searcher.reader()
@@ -153,7 +160,7 @@ def _stemmer(searcher: Searcher) -> Callable[[str], str]:
 
 
 def _snippets(
-    hit: Hit, highlighter: Callable[[Hit], list[tuple[Segment, ...]]]
+    hit: Mapping[str, Any], highlighter: Callable[[Mapping[str, Any]], list[tuple[Segment, ...]]]
 ) -> tuple[tuple[Segment, ...], ...]:
     fragments = highlighter(hit)
     if fragments:
@@ -168,16 +175,32 @@ def _snippets(
 def to_hit(
     hit: Hit,
     rank: int,
-    highlighter: Callable[[Hit], list[tuple[Segment, ...]]],
+    highlighter: Callable[[Mapping[str, Any]], list[tuple[Segment, ...]]],
     similar_ids: tuple[str, ...] = (),
 ) -> SearchHit:
     """Convert a Whoosh hit to a :class:`SearchHit` ranked ``rank``, with snippets
     cut by ``highlighter`` (see :func:`snippet_cutter`)."""
+    return article_hit(hit.fields(), hit_score(hit), rank, highlighter, similar_ids)
+
+
+def hit_score(hit: Hit) -> float:
+    """A Whoosh hit's score (sorted by date, Whoosh's "score" is the sort key:
+    no relevance score)."""
+    return float(hit.score) if isinstance(hit.score, int | float) else 0.0
+
+
+def article_hit(
+    hit: Mapping[str, Any],
+    score: float,
+    rank: int,
+    highlighter: Callable[[Mapping[str, Any]], list[tuple[Segment, ...]]],
+    similar_ids: tuple[str, ...] = (),
+) -> SearchHit:
+    """The :class:`SearchHit` of an article's stored fields ``hit``, as :func:`to_hit`."""
     title = hit.get("title") or hit.get("body", "")[:80]
     return SearchHit(
         rank=rank,
-        # Sorted by date, Whoosh's "score" is the sort key: no relevance score.
-        score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,
+        score=score,
         id=hit["id"],
         path=hit["path"],
         title=title,

@@ -13,8 +13,9 @@ Imports the stage modules, ``searcher.text.deadline`` and the floor.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -29,7 +30,7 @@ from searcher.query import feedback
 from searcher.query.bulkscore import BulkScorer
 from searcher.query.bulkscore import supported as bulkscore_supported
 from searcher.query.dates import DateLike, date_filter
-from searcher.query.execute import execute, searching
+from searcher.query.execute import Executed, execute, searching
 from searcher.query.facets import facet_names
 from searcher.query.fuzzy import NearWords
 from searcher.query.histogram import check_interval
@@ -112,6 +113,40 @@ def search(
     :raises QueryError: the query is empty, malformed, too costly or too slow.
     :raises DateError: a date cannot be read.
     """
+    with executed_query(
+        ix, text, limit=limit, page=page, since=since, until=until, sort=sort,
+        filters=filters, facets=facets, histogram=histogram, collapse=collapse, now=now,
+        limits=limits, searcher=searcher, syntax=syntax, match=match, stats=stats,
+        exact_total=exact_total,
+    ) as (plan, executed):  # fmt: skip
+        return present(plan, executed)
+
+
+@contextlib.contextmanager
+def executed_query(
+    ix: FileIndex,
+    text: str,
+    *,
+    limit: int = 10,
+    page: int = 1,
+    since: DateLike | None = None,
+    until: DateLike | None = None,
+    sort: str = "relevance",
+    filters: Mapping[str, str] | None = None,
+    facets: bool | str | Sequence[str] = False,
+    histogram: str | None = None,
+    collapse: bool = True,
+    now: datetime | None = None,
+    limits: QueryLimits = DEFAULT_LIMITS,
+    searcher: Searcher | None = None,
+    syntax: bool = True,
+    match: str = "any",
+    stats: CorpusStats | None = None,
+    exact_total: bool = False,
+) -> Iterator[tuple[QueryPlan, Executed]]:
+    """:func:`search`'s query parsed, planned and executed, its arguments
+    checked; the body of the ``with`` presents it, within the query's time
+    budget and on its searcher."""
     require(text, "text", str, "a str")
     require_count(limit, "limit")
     require_count(page, "page")
@@ -144,7 +179,7 @@ def search(
             syntax=syntax,
             near=None if stats is None else stats.near_words(),
         )
-        return present(plan, execute(plan, searcher, exact_total=exact_total))
+        yield plan, execute(plan, searcher, exact_total=exact_total)
 
 
 def matching(

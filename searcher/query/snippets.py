@@ -140,7 +140,8 @@ def _lazy(analyzer: Any, words: frozenset[str]) -> Any:
 
 
 class BodyHighlighter:
-    """Cuts the snippets of the hits of one Whoosh ``results``.
+    """Cuts snippets highlighting ``words`` (those of a query: :func:`query_words`)
+    from articles of an index of ``schema``.
 
     :param fieldname: the stored field to cut snippets from.
     :param top: the most fragments per hit.
@@ -148,16 +149,16 @@ class BodyHighlighter:
 
     def __init__(
         self,
-        results: Any,
+        schema: Any,
+        words: Iterable[str],
         *,
         fieldname: str = "body",
         fragmenter: Any,
         formatter: Any,
         top: int = 3,
     ) -> None:
-        field = results.searcher.schema[fieldname]
-        terms = results.query_terms(expand=True, fieldname=fieldname)
-        self.words = frozenset(field.from_bytes(text) for _, text in terms)
+        field = schema[fieldname]
+        self.words = frozenset(words)
         self.prefixes = frozenset(w[:2] for w in self.words)
         self.analyzer = _lazy(field.analyzer, self.words)
         self.known = _words_for(field.analyzer)
@@ -168,7 +169,8 @@ class BodyHighlighter:
         self.top = top
 
     def __call__(self, hit: Any) -> list[tuple[Segment, ...]]:
-        """Return up to ``top`` fragments of ``hit``'s field, best first."""
+        """Return up to ``top`` fragments of ``hit``'s field (a Whoosh hit, or
+        an article's stored fields), best first."""
         text = hit.get(self.fieldname, "")
         if not text or not self.words:
             return []
@@ -299,11 +301,26 @@ class SegmentFormatter(highlight.Formatter):  # type: ignore[misc]
         return [self.format_fragment(fragment, replace) for fragment in fragments]
 
 
+def query_words(results: Results, fieldname: str = "body") -> frozenset[str]:
+    """The words of ``fieldname`` that the query of ``results`` searches for
+    (wildcards and fuzzy words expanded): those its snippets highlight."""
+    field = results.searcher.schema[fieldname]
+    terms = results.query_terms(expand=True, fieldname=fieldname)
+    return frozenset(field.from_bytes(text) for _, text in terms)
+
+
 def snippet_cutter(results: Results) -> BodyHighlighter:
     """Return what cuts the snippets of ``results``' hits: up to
     :data:`SNIPPETS_PER_HIT` fragments of about :data:`SNIPPET_CHARS` characters."""
+    return words_cutter(results.searcher.schema, query_words(results))
+
+
+def words_cutter(schema: Any, words: Iterable[str]) -> BodyHighlighter:
+    """Return what cuts the snippets highlighting ``words`` (:func:`query_words`)
+    in articles of an index of ``schema``, as :func:`snippet_cutter`'s."""
     return BodyHighlighter(
-        results,
+        schema,
+        words,
         fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
         formatter=SegmentFormatter(),
         top=SNIPPETS_PER_HIT,

@@ -1,6 +1,7 @@
 """Comparing a sharded index's answers with another index's: same ids in the
 same order (exact ties by id in both), the same near-duplicates folded into
-each hit, scores within 1e-9, same totals, facet counts and timelines."""
+each hit, scores within 1e-9, same totals, facet counts and timelines, and
+each article shown alike (stored fields and snippets, fetched from its shard)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,12 @@ def assert_same(one: searcher.SearchResults, other: searcher.SearchResults, aske
     for hit, their_hit in zip(one.hits, other.hits, strict=True):
         assert abs(hit.score - their_hit.score) <= TOLERANCE, asked
         assert hit.rank == their_hit.rank, asked
+        assert _shown(hit) == _shown(their_hit), (asked, hit.id)
+
+
+def _shown(hit: searcher.SearchHit) -> tuple[object, ...]:
+    """What a hit shows of its article."""
+    return (
+        hit.path, hit.title, hit.byline, hit.source, hit.date, hit.url,
+        hit.snippets, hit.crawled, hit.duplicate_ids, hit.similar_count,
+    )  # fmt: skip

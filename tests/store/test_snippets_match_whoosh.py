@@ -7,7 +7,12 @@ from whoosh import highlight
 
 import searcher
 from searcher.query import apply_exclusions, make_parser
-from searcher.query.snippets import SNIPPET_CHARS, BodyHighlighter, SegmentFormatter
+from searcher.query.snippets import (
+    SNIPPET_CHARS,
+    BodyHighlighter,
+    SegmentFormatter,
+    query_words,
+)
 from tests.conftest import whoosh_index
 
 
@@ -28,7 +33,10 @@ def test_same_snippets_as_whoosh(built_index: searcher.Index, text: str) -> None
         results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         results.formatter = SegmentFormatter()
         cutter = BodyHighlighter(
-            results, fragmenter=results.fragmenter, formatter=results.formatter
+            s.schema,
+            query_words(results),
+            fragmenter=results.fragmenter,
+            formatter=results.formatter,
         )
         hits = list(iter(results))
         assert hits
@@ -40,7 +48,10 @@ def test_words_that_cannot_match_are_not_stemmed(built_index: searcher.Index) ->
     with whoosh_index(built_index).searcher() as s:
         results = s.search(make_parser(s).parse("troops"), limit=1)
         cutter = BodyHighlighter(
-            results, fragmenter=highlight.ContextFragmenter(), formatter=SegmentFormatter()
+            s.schema,
+            query_words(results),
+            fragmenter=highlight.ContextFragmenter(),
+            formatter=SegmentFormatter(),
         )
         texts = [t.text for t in cutter.analyzer("Troops talked with officials")]
         assert texts == ["troop", "talked", "officials"]

@@ -1,0 +1,78 @@
+"""A sharded query's statistics are kept per query while no shard changes;
+only the final page's hits are fetched, from their shards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import searcher
+from searcher.cluster import worker
+from searcher.models import Article
+from tests.cluster.equality import assert_same
+from tests.conftest import CORPUS
+
+
+@pytest.fixture()
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    for name, shards in (("one", None), ("four", 4)):
+        with searcher.open_index(tmp_path / name, create=True, shards=shards) as ix:
+            ix.update(CORPUS, jobs=1)
+    return tmp_path / "one", tmp_path / "four"
+
+
+def recording(ix: Any) -> list[tuple[Callable[..., Any], int]]:
+    """Each phase the sharded index ``ix`` runs from now on: the function and its calls."""
+    phases: list[tuple[Callable[..., Any], int]] = []
+    run = ix.executor.run
+
+    def recorded(fn: Callable[..., Any], calls: Sequence[Any], deadline: float | None) -> Any:
+        phases.append((fn, len(calls)))
+        return run(fn, calls, deadline)
+
+    ix.executor.run = recorded
+    return phases
+
+
+def test_statistics_are_counted_once_per_query_while_no_shard_changes(
+    pair: tuple[Path, Path],
+) -> None:
+    one, four = pair
+    with searcher.open_index(one) as a, searcher.open_index(four) as b:
+        first = b.search("oil prices")
+        phases = recording(b)
+        again = b.search("oil prices")
+        assert [fn for fn, _ in phases] == [
+            worker.search,
+            worker.fetch,
+        ]  # no statistics, no spelling
+        assert again == first
+        assert_same(a.search("oil prices"), again, "again")
+        # A commit to one shard: its statistics are counted again, and the
+        # answer is still one index's.
+        story = Article(
+            id="late-oil", path="late.txt", title="Oil prices climb",
+            body="Oil prices rose again as crude oil stocks fell. " * 3,
+        )  # fmt: skip
+        a.add([story])
+        b.add([story])
+        phases.clear()
+        after = b.search("oil prices")
+        assert worker.statistics in [fn for fn, _ in phases]
+        assert "late-oil" in {hit.id for hit in after.hits}
+        assert_same(a.search("oil prices"), after, "after a commit")
+
+
+def test_only_the_final_page_is_fetched(pair: tuple[Path, Path]) -> None:
+    one, four = pair
+    with searcher.open_index(one) as a, searcher.open_index(four) as b:
+        phases = recording(b)
+        found = b.search("said", limit=3, page=2)
+        fetched = [calls for fn, calls in phases if fn is worker.fetch]
+        assert len(fetched) == 1 and fetched[0] <= 3, phases  # shards holding the page's hits only
+        assert len(found.hits) == 3 and [hit.rank for hit in found.hits] == [4, 5, 6]
+        assert all(hit.snippets for hit in found.hits)
+        assert_same(a.search("said", limit=3, page=2), found, "page 2")
