@@ -33,12 +33,14 @@ def test_serve_answers_from_the_shards(pair: tuple[Path, Path]) -> None:
         assert shown["title"] == article.title
         kin = server.get(f"/api/similar/{article.id}").json()
         assert kin["hits"] and article.id not in {hit["id"] for hit in kin["hits"]}
+        with searcher.open_index(plain) as ix:
+            assert [hit["id"] for hit in kin["hits"]] == [h.id for h in ix.similar(article.id).hits]
         assert server.get("/api/stats").json()["articles"] == articles
         assert server.get("/", params={"q": "prices"}).status_code == 200
 
 
 #: Searches whose hits, facets and timeline the search page and the API show
-#: (no exactly tied scores: ties between shards are listed in another order).
+#: (exactly tied scores too: ties are listed by id, in one index as across shards).
 SEARCHES = [
     {"q": "legal immunity"},
     {"q": "said", "limit": "5", "page": "2"},
@@ -49,6 +51,8 @@ SEARCHES = [
     {"q": "harbour", "facets": "byline,month"},
     {"q": '"legal immunity" NOT cocoa'},
 ]
+#: Searches that find nothing, with the note saying which filter emptied them.
+EMPTIED = [{"q": "cocoa", "source": "reuter"}, {"q": "prices", "byline": "smith"}]
 
 
 def test_the_search_page_and_api_of_shards_are_those_of_one_index(
@@ -63,6 +67,13 @@ def test_the_search_page_and_api_of_shards_are_those_of_one_index(
             assert expected["hits"] and expected["timeline"]["buckets"], params
             page = {k: v for k, v in params.items() if not k.startswith("facet")}
             assert four.get("/search", params=page).text == one.get("/search", params=page).text
+        for params in EMPTIED:
+            expected = one.get("/api/search", params=params).json()
+            assert expected["total"] == 0 and expected["notes"], params
+            assert four.get("/api/search", params=params).json() == expected, params
+            assert four.get("/search", params=params).text == one.get("/search", params=params).text
+        some = one.get("/api/search", params={"q": "cocoa"}).json()["hits"][0]["id"]
+        assert four.get(f"/article/{some}").text == one.get(f"/article/{some}").text
         filtered = {"source": "Reuters"}  # filters alone: listed newest first
         assert four.get("/search", params=filtered).text == one.get("/search", params=filtered).text
         # /stats and the home page list sources, sections and keywords
