@@ -62,6 +62,7 @@ class Run:
         """Record the stems a task met, as soon as it is done: the stem table only
         spares queries the stemmer, so it need not wait for the round's commit."""
         stems = [pair for pair in result.stems if pair[0] not in self.stemmed]
+        result.stems = []  # recorded: the round's results need not hold them
         if stems:
             with self.manifest.transaction() as txn:
                 txn.add_stems(stems)

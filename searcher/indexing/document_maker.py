@@ -48,8 +48,6 @@ JOINED_FIELDS = {"words": ("body",)}
 STORED_PREFIX = "_stored_"
 #: The column made from the body's tokens when the values do not give it.
 SIGNATURE_FIELD = "signature"
-#: Encoded position lists of more than one position kept (cleared past this).
-SEVERAL_CACHE_SIZE = 200_000
 #: Longest value of a short text field (see ``DocumentMaker._repeating``) whose
 #: items are kept by value.
 REPEATING_CHARS = 64
@@ -133,8 +131,8 @@ class DocumentMaker:
         )
         # Encoded positions of a term used once, by position: most terms in an article.
         self._single = _Computed(lambda pos: Positions().encode([pos]))
-        # ... and of a few positions: most repeat from article to article.
-        self._several = _Computed(_encode_positions)
+        # (Those of several positions are encoded each time: a cache of them saved
+        # no time, and held 20-30 MB in each worker from one task to the next.)
         self._frequency = _Computed(pack_uint)
         self._memo: dict[tuple[str, Any], FieldItems] = {}
         self._lexicons = {n for n in schema.names() if isinstance(schema[n], LEXICON)}
@@ -167,10 +165,7 @@ class DocumentMaker:
         plists = list(positions.values())
         counts = list(map(len, plists))
         single = self._single
-        several = self._several
-        if len(several) >= SEVERAL_CACHE_SIZE:
-            several.clear()
-        values = [single[p[0]] if len(p) == 1 else several[tuple(p)] for p in plists]
+        values = [single[p[0]] if len(p) == 1 else _encode_positions(p) for p in plists]
         return list(positions), None, values, sum(counts)  # the values give the weights
 
     def _generic_items(self, name: str, fieldobj: Any, value: Any) -> FieldItems:
