@@ -36,10 +36,16 @@ class Executor(Protocol):
     remote: bool
 
     def run(
-        self, fn: Callable[..., Any], calls: Sequence[tuple[Any, ...]], deadline: float | None
+        self,
+        fn: Callable[..., Any],
+        calls: Sequence[tuple[Any, ...]],
+        deadline: float | None,
+        *,
+        long: bool = False,
     ) -> list[Any]:
         """``[fn(*args) for args in calls]``, run on the workers; the answers in
-        order, within ``deadline`` seconds (``None``: no limit)."""
+        order, within ``deadline`` seconds (``None``: no limit). ``long``: work
+        of minutes or hours (shard builds), which a cluster schedules as tasks."""
         ...
 
     def close(self) -> None: ...
@@ -64,7 +70,12 @@ class LocalExecutor:
         return self._pool
 
     def run(
-        self, fn: Callable[..., Any], calls: Sequence[tuple[Any, ...]], deadline: float | None
+        self,
+        fn: Callable[..., Any],
+        calls: Sequence[tuple[Any, ...]],
+        deadline: float | None,
+        *,
+        long: bool = False,
     ) -> list[Any]:
         if self.workers == 1 and len(calls) == 1:  # one shard: no process to cross
             return [fn(*calls[0])]

@@ -137,7 +137,7 @@ class ShardedIndex:
         ]
         if self.executor.remote:
             # Shards build at once, a task each, on the cluster's workers.
-            reports = self.executor.run(worker.build, calls, None)
+            reports = self.executor.run(worker.build, calls, None, long=True)
         else:
             # One shard at a time, each with a pool of ``jobs`` processes.
             reports = []

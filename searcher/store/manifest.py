@@ -352,7 +352,11 @@ class StemTable:
         table cannot be read: no table yet, busy or damaged, the stemmer answers)."""
         try:
             if self._con is None:
-                self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                # Read-only, and asked from whichever thread searches (a Dask
+                # worker's task threads and its actor's): any thread may use it.
+                self._con = sqlite3.connect(
+                    f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+                )
             row = self._con.execute("select stem from stems where word = ?", (word,)).fetchone()
         except sqlite3.Error:
             return None
