@@ -26,10 +26,15 @@ IdOf = Callable[[int], str]
 
 
 def id_reader(searcher: Searcher) -> IdOf:
-    """The id of a document of ``searcher``, read from its stored fields."""
+    """The id of a document of ``searcher``, read from its stored fields (once:
+    remembered for the life of the function, one search)."""
+    known: dict[int, str] = {}
 
     def id_of(docnum: int) -> str:
-        return str(searcher.stored_fields(docnum)["id"])
+        found = known.get(docnum)
+        if found is None:
+            found = known[docnum] = str(searcher.stored_fields(docnum)["id"])
+        return found
 
     return id_of
 
