@@ -217,9 +217,8 @@ class ShardedIndex:
         limit: int = 100,
         tag: str = "searcher",
     ) -> Evaluation:
-        """As :meth:`searcher.Index.evaluate`, over every shard (queries of three
-        words or more take feedback words from each shard's own best articles,
-        so their scores may differ from one index's)."""
+        """As :meth:`searcher.Index.evaluate`, over every shard: the same
+        rankings as one index of the same articles."""
         from searcher import evaluation  # loads ir-measures: not for every query process
 
         require_count(limit, "limit")
@@ -289,6 +288,30 @@ class ShardedIndex:
         sort = asked["sort"]
         order = "newest" if stats.browsing and sort == "relevance" else sort
         return export.matches(self._run, shards, text, asked, stats, order)
+
+    def count(
+        self,
+        text: str,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        filters: Mapping[str, str] | None = None,
+    ) -> int:
+        """As :meth:`searcher.Index.count`: how many articles of all shards match."""
+        found = self.search(
+            text, limit=1, since=since, until=until, filters=filters, collapse=False,
+            exact_total=True,
+        )  # fmt: skip
+        return found.total
+
+    def delete(self, article_id: str) -> None:
+        """As :meth:`searcher.Index.delete`, in the shard the id is routed to.
+
+        :raises ArticleNotFoundError: no such article.
+        """
+        require(article_id, "article_id", str, "a str")
+        with open_index(self.layout.shard_dir(self.layout.route(article_id))) as ix:
+            ix.delete(article_id)
 
     def stats(self) -> IndexStats:
         """What the shards hold, added up, with each shard's article count."""

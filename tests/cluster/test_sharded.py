@@ -201,3 +201,24 @@ def test_the_filter_that_emptied_a_result_is_said_as_one_index_says_it(
     assert found.notes == expected.notes, (query, options)
     if query != "nosuchword":
         assert found.notes, (query, options)
+
+
+def test_count_and_delete_as_one_index(tmp_path: Path) -> None:
+    for shards in (None, 4):
+        with searcher.open_index(tmp_path / f"x{shards}", create=True, shards=shards) as ix:
+            ix.update(CORPUS, jobs=1)
+    with (
+        searcher.open_index(tmp_path / "xNone") as plain,
+        searcher.open_index(tmp_path / "x4") as four,
+    ):
+        for ix in (plain, four):
+            assert ix.count("cocoa OR prices", since="2011-10") == 2
+            ix.delete("corpus/world/cocoa-harvest.txt")
+            with pytest.raises(searcher.ArticleNotFoundError):
+                ix.get("corpus/world/cocoa-harvest.txt")
+            with pytest.raises(searcher.ArticleNotFoundError):
+                ix.delete("corpus/world/cocoa-harvest.txt")
+        assert len(four) == len(plain)
+        for text in ("cocoa", "prices"):
+            assert four.count(text) == plain.count(text)
+            assert_same(plain.search(text), four.search(text), text)
