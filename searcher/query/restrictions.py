@@ -286,7 +286,9 @@ def emptied_note(
             values = evidence.values.get(restriction.field, {})
             close = closest_value(values, restriction.value)
             listed = ", ".join(most_held(values))
-            hint = f" (did you mean {close!r}?)" if close else ""
+            # (not the value asked for itself: it exists, only not with the words)
+            same = close is not None and close.lower() == restriction.value.strip().lower()
+            hint = f" (did you mean {close!r}?)" if close and not same else ""
             if listed:
                 hint += f"; {_FIELD_NAMES[restriction.field]} values include: {listed}"
         parts.append(f"{restriction.label}{hint}")

@@ -128,3 +128,13 @@ def test_what_emptied_a_result_adds_up_over_shards() -> None:
         "(did you mean 'Reuters'?); source values include: AP, Reuters, AFP."
     )
     assert emptied_note(replace(total, without=0), [source, byline], words=True) is None
+
+
+def test_a_value_that_exists_but_not_with_the_words_is_not_suggested_for_itself(
+    ix: searcher.Index,
+) -> None:
+    found = ix.search("prices", filters={"source": "ap", "byline": "alvarez"})
+    assert found.total == 0
+    (note,) = found.notes
+    assert "byline 'alvarez';" in note and "did you mean 'alvarez'" not in note
+    assert "source 'ap'; " in note  # AP is a source, with other articles
