@@ -9,12 +9,12 @@ article's score, or says it is no sum (a phrase, a coordination bonus, ``And``),
 which is then scored exhaustively.
 
 A term's score in an article is ``weight * part``, where ``part`` is BM25's
-``w * (K1 + 1) / (w + norm(length))`` (:mod:`searcher.store.postings`): it grows
-with the term's weight ``w`` and shrinks with the field length. So its largest
-``part`` over a posting list (:meth:`~searcher.store.postings.SearcherCache.maximum`),
-times the weight, bounds the term; the words are split across fields, so each
-field's term is bounded on its own and the bounds added: no article can score
-more than the sum of the bounds of the terms it holds.
+``w * (K1 + 1) / (w + norm(length))`` (:mod:`searcher.store.postings`). So its
+largest ``part`` over a posting list (kept with its arrays,
+:meth:`~searcher.store.postings.SearcherCache.arrays`), times the weight,
+bounds the term; the words are split across fields, so each field's term is
+bounded on its own and the bounds added: no article can score more than the
+sum of the bounds of the terms it holds.
 
 Imports Whoosh's public query module and the bulk scorer
 (:mod:`searcher.query.bulkscore`).
@@ -103,13 +103,3 @@ def _term(
         return False
     leaves.append(Leaf(query, query.fieldname, text, fieldtype.scorable, factor, weight, required))
     return True
-
-
-def term_bound(leaf: Leaf, scorer: BulkScorer) -> float:
-    """The most ``leaf`` adds to any article's score: its weight times a bound
-    of its BM25 part in any segment (from term infos: no posting is read)."""
-    data = scorer.data
-    most = 0.0
-    for segment in data.segments:
-        most = max(most, data.bound(segment, leaf.fieldname, leaf.text, leaf.scorable))
-    return leaf.weight * most

@@ -26,6 +26,7 @@ from __future__ import annotations
 import heapq
 import logging
 import math
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -106,9 +107,28 @@ class Unhighlighted(WrappingQuery):  # type: ignore[misc]
         return QuietMatcher(self.child.matcher(searcher, context))
 
 
+#: Per open searcher, the body term counts of the articles read last (at most
+#: :data:`KEPT_COUNTS`): readers repeat and refine queries whose best articles recur.
+_COUNTS: weakref.WeakKeyDictionary[Searcher, dict[int, Counter[str]]] = weakref.WeakKeyDictionary()
+KEPT_COUNTS = 1_000
+
+
 def _term_counts(searcher: Searcher, docnum: int) -> Counter[str]:
     """Body term frequencies of one article (headline included, as the body
-    field indexes it): from its term vector, else re-analysed."""
+    field indexes it), from memory or :func:`_read_counts`; not to be changed."""
+    kept = _COUNTS.get(searcher)
+    if kept is None:
+        kept = _COUNTS[searcher] = {}
+    counts = kept.get(docnum)
+    if counts is None:
+        if len(kept) >= KEPT_COUNTS:
+            kept.clear()
+        counts = kept[docnum] = _read_counts(searcher, docnum)
+    return counts
+
+
+def _read_counts(searcher: Searcher, docnum: int) -> Counter[str]:
+    """Body term frequencies of one article: from its term vector, else re-analysed."""
     reader = searcher.reader()
     if reader.has_vector(docnum, "body"):
         return Counter(dict(reader.vector_as("weight", docnum, "body")))
@@ -187,7 +207,7 @@ def top_documents(
     counts: only those whose vote counts, or (``every``: one shard of several,
     which cannot tell the best score of all) each of them."""
     if scorer is not None:
-        best = pruning.top(scorer, query, PRF_DOCS)
+        best = pruning.top(scorer, query, PRF_DOCS, keep=True)
     else:
         # Block-quality skipping costs more than it saves on a query this long.
         results = searcher.search(query, limit=PRF_DOCS, optimize=False)

@@ -11,7 +11,8 @@ estimate (after Elasticsearch's ``track_total_hits``, whose ``"relation"`` is
 counted. Facets, the date histogram and an ``exact_total`` request count every
 match from posting lists, without scoring them.
 
-Part of the execute stage. Imports Whoosh's public query and searching modules.
+Part of the execute stage. Imports Whoosh's public query and searching modules,
+and ``searcher.store.postings`` (document frequencies kept while the index is open).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import math
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
+
+from searcher.store import postings
 
 LOGGER = logging.getLogger(__name__)
 
@@ -60,7 +63,7 @@ def query_postings(query: wq.Query, searcher: Searcher) -> int:
 def _frequency(searcher: Searcher, fieldname: str, text: str | bytes) -> int:
     """The term's document frequency in this index (a shard's own, not the
     statistics it may be scored with)."""
-    return int(searcher.reader().doc_frequency(fieldname, text))
+    return postings.cache_for(searcher).own_frequency(fieldname, text)
 
 
 def _share(query: wq.Query, searcher: Searcher, docs: int) -> float | None:

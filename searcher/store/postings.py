@@ -6,19 +6,19 @@ as whole sequences), for scoring whole queries (:mod:`searcher.query.bulkscore`)
 for the sets of articles a restriction keeps. An open searcher keeps what was
 read, per segment, until the index changes (a new searcher): each term's
 postings with their BM25 part, field lengths, document frequencies and the
-latest restriction sets.
+latest restriction sets; and, for top-k pruning (:mod:`searcher.query.pruning`),
+a term's postings in every segment as numpy arrays (numpy is imported only then).
 """
 
 from __future__ import annotations
 
-import bisect
 import logging
 import weakref
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 from whoosh import scoring
@@ -27,25 +27,29 @@ from whoosh.matching import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from searcher.store import blockmax
+if TYPE_CHECKING:
+    import numpy as np
 
 LOGGER = logging.getLogger(__name__)
 
 #: Postings kept ready to score per open searcher (16 bytes each): they are
 #: dropped when they would grow past this. A Reuters index has about 2 million.
 CACHED_POSTINGS = 4_000_000
+#: Postings kept as whole-index arrays for top-k pruning per open searcher
+#: (:meth:`SearcherCache.arrays`, 16 bytes each): dropped when they would grow
+#: past this.
+CACHED_ARRAYS = 8_000_000
 #: Restrictions (their sets of articles) kept per open searcher.
 CACHED_FILTERS = 16
-#: Document frequencies kept per open searcher (for feedback words).
+#: Document frequencies kept per open searcher (for feedback words and totals).
 CACHED_FREQUENCIES = 200_000
-#: A term is looked up block by block for some documents only when they are
-#: fewer than one in this many of its postings (blocks hold 128); else its
-#: whole list is read, and kept.
-SPARSE_LOOKUP = 16
 
 #: A term's postings in one segment, ready to score: global docnums and, per
 #: posting, its BM25 term-frequency part (its weight in an unscored field).
 Postings = tuple["array[int]", "array[float]"]
+#: A term's postings in every segment at once, as numpy arrays: global docnums
+#: (sorted) and each posting's BM25 part, with the largest part.
+Arrays = tuple["np.ndarray", "np.ndarray", float]
 _UNREAD = (array("q"), array("d"))  # a marker: not yet looked up
 
 
@@ -59,8 +63,6 @@ class SegmentPostings:
     deleted: frozenset[int]
     lengths: dict[str, bytes] = field(default_factory=dict)
     postings: dict[tuple[str, bytes], Postings | None] = field(default_factory=dict)
-    #: An upper bound of each term's BM25 part (or weight), for top-k pruning.
-    maxima: dict[tuple[str, bytes], float] = field(default_factory=dict)
 
 
 class SearcherCache:
@@ -76,8 +78,11 @@ class SearcherCache:
         ]
         self.cached = 0
         self.frequencies: dict[tuple[str, str], int] = {}
+        self.own: dict[tuple[str, str | bytes], int] = {}
         self.norms: dict[str, list[float]] = {}
         self.filters: dict[wq.Query, set[int]] = {}
+        self.whole: dict[tuple[str, bytes], Arrays | None] = {}
+        self.arrayed = 0
 
     def scored(
         self, segment: SegmentPostings, fieldname: str, text: bytes, scorable: bool
@@ -91,64 +96,40 @@ class SearcherCache:
             postings = self._read(segment, fieldname, text, scorable)
             size = len(postings[0]) if postings else 0
             if self.cached + size > CACHED_POSTINGS:
-                self.drop_postings()
+                self._drop_segment_postings()
             segment.postings[key] = postings
             self.cached += size
         return postings
 
-    def bound(self, segment: SegmentPostings, fieldname: str, text: bytes, scorable: bool) -> float:
-        """An upper bound of a term's BM25 part (or weight) in a segment: the
-        largest part when its postings are in memory, else from its term info,
-        no posting decoded (:func:`~searcher.store.blockmax.term_bound`)."""
+    def arrays(self, fieldname: str, text: bytes, scorable: bool) -> Arrays | None:
+        """A term's postings in the whole index as numpy arrays (global docnums,
+        sorted, and each posting's BM25 part, the same floats :meth:`scored`
+        gives) with its largest part, from memory (up to :data:`CACHED_ARRAYS`
+        postings) or read; ``None`` when no live article holds it."""
         key = (fieldname, text)
-        most = segment.maxima.get(key)
-        if most is None:
+        if key in self.whole:
+            return self.whole[key]
+        found: Arrays | None = None
+        pieces = []
+        for segment in self.segments:
             postings = segment.postings.get(key, _UNREAD)
-            if postings is not _UNREAD:
-                most = max(postings[1], default=0.0) if postings else 0.0
-            else:
-                part = self._part_of(fieldname, scorable)
-                most = blockmax.term_bound(segment.searcher.reader(), fieldname, text, part)
-            segment.maxima[key] = most
-        return most
+            if postings is _UNREAD:
+                postings = self._read(segment, fieldname, text, scorable)
+            if postings is not None and len(postings[0]):
+                pieces.append(postings)
+        if pieces:
+            import numpy as np  # only for long lists: a short query never loads it
 
-    def lookup(
-        self,
-        segment: SegmentPostings,
-        fieldname: str,
-        text: bytes,
-        scorable: bool,
-        docs: Sequence[int],
-        needs: Sequence[float],
-    ) -> dict[int, float]:
-        """The BM25 part (or weight) of a term in each of ``docs`` (global
-        docnums of this segment, sorted) that holds it, but for documents whose
-        ``needs`` (the least part each must get to matter) its block cannot
-        reach: from memory when the whole list was read, else decoding only the
-        blocks that can matter (:func:`~searcher.store.blockmax.read_wanted`)."""
-        postings = segment.postings.get((fieldname, text), _UNREAD)
-        opened = _matcher(segment, fieldname, text) if postings is _UNREAD else None
-        if opened is not None and (not opened[1] or _dense(segment, fieldname, text, docs)):
-            # Not W3 blocks, or wanted in most blocks: read whole, and kept.
-            postings, opened = self.scored(segment, fieldname, text, scorable), None
-        if opened is None:
-            return _pick(postings, docs) if postings else {}
-        offset = segment.offset
-        part = self._part_of(fieldname, scorable)
-        lengths = self._lengths(segment, fieldname) if scorable else bytes(0)
-        local = [d - offset for d in docs] if offset else docs
-        ids, weights = blockmax.read_wanted(opened[0], local, needs, part)
-        if not scorable:
-            return {d + offset: w for d, w in zip(ids, weights, strict=True)}
-        return {d + offset: part(w, lengths[d]) for d, w in zip(ids, weights, strict=True)}
-
-    def _part_of(self, fieldname: str, scorable: bool) -> blockmax.PartOf:
-        """A posting's part from its weight and length byte, as :meth:`_read` computes it."""
-        if not scorable:
-            return lambda weight, _: weight
-        k1 = self.searcher.weighting.K1 + 1
-        norms = self._norms(fieldname)
-        return lambda weight, length: k1 * weight / (weight + norms[length])
+            ids = np.concatenate([np.frombuffer(p[0], dtype=np.int64) for p in pieces])
+            parts = np.concatenate([np.frombuffer(p[1], dtype=np.float64) for p in pieces])
+            found = (ids, parts, float(parts.max()))
+        size = len(found[0]) if found else 0
+        if self.arrayed + size > CACHED_ARRAYS:
+            self.whole.clear()
+            self.arrayed = 0
+        self.whole[key] = found
+        self.arrayed += size
+        return found
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         """How many articles hold the term."""
@@ -160,10 +141,26 @@ class SearcherCache:
             found = self.frequencies[key] = self.searcher.doc_frequency(fieldname, text)
         return found
 
+    def own_frequency(self, fieldname: str, text: str | bytes) -> int:
+        """How many articles of this index hold the term (deleted ones too: its
+        own count, not the statistics a shard may be scored with)."""
+        key = (fieldname, text)
+        found = self.own.get(key)
+        if found is None:
+            if len(self.own) >= CACHED_FREQUENCIES:
+                self.own.clear()
+            found = self.own[key] = int(self.searcher.reader().doc_frequency(fieldname, text))
+        return found
+
     def drop_postings(self) -> None:
+        """Drop every posting kept (lists per segment and whole-index arrays)."""
+        self._drop_segment_postings()
+        self.whole.clear()
+        self.arrayed = 0
+
+    def _drop_segment_postings(self) -> None:
         for segment in self.segments:
             segment.postings.clear()
-            segment.maxima.clear()
         self.cached = 0
 
     def _read(
@@ -256,6 +253,7 @@ def forget(searcher: Searcher) -> None:
     if cache is not None:
         cache.drop_postings()
         cache.frequencies.clear()
+        cache.own.clear()
         cache.filters.clear()
 
 
@@ -347,32 +345,6 @@ def _read_blocks(matcher: Any, ids: list[int], weights: list[float] | None) -> N
         if matcher._lastblock:
             return
         matcher._goto(matcher._nextoffset)
-
-
-def _dense(segment: SegmentPostings, fieldname: str, text: bytes, docs: Sequence[int]) -> bool:
-    """Whether ``docs`` are so many beside the term's postings in the segment
-    (one in :data:`SPARSE_LOOKUP` or more) that most of its blocks would be
-    decoded anyway: then its list is read whole and kept for the next query."""
-    postings = int(segment.searcher.reader().doc_frequency(fieldname, text))
-    return len(docs) * SPARSE_LOOKUP >= postings
-
-
-def _pick(postings: Postings, docs: Sequence[int]) -> dict[int, float]:
-    """The parts of the postings of ``docs`` (sorted) among ``postings``."""
-    ids, parts = postings
-    found: dict[int, float] = {}
-    low = bisect.bisect_left(docs, ids[0]) if ids else 0
-    high = bisect.bisect_right(docs, ids[-1]) if ids else 0
-    if (high - low) * 8 > len(ids):
-        wanted = set(docs[low:high])
-        found.update((d, p) for d, p in zip(ids, parts, strict=True) if d in wanted)
-        return found
-    at = 0
-    for d in docs[low:high]:
-        at = bisect.bisect_left(ids, d, at)
-        if at < len(ids) and ids[at] == d:
-            found[d] = parts[at]
-    return found
 
 
 def _length_bytes(reader: Any, fieldname: str) -> bytes:

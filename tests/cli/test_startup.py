@@ -88,7 +88,8 @@ finally:
 
 #: What a `searcher query` process must not import: nltk (its words were met
 #: while indexing), numpy (near-duplicate signatures are computed at index
-#: time), the HTML readers' parsers, and the indexing engine with its segment writer.
+#: time; top-k pruning loads it only for long posting lists), the HTML
+#: readers' parsers, and the indexing engine with its segment writer.
 NOT_FOR_QUERIES = (
     "nltk",
     "numpy",
