@@ -156,6 +156,28 @@ def run_task(task: Task) -> TaskResult:
     finally:
         if collecting:
             gc.enable()
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Hand the memory the task freed back to the system (glibc keeps it for the
+    process otherwise): the two workers end a round a file or so apart, and
+    the one that is done no longer holds its peak while the other reaches its
+    own (a worker holds some 50 MB less between tasks). A no-op elsewhere."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _malloc_trim() -> Any:
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
 
 
 def _captures(articles: list[Article], written: set[str]) -> tuple[Capture, ...]:

@@ -23,6 +23,10 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 
 #: Terms with at most this many postings keep them in the term table (no block).
 INLINE_POSTINGS = 4
+#: Terms whose keys and infos are written to the term table at a time, rather
+#: than a field's all at once (a segment's body has some 80,000: their keys,
+#: infos and joined bytes came on top of the posting lists not yet freed).
+TERMS_PER_WRITE = 4096
 #: Postings per block, as Whoosh writes them.
 BLOCK_POSTINGS = 128
 #: zlib level of posting blocks (0: none); blocks shorter than COMPRESS_FROM stay
@@ -93,14 +97,19 @@ def write_terms(fieldwriter: Any, postings: dict[Any, list[Any]], lengths: bytes
     length_of = lengths.__getitem__ if lengths is not None else None
     offset = postfile.tell()
     terms = sorted(postings)
-    encoded = map(str.encode, terms) if terms and isinstance(terms[0], str) else terms
-    keys = list(map(prefix.__add__, encoded))
     infos: list[bytes] = []
+    written = 0  # terms already in the term table
     stride = 2 if by_count else 3
     # A value's weight, by value: most values are the same objects (one position,
     # cached by DocumentMaker), whose bytes keep their hash.
     weight_of = _Weights(boost)
     for term in terms:
+        if len(infos) >= TERMS_PER_WRITE:  # into the table: a field's are never all held
+            _add_terms(
+                fieldwriter._tindex, _keys(prefix, terms[written : written + len(infos)]), infos
+            )
+            written += len(infos)
+            infos = []
         flat = postings.pop(term)  # freed as written
         if len(flat) == stride:  # one posting, as most terms have: the same bytes, sooner
             docnum, value = flat[0], flat[-1]
@@ -150,7 +159,13 @@ def write_terms(fieldwriter: Any, postings: dict[Any, list[Any]], lengths: bytes
             postfile.write(data)
             infos.append(head + pack_long(offset) + pack_int(len(data)))
             offset += len(data)
-    _add_terms(fieldwriter._tindex, keys, infos)
+    _add_terms(fieldwriter._tindex, _keys(prefix, terms[written:]), infos)
+
+
+def _keys(prefix: bytes, terms: list[Any]) -> list[bytes]:
+    """The term table's keys of ``terms`` (text, or bytes) in a field of ``prefix``."""
+    encoded = map(str.encode, terms) if terms and isinstance(terms[0], str) else terms
+    return list(map(prefix.__add__, encoded))
 
 
 class _Weights(dict[bytes, float]):
