@@ -49,6 +49,7 @@ from searcher.indexing.committing import Run
 from searcher.indexing.planning import RunPlan, plan_run
 from searcher.indexing.pool import WorkerLost, Workers, results, start_workers
 from searcher.indexing.scheduling import default_jobs, make_tasks, shared_state
+from searcher.indexing.worker import give_back_memory
 from searcher.models import IndexProgress, UpdateReport
 from searcher.store import FileEntry, Manifest, checksums
 from searcher.store.manifest import STALE
@@ -233,6 +234,7 @@ def _update_locked(
             progress.bytes_total += sum(sizes.values())
             for finished in results(tasks, workers, progress.report, run.add_stems):
                 progress.articles += run.apply(finished)
+                give_back_memory()  # what receiving the round's results took
                 done = {f.path for result in finished for f in result.files}
                 progress.files_done += len(done)
                 progress.bytes_done += sum(sizes[path] for path in done)

@@ -156,10 +156,10 @@ def run_task(task: Task) -> TaskResult:
     finally:
         if collecting:
             gc.enable()
-        _give_back_memory()
+        give_back_memory()
 
 
-def _give_back_memory() -> None:
+def give_back_memory() -> None:
     """Hand the memory the task freed back to the system (glibc keeps it for the
     process otherwise): the two workers end a round a file or so apart, and
     the one that is done no longer holds its peak while the other reaches its
