@@ -205,7 +205,7 @@ def main() -> None:
                     host="127.0.0.1",
                     dashboard_address="127.0.0.1:0",  # another cluster may hold 8787
                 ) as cluster,
-                distributed.Client(cluster, set_as_default=False) as client,
+                distributed.Client(cluster, set_as_default=False, direct_to_workers=True) as client,
             ):
                 client.run(no_time_budget)
                 searcher_run(

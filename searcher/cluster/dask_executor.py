@@ -55,7 +55,8 @@ class ShardHost:
 
 
 class DaskExecutor:
-    """Runs calls on the Dask cluster at ``address`` (or an open ``distributed.Client``).
+    """Runs calls on the Dask cluster at ``address`` (or an open ``distributed.Client``;
+    made with ``direct_to_workers=True``, its actors' calls skip the scheduler).
 
     :raises SearcherError: Dask is not installed, or the scheduler does not answer.
     """
@@ -67,7 +68,13 @@ class DaskExecutor:
         self._own = not isinstance(cluster, distributed.Client)
         if self._own:
             try:
-                cluster = distributed.Client(cluster, timeout=CONNECT_SECONDS, set_as_default=False)
+                # Actors' calls straight to their workers, not through the scheduler.
+                cluster = distributed.Client(
+                    cluster,
+                    timeout=CONNECT_SECONDS,
+                    set_as_default=False,
+                    direct_to_workers=True,
+                )
             except (OSError, TimeoutError, ValueError) as exc:
                 raise SearcherError(
                     f"cannot reach the Dask scheduler at {cluster} ({exc}); start it with "
