@@ -13,6 +13,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from searcher.analysis import STOP_WORDS, name_analyzer, neardup, news_analyzer
 from searcher.analysis.neardup import SIGNATURE_BYTES
 from searcher.models import Article
+from searcher.text.dates import naive_utc
 
 #: Bumped whenever the schema or the analyzers change what is stored or indexed;
 #: an index of another version must be rebuilt.
@@ -226,12 +227,14 @@ def article_fields(article: Article, *, signature: bool = True) -> dict[str, Any
         fields["labels"] = [list(label) for label in article.labels]
     if signature:
         fields.update(neardup.signature_fields(article.body))
+    # Dates are kept in UTC without a time zone, as the readers give them (an
+    # aware datetime from the library's caller would not unpickle: safepickle).
     if article.crawled is not None:
-        fields["crawled"] = article.crawled
+        fields["crawled"] = naive_utc(article.crawled)
     if article.date is not None:
-        fields["date"] = article.date
+        date = fields["date"] = naive_utc(article.date)
         # Four-digit years, as the query side writes them (strftime's %Y does not
         # pad the year 999 on every platform).
-        fields["month"] = f"{article.date.year:04d}-{article.date.month:02d}"
-        fields["day"] = f"{article.date.year:04d}{article.date.month:02d}{article.date.day:02d}"
+        fields["month"] = f"{date.year:04d}-{date.month:02d}"
+        fields["day"] = f"{date.year:04d}{date.month:02d}{date.day:02d}"
     return fields

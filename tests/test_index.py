@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,27 @@ def test_add_and_get_articles(tmp_path: Path) -> None:
         assert ix.get("x/1") == article
         with pytest.raises(searcher.ArticleNotFoundError):
             ix.get("nope")
+
+
+def test_dates_with_a_time_zone_are_kept_in_utc(tmp_path: Path) -> None:
+    east = timezone(timedelta(hours=2))
+    article = searcher.Article(
+        id="x/1",
+        path="x",
+        title="Harbour",
+        body="The harbour bridge reopened.",
+        date=datetime(2020, 1, 1, 1, 30, tzinfo=east),
+        crawled=datetime(2020, 1, 2, tzinfo=east),
+    )
+    with searcher.open_index(tmp_path / "ix", create=True) as ix:
+        ix.add([article])
+        kept = ix.get("x/1")
+        assert (kept.date, kept.crawled) == (
+            datetime(2019, 12, 31, 23, 30),
+            datetime(2020, 1, 1, 22),
+        )
+        [hit] = ix.search("harbour", since="2019-12-31", until="2019-12-31").hits
+        assert hit.date == datetime(2019, 12, 31, 23, 30)
 
 
 def test_missing_index_says_how_to_build_one(tmp_path: Path) -> None:

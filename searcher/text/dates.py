@@ -60,7 +60,13 @@ _ISO = re.compile(
 _SLASHED = re.compile(r"\b(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})\b")
 
 
-def _to_naive_utc(value: datetime) -> datetime:
+def naive_utc(value: datetime) -> datetime:
+    """``value`` as the index keeps dates: in UTC, without a time zone.
+
+    >>> from datetime import timedelta, timezone
+    >>> naive_utc(datetime(2019, 11, 19, 8, tzinfo=timezone(timedelta(hours=-5))))
+    datetime.datetime(2019, 11, 19, 13, 0)
+    """
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value
@@ -86,7 +92,7 @@ def _build(match: re.Match[str], month: int) -> datetime | None:
         iso = "+00:00" if tz == "Z" else tz if ":" in tz else f"{tz[:3]}:{tz[3:]}"
         value = datetime.fromisoformat(value.isoformat() + iso)
     try:
-        return _to_naive_utc(value)
+        return naive_utc(value)
     except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000 in UTC
         return None
 
@@ -114,6 +120,6 @@ def parse_date(text: str) -> datetime | None:
     if match:
         return _build(match, int(match["month"]))
     try:
-        return _to_naive_utc(parsedate_to_datetime(text))
+        return naive_utc(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
