@@ -57,6 +57,12 @@ def export_command(
     text = " ".join(words)
     given = restrictions["filters"] or restrictions["since"] or restrictions["until"]
     restricted = bool(text.strip() or given)
+    if not restricted and restrictions["sort"] != "relevance":
+        raise click.UsageError(
+            f"--sort {restrictions['sort']} orders a query's hits; give words or a filter "
+            "(--since 1900 keeps every dated article), or leave --sort out to export every "
+            "article in the order it was indexed."
+        )
     with _errors(), searcher.open_index(settings.index_dir, mmap=False) as ix:
         articles = ix.matches(text, **restrictions) if restricted else ix.articles()
         count = print_articles(articles, fmt, fields)

@@ -76,6 +76,19 @@ def test_export_of_a_query_without_hits_exits_1_and_a_bad_date_2(
     assert result.exit_code == 2 and "--since" in result.stderr
 
 
+def test_a_date_order_without_words_or_filters_is_refused_not_ignored(
+    runner: CliRunner, built_index: searcher.Index
+) -> None:
+    result = runner.invoke(cli, ["export", "--sort", "newest"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--sort newest orders a query's hits" in result.stderr
+    dated = runner.invoke(
+        cli, ["export", "--sort", "oldest", "--since", "1900", "--fields", "date"]
+    )
+    dates = dated.stdout.splitlines()
+    assert dated.exit_code == 0 and len(dates) > 1 and dates == sorted(dates)
+
+
 def test_json_paths_are_relative_to_the_working_folder(
     runner: CliRunner,
     built_index: searcher.Index,
