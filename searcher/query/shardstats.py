@@ -175,6 +175,11 @@ def open_stats_searcher(
     weighting = ranking.make_weighting()
     if kept is None:
         return StatsSearcher(ix.reader(), fromindex=ix, weighting=weighting, stats=stats)
-    return StatsSearcher(
+    opened = StatsSearcher(
         kept.reader(), fromindex=ix, weighting=weighting, stats=stats, closereader=False
     )
+    if stats is not None:
+        # Postings scored with these field lengths are the same for every query
+        # until the statistics change: kept with ``kept`` (store.postings.cache_for).
+        opened.shared_cache = (kept, (stats.docs, tuple(sorted(stats.lengths.items()))))
+    return opened

@@ -12,6 +12,7 @@ a term's postings in every segment as numpy arrays (numpy is imported only then)
 
 from __future__ import annotations
 
+import copy
 import logging
 import weakref
 from array import array
@@ -65,6 +66,14 @@ class SegmentPostings:
     postings: dict[tuple[str, bytes], Postings | None] = field(default_factory=dict)
 
 
+@dataclass
+class _Sizes:
+    """How many postings a cache (and the views sharing it) keeps."""
+
+    cached: int = 0
+    arrayed: int = 0
+
+
 class SearcherCache:
     """What is kept per open searcher: its segments, BM25 length norms, the
     postings read (up to :data:`CACHED_POSTINGS`), document frequencies and
@@ -76,13 +85,21 @@ class SearcherCache:
             SegmentPostings(sub, offset, _deleted(sub.reader()))
             for sub, offset in searcher.leaf_searchers()
         ]
-        self.cached = 0
+        self.sizes = _Sizes()
         self.frequencies: dict[tuple[str, str], int] = {}
         self.own: dict[tuple[str, str | bytes], int] = {}
         self.norms: dict[str, list[float]] = {}
         self.filters: dict[wq.Query, set[int]] = {}
         self.whole: dict[tuple[str, bytes], Arrays | None] = {}
-        self.arrayed = 0
+
+    def view(self, searcher: Searcher) -> SearcherCache:
+        """This cache for another searcher of the same reader that scores with
+        the same statistics: the postings, norms, lengths, arrays and filters
+        are shared; document frequencies are the new searcher's own."""
+        view = copy.copy(self)
+        view.searcher = searcher
+        view.frequencies = {}
+        return view
 
     def scored(
         self, segment: SegmentPostings, fieldname: str, text: bytes, scorable: bool
@@ -95,10 +112,10 @@ class SearcherCache:
         if postings is _UNREAD:
             postings = self._read(segment, fieldname, text, scorable)
             size = len(postings[0]) if postings else 0
-            if self.cached + size > CACHED_POSTINGS:
+            if self.sizes.cached + size > CACHED_POSTINGS:
                 self._drop_segment_postings()
             segment.postings[key] = postings
-            self.cached += size
+            self.sizes.cached += size
         return postings
 
     def arrays(self, fieldname: str, text: bytes, scorable: bool) -> Arrays | None:
@@ -124,11 +141,11 @@ class SearcherCache:
             parts = np.concatenate([np.frombuffer(p[1], dtype=np.float64) for p in pieces])
             found = (ids, parts, float(parts.max()))
         size = len(found[0]) if found else 0
-        if self.arrayed + size > CACHED_ARRAYS:
+        if self.sizes.arrayed + size > CACHED_ARRAYS:
             self.whole.clear()
-            self.arrayed = 0
+            self.sizes.arrayed = 0
         self.whole[key] = found
-        self.arrayed += size
+        self.sizes.arrayed += size
         return found
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
@@ -156,12 +173,12 @@ class SearcherCache:
         """Drop every posting kept (lists per segment and whole-index arrays)."""
         self._drop_segment_postings()
         self.whole.clear()
-        self.arrayed = 0
+        self.sizes.arrayed = 0
 
     def _drop_segment_postings(self) -> None:
         for segment in self.segments:
             segment.postings.clear()
-        self.cached = 0
+        self.sizes.cached = 0
 
     def _read(
         self, segment: SegmentPostings, fieldname: str, text: bytes, scorable: bool
@@ -209,11 +226,36 @@ class SearcherCache:
 _CACHES: weakref.WeakKeyDictionary[Searcher, SearcherCache] = weakref.WeakKeyDictionary()
 
 
+#: The attribute of a kept searcher holding the caches of the searchers made
+#: on its reader with other statistics (one a scoring key).
+_SHARED_ATTRIBUTE = "_searcher_caches_by_scoring"
+
+
 def cache_for(searcher: Searcher) -> SearcherCache:
-    """Return what is kept for the open top-level ``searcher`` (made on first use)."""
+    """Return what is kept for the open top-level ``searcher`` (made on first use).
+
+    A searcher with a ``shared_cache`` attribute, ``(kept searcher, scoring
+    key)``, is one made for one query on the reader of a searcher kept open
+    (a shard scoring with the whole index's statistics): its postings, which
+    depend only on the reader and on what the key says (the average field
+    lengths), are shared with every other such searcher of that key, and kept
+    as long as the kept searcher is; its document frequencies are its own.
+    """
     cache = _CACHES.get(searcher)
     if cache is None:
-        cache = _CACHES[searcher] = SearcherCache(searcher)
+        shared = getattr(searcher, "shared_cache", None)
+        if shared is None:
+            cache = SearcherCache(searcher)
+        else:
+            kept, key = shared
+            caches = kept.__dict__.setdefault(_SHARED_ATTRIBUTE, {})
+            base = caches.get(key)
+            if base is None:
+                caches.clear()  # the statistics moved on: the old ones are stale
+                cache = caches[key] = SearcherCache(searcher)
+            else:
+                cache = base.view(searcher)
+        _CACHES[searcher] = cache
     return cache
 
 
