@@ -1,6 +1,7 @@
 """Sharded indexing and querying, beside one index and SQLite FTS5, on the same stories.
 
-Usage: ``python benchmarks/cluster.py --stories 400000 [--seed 0] [--shards 4]``
+Usage: ``python benchmarks/cluster.py --stories 400000 [--seed 0] [--shards 4] [--work DIR]
+[--queries-only]``
 
 Writes ``--stories`` synthetic stories (``benchmarks/synthetic.py``: real
 Reuters and BBC sentences remixed, seeded) as JSON Lines, then indexes and
@@ -15,6 +16,7 @@ with SQLite FTS5 on the same stories.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import resource
@@ -24,7 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +86,15 @@ def size_mb(folder: Path) -> float:
     return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6, 1)
 
 
+def queries_run(name: str, folder: Path, **opening: Any) -> None:
+    """Time the queries on an index an earlier run built (``--queries-only``)."""
+    with searcher.open_index(folder, **opening) as ix:
+        held = len(ix)
+        ix.search("warm up")
+        figures = timed(lambda q: ix.search(q))
+    print(json.dumps({"engine": name, "stories": held, **figures}), flush=True)
+
+
 def searcher_run(name: str, folder: Path, corpus: Path, stories: int, **opening: Any) -> None:
     started = time.perf_counter()
     with searcher.open_index(folder, create=True, **opening) as ix:
@@ -130,22 +141,26 @@ def shard_alone_run(folder: Path, stories: int, shards: int) -> None:
     )
 
 
-def fts5_run(folder: Path, stories: int, seed: int) -> None:
+def fts5_run(folder: Path, stories: int, seed: int, *, build: bool = True) -> None:
+    """Index the stories with FTS5 into ``folder/fts.db`` (unless ``build`` is
+    false: a database an earlier run left), and time the queries."""
     con = sqlite3.connect(folder / "fts.db")
-    con.execute(
-        "create virtual table a using fts5(id unindexed, title, date unindexed, body, "
-        "tokenize='porter unicode61')"
-    )
-    started = time.perf_counter()
-    con.executemany(
-        "insert into a values (?,?,?,?)",
-        (
-            (r["id"], r.get("title", ""), r.get("date", ""), r.get("body", ""))
-            for r in synthetic.records(stories, seed=seed)
-        ),
-    )
-    con.commit()
-    seconds = time.perf_counter() - started
+    seconds = 0.0
+    if build:
+        con.execute(
+            "create virtual table a using fts5(id unindexed, title, date unindexed, body, "
+            "tokenize='porter unicode61')"
+        )
+        started = time.perf_counter()
+        con.executemany(
+            "insert into a values (?,?,?,?)",
+            (
+                (r["id"], r.get("title", ""), r.get("date", ""), r.get("body", ""))
+                for r in synthetic.records(stories, seed=seed)
+            ),
+        )
+        con.commit()
+        seconds = time.perf_counter() - started
 
     def run(query: str) -> object:
         words = re.findall(r"\w+", query)
@@ -161,8 +176,11 @@ def fts5_run(folder: Path, stories: int, seed: int) -> None:
             {
                 "engine": "sqlite-fts5",
                 "stories": stories,
-                "stories_per_s": round(stories / seconds),
-                "index_s": round(seconds, 1),
+                **(
+                    {"stories_per_s": round(stories / seconds), "index_s": round(seconds, 1)}
+                    if build
+                    else {}
+                ),
                 "index_mb": round((folder / "fts.db").stat().st_size / 1e6, 1),
                 **timed(run),
             }
@@ -171,15 +189,49 @@ def fts5_run(folder: Path, stories: int, seed: int) -> None:
     )
 
 
+@contextlib.contextmanager
+def _local_cluster() -> Iterator[Any]:
+    """A Dask LocalCluster of two worker processes on 127.0.0.1, and its client."""
+    import distributed
+
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",  # another cluster may hold 8787
+        ) as cluster,
+        distributed.Client(cluster, set_as_default=False, direct_to_workers=True) as client,
+    ):
+        client.run(no_time_budget)
+        yield client
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--no-dask", action="store_true", help="Leave out the Dask run.")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="folder for the stories and indexes, kept (default: a temporary one)",
+    )
+    parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="only time the queries, on the indexes an earlier run left in --work",
+    )
     args = parser.parse_args()
     no_time_budget()
-    work = Path(tempfile.mkdtemp(prefix="searcher-cluster-"))
+    if args.queries_only:
+        if args.work is None:
+            parser.error("--queries-only times the indexes of an earlier --work: give --work")
+        queries_only(args.work, args)
+        return
+    work = args.work or Path(tempfile.mkdtemp(prefix="searcher-cluster-"))
+    work.mkdir(parents=True, exist_ok=True)
     try:
         corpus = work / "corpus"
         corpus.mkdir()
@@ -196,18 +248,7 @@ def main() -> None:
         fts5_run(work, args.stories, args.seed)
         # Last: a LocalCluster may time out closing on a loaded machine.
         if not args.no_dask:
-            import distributed
-
-            with (
-                distributed.LocalCluster(
-                    n_workers=2,
-                    threads_per_worker=1,
-                    host="127.0.0.1",
-                    dashboard_address="127.0.0.1:0",  # another cluster may hold 8787
-                ) as cluster,
-                distributed.Client(cluster, set_as_default=False, direct_to_workers=True) as client,
-            ):
-                client.run(no_time_budget)
+            with _local_cluster() as client:
                 searcher_run(
                     f"searcher-{args.shards}-shards-dask-2-workers",
                     work / "dask",
@@ -217,7 +258,23 @@ def main() -> None:
                     cluster=client,
                 )
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def queries_only(work: Path, args: argparse.Namespace) -> None:
+    """Time the queries on the indexes a run with this ``--work`` built: one
+    index, the shards on the local pool, one shard alone, FTS5 (built if the
+    run left none), and the shards (``dask/``, else ``local/``) on a Dask
+    LocalCluster."""
+    queries_run("searcher-1-index", work / "plain")
+    queries_run(f"searcher-{args.shards}-shards-local", work / "local")
+    shard_alone_run(work / "local" / "shard-000", args.stories, args.shards)
+    fts5_run(work, args.stories, args.seed, build=not (work / "fts.db").exists())
+    if not args.no_dask:
+        with _local_cluster() as client:
+            shards = work / "dask" if (work / "dask").is_dir() else work / "local"
+            queries_run(f"searcher-{args.shards}-shards-dask-2-workers", shards, cluster=client)
 
 
 if __name__ == "__main__":

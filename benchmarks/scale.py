@@ -197,6 +197,14 @@ def _cold(opener: Callable[[], Any], files: Path, queries: list[str]) -> list[fl
     return times
 
 
+def _slower(queries: list[str], each: dict[str, list[float]]) -> dict[str, Any]:
+    """On how many ``queries`` searcher (warm) is faster than FTS5, and the others."""
+    pairs = list(zip(queries, each["searcher"], each["fts5"], strict=True))
+    slower = {q: [round(1000 * s, 1), round(1000 * f, 1)] for q, s, f in pairs if s >= f}
+    return {"searcher faster than fts5": f"{len(pairs) - len(slower)} of {len(pairs)}",
+            "slower (searcher, fts5 ms)": slower}  # fmt: skip
+
+
 def _summary(times: list[float]) -> dict[str, float]:
     ordered = sorted(times)
     return {
@@ -282,10 +290,12 @@ def time_queries(size: int, work: Path, row: dict[str, Any]) -> None:
     """Time both query sets on each engine's index of ``size`` stories in ``work``,
     warm and cold, and the whole ``searcher query`` process; into ``row``."""
     index_dir = work / f"searcher-{size}"
+    each_query: dict[str, dict[str, list[float]]] = {}
     for engine, (opener, files) in _engines(work, size).items():
         run, close = opener()
         for name, queries in (("scale set", QUERIES), ("peers.py set", PEER_QUERIES)):
-            warm = _summary(_warm(run, queries))
+            each = each_query.setdefault(name, {})[engine] = _warm(run, queries)
+            warm = _summary(each)
             cold = _summary(_cold(opener, files, queries))
             print(
                 json.dumps(
@@ -295,6 +305,8 @@ def time_queries(size: int, work: Path, row: dict[str, Any]) -> None:
             )
             row.setdefault(engine, {})[name] = {"warm": warm, "cold": cold}
         close()
+    for name, queries in (("scale set", QUERIES), ("peers.py set", PEER_QUERIES)):
+        print(json.dumps({"stories": size, "set": name, **_slower(queries, each_query[name])}))
     row["searcher"]["process_ms"] = _process_ms(index_dir)
     print(
         json.dumps(
