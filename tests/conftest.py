@@ -10,9 +10,16 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 import searcher
 from searcher import store
+
+# No per-example time limit for property tests: a timing is a benchmark's
+# business, and on a loaded machine one slow example failed a whole run
+# (tests/ingest/test_json.py: 1,030 ms against the default 200 ms).
+settings.register_profile("searcher", deadline=None)
+settings.load_profile("searcher")
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
