@@ -4,7 +4,7 @@ scores its ``Phrase`` (``SpanNear2``: the sum of the words' scores).
 
 Only the articles holding every word are looked at, and only the posting
 blocks that can hold them are read for positions
-(:func:`searcher.store.postings.read_positions`).
+(:func:`searcher.store.block_reads.read_positions`).
 
 Imports Whoosh's public ``formats`` and ``query`` modules and
 ``searcher.store.postings``; no other part of query/.
@@ -19,7 +19,7 @@ from typing import Any
 from whoosh import formats
 from whoosh import query as wq
 
-from searcher.store import postings
+from searcher.store import block_reads
 from searcher.store.postings import SearcherCache, SegmentPostings
 
 
@@ -62,7 +62,7 @@ def phrase_scores(
         candidates.intersection_update(within)
     offset = segment.offset
     local = {d - offset for d in candidates}
-    positions = [postings.read_positions(segment, fieldname, word, local) for word in words]
+    positions = [block_reads.read_positions(segment, fieldname, word, local) for word in words]
     scores: dict[int, float] = {}
     factors = [
         query.boost * (idf(fieldname, word) if fieldtype.scorable else 1.0) for word in words
