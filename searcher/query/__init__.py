@@ -25,15 +25,17 @@ from searcher.query.execute import open_searcher
 from searcher.query.ids import resolve_id
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.present import signatures, spelling
-from searcher.query.search import (
-    matching,
-    search,
+from searcher.query.search import matching, search
+from searcher.query.shardsearch import (
+    ShardHit,
+    ShardPage,
+    fetch,
     shard_emptied,
     shard_feedback,
     shard_matches,
+    shard_search,
     shard_statistics,
 )
-from searcher.query.shardsearch import ShardHit, ShardPage, fetch, shard_search
 from searcher.query.shardstats import CorpusStats, TermKey
 from searcher.query.similar import article_words, key_terms, similar, word_statistics
 from searcher.query.syntax import apply_exclusions, make_parser

@@ -15,20 +15,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from whoosh.index import FileIndex
-from whoosh.searching import Hit, Results, Searcher
+from whoosh.searching import Hit, Searcher
 
 from searcher.config import require, require_count, require_flag
 from searcher.errors import QueryError
-from searcher.models import SearchHit, SearchResults, Segment
-from searcher.query import feedback
-from searcher.query.bulkscore import BulkScorer
-from searcher.query.bulkscore import supported as bulkscore_supported
+from searcher.models import SearchResults
 from searcher.query.dates import DateLike, date_filter
 from searcher.query.execute import Executed, execute, searching
 from searcher.query.facets import facet_names
@@ -37,13 +34,9 @@ from searcher.query.histogram import check_interval
 from searcher.query.limits import DEFAULT_LIMITS, QueryLimits
 from searcher.query.parse import parse
 from searcher.query.plan import QueryPlan, make_plan, sort_facet
-from searcher.query.present import counter, present, to_hit
-from searcher.query.restrictions import Emptied, Restriction, emptied
+from searcher.query.present import present
 from searcher.query.shardstats import (
     CorpusStats,
-    TermKey,
-    local_statistics,
-    query_terms,
 )
 from searcher.text import deadline
 
@@ -201,12 +194,12 @@ def matching(
 
     :raises QueryError, DateError: as :func:`search`.
     """
-    asked = _Asked(text, since, until, sort, filters, now, limits, syntax, match)
+    asked = Asked(text, since, until, sort, filters, now, limits, syntax, match)
     with deadline.time_budget(limits.seconds):
-        return [n for n, _ in _every_match(asked.plan(searcher), searcher)]
+        return [n for n, _ in every_match(asked.plan(searcher), searcher)]
 
 
-def _every_match(plan: QueryPlan, searcher: Searcher) -> list[tuple[int, Hit | None]]:
+def every_match(plan: QueryPlan, searcher: Searcher) -> list[tuple[int, Hit | None]]:
     """Every article ``plan`` matches, in its order: its document number, and
     its ranked hit (``None`` for one the ranked query does not reach)."""
     executed = execute(plan, searcher, exact_total=True)
@@ -217,130 +210,8 @@ def _every_match(plan: QueryPlan, searcher: Searcher) -> list[tuple[int, Hit | N
     return ordered + [(n, None) for n in sorted(matched) if n not in seen]
 
 
-def shard_matches(
-    ix: FileIndex,
-    text: str,
-    stats: CorpusStats,
-    *,
-    searcher: Searcher | None = None,
-    **restrictions: Any,
-) -> list[SearchHit]:
-    """Every article of one shard ``ix`` that :func:`matching` finds, as hits
-    scored with the whole index's ``stats`` (snippets left out), in the
-    shard's order: a sharded index merges them into one index's order.
-    ``restrictions``: :func:`matching`'s keyword arguments.
-
-    :raises QueryError: as :func:`search`.
-    """
-    asked = _Asked.of(text, restrictions)
-    with deadline.time_budget(asked.limits.seconds), searching(ix, searcher, stats) as searcher:
-        plan = asked.plan(searcher, stats.near_words())
-        return [
-            to_hit(hit or Hit(Results(searcher, plan.ranked, []), n), rank, _no_snippets)
-            for rank, (n, hit) in enumerate(_every_match(plan, searcher), 1)
-        ]  # fmt: skip
-
-
-def shard_emptied(
-    ix: FileIndex,
-    text: str,
-    stats: CorpusStats,
-    *,
-    searcher: Searcher | None = None,
-    **restrictions: Any,
-) -> tuple[tuple[str, ...], Sequence[Restriction], Emptied | None]:
-    """Why a sharded query found nothing, on one shard ``ix``: the notes of its
-    plan, its restrictions, and what this shard counts of them (``None``: it has
-    none), which the caller adds up (``Emptied.total``) and says as one index
-    would (:func:`~searcher.query.restrictions.emptied_note`).
-    ``restrictions``: :func:`matching`'s keyword arguments.
-    """
-    asked = _Asked.of(text, restrictions)
-    with deadline.time_budget(asked.limits.seconds), searching(ix, searcher, stats) as searcher:
-        plan = asked.plan(searcher, stats.near_words())
-        if not plan.restrictions:
-            return plan.notes, (), None
-        count = counter(plan, searcher)
-        found = emptied(searcher.reader(), count, plan.restrictions, words=not plan.browsing)
-        return plan.notes, plan.restrictions, found
-
-
-def _no_snippets(hit: Hit) -> list[tuple[Segment, ...]]:
-    return [()]
-
-
-def shard_statistics(
-    ix: FileIndex,
-    text: str,
-    *,
-    since: DateLike | None = None,
-    until: DateLike | None = None,
-    sort: str = "relevance",
-    filters: Mapping[str, str] | None = None,
-    now: datetime | None = None,
-    limits: QueryLimits = DEFAULT_LIMITS,
-    terms: Iterable[TermKey] | None = None,
-    syntax: bool = True,
-    match: str = "any",
-    searcher: Searcher | None = None,
-) -> tuple[CorpusStats, frozenset[TermKey]]:
-    """The first phase of a sharded query on one shard ``ix``: its statistics
-    for the terms the query scores, and those terms (as this shard expands
-    them), to be added up over the shards into the :class:`CorpusStats` that
-    :func:`search` then scores every shard with. Given ``terms`` (all shards'),
-    their frequencies are counted instead. ``searcher``: an open searcher of
-    ``ix`` to reuse, as :func:`search`'s.
-
-    :raises QueryError: as :func:`search`.
-    """
-    asked = _Asked(text, since, until, sort, filters, now, limits, syntax, match)
-    with deadline.time_budget(limits.seconds), searching(ix, searcher) as searcher:
-        near: NearWords = {}
-        browsing, words = False, 0
-        if terms is None:
-            plan = asked.plan(searcher, near)
-            browsing, words = plan.browsing, len(plan.feedback_words)
-            terms = set() if browsing else query_terms(plan.ranked, searcher)
-        found = frozenset(terms)
-        stats = replace(local_statistics(searcher, found, near), browsing=browsing, words=words)
-        return stats, found
-
-
-def shard_feedback(
-    ix: FileIndex,
-    text: str,
-    stats: CorpusStats,
-    *,
-    since: DateLike | None = None,
-    until: DateLike | None = None,
-    sort: str = "relevance",
-    filters: Mapping[str, str] | None = None,
-    now: datetime | None = None,
-    limits: QueryLimits = DEFAULT_LIMITS,
-    syntax: bool = True,
-    match: str = "any",
-    searcher: Searcher | None = None,
-) -> feedback.Voters:
-    """The feedback phase of a sharded query on one shard ``ix``, for a query
-    of :data:`~searcher.query.feedback.PRF_MIN_TERMS` words or more: this
-    shard's best articles for it, scored with the whole index's ``stats``,
-    with their body term counts. The caller keeps the best of all shards',
-    chooses the words (:func:`~searcher.query.feedback.choose_words`) and
-    hands them to every shard in ``CorpusStats.feedback``.
-
-    :raises QueryError: as :func:`search`.
-    """
-    asked = _Asked(text, since, until, sort, filters, now, limits, syntax, match)
-    with deadline.time_budget(limits.seconds), searching(ix, searcher, stats) as searcher:
-        plan = asked.plan(searcher, stats.near_words())
-        if plan.browsing or len(plan.feedback_words) < feedback.PRF_MIN_TERMS:
-            return []
-        scorer = BulkScorer(searcher) if bulkscore_supported(searcher) else None
-        return feedback.top_documents(plan.ranked, searcher, scorer, every=True)
-
-
 @dataclass(frozen=True)
-class _Asked:
+class Asked:
     """A query's arguments, checked, for the plan of its matches (one hit, nothing
     collapsed, no facets) that each phase of a sharded query, and :func:`matching`, makes."""
 
@@ -355,7 +226,7 @@ class _Asked:
     match: str
 
     @classmethod
-    def of(cls, text: str, restrictions: Mapping[str, Any]) -> _Asked:
+    def of(cls, text: str, restrictions: Mapping[str, Any]) -> Asked:
         """``text`` with :func:`matching`'s keyword arguments (those not given: their defaults)."""
         given = dict(restrictions)
         unknown = set(given) - set(_ASKED_DEFAULTS)
