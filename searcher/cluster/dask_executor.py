@@ -1,8 +1,8 @@
 """Running the shards' work on a Dask cluster (``--cluster tcp://HOST:8786``).
 
 A query's rounds go to one :class:`ShardHost` actor a worker (shard ``i`` to
-the ``i``-th worker, in address order), one call a worker with all of its
-shards' calls: an actor's call goes to its worker without being scheduled
+worker ``i % workers``, in address order, whichever shards a round asks),
+one call a worker with all of its shards' calls: an actor's call goes to its worker without being scheduled
 as a task, several times faster (on the 2-core test machine, loaded: 4 to 7 ms
 a round against 25 to 50 ms for four tasks). The worker keeps its shards open
 in its process between queries (:mod:`searcher.cluster.worker` holds them).
@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Any
 
+from searcher.cluster.executors import Pins, run_calls
 from searcher.errors import SearcherError
 
 #: What to install for ``--cluster``.
@@ -51,7 +52,7 @@ class ShardHost:
     the shards stay open between queries."""
 
     def run(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]:
-        return [fn(*args) for args in calls]
+        return run_calls(fn, calls)
 
 
 class DaskExecutor:
@@ -83,6 +84,7 @@ class DaskExecutor:
         self.client = cluster
         #: Each worker's actor: its address -> (the actor's future, the actor).
         self._hosts: dict[str, tuple[Any, Any]] = {}
+        self._pins = Pins()
 
     def _workers(self) -> list[str]:
         workers = sorted(self.client.scheduler_info(n_workers=-1)["workers"])
@@ -137,9 +139,7 @@ class DaskExecutor:
     ) -> list[Any]:
         with self.client.as_current():  # an actor answers through the current client
             actors = self._actors(workers)
-            numbers: dict[int, list[int]] = {}
-            for number in range(len(calls)):
-                numbers.setdefault(number % len(actors), []).append(number)
+            numbers = self._pins.hosts(calls, len(actors))
             pending = [
                 (which, actors[host].run(fn, [calls[n] for n in which]))
                 for host, which in numbers.items()
@@ -169,13 +169,12 @@ class DaskExecutor:
         deadline: float | None,
     ) -> list[Any]:
         distributed = _distributed()
+        homes = {
+            n: host for host, which in self._pins.hosts(calls, len(workers)).items() for n in which
+        }
         futures = [
             self.client.submit(
-                fn,
-                *args,
-                pure=False,
-                workers=[workers[number % len(workers)]],
-                allow_other_workers=True,
+                fn, *args, pure=False, workers=[workers[homes[number]]], allow_other_workers=True
             )
             for number, args in enumerate(calls)
         ]

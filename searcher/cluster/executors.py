@@ -53,21 +53,33 @@ class Executor(Protocol):
 
 class LocalExecutor:
     """A pool of ``workers`` processes on this machine (default: one a shard, at
-    most one a core), started on first use; each keeps the shards it opened."""
+    most one a core), started on first use. Each shard is pinned to one process
+    (shard ``i`` to process ``i % workers``), which opens it once and keeps it:
+    a round sends each process one message with all its shards' calls, as the
+    Dask executor's actors do."""
 
     remote = False
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._pool: ProcessPoolExecutor | None = None
+        self._pools: dict[int, ProcessPoolExecutor] = {}
+        self._pins = Pins()
 
-    def _started(self) -> ProcessPoolExecutor:
-        if self._pool is None:
+    def _started(self, host: int) -> ProcessPoolExecutor:
+        pool = self._pools.get(host)
+        if pool is None:
             # fork: a worker starts in milliseconds, with the library already imported.
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("fork")
+            pool = self._pools[host] = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("fork")
             )
-        return self._pool
+        return pool
+
+    def _submit(self, host: int, fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> Any:
+        try:
+            return self._started(host).submit(run_calls, fn, calls)
+        except BrokenProcessPool:  # its process died between rounds: start another
+            self._pools.pop(host).shutdown(wait=False, cancel_futures=True)
+            return self._started(host).submit(run_calls, fn, calls)
 
     def run(
         self,
@@ -79,31 +91,66 @@ class LocalExecutor:
     ) -> list[Any]:
         if self.workers == 1 and len(calls) == 1:  # one shard: no process to cross
             return [fn(*calls[0])]
+        hosts = self._pins.hosts(calls, self.workers)
         for attempt in (1, 2):
-            pool = self._started()
-            futures = [pool.submit(fn, *args) for args in calls]
-            _, pending = wait(futures, timeout=deadline)
+            futures = {
+                host: self._submit(host, fn, [calls[n] for n in which])
+                for host, which in hosts.items()
+            }
+            _, pending = wait(futures.values(), timeout=deadline)
             if pending:
                 for future in pending:
                     future.cancel()
                 raise SearcherError(
-                    f"{len(pending)} of {len(calls)} shards did not answer within "
-                    f"{deadline or 0:g} s; try again, or raise the deadline"
+                    f"{sum(len(hosts[h]) for h, f in futures.items() if f in pending)} of "
+                    f"{len(calls)} shards did not answer within {deadline or 0:g} s; "
+                    f"try again, or raise the deadline"
                 )
-            try:
-                return [future.result() for future in futures]
-            except BrokenProcessPool:
-                # A worker died (killed, out of memory): start a new pool, run again once.
-                pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
-                if attempt == 2:
-                    raise
+            broken = [host for host, future in futures.items() if _broken(future)]
+            if not broken:
+                answers: list[Any] = [None] * len(calls)
+                for host, future in futures.items():
+                    for number, answer in zip(hosts[host], future.result(), strict=True):
+                        answers[number] = answer
+                return answers
+            # A worker died (killed, out of memory): start it again, run the round again once.
+            for host in broken:
+                self._pools.pop(host).shutdown(wait=False, cancel_futures=True)
+            if attempt == 2:
+                futures[broken[0]].result()  # raises BrokenProcessPool
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        for pool in self._pools.values():
+            pool.shutdown(wait=True, cancel_futures=True)
+        self._pools.clear()
+
+
+class Pins:
+    """Which worker each shard's calls go to: the ``i``-th shard seen (a sharded
+    index's first round names them all, in order) to worker ``i % workers``, so
+    that each worker opens only its own shards."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, int] = {}
+
+    def hosts(self, calls: Sequence[tuple[Any, ...]], workers: int) -> dict[int, list[int]]:
+        """The calls (by number) each of ``workers`` workers runs: those of the
+        shards pinned to it (a shard is every call's first argument)."""
+        hosts: dict[int, list[int]] = {}
+        for number, args in enumerate(calls):
+            seen = self._seen.setdefault(args[0], len(self._seen))
+            hosts.setdefault(seen % workers, []).append(number)
+        return hosts
+
+
+def run_calls(fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]:
+    """``[fn(*args) for args in calls]``: one process's (or worker's) share of a round."""
+    return [fn(*args) for args in calls]
+
+
+def _broken(future: Any) -> bool:
+    return isinstance(future.exception(), BrokenProcessPool)
 
 
 def default_workers(shards: int) -> int:
