@@ -2,10 +2,11 @@
 
 A query's rounds go to one :class:`ShardHost` actor a worker (shard ``i`` to
 worker ``i % workers``, in address order, whichever shards a round asks),
-one call a worker with all of its shards' calls: an actor's call goes to its worker without being scheduled
-as a task, several times faster (on the 2-core test machine, loaded: 4 to 7 ms
-a round against 25 to 50 ms for four tasks). The worker keeps its shards open
-in its process between queries (:mod:`searcher.cluster.worker` holds them).
+one call a worker with all of its shards' calls: an actor's call goes to its
+worker without being scheduled as a task, several times faster (on the 2-core
+test machine, loaded: 4 to 7 ms a round against 25 to 50 ms for four tasks).
+The worker keeps its shards open in its process between queries
+(:mod:`searcher.cluster.worker` holds them).
 
 An actor lives and dies with its worker and its calls are not retried, so
 when a round on the actors fails for any reason but the library's own
