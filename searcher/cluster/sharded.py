@@ -4,10 +4,12 @@
 runs each shard's incremental update over the whole corpus, each keeping the
 articles routed to it (:mod:`searcher.cluster.layout`), so re-runs, deletions,
 duplicates of one id, crash safety and ``verify`` work per shard as they do on
-one index. A query runs in phases on the executor's workers, as Elasticsearch's
-DFS query-then-fetch: each shard's statistics for the query's terms → the
-whole index's statistics → each shard's best hits, scored with them → the
-merged page (:mod:`searcher.cluster.merging`).
+one index; exact duplicates under ids routed to different shards are then
+settled across shards (:mod:`searcher.cluster.duplicates`). A query runs in
+phases on the executor's workers, as Elasticsearch's DFS query-then-fetch:
+each shard's statistics for the query's terms → the whole index's statistics
+→ each shard's best hits, scored with them → the merged page
+(:mod:`searcher.cluster.merging`).
 
 Imports the facade (``searcher.index``), ``searcher.query`` (the statistics
 type), ``searcher.models``, ``searcher.ingest`` (reader settings) and the floor.
@@ -21,7 +23,7 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
-from searcher.cluster import export, searching, worker
+from searcher.cluster import duplicates, export, searching, worker
 from searcher.cluster.executors import DEFAULT_DEADLINE, Executor, ShardError
 from searcher.cluster.layout import Layout, shard_name
 from searcher.cluster.reports import combine_reports, shard_stats, verify_shards
@@ -41,6 +43,10 @@ from searcher.models import (
 from searcher.opening import open_index
 from searcher.query.dates import DateLike
 from searcher.query.ids import SHOWN_CANDIDATES
+
+#: :func:`worker.build`'s arguments for one shard: its folder, the corpus,
+#: ``rebuild``, ``jobs``, the reader settings routing its articles.
+_BuildCall = tuple[str, list[str], bool, int | None, ReadOptions]
 
 
 class ShardedIndex:
@@ -127,26 +133,44 @@ class ShardedIndex:
         options: ReadOptions = DEFAULT_OPTIONS,
     ) -> UpdateReport:
         """Bring every shard up to date with ``corpus``, as :meth:`Index.update`;
-        each shard keeps the articles routed to it. Returns the shards' reports added up."""
+        each shard keeps the articles routed to it, and a story copied under ids
+        of several shards is kept once, as one index keeps it. Returns the
+        run's report as one index's."""
         require(options, "options", ReadOptions, "a ReadOptions")
         started = time.perf_counter()
         roots = [str(root) for root in corpus]
-        calls = [
+        calls: list[_BuildCall] = [
             (path, roots, rebuild, jobs, replace(options, shard=n, shards=self.layout.shards))
             for n, path in enumerate(self._shards)
         ]
-        if self.executor.remote:
-            # Shards build at once, a task each, on the cluster's workers.
-            reports = self.executor.run(worker.build, calls, None, long=True)
-        else:
-            # One shard at a time, each with a pool of ``jobs`` processes.
-            reports = []
-            for call in calls:
-                reports.append(worker.build(*call, on_progress=on_progress))
+        before = [] if rebuild else self._on_shards(duplicates.files, [(p,) for p in self._shards])
+        reports = self._build(calls, on_progress)
+        again: list[_BuildCall] = [(p, roots, False, jobs, o) for p, _, _, _, o in calls]
+        report = duplicates.settle(
+            self._on_shards, self._shards, roots, options, before,
+            combine_reports(reports, 0.0),
+            lambda numbers: self._build([again[n] for n in numbers], on_progress),
+        )  # fmt: skip
         for path in self._shards:
             worker.forget(path)
         self._opened = None
-        return combine_reports(reports, time.perf_counter() - started)
+        return replace(report, seconds=time.perf_counter() - started)
+
+    def _build(self, calls: list[_BuildCall], on_progress: Any) -> list[UpdateReport]:
+        """Run the shards' builds (``calls``: :func:`worker.build`'s arguments)."""
+        if self.executor.remote:
+            # Shards build at once, a task each, on the cluster's workers.
+            reports: list[UpdateReport] = self.executor.run(worker.build, calls, None, long=True)
+            return reports
+        # One shard at a time, each with a pool of ``jobs`` processes.
+        return [worker.build(*call, on_progress=on_progress) for call in calls]
+
+    def _on_shards(self, fn: Any, calls: list[tuple[Any, ...]]) -> list[Any]:
+        """Run a short per-shard step of indexing (exact duplicates across
+        shards): as tasks on the cluster, or here, one shard after another."""
+        if self.executor.remote:
+            return self.executor.run(fn, calls, None, long=True)
+        return [fn(*call) for call in calls]
 
     def add(self, articles: Iterable[Article]) -> int:
         """Add articles to the shards they are routed to; return how many were added."""
