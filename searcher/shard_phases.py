@@ -56,13 +56,22 @@ class ShardPhases:
             )
 
     def fetch(
-        self, found: Sequence[tuple[str, float]], words: Iterable[str]
+        self,
+        found: Sequence[tuple[str, float]],
+        words: Iterable[str],
+        docnums: Sequence[int | None] | None = None,
+        generation: int | None = None,
     ) -> tuple[SearchHit, ...]:
         """The fetch phase of a sharded query, this index being one shard: the
         hits ``found`` (ids and scores from :meth:`shard_search`) with their
-        stored fields and snippets highlighting ``words``, ranked from 1."""
+        stored fields and snippets highlighting ``words``, ranked from 1.
+        ``docnums``: the hits' document numbers in ``generation`` (the search
+        phase's), read by number while the index is at that generation."""
         with self._reading.guarded():
-            hits = query.fetch(self._reading.current(), found, words)
+            searcher = self._reading.current()
+            if generation != int(searcher.reader().generation() or 0):
+                docnums = None
+            hits = query.fetch(searcher, found, words, docnums)
         return self._with_copies(tuple(hits))
 
     def statistics(

@@ -29,7 +29,7 @@ from searcher.analysis import neardup
 from searcher.cluster import phases, worker
 from searcher.cluster.merging import Placed, merge_found, page_of
 from searcher.models import SearchHit, SearchResults
-from searcher.query import CorpusStats, ShardPage, feedback
+from searcher.query import CorpusStats, ShardHit, ShardPage, feedback
 from searcher.query.dates import now_utc
 from searcher.query.plan import COLLAPSE_WINDOW
 
@@ -161,14 +161,22 @@ class Scored:
     ) -> tuple[SearchHit, ...]:
         """Phase 4: leaders ``start`` to ``want`` (from 0), fetched from their shards."""
         page = self.leaders[start:want]
-        asked: dict[int, list[tuple[str, float]]] = {}
+        asked: dict[int, list[ShardHit]] = {}
         for (number, hit), _ in page:
-            asked.setdefault(number, []).append((hit.id, hit.score))
+            asked.setdefault(number, []).append(hit)
         words = sorted(frozenset().union(*(found.words for found in self.pages)))
         numbers = sorted(asked)
-        answers = (
-            run(worker.fetch, [(shards[n], asked[n], words) for n in numbers]) if asked else []
-        )
+        calls = [
+            (
+                shards[n],
+                [(hit.id, hit.score) for hit in asked[n]],
+                words,
+                [hit.docnum for hit in asked[n]],  # read by number while the shard holds
+                self.pages[n].generation,
+            )
+            for n in numbers
+        ]
+        answers = run(worker.fetch, calls) if calls else []
         fetched: dict[Placed, SearchHit] = {}
         for number, hits in zip(numbers, answers, strict=True):
             placed = {hit.id: (number, hit) for (n, hit), _ in page if n == number}

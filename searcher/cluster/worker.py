@@ -75,11 +75,15 @@ def search(
 
 
 def fetch(
-    path: str, found: Sequence[tuple[str, float]], words: Iterable[str]
+    path: str,
+    found: Sequence[tuple[str, float]],
+    words: Iterable[str],
+    docnums: Sequence[int | None] | None = None,
+    generation: int | None = None,
 ) -> tuple[SearchHit, ...]:
     """The fetch phase of a query on one shard: the final page's hits it
     holds, with stored fields and snippets (:meth:`Index.fetch`)."""
-    return shard(path).fetch(found, words)
+    return shard(path).fetch(found, words, docnums, generation)
 
 
 def build(

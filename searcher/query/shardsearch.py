@@ -47,12 +47,15 @@ class ShardHit:
     """One hit of a shard's search phase: what merging and folding need.
 
     ``signature`` is the article's near-duplicate signature (``b""`` when not
-    asked for, or the index keeps none)."""
+    asked for, or the index keeps none); ``docnum`` its document number in the
+    shard's generation the hit was read from (:attr:`ShardPage.generation`),
+    which the fetch phase reads it by while that generation holds."""
 
     id: str
     score: float
     date: datetime | None
     signature: bytes = b""
+    docnum: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,7 @@ def shard_search(
                 hit_score(hit),
                 hit.get("date"),
                 b"" if column is None else bytes(column[hit.docnum]),
+                hit.docnum,
             )
             for hit in hits
         )
@@ -113,18 +117,25 @@ def shard_search(
 
 
 def fetch(
-    searcher: Searcher, found: Sequence[tuple[str, float]], words: Iterable[str]
+    searcher: Searcher,
+    found: Sequence[tuple[str, float]],
+    words: Iterable[str],
+    docnums: Sequence[int | None] | None = None,
 ) -> list[SearchHit]:
     """The fetch phase on one shard: the hits ``found`` (id and score, from the
     search phase), ranked from 1 in that order, with their stored fields and
     snippets highlighting ``words`` (every shard's :attr:`ShardPage.words`).
-    An article deleted since the search phase is left out."""
+    ``docnums``: theirs in ``searcher``'s reader, when the search phase read
+    the same generation (``None``, or a number holding another id: found by
+    id). An article deleted since the search phase is left out."""
     cutter = words_cutter(searcher.schema, words)
     hits: list[SearchHit] = []
-    for article_id, score in found:
-        docnum = searcher.document_number(id=article_id)
-        if docnum is not None:
-            fields = searcher.stored_fields(docnum)
+    for (article_id, score), docnum in zip(found, docnums or [None] * len(found), strict=True):
+        fields = None if docnum is None else searcher.stored_fields(docnum)
+        if fields is None or fields.get("id") != article_id:
+            docnum = searcher.document_number(id=article_id)
+            fields = None if docnum is None else searcher.stored_fields(docnum)
+        if fields is not None:
             hits.append(article_hit(fields, score, len(hits) + 1, cutter))
     return hits
 

@@ -257,6 +257,17 @@ def cache_for(searcher: Searcher) -> SearcherCache:
     return cache
 
 
+def reused(searcher: Searcher) -> None:
+    """Forget what ``searcher`` kept for the query it last ran (Whoosh's idf
+    and filter caches, its frequencies here), before it runs another with
+    other statistics: a shard keeps its per-query searchers for reuse, since
+    making one makes a searcher a segment."""
+    _CACHES.pop(searcher, None)
+    searcher._idf_cache.clear()  # shared with its segments' searchers
+    searcher._filter_cache.clear()
+    searcher.is_closed = False
+
+
 def term_docs(searcher: Searcher, fieldname: str, text: str | bytes) -> set[int]:
     """Return the live articles (docnums) holding a term, its postings read a
     block at a time (Whoosh's ``all_ids`` steps through them one by one)."""

@@ -31,3 +31,32 @@ def test_per_query_shard_searchers_share_postings_while_the_statistics_hold(
         assert fresh is not None and fresh is not scored
         # Longer documents on average: the same posting weighs more.
         assert (fresh[1] > scored[1]).all()
+
+
+def test_a_closed_shard_searcher_is_reused_and_scores_with_the_new_statistics(
+    built_index: searcher.Index,
+) -> None:
+    ix = whoosh_index(built_index)
+    with ix.searcher() as kept:
+        stats = CorpusStats(docs=1000, lengths={"body": 300_000, "lead": 30_000})
+        other = CorpusStats(
+            docs=2000,
+            lengths={"body": 900_000, "lead": 60_000},
+            frequencies={("body", b"troop"): 500},
+        )
+        with open_stats_searcher(ix, stats, kept) as first:
+            before = first.idf("body", "troop")
+            fresh = bulkscore.BulkScorer(first).data.arrays("body", b"troop", True)
+        with open_stats_searcher(ix, other, kept) as again:
+            assert again is first, "the closed searcher is used again"
+            assert not again.is_closed
+            assert again.doc_count_all() == 2000 and again.doc_frequency("body", "troop") == 500
+            assert again.idf("body", "troop") != before, "no idf kept from the last query"
+            reused = bulkscore.BulkScorer(again).data.arrays("body", b"troop", True)
+            # One made while the other is in use: a new one, scoring alike.
+            with open_stats_searcher(ix, other, kept) as new:
+                assert new is not again
+                assert new.idf("body", "troop") == again.idf("body", "troop")
+                expected = bulkscore.BulkScorer(new).data.arrays("body", b"troop", True)
+        assert fresh is not None and reused is not None and expected is not None
+        assert (reused[1] == expected[1]).all() and (reused[0] == expected[0]).all()
