@@ -102,7 +102,7 @@ class ShardPhases:
 
     def feedback_documents(
         self, text: str, stats: query.CorpusStats, **options: Any
-    ) -> list[tuple[float, Counter[str]]]:
+    ) -> list[tuple[float, Counter[str], str]]:
         """As :func:`searcher.query.shard_feedback`, this index being one shard
         (``options``: as :meth:`statistics`'s)."""
         with self._reading.guarded():

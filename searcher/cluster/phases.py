@@ -8,7 +8,6 @@ suggestions), ``searcher.models`` and the worker's functions.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -32,9 +31,7 @@ def with_feedback(
     """``total`` with the feedback words one index would choose: from the
     best articles of all shards, weighted by their rarity in all shards."""
     answers = run(worker.feedback, [(p, text, asked, total) for p in shards])
-    best = heapq.nlargest(
-        feedback.PRF_DOCS, (voter for voters in answers for voter in voters), key=_score
-    )
+    best = feedback.best_voters(voter for voters in answers for voter in voters)
     if not best or best[0][0] <= 0:
         return replace(total, feedback=())
     keys = {("body", term.encode("utf-8")) for term, _ in feedback.candidate_words(best)}
@@ -105,10 +102,6 @@ def histogram(
         parts = [found.results.histogram for found in answers]
         recount = auto_recount(parts)
     return merge_histograms(parts)
-
-
-def _score(voter: tuple[float, Any]) -> float:
-    return voter[0]
 
 
 def is_auto(histogram: str | None) -> bool:

@@ -60,7 +60,7 @@ def statistics(
 
 def feedback(
     path: str, text: str, options: Mapping[str, Any], stats: CorpusStats
-) -> list[tuple[float, Counter[str]]]:
+) -> list[tuple[float, Counter[str], str]]:
     """The feedback phase of a query on one shard (:meth:`Index.feedback_documents`)."""
     return shard(path).feedback_documents(text, stats, **options)
 

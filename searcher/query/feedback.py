@@ -28,7 +28,7 @@ import logging
 import math
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from whoosh import query as wq
@@ -200,26 +200,58 @@ def _feedback(
 Voters = list[tuple[float, Counter[str]]]
 
 
-def top_documents(
-    query: wq.Query, searcher: Searcher, scorer: BulkScorer | None, every: bool = False
-) -> Voters:
-    """The best :data:`PRF_DOCS` articles for ``query``, with their body term
-    counts: only those whose vote counts, or (``every``: one shard of several,
-    which cannot tell the best score of all) each of them."""
+def _first_pass(
+    query: wq.Query, searcher: Searcher, scorer: BulkScorer | None
+) -> list[tuple[float, int]]:
+    """The best :data:`PRF_DOCS` ``(score, docnum)`` of ``query``, best first."""
     if scorer is not None:
-        best = pruning.top(scorer, query, PRF_DOCS, keep=True)
-    else:
-        # Block-quality skipping costs more than it saves on a query this long.
-        results = searcher.search(query, limit=PRF_DOCS, optimize=False)
-        best = [(hit.score, hit.docnum) for hit in results]
+        return pruning.top(scorer, query, PRF_DOCS, keep=True)
+    # Block-quality skipping costs more than it saves on a query this long.
+    results = searcher.search(query, limit=PRF_DOCS, optimize=False)
+    return [(hit.score, hit.docnum) for hit in results]
+
+
+def top_documents(query: wq.Query, searcher: Searcher, scorer: BulkScorer | None) -> Voters:
+    """The best :data:`PRF_DOCS` articles for ``query`` whose vote counts,
+    with their body term counts (equal scores in order of their ids)."""
+    best = _first_pass(query, searcher, scorer)
     if not best or best[0][0] <= 0:
         return []
     voters = []
     for score, docnum in best:
-        if not every and _vote(score, best[0][0]) < PRF_MIN_VOTE:
+        if _vote(score, best[0][0]) < PRF_MIN_VOTE:
             break
         voters.append((float(score), _term_counts(searcher, docnum)))
     return voters
+
+
+#: One shard's best articles of a first pass: score, body term counts and id.
+ShardVoters = list[tuple[float, Counter[str], str]]
+
+
+def shard_voters(query: wq.Query, searcher: Searcher, scorer: BulkScorer | None) -> ShardVoters:
+    """The best :data:`PRF_DOCS` articles for ``query`` of one shard of
+    several, each of them (a shard cannot tell the best score of all), with
+    their body term counts and ids, so that :func:`best_voters` picks the
+    best of all shards as one index picks them."""
+    best = _first_pass(query, searcher, scorer)
+    if not best or best[0][0] <= 0:
+        return []
+    return [
+        (float(score), _term_counts(searcher, docnum), str(searcher.stored_fields(docnum)["id"]))
+        for score, docnum in best
+    ]
+
+
+def best_voters(voters: Iterable[tuple[float, Counter[str], str]]) -> Voters:
+    """The best :data:`PRF_DOCS` of the shards' voters (:func:`shard_voters`),
+    in one index's order: by score, equal scores by id."""
+    best = heapq.nsmallest(PRF_DOCS, voters, key=_best_first)
+    return [(score, counts) for score, counts, _ in best]
+
+
+def _best_first(voter: tuple[float, Counter[str], str]) -> tuple[float, str]:
+    return -voter[0], voter[2]
 
 
 def _vote(score: float, top: float) -> float:

@@ -243,13 +243,14 @@ def shard_feedback(
     syntax: bool = True,
     match: str = "any",
     searcher: Searcher | None = None,
-) -> feedback.Voters:
+) -> feedback.ShardVoters:
     """The feedback phase of a sharded query on one shard ``ix``, for a query
     of :data:`~searcher.query.feedback.PRF_MIN_TERMS` words or more: this
     shard's best articles for it, scored with the whole index's ``stats``,
-    with their body term counts. The caller keeps the best of all shards',
-    chooses the words (:func:`~searcher.query.feedback.choose_words`) and
-    hands them to every shard in ``CorpusStats.feedback``.
+    with their ids and body term counts. The caller keeps the best of all
+    shards' (:func:`~searcher.query.feedback.best_voters`), chooses the words
+    (:func:`~searcher.query.feedback.choose_words`) and hands them to every
+    shard in ``CorpusStats.feedback``.
 
     :raises QueryError: as :func:`search`.
     """
@@ -259,4 +260,4 @@ def shard_feedback(
         if plan.browsing or len(plan.feedback_words) < feedback.PRF_MIN_TERMS:
             return []
         scorer = BulkScorer(searcher) if bulkscore_supported(searcher) else None
-        return feedback.top_documents(plan.ranked, searcher, scorer, every=True)
+        return feedback.shard_voters(plan.ranked, searcher, scorer)
