@@ -14,7 +14,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from searcher.models import SearchHit, SearchResults
-from searcher.query import ShardHit
+from searcher.query import ShardHit, ShardPage
+from searcher.query.totals import estimated
 
 #: A hit of the merged search phase: its shard's number and the hit.
 Placed = tuple[int, ShardHit]
@@ -50,6 +51,24 @@ def merge_found(pages: Sequence[Sequence[ShardHit]], sort: str, depth: int) -> l
     ]
     tagged.sort(key=lambda item: item[0])
     return [placed for _, placed in tagged[:depth]]
+
+
+def total_of(pages: Sequence[ShardPage], depth: int) -> tuple[int, bool]:
+    """The whole index's total from the shards' first search round (``depth``
+    hits asked of each), and whether it is a count: as one index, the matches
+    counted when fewer than ``depth`` (every shard then counted its own) or
+    when one index would count them; else one index's estimate, its share of
+    the articles of all shards (every shard's share is the same, from the
+    whole index's posting counts)."""
+    found = sum(len(page.hits) for page in pages)
+    parts = [page.estimated for page in pages if page.estimated is not None]
+    shares = {share for share, _ in parts}
+    if found < depth or len(parts) < len(pages) or len(shares) != 1:
+        # Counted (or, a query no two shards read alike, their own estimates).
+        exact = all(page.results.total_exact for page in pages)
+        return sum(page.results.total for page in pages), exact
+    within = sum(articles for _, articles in parts)
+    return max(estimated(shares.pop(), within), depth), False
 
 
 def page_of(

@@ -27,7 +27,7 @@ from typing import Any
 
 from searcher.analysis import neardup
 from searcher.cluster import phases, worker
-from searcher.cluster.merging import Placed, merge_found, page_of
+from searcher.cluster.merging import Placed, merge_found, page_of, total_of
 from searcher.models import SearchHit, SearchResults
 from searcher.query import CorpusStats, ShardHit, ShardPage, feedback
 from searcher.query.dates import now_utc
@@ -132,6 +132,8 @@ class Scored:
         sort = "newest" if stats.browsing and options["sort"] == "relevance" else options["sort"]
         depth = want + (COLLAPSE_WINDOW if collapse else 0)
         counted: list[ShardPage] | None = None
+        #: How many hits the first round asked of each shard.
+        self.depth = depth
         while True:
             calls = [(p, text, dict(options, limit=depth), stats, collapse) for p in shards]
             pages: list[ShardPage] = run(worker.search, calls)
@@ -224,7 +226,7 @@ def search(
     # A shard that found nothing adds why (its own counts) to the notes
     # every shard has: those of one that found something are the index's.
     head = next((found for found in counted if found.total), counted[0])
-    matched = sum(found.total for found in counted)
+    matched, exact = total_of(scored.counted, scored.depth)
     if known.suggested_for != matched:  # (an estimated total may differ from a count)
         known.suggestion = phases.suggestion(run, shards, text, asked, stats, matched)
         known.suggested_for = matched
@@ -232,7 +234,7 @@ def search(
         query=head.query,
         parsed=head.parsed,
         total=matched,
-        total_exact=all(found.total_exact for found in counted),
+        total_exact=exact,
         hits=scored.hits(run, shards, (page - 1) * limit, want),
         page=page,
         facets=phases.facets(counted),

@@ -67,6 +67,10 @@ class Executed:
     :param matched: every article the asked query matches under the
         restriction, when it was counted (``None``: it was estimated).
     :param total: how many articles match: ``len(matched)``, or an estimate.
+    :param estimated: what the estimate was (or, with fewer hits than
+        ``depth``, would have been) made of (:func:`~searcher.query.totals.estimate_parts`;
+        ``None``: the total is counted in any case): a sharded index adds
+        its shards' up into one index's estimate.
     """
 
     execution: Execution
@@ -74,6 +78,7 @@ class Executed:
     depth: int
     matched: set[int] | None
     total: int
+    estimated: tuple[float, int] | None = None
 
     @property
     def total_exact(self) -> bool:
@@ -102,15 +107,15 @@ def execute(plan: QueryPlan, searcher: Searcher, *, exact_total: bool = False) -
     results = execution.results(depth)
     counted = exact_total or plan.facets or plan.histogram or plan.sortedby is not None
     found = len(results.top_n)
+    parts = None if counted else totals.estimate_parts(plan.asked, searcher, execution.allowed)
     if found < depth and not counted:  # every match is among the hits
-        return Executed(execution, results, depth, {d for _, d in results.top_n}, found)
-    estimate = None if counted else totals.estimate(plan.asked, searcher, execution.allowed)
-    if estimate is None:
+        return Executed(execution, results, depth, {d for _, d in results.top_n}, found, parts)
+    if parts is None:
         # The rewrite only re-orders: counting the asked query is the same set,
         # counted from posting lists, unscored.
         matched = execution.matching(plan.asked)
         return Executed(execution, results, depth, matched, len(matched))
-    return Executed(execution, results, depth, None, max(estimate, found))
+    return Executed(execution, results, depth, None, max(totals.estimated(*parts), found), parts)
 
 
 class Execution:

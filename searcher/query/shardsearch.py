@@ -67,12 +67,17 @@ class ShardPage:
     :param words: the body words the query highlights (for :func:`fetch`).
     :param generation: the shard's generation the hits were read from (it
         changes with every commit).
+    :param estimated: the share of all articles the query matches (from the
+        whole index's posting counts) and this shard's articles it is a share
+        of, when one index of all the shards would estimate its total
+        (:func:`~searcher.query.totals.estimate_parts`; ``None``: it counts).
     """
 
     results: SearchResults
     hits: tuple[ShardHit, ...]
     words: frozenset[str]
     generation: int
+    estimated: tuple[float, int] | None = None
 
 
 def shard_search(
@@ -113,6 +118,7 @@ def shard_search(
             found,
             query_words(executed.results),
             int(reader.generation() or 0),
+            executed.estimated,
         )
 
 
@@ -223,7 +229,11 @@ def shard_statistics(
         if terms is None:
             plan = asked.plan(searcher, near)
             browsing, words = plan.browsing, len(plan.feedback_words)
-            terms = set() if browsing else query_terms(plan.ranked, searcher)
+            # The asked query's terms too: a shard reads their whole-index
+            # posting counts to count or estimate its total as one index would.
+            terms = set()
+            if not browsing:
+                terms = query_terms(plan.ranked, searcher) | query_terms(plan.asked, searcher)
         found = frozenset(terms)
         stats = replace(local_statistics(searcher, found, near), browsing=browsing, words=words)
         return stats, found

@@ -12,7 +12,8 @@ counted. Facets, the date histogram and an ``exact_total`` request count every
 match from posting lists, without scoring them.
 
 Part of the execute stage. Imports Whoosh's public query and searching modules,
-and ``searcher.store.postings`` (document frequencies kept while the index is open).
+``searcher.store.postings`` (document frequencies kept while the index is open)
+and :mod:`~searcher.query.shardstats` (a shard's whole-index frequencies).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import math
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from searcher.query.shardstats import StatsSearcher
 from searcher.store import postings
 
 LOGGER = logging.getLogger(__name__)
@@ -37,16 +39,36 @@ def estimate(query: wq.Query, searcher: Searcher, allowed: set[int] | None) -> i
     ``query`` (the asked query, see :class:`~searcher.query.plan.QueryPlan`)
     matches, or ``None`` when counting them is cheap or the query's shape
     cannot be estimated (then count them)."""
+    parts = estimate_parts(query, searcher, allowed)
+    return None if parts is None else estimated(*parts)
+
+
+def estimate_parts(
+    query: wq.Query, searcher: Searcher, allowed: set[int] | None
+) -> tuple[float, int] | None:
+    """What :func:`estimate` multiplies: the share of all articles ``query``
+    matches, and how many articles it is a share of (those of ``allowed``).
+
+    A shard of a sharded index scored with the whole index's statistics reads
+    the whole index's posting counts: it counts or estimates as one index of
+    all the shards would, and the shares being the same in every shard, the
+    caller adds up the articles and multiplies once (:func:`estimated`), giving
+    one index's estimate.
+    """
     if query_postings(query, searcher) <= EXACT_TOTAL_POSTINGS:
         return None
-    reader = searcher.reader()
-    docs = reader.doc_count_all()  # posting counts include deleted articles too
+    docs = searcher.doc_count_all()  # posting counts include deleted articles too
     if docs == 0:
         return None
     share = _share(query, searcher, docs)
     if share is None:
         return None
-    within = reader.doc_count() if allowed is None else len(allowed)
+    within = searcher.reader().doc_count() if allowed is None else len(allowed)
+    return share, within
+
+
+def estimated(share: float, within: int) -> int:
+    """The estimated total of :func:`estimate_parts`."""
     return round(share * within)
 
 
@@ -61,8 +83,10 @@ def query_postings(query: wq.Query, searcher: Searcher) -> int:
 
 
 def _frequency(searcher: Searcher, fieldname: str, text: str | bytes) -> int:
-    """The term's document frequency in this index (a shard's own, not the
-    statistics it may be scored with)."""
+    """The term's document frequency in this index, or in the whole index a
+    shard is scored with the statistics of (a term they lack: the shard's own)."""
+    if isinstance(searcher, StatsSearcher) and searcher.corpus_stats is not None:
+        return int(searcher.doc_frequency(fieldname, text))
     return postings.cache_for(searcher).own_frequency(fieldname, text)
 
 

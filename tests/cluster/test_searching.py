@@ -12,8 +12,9 @@ import pytest
 import searcher
 from searcher.cluster import worker
 from searcher.models import Article
-from tests.cluster.equality import assert_same
-from tests.conftest import CORPUS
+from searcher.query import totals
+from tests.cluster.equality import assert_same, assert_same_counts
+from tests.conftest import CORPUS, news_articles
 
 
 @pytest.fixture()
@@ -76,3 +77,23 @@ def test_only_the_final_page_is_fetched(pair: tuple[Path, Path]) -> None:
         assert len(found.hits) == 3 and [hit.rank for hit in found.hits] == [4, 5, 6]
         assert all(hit.snippets for hit in found.hits)
         assert_same(a.search("said", limit=3, page=2), found, "page 2")
+
+
+def test_totals_estimated_by_one_index_are_estimated_alike_over_shards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Posting lists this short stand in for an archive's common words (the
+    # pool's processes, forked after this, inherit it).
+    monkeypatch.setattr(totals, "EXACT_TOTAL_POSTINGS", 50)
+    for name, shards in (("one", None), ("four", 4)):
+        with searcher.open_index(tmp_path / name, create=True, shards=shards) as ix:
+            ix.add(news_articles(300))
+    with searcher.open_index(tmp_path / "one") as a, searcher.open_index(tmp_path / "four") as b:
+        kinds = set()
+        for text in ("oil prices", "bank", "cocoa talks", "dollar AND yen", "Bahia", "zzzz"):
+            for limit in (1, 10, 100):
+                one, other = a.search(text, limit=limit), b.search(text, limit=limit)
+                assert (other.total, other.total_exact) == (one.total, one.total_exact), text
+                assert_same_counts(one, other, text)
+                kinds.add(one.total_exact)
+        assert kinds == {True, False}, "some totals counted, some estimated"
