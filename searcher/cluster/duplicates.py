@@ -20,12 +20,16 @@ them (:func:`settle`):
    read again by a second build of that shard, and the step runs again.
 
 Copies recorded in a shard but no longer left out (their own shard holds them
-again, or the kept copy went) are forgotten. Every write is one shard's
-commit under its lock, the kept side first, so a run killed anywhere in the
-step leaves copies held twice at worst, and the next run settles them.
+again, or the kept copy went) are forgotten; a record its shard dropped while
+reading a file again for an article of its own, or whose kept copy changed
+there, has the copy's own shard read the copy's file again (which leaves it
+out anew, or holds it). Every write is one shard's commit under its lock, the
+kept side first, so a run killed anywhere in the step leaves copies held twice
+at worst, and the next run settles them. The run's report is counted as one
+index counts it (:func:`searcher.cluster.reports.count_as_one_index`).
 
-The per-shard functions take the shard's folder as a ``str`` and return plain
-values: they run in this process or as Dask tasks alike.
+The per-shard reads and commits are :mod:`searcher.cluster.duplicate_tasks`:
+they run in this process or as Dask tasks alike.
 """
 
 from __future__ import annotations
@@ -36,10 +40,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from searcher import ingest, store
+from searcher import ingest
+from searcher.cluster import duplicate_tasks as tasks
+from searcher.cluster.reports import Files, combine_reports, count_as_one_index, files_read
 from searcher.errors import SearcherError
-from searcher.models import Skipped, UpdateReport
-from searcher.store import shard_copies
+from searcher.models import UpdateReport
 
 #: Runs a per-shard function over ``calls`` (one tuple of arguments a shard), in order.
 OnShards = Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
@@ -49,96 +54,22 @@ Rebuild = Callable[[list[int]], list[UpdateReport]]
 #: read by the next run.
 MAX_PASSES = 4
 
-# The shard's side ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Before:
+    """The shards before a run: each one's files and copies routed elsewhere
+    (:func:`~searcher.cluster.duplicate_tasks.recorded`); none on a rebuild."""
+
+    files: list[Files] = field(default_factory=list)
+    copies: list[list[tasks.Crossing]] = field(default_factory=list)
 
 
-#: A shard's files: path -> (content hash, articles held, the files it had
-#: articles left out because of).
-Files = dict[str, tuple[str, int, frozenset[str]]]
-
-
-def files(path: str) -> Files:
-    """The shard's files, as its manifest records them."""
-    manifest = store.Manifest(Path(path))
-    if not manifest.path.exists():
-        return {}
-    because = shard_copies.left_out_because(manifest)
-    return {
-        p: (e.sha1, e.articles, frozenset(because.get(p, ())))
-        for p, e in manifest.entries().items()
-    }
-
-
-def keys(path: str, number: int, shards: int) -> tuple[bytes, list[tuple[str, str, str, bool]]]:
-    """The duplicate keys the shard holds (packed 8-byte integers), and the
-    copies it records whose ids are routed to other shards, each with whether
-    the shard still holds the copy they are of."""
-    manifest = store.Manifest(Path(path))
-    held = array("q", shard_copies.held_keys(manifest)).tobytes()
-    crossing = [
-        c for c in shard_copies.cross_copies(manifest) if ingest.shard_of(c[0], shards) != number
-    ]
-    holding = shard_copies.held_ids(manifest, [c[2] for c in crossing]) if crossing else set()
-    return held, [(*c, c[2] in holding) for c in crossing]
-
-
-def holders(
-    path: str, wanted: list[int]
-) -> dict[int, tuple[str, str, tuple[tuple[str, str], ...]]]:
-    """The shard's holder (id, file, copies left out) of each of the keys ``wanted``."""
-    return shard_copies.holders(store.Manifest(Path(path)), wanted)
-
-
-def held(path: str, article_ids: list[str]) -> set[str]:
-    """Which of ``article_ids`` the shard holds."""
-    return shard_copies.held_ids(store.Manifest(Path(path)), article_ids)
-
-
-def record(path: str, copies: list[tuple[str, str, str]], stale: list[str]) -> None:
-    """Record ``copies`` (id, file, id of the held copy) left out in other
-    shards, and forget the ``stale`` ones, in one commit of the shard (a new
-    generation, so open readers see them)."""
-    index_dir = Path(path)
-    ix = store.open_existing(index_dir, mmap=False)
-    with store.write_lock(ix, index_dir):
-        toc = store.read_toc(index_dir)
-        with store.Manifest(index_dir).transaction() as txn:
-            shard_copies.forget_copies(txn, stale)
-            shard_copies.record_copies(txn, copies)
-            store.commit(index_dir, toc.schema, toc.segments, toc.generation + 1)
-            txn.set_generation(toc.generation + 1)
-
-
-def hand_over(path: str, losers: list[tuple[str, str, str, str]]) -> list[str]:
-    """Leave out of the shard each loser (id, file, kept id, kept file), in one
-    commit; return the files it marked to be read again."""
-    index_dir = Path(path)
-    ix = store.open_existing(index_dir, mmap=False)
-    with store.write_lock(ix, index_dir):
-        manifest = store.Manifest(index_dir)
-        toc = store.read_toc(index_dir)
-        with manifest.transaction() as txn:
-            for loser in losers:
-                shard_copies.hand_over(txn, *loser)
-            marked = shard_copies.mark_unexplained(txn, {p for _, p, _, _ in losers})
-            ids = [i for i, _, _, _ in losers]
-            store.delete_by_path(index_dir, toc.schema, toc.segments, ids, fieldname="id")
-            store.commit(index_dir, toc.schema, toc.segments, toc.generation + 1)
-            txn.set_generation(toc.generation + 1)
-    return sorted(marked)
-
-
-def copies_in(path: str, paths: list[str]) -> list[tuple[str, str, str]]:
-    """The copies (id, file, id of the held copy) the shard records left out of ``paths``."""
-    wanted = set(paths)
-    return [c for c in shard_copies.cross_copies(store.Manifest(Path(path))) if c[1] in wanted]
-
-
-def article_count(path: str) -> int:
-    return sum(s.doc_count() for s in store.read_toc(Path(path)).segments)
-
-
-# The coordinator's side ----------------------------------------------------
+def before_run(on_shards: OnShards, shards: Sequence[str], rebuild: bool) -> Before:
+    """What :func:`settle` compares the shards with after their builds."""
+    if rebuild:
+        return Before()
+    answers = on_shards(tasks.recorded, [(p, n, len(shards)) for n, p in enumerate(shards)])
+    return Before([a[0] for a in answers], [a[1] for a in answers])
 
 
 @dataclass
@@ -148,6 +79,7 @@ class _Step:
     losers: dict[int, list[tuple[str, str, str, str]]] = field(default_factory=dict)
     records: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
     stale: dict[int, list[str]] = field(default_factory=dict)
+    repoints: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
 
 
 def settle(
@@ -155,7 +87,7 @@ def settle(
     shards: Sequence[str],
     roots: Sequence[str],
     options: ingest.ReadOptions,
-    before: list[Files],
+    before: Before,
     report: UpdateReport,
     rebuild: Rebuild,
 ) -> UpdateReport:
@@ -163,43 +95,111 @@ def settle(
     module's docstring), building shards again while the step marks files to
     read; return the run's ``report`` as one index's would read.
 
-    :param before: each shard's :func:`files` before the run (``[]``: a rebuild).
+    :param before: the shards before the run (:func:`before_run`).
     """
-    from searcher.cluster.reports import combine_reports
-
     lost: list[tuple[str, str, str]] = []
+    built = on_shards(tasks.files, [(p,) for p in shards])
+    # The files each shard read this run: a copy recorded in another shard
+    # whose own shard read its file again is held there now, or left out anew.
+    read = [
+        files_read(before.files[n] if before.files else {}, entries)
+        for n, entries in enumerate(built)
+    ]
+    report, read = _keep_copies(on_shards, shards, before, read, report, rebuild)
     for _ in range(MAX_PASSES):
-        step = _find(on_shards, shards, roots, options)
+        step = _find(on_shards, shards, roots, options, read)
         if not step.losers and not step.stale:
             break
         calls = [(p, step.records.get(n, []), step.stale.get(n, [])) for n, p in enumerate(shards)]
-        on_shards(record, [c for c in calls if c[1] or c[2]])
-        numbers = sorted(step.losers)
-        marked = on_shards(hand_over, [(shards[n], step.losers[n]) for n in numbers])
-        lost += [loser[:3] for n in numbers for loser in step.losers[n]]
-        again = [n for n, files_marked in zip(numbers, marked, strict=True) if files_marked]
-        if not again:
-            break
-        more = combine_reports(rebuild(again), 0.0)
-        report = replace(
-            report,
-            removed=report.removed + more.removed,
-            duplicates=report.duplicates + more.duplicates,
+        on_shards(tasks.record, [c for c in calls if c[1] or c[2]])
+        numbers = sorted(step.losers.keys() | step.repoints.keys())
+        marked = on_shards(
+            tasks.hand_over,
+            [
+                (shards[n], n, len(shards), step.losers.get(n, []), step.repoints.get(n, []))
+                for n in numbers
+            ],
         )
-    after = on_shards(files, [(p,) for p in shards])
-    report = _as_one_index(on_shards, shards, report, before, after, lost)
+        lost += [loser[:3] for n in numbers for loser in step.losers.get(n, [])]
+        to_read = [n for n, files_marked in zip(numbers, marked, strict=True) if files_marked]
+        if not to_read:
+            break
+        report, read = _build_again(on_shards, shards, to_read, report, rebuild)
+    after = on_shards(tasks.files, [(p,) for p in shards])
+    report = count_as_one_index(
+        report, before.files, after, lost, lambda paths: _copies_in(on_shards, shards, paths)
+    )
     if lost:
-        report = replace(report, articles=sum(on_shards(article_count, [(p,) for p in shards])))
+        report = replace(
+            report, articles=sum(on_shards(tasks.article_count, [(p,) for p in shards]))
+        )
     return report
 
 
+def _build_again(
+    on_shards: OnShards,
+    shards: Sequence[str],
+    numbers: list[int],
+    report: UpdateReport,
+    rebuild: Rebuild,
+    depth: int = 0,
+) -> tuple[UpdateReport, list[set[str]]]:
+    """Build the shards ``numbers`` again (the files a step marked to be
+    read), keeping the records of copies other shards hold; ``report`` with
+    what they removed and left out, and the files each shard read."""
+    before = Before(
+        on_shards(tasks.files, [(p,) for p in shards]),
+        [crossing for _, crossing in on_shards(tasks.keys, _numbered(shards))],
+    )
+    more = combine_reports(rebuild(numbers), 0.0)
+    report = replace(
+        report,
+        removed=report.removed + more.removed,
+        duplicates=report.duplicates + more.duplicates,
+    )
+    now = on_shards(tasks.files, [(p,) for p in shards])
+    read = [files_read(before.files[n], entries) for n, entries in enumerate(now)]
+    return _keep_copies(on_shards, shards, before, read, report, rebuild, depth)
+
+
+def _keep_copies(
+    on_shards: OnShards,
+    shards: Sequence[str],
+    before: Before,
+    read: list[set[str]],
+    report: UpdateReport,
+    rebuild: Rebuild,
+    depth: int = 0,
+) -> tuple[UpdateReport, list[set[str]]]:
+    """After builds that read ``read``: the copies whose records another shard
+    may have lost (:func:`_doubted`) read again by their own shards; the
+    report with those builds, and every file read."""
+    again, doubted = _doubted(on_shards, shards, before, read)
+    if not again or depth >= MAX_PASSES:
+        return report, read
+    on_shards(tasks.record, [(shards[n], [], doubted[n]) for n in sorted(doubted)])
+    numbers = sorted(again)
+    on_shards(tasks.mark, [(shards[n], sorted(again[n])) for n in numbers])
+    report, more = _build_again(on_shards, shards, numbers, report, rebuild, depth + 1)
+    return report, [mine | theirs for mine, theirs in zip(read, more, strict=True)]
+
+
+def _numbered(shards: Sequence[str]) -> list[tuple[str, int, int]]:
+    return [(p, n, len(shards)) for n, p in enumerate(shards)]
+
+
 def _find(
-    on_shards: OnShards, shards: Sequence[str], roots: Sequence[str], options: ingest.ReadOptions
+    on_shards: OnShards,
+    shards: Sequence[str],
+    roots: Sequence[str],
+    options: ingest.ReadOptions,
+    read: list[set[str]] | None,
 ) -> _Step:
     """The copies held by several shards, and which holder keeps each; the
-    stale records of copies."""
+    stale records of copies (``read``: each shard's files read this run,
+    before any step of it)."""
     step = _Step()
-    answers = on_shards(keys, [(p, n, len(shards)) for n, p in enumerate(shards)])
+    answers = on_shards(tasks.keys, _numbered(shards))
     seen: set[int] = set()
     twice: set[int] = set()
     held_by: list[set[int]] = []
@@ -208,11 +208,11 @@ def _find(
         twice |= seen & mine
         seen |= mine
         held_by.append(mine)
-    _find_stale(on_shards, shards, [crossing for _, crossing in answers], step)
+    _find_stale(on_shards, shards, [crossing for _, crossing in answers], step, read)
     if not twice:
         return step
     wanted = [sorted(mine & twice) for mine in held_by]
-    found = on_shards(holders, [(p, wanted[n]) for n, p in enumerate(shards)])
+    found = on_shards(tasks.holders, [(p, wanted[n]) for n, p in enumerate(shards)])
     order = _Order(roots, options)
     for key in sorted(twice):
         held_copies = [(n, *found[n][key]) for n in range(len(shards)) if key in found[n]]
@@ -220,36 +220,81 @@ def _find(
         held_copies.sort(key=lambda h: order.place(h[2], h[1], within=shared))
         keeper, kept_id, kept_path, _ = held_copies[0]
         for number, article_id, path, copies in held_copies[1:]:
+            stale = set(step.stale.get(number, ()))
+            copies = tuple(c for c in copies if c[0] not in stale)
             step.losers.setdefault(number, []).append((article_id, path, kept_id, kept_path))
             rows = [(article_id, path, kept_id), *((c, p, kept_id) for c, p in copies)]
             step.records.setdefault(keeper, []).extend(rows)
+            for copy_id, copy_path in copies:  # left out in its own shard because of ``path``
+                owner = ingest.shard_of(copy_id, len(shards))
+                step.repoints.setdefault(owner, []).append((copy_path, path, kept_path))
     return step
 
 
 def _find_stale(
     on_shards: OnShards,
     shards: Sequence[str],
-    crossing: list[list[tuple[str, str, str, bool]]],
+    crossing: list[list[tasks.Crossing]],
     step: _Step,
+    read: list[set[str]] | None,
 ) -> None:
     """Records of copies routed to other shards that are no longer left out:
-    the copy they are of went, or the copy's own shard holds it again."""
+    the copy they are of went, the copy's own shard read its file again
+    (``read``), or holds it again."""
     asked: dict[int, list[str]] = {}
     for number, rows in enumerate(crossing):
-        for copy_id, _, _, of_held in rows:
-            if not of_held:
+        for copy_id, copy_path, _, of_path in rows:
+            owner = ingest.shard_of(copy_id, len(shards))
+            if not of_path or (read is not None and copy_path in read[owner]):
                 step.stale.setdefault(number, []).append(copy_id)
             else:
-                asked.setdefault(ingest.shard_of(copy_id, len(shards)), []).append(copy_id)
+                asked.setdefault(owner, []).append(copy_id)
     if not asked:
         return
     owners = sorted(asked)
-    answers = on_shards(held, [(shards[n], asked[n]) for n in owners])
+    answers = on_shards(tasks.held, [(shards[n], asked[n]) for n in owners])
     back = set().union(*answers)
     for number, rows in enumerate(crossing):
-        gone = [c for c, _, _, of_held in rows if of_held and c in back]
+        gone = [c for c, _, _, of_path in rows if of_path and c in back]
         if gone:
             step.stale.setdefault(number, []).extend(gone)
+
+
+def _copies_in(
+    on_shards: OnShards, shards: Sequence[str], paths: list[str]
+) -> list[tuple[int, str, str, str]]:
+    """Every shard's copies recorded as left out of ``paths``: (the shard
+    their ids are routed to, id, file, id of the copy they are of)."""
+    rows = on_shards(tasks.copies_in, [(p, paths) for p in shards])
+    return [(ingest.shard_of(c, len(shards)), c, p, of) for part in rows for c, p, of in part]
+
+
+def _doubted(
+    on_shards: OnShards, shards: Sequence[str], before: Before, read: list[set[str]]
+) -> tuple[dict[int, set[str]], dict[int, list[str]]]:
+    """The copies recorded in another shard before the run whose record may
+    no longer hold (it went, or the copy it is of went, or its shard read
+    that copy's file again), while their own shard did not read their file:
+    those files, to be read again by their own shards (each copy is then held
+    again, or left out anew), by shard; and those records, to be forgotten."""
+    again: dict[int, set[str]] = {}
+    doubted: dict[int, list[str]] = {}
+    if not any(before.copies):
+        return again, doubted
+    now = on_shards(tasks.keys, _numbered(shards))
+    for number, rows in enumerate(before.copies):
+        current = {row[0]: row for row in now[number][1]}
+        for copy_id, copy_path, of_id, _ in rows:
+            owner = ingest.shard_of(copy_id, len(shards))
+            if copy_path in read[owner]:
+                continue
+            row = current.get(copy_id)
+            if row and row[2] == of_id and row[3] and row[3] not in read[number]:
+                continue
+            again.setdefault(owner, set()).add(copy_path)
+            if row:
+                doubted.setdefault(number, []).append(copy_id)
+    return again, doubted
 
 
 class _Order:
@@ -279,62 +324,3 @@ class _Order:
         except (SearcherError, OSError):
             return {}
         return {a.id: n for n, a in enumerate(articles)}
-
-
-def _read(old: Files, new: Files) -> set[str]:
-    """The files a shard read in a run, from its files before and after it:
-    those new or changed, and, in turn, those it had left articles out of
-    because of a file read or gone (:meth:`searcher.store.Transaction.reread_left_out`)."""
-    read = {p for p, entry in new.items() if p not in old or old[p][0] != entry[0]}
-    frontier = read | (old.keys() - new.keys())
-    while frontier:
-        frontier = {p for p, entry in old.items() if entry[2] & frontier and p in new} - read
-        read |= frontier
-    return read
-
-
-def _as_one_index(
-    on_shards: OnShards,
-    shards: Sequence[str],
-    report: UpdateReport,
-    before: list[Files],
-    after: list[Files],
-    lost: list[tuple[str, str, str]],
-) -> UpdateReport:
-    """``report`` counted as one index counts a run: a file read by any shard
-    is read by one index, all its articles replaced (updated) or added; the
-    copies it leaves out are listed; an article held from an earlier run that
-    the step left out (``lost``: id, file, kept id) is removed, as one index
-    removes an article a copy earlier in the corpus takes the place of."""
-    readers: dict[str, set[int]] = {}
-    for number, entries in enumerate(after):
-        for path in _read(before[number] if before else {}, entries):
-            readers.setdefault(path, set()).add(number)
-    added = updated = 0
-    for path in readers:
-        kept = sum(entries[path][1] for entries in after if path in entries)
-        was = sum(entries[path][1] for entries in before if path in entries)
-        updated += min(kept, was)
-        added += kept - min(kept, was)
-    renamed = {f"duplicate of {i}": f"duplicate of {k}" for i, _, k in lost}
-    listed = [replace(d, reason=renamed.get(d.reason, d.reason)) for d in report.duplicates]
-    listed += [Skipped(f"{path} ({i})", f"duplicate of {k}") for i, path, k in lost]
-    # Copies left out of a file that their own shard did not read this run.
-    partly = sorted(p for p, numbers in readers.items() if len(numbers) < len(shards))
-    if partly:
-        shown = {d.path for d in listed}
-        for rows in on_shards(copies_in, [(p, partly) for p in shards]):
-            for copy_id, path, of_id in rows:
-                where = f"{path} ({copy_id})"
-                if (
-                    ingest.shard_of(copy_id, len(shards)) not in readers[path]
-                    and where not in shown
-                ):
-                    listed.append(Skipped(where, f"duplicate of {of_id}"))
-    return replace(
-        report,
-        added=added,
-        updated=updated,
-        removed=report.removed + sum(1 for _, path, _ in lost if path not in readers),
-        duplicates=tuple(listed),
-    )

@@ -1,5 +1,6 @@
 """The reports of a sharded index's shards as one index's: what an update
-did, what the index holds, what ``verify`` found, each shard named.
+did (counted as one index counts a run, from the shards' files before and
+after it), what the index holds, what ``verify`` found, each shard named.
 
 Imports the facade's opener (for ``verify``), ``searcher.models`` and the layout.
 """
@@ -7,10 +8,12 @@ Imports the facade's opener (for ``verify``), ``searcher.models`` and the layout
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
 
 from searcher.cluster.layout import Layout, shard_name
 from searcher.index import PathLike
-from searcher.models import IndexStats, UpdateReport, VerifyReport
+from searcher.models import IndexStats, Skipped, UpdateReport, VerifyReport
 
 
 def combine_reports(reports: list[UpdateReport], seconds: float) -> UpdateReport:
@@ -27,6 +30,65 @@ def combine_reports(reports: list[UpdateReport], seconds: float) -> UpdateReport
         skipped=first.skipped,
         ignored=first.ignored,
         duplicates=tuple(d for r in reports for d in r.duplicates),
+    )
+
+
+#: A shard's files: path -> (content hash, articles held, the files it had
+#: articles left out because of).
+Files = dict[str, tuple[str, int, frozenset[str]]]
+
+
+def files_read(old: Files, new: Files) -> set[str]:
+    """The files a shard read in a run, from its files before and after it:
+    those new or changed, and, in turn, those it had left articles out of
+    because of a file read or gone (:meth:`searcher.store.Transaction.reread_left_out`)."""
+    read = {p for p, entry in new.items() if p not in old or old[p][0] != entry[0]}
+    frontier = read | (old.keys() - new.keys())
+    while frontier:
+        frontier = {p for p, entry in old.items() if entry[2] & frontier and p in new} - read
+        read |= frontier
+    return read
+
+
+def count_as_one_index(
+    report: UpdateReport,
+    before: list[Files],
+    after: list[Files],
+    lost: list[tuple[str, str, str]],
+    copies_in: Callable[[list[str]], list[tuple[int, str, str, str]]],
+) -> UpdateReport:
+    """``report`` counted as one index counts a run: a file read by any shard
+    is read by one index, all its articles replaced (updated) or added; the
+    copies it leaves out are listed; an article held from an earlier run that
+    the step left out (``lost``: id, file, kept id) is removed, as one index
+    removes an article a copy earlier in the corpus takes the place of."""
+    readers: dict[str, set[int]] = {}
+    for number, entries in enumerate(after):
+        for path in files_read(before[number] if before else {}, entries):
+            readers.setdefault(path, set()).add(number)
+    added = updated = 0
+    for path in readers:
+        kept = sum(entries[path][1] for entries in after if path in entries)
+        was = sum(entries[path][1] for entries in before if path in entries)
+        updated += min(kept, was)
+        added += kept - min(kept, was)
+    renamed = {f"duplicate of {i}": f"duplicate of {k}" for i, _, k in lost}
+    listed = [replace(d, reason=renamed.get(d.reason, d.reason)) for d in report.duplicates]
+    listed += [Skipped(f"{path} ({i})", f"duplicate of {k}") for i, path, k in lost]
+    # Copies left out of a file that their own shard did not read this run.
+    partly = sorted(p for p, numbers in readers.items() if len(numbers) < len(after))
+    if partly:
+        shown = {d.path for d in listed}
+        for owner, copy_id, path, of_id in copies_in(partly):
+            where = f"{path} ({copy_id})"
+            if owner not in readers[path] and where not in shown:
+                listed.append(Skipped(where, f"duplicate of {of_id}"))
+    return replace(
+        report,
+        added=added,
+        updated=updated,
+        removed=report.removed + sum(1 for _, path, _ in lost if path not in readers),
+        duplicates=tuple(listed),
     )
 
 

@@ -143,7 +143,7 @@ class ShardedIndex:
             (path, roots, rebuild, jobs, replace(options, shard=n, shards=self.layout.shards))
             for n, path in enumerate(self._shards)
         ]
-        before = [] if rebuild else self._on_shards(duplicates.files, [(p,) for p in self._shards])
+        before = duplicates.before_run(self._on_shards, self._shards, rebuild)
         reports = self._build(calls, on_progress)
         again: list[_BuildCall] = [(p, roots, False, jobs, o) for p, _, _, _, o in calls]
         report = duplicates.settle(

@@ -15,7 +15,9 @@ changes of one shard's manifest:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 
 from searcher.store.manifest import STALE, Manifest, Transaction
 
@@ -66,10 +68,10 @@ def cross_copies(manifest: Manifest) -> list[tuple[str, str, str]]:
         return [(str(i), str(p), str(o)) for i, p, o in rows]
 
 
-def held_ids(manifest: Manifest, article_ids: Iterable[str]) -> set[str]:
-    """Which of ``article_ids`` are held."""
+def held_ids(manifest: Manifest, article_ids: Iterable[str]) -> dict[str, str]:
+    """Which of ``article_ids`` are held: each one's file."""
     with manifest.transaction() as txn:
-        return set(txn.owners(article_ids))
+        return txn.owners(article_ids)
 
 
 def record_copies(txn: Transaction, rows: Iterable[tuple[str, str, str]]) -> None:
@@ -88,10 +90,11 @@ def hand_over(
 ) -> list[Copy]:
     """Leave out the held article ``article_id`` of ``path``, an exact duplicate
     of ``kept_id`` of ``kept_path`` (held by another shard, first in corpus
-    order): its row goes, its file is read again when ``kept_path`` changes or
-    goes, and so are the files of its own copies, which are forgotten here and
-    returned (the other shard records them). Files left out because of
-    ``path`` for other reasons are not marked here: :func:`mark_unexplained`."""
+    order): its row goes, and its file is read again when ``kept_path``
+    changes or goes. Its own copies' records are forgotten here and returned:
+    the other shard records them (and each copy's shard, :func:`repoint`).
+    Files left out because of ``path`` for other reasons are not marked
+    here: :func:`mark_unexplained`."""
     txn.con.execute("delete from articles where id = ? and path = ?", (article_id, path))
     txn.con.execute("delete from captures where id = ? and path = ?", (article_id, path))
     txn.con.execute("update files set articles = articles - 1 where path = ?", (path,))
@@ -102,41 +105,60 @@ def hand_over(
             "select id, path from duplicates where of_id = ? order by rowid", (article_id,)
         )
     ]
-    for _, copy_path in copies:
-        # One record a copy left out: it is now left out because of the kept one's file.
-        txn.con.execute(
-            "delete from left_out where rowid = (select rowid from left_out"
-            " where path = ? and because_of = ? limit 1)",
-            (copy_path, path),
-        )
-        txn.left_out(copy_path, kept_path)
     txn.con.execute("delete from duplicates where of_id = ?", (article_id,))
     return copies
 
 
-def mark_unexplained(txn: Transaction, paths: set[str]) -> set[str]:
+def repoint(txn: Transaction, path: str, was_because_of: str, because_of: str) -> None:
+    """A copy of ``path`` left out because of the file ``was_because_of`` is now
+    left out because of ``because_of`` (where the copy it duplicates is kept)."""
+    txn.con.execute(
+        "delete from left_out where rowid = (select rowid from left_out"
+        " where path = ? and because_of = ? limit 1)",
+        (path, was_because_of),
+    )
+    txn.left_out(path, because_of)
+
+
+def mark_unexplained(
+    txn: Transaction,
+    paths: set[str],
+    local: Callable[[str], bool],
+    repointed: Counter[tuple[str, str]],
+) -> set[str]:
     """Mark to be read again (and, in turn, what was left out because of them)
     the files left out because of ``paths`` beyond the duplicates of what
-    ``paths`` still hold: after :func:`hand_over`, what a handed-over article
-    had left out for another reason (its id) may now be indexed. ``paths``
-    themselves are not marked (read again, the shard would hold the handed-over
-    article once more). Returns the files marked."""
-    paths = set(paths)
+    ``paths`` still hold (those whose ids are ``local``, routed to this
+    shard): after :func:`hand_over`, what a handed-over article had left out
+    for another reason (its id) may now be indexed. ``paths`` themselves are
+    not marked (read again, the shard would hold the handed-over article once
+    more). ``repointed``: the copies (file, because of) now left out because
+    of a copy another shard holds (:func:`repoint`). Returns the files marked."""
     marked: set[str] = set()
     for path in paths:
         left = txn.con.execute(
             "select path, count(*) from left_out where because_of = ? group by path", (path,)
         ).fetchall()
-        explained = dict(
-            txn.con.execute(
-                "select d.path, count(*) from duplicates d join articles a on d.of_id = a.id"
-                " where a.path = ? group by d.path",
+        explained: Counter[str] = Counter(
+            str(p)
+            for i, p in txn.con.execute(
+                "select d.id, d.path from duplicates d join articles a on d.of_id = a.id"
+                " where a.path = ?",
                 (path,),
-            ).fetchall()
+            )
+            if local(str(i))
         )
-        marked |= {str(p) for p, n in left if n > explained.get(p, 0)}
-    frontier = marked - paths
-    marked = set()
+        marked |= {str(p) for p, n in left if n > explained[str(p)] + repointed[str(p), path]}
+    return mark(txn, marked - paths, paths)
+
+
+def mark(
+    txn: Transaction, paths: AbstractSet[str], spare: AbstractSet[str] = frozenset()
+) -> set[str]:
+    """Mark ``paths`` to be read again and, in turn, the files left out
+    because of them (all but ``spare``); return the files marked."""
+    frontier = set(paths) - spare
+    marked: set[str] = set()
     while frontier:
         marked |= frontier
         txn.con.executemany(
@@ -147,5 +169,5 @@ def mark_unexplained(txn: Transaction, paths: set[str]) -> set[str]:
             f"({','.join('?' * len(frontier))})",
             sorted(frontier),
         )
-        frontier = {str(row[0]) for row in rows} - marked - paths
+        frontier = {str(row[0]) for row in rows} - marked - spare
     return marked

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import searcher
-from searcher.cluster import duplicates
+from searcher.cluster import duplicate_tasks, duplicates
 from searcher.ingest import shard_of
 
 SHARDS = 4
@@ -39,6 +39,13 @@ def _one_index(tmp: Path, corpus: Path) -> tuple[Any, list[str]]:
     """A new unsharded index of ``corpus``, built from scratch."""
     shutil.rmtree(tmp / "plain", ignore_errors=True)
     return _held(tmp / "plain", corpus)
+
+
+def _copies(index: Path) -> dict[str, set[str]]:
+    """Each hit's exact duplicates left out of the index."""
+    with searcher.open_index(index) as ix:
+        found = ix.search("cocoa record", limit=100, collapse=False)
+        return {hit.id: set(hit.duplicate_ids) for hit in found.hits}
 
 
 def _same_report(one: Any, other: Any) -> None:
@@ -128,7 +135,7 @@ def test_incremental_runs_hold_what_one_index_holds(tmp_path: Path, copies: Path
 def test_random_runs_hold_what_one_index_holds(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    chance = random.Random(18)
+    chance = random.Random(7)  # (its fourth run once lost a copy's record)
     index = tmp_path / "shards"
     for _ in range(8):
         for _ in range(3):
@@ -141,10 +148,14 @@ def test_random_runs_hold_what_one_index_holds(tmp_path: Path) -> None:
                 for _ in range(chance.randrange(1, 5))
             ]
             name.write_text("\n".join(records) + "\n")
-        report, ids = _held(index, corpus)
+        rebuild = chance.random() < 0.1
+        report, ids = _held(index, corpus, rebuild=rebuild)
         assert ids == _one_index(tmp_path, corpus)[1]
-        # An unsharded index brought up to date by the same runs holds as many.
-        assert _held(tmp_path / "incremental", corpus)[0].articles == report.articles == len(ids)
+        # An unsharded index brought up to date by the same runs holds as
+        # many, with the same copies.
+        incremental = _held(tmp_path / "incremental", corpus, rebuild=rebuild)[0]
+        assert incremental.articles == report.articles == len(ids)
+        assert _copies(index) == _copies(tmp_path / "incremental")
 
 
 def test_a_run_killed_before_settling_converges(
@@ -163,7 +174,7 @@ def test_a_run_killed_before_settling_converges(
     (copies / "a00.txt").unlink()
     (copies / "0first.txt").write_text(_story(1))
     with monkeypatch.context() as patched:
-        patched.setattr(duplicates, "hand_over", killed)  # after the kept side's records
+        patched.setattr(duplicate_tasks, "hand_over", killed)  # after the kept side's records
         with pytest.raises(KeyboardInterrupt):
             _held(index, copies)
     _, ids = _held(index, copies)
