@@ -53,17 +53,18 @@ def merge_found(pages: Sequence[Sequence[ShardHit]], sort: str, depth: int) -> l
     return [placed for _, placed in tagged[:depth]]
 
 
-def total_of(pages: Sequence[ShardPage], depth: int) -> tuple[int, bool]:
-    """The whole index's total from the shards' first search round (``depth``
-    hits asked of each), and whether it is a count: as one index, the matches
-    counted when fewer than ``depth`` (every shard then counted its own) or
-    when one index would count them; else one index's estimate, its share of
-    the articles of all shards (every shard's share is the same, from the
-    whole index's posting counts)."""
-    found = sum(len(page.hits) for page in pages)
+def total_of(pages: Sequence[ShardPage], fewer: int | None, depth: int) -> tuple[int, bool]:
+    """The whole index's total from the shards' first search round, and
+    whether it is a count: as one index scoring its best ``depth``, ``fewer``
+    (the matches, all found, when fewer than ``depth``), else the matches counted, when one
+    index would count them (then every shard counted its own), else one
+    index's estimate, its share of the articles of all shards (every shard's
+    share is the same, from the whole index's posting counts)."""
+    if fewer is not None:
+        return fewer, True
     parts = [page.estimated for page in pages if page.estimated is not None]
     shares = {share for share, _ in parts}
-    if found < depth or len(parts) < len(pages) or len(shares) != 1:
+    if len(parts) < len(pages) or len(shares) != 1:
         # Counted (or, a query no two shards read alike, their own estimates).
         exact = all(page.results.total_exact for page in pages)
         return sum(page.results.total for page in pages), exact

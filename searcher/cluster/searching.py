@@ -20,6 +20,7 @@ package's worker functions, phases and merging.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -110,6 +111,29 @@ def statistics(
     return total, generations
 
 
+def shard_share(depth: int, shards: int) -> int:
+    """How many hits to ask of each of ``shards`` shards for the best ``depth``
+    of them all: a share of ``depth`` and a margin, the articles being routed
+    at random (at most ``depth``). A shard that may hold more of them than it
+    was asked for is asked again for ``depth`` (:func:`certain`)."""
+    if shards <= 1:
+        return depth
+    share = depth / shards
+    margin = 2.5 * math.sqrt(depth * (1 / shards) * (1 - 1 / shards))
+    return min(depth, math.ceil(share + margin))
+
+
+def certain(pages: Sequence[ShardPage], ask: int, merged: Sequence[Placed]) -> bool:
+    """Whether ``merged``, the best of the hits ``pages`` hold (each shard's best
+    ``ask``), are the whole index's best: every shard that answered all it was
+    asked had hits left out of them (its others come after those)."""
+    kept = {placed for placed in merged}
+    return all(
+        len(page.hits) < ask or (number, page.hits[-1]) not in kept
+        for number, page in enumerate(pages)
+    )
+
+
 class Scored:
     """Phases 2 and 3 of a query: every shard's best hits, merged and folded.
 
@@ -131,29 +155,36 @@ class Scored:
     ) -> None:
         sort = "newest" if stats.browsing and options["sort"] == "relevance" else options["sort"]
         depth = want + (COLLAPSE_WINDOW if collapse else 0)
+        ask = shard_share(depth, len(shards))  # asked of each shard, while it is enough
         counted: list[ShardPage] | None = None
-        #: How many hits the first round asked of each shard.
-        self.depth = depth
         while True:
-            calls = [(p, text, dict(options, limit=depth), stats, collapse) for p in shards]
+            calls = [(p, text, dict(options, limit=ask), stats, collapse) for p in shards]
             pages: list[ShardPage] = run(worker.search, calls)
             if counted is None:
                 counted = pages
                 # Facets and the timeline count every match: asked of the first round only.
                 options = dict(options, facets=False, histogram=None)
             merged = merge_found([page.hits for page in pages], sort, depth)
+            if ask < depth and not certain(pages, ask, merged):
+                ask = depth  # each shard's best ``depth`` hold the whole index's
+                continue
+            # Every shard returned fewer than asked: there are no more.
+            ended = all(len(page.hits) < ask for page in pages)
             if not collapse:
                 leaders: list[tuple[Placed, list[Placed]]] = [(hit, []) for hit in merged[:want]]
                 break
             grouped = neardup.group([(i, hit.signature) for i, (_, hit) in enumerate(merged)])
-            # Every shard returned fewer than asked: there are no more.
-            if len(grouped) >= want or all(len(page.hits) < depth for page in pages):
+            if len(grouped) >= want or ended:
                 leaders = [(merged[i], [merged[c] for c in copies]) for i, copies in grouped]
                 break
-            depth = len(merged) * 4
+            depth = ask = len(merged) * 4
         self.counted = counted
         self.pages = pages
         self.leaders = leaders
+        #: How many hits one index would score (``depth``), and how many
+        #: articles match when fewer (all found: one index then counts them).
+        self.depth = want + (COLLAPSE_WINDOW if collapse else 0)
+        self.fewer = len(merged) if ended and len(merged) < self.depth else None
 
     def generations(self) -> tuple[int, ...]:
         return tuple(page.generation for page in self.counted)
@@ -226,7 +257,7 @@ def search(
     # A shard that found nothing adds why (its own counts) to the notes
     # every shard has: those of one that found something are the index's.
     head = next((found for found in counted if found.total), counted[0])
-    matched, exact = total_of(scored.counted, scored.depth)
+    matched, exact = total_of(scored.counted, scored.fewer, scored.depth)
     if known.suggested_for != matched:  # (an estimated total may differ from a count)
         known.suggestion = phases.suggestion(run, shards, text, asked, stats, matched)
         known.suggested_for = matched

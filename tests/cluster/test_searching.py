@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 import searcher
-from searcher.cluster import worker
+from searcher.cluster import ShardedIndex, worker
+from searcher.cluster.searching import shard_share
 from searcher.models import Article
 from searcher.query import totals
 from tests.cluster.equality import assert_same, assert_same_counts
@@ -97,3 +98,47 @@ def test_totals_estimated_by_one_index_are_estimated_alike_over_shards(
                 assert_same_counts(one, other, text)
                 kinds.add(one.total_exact)
         assert kinds == {True, False}, "some totals counted, some estimated"
+
+
+def test_each_shard_is_asked_for_a_share_and_again_when_it_may_hold_more(
+    tmp_path: Path,
+) -> None:
+    # The 40 best articles for "zebra" all in one shard: a share of the page
+    # from each shard is not enough, and that shard is asked again.
+    with searcher.open_index(tmp_path / "four", create=True, shards=4) as four:
+        assert isinstance(four, ShardedIndex)
+        route = four.layout.route
+        strong = [f"strong-{n}" for n in range(400) if route(f"strong-{n}") == 0][:40]
+        weak = [f"weak-{n}" for n in range(80)]
+        articles = [
+            Article(
+                id=article_id,
+                path=f"{article_id}.txt",
+                title=f"Story {article_id}",
+                body=f"zebra {'zebra ' * (4 if article_id in strong else 0)}word{i} "
+                + " ".join(f"w{i}x{k}" for k in range(30)),
+            )
+            for i, article_id in enumerate(strong + weak)
+        ]
+        four.add(articles)
+    with searcher.open_index(tmp_path / "one", create=True) as one:
+        one.add(articles)
+    with searcher.open_index(tmp_path / "one") as a, searcher.open_index(tmp_path / "four") as b:
+        for limit, page in ((10, 1), (10, 2), (25, 1), (3, 5)):
+            phases = recording(b)
+            found = b.search("zebra", limit=limit, page=page)
+            assert_same(a.search("zebra", limit=limit, page=page), found, (limit, page))
+            assert [fn for fn, _ in phases].count(worker.search) == 2, "asked again"
+            assert all(hit.id in strong for hit in found.hits)
+        # Spread evenly: one round is enough.
+        phases = recording(b)
+        assert_same(a.search("word47", limit=3), b.search("word47", limit=3), "word47")
+        assert [fn for fn, _ in phases].count(worker.search) == 1
+
+
+def test_a_shard_share_is_a_share_with_a_margin() -> None:
+    assert shard_share(30, 1) == 30
+    assert shard_share(30, 4) == 14
+    assert shard_share(10, 4) == 6
+    assert shard_share(3, 4) == 3
+    assert shard_share(30, 2) == 22
