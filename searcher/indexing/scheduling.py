@@ -49,7 +49,8 @@ def make_tasks(
     first_round: int = 0,
 ) -> list[Task]:
     """Cut the files, in order, into rounds of about equal size: one when they
-    fit in :data:`TASK_BYTES` and :data:`TASK_FILES` a worker, more otherwise.
+    fit in :data:`TASK_BYTES` and :data:`TASK_FILES` a worker (times
+    ``options.shards``, for one shard of several), more otherwise.
     A file goes to the round its last byte falls in.
 
     A round becomes one task per worker (each adds a segment), all holding the
@@ -61,8 +62,13 @@ def make_tasks(
     when it reads files again: the workers tell rounds apart by number).
     """
     total = sum(entry.size for _, entry in todo)
+    # One shard of several keeps 1 / shards of what it reads: its rounds read
+    # that many times more files, so each holds as many articles as one index's.
+    per_round = jobs * max(1, options.shards)
     rounds = max(
-        1, math.ceil(total / (TASK_BYTES * jobs)), math.ceil(len(todo) / (TASK_FILES * jobs))
+        1,
+        math.ceil(total / (TASK_BYTES * per_round)),
+        math.ceil(len(todo) / (TASK_FILES * per_round)),
     )
     target = max(1.0, total / rounds)
     grouped: list[list[tuple[ingest.CorpusFile, FileEntry]]] = [[] for _ in range(rounds)]

@@ -106,7 +106,7 @@ def read_file_counted(
     parts = doc_id.split("/")
     section = parts[-2].lower() if len(parts) >= 3 else ""
     if options.shards > 1:
-        articles = [a for a in articles if shard_of(a.id, options.shards) == options.shard]
+        articles = [a for a in articles if options.keeps(a.id)]
     counts = sorted(passed.items(), key=lambda item: (-item[1], item[0]))
     return FileArticles([_tidy(a, section, options) for a in articles], tuple(counts))
 

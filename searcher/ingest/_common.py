@@ -54,6 +54,11 @@ class ReadOptions:
     shard: int = 0
     shards: int = 1
 
+    def keeps(self, article_id: str) -> bool:
+        """Whether the article with this id is read: each is, but in one shard
+        of several, only those :func:`shard_of` routes to it."""
+        return self.shards <= 1 or shard_of(article_id, self.shards) == self.shard
+
 
 def shard_of(article_id: str, shards: int) -> int:
     """The shard (from 0) an article belongs to among ``shards``: a stable hash

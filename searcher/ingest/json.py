@@ -191,14 +191,28 @@ def _body(record: dict[str, Any], field_map: Mapping[str, str]) -> str:
     return ""
 
 
+def _title(record: dict[str, Any], field_map: Mapping[str, str]) -> str:
+    """The title of a :func:`_lowered` record, as text."""
+    title = _first_text(record, "title", field_map)
+    if "<" in title or "&" in title:
+        title = clean_line(html_to_text(title))
+    return title
+
+
+def _record_id(
+    record: dict[str, Any], doc_id: str, ordinal: int, field_map: Mapping[str, str]
+) -> str:
+    """The id of the article a :func:`_lowered` record makes: its id field, else its ordinal."""
+    key = _first_text(record, "id", field_map)
+    return f"{doc_id}#{key or ordinal}"
+
+
 def parse_record(
     record: Mapping[str, Any], *, path: str, doc_id: str, ordinal: int, field_map: Mapping[str, str]
 ) -> Article | None:
     """Build an article from one record; ``None`` when it has no title and no body."""
     record = _lowered(record)
-    title = _first_text(record, "title", field_map)
-    if "<" in title or "&" in title:
-        title = clean_line(html_to_text(title))
+    title = _title(record, field_map)
     body = _body(record, field_map)
     if not title and not body:
         return None
@@ -211,9 +225,8 @@ def parse_record(
     keywords.pop("", None)
     sections = (record.get(name) for name in SECTION_KEYS)
     section = next((clean_line(v) for v in sections if isinstance(v, str) and v.strip()), "")
-    key = _first_text(record, "id", field_map)
     return Article(
-        id=f"{doc_id}#{key or ordinal}",
+        id=_record_id(record, doc_id, ordinal, field_map),
         path=path,
         title=title,
         body=body,
@@ -341,6 +354,8 @@ def read(path: Path, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS) -> Ite
         if not isinstance(record, Mapping):
             LOGGER.warning("%s: %s skipped: not a JSON object", name, where)
             continue
+        if options.shards > 1 and _elsewhere(record, doc_id, ordinal, options, seen):
+            continue
         article = parse_record(
             record, path=name, doc_id=doc_id, ordinal=ordinal, field_map=options.field_map
         )
@@ -354,3 +369,20 @@ def read(path: Path, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS) -> Ite
         yield article
     if not seen:
         raise IngestError(path, "no record in the file is an article with a title or body")
+
+
+def _elsewhere(
+    record: Mapping[str, Any], doc_id: str, ordinal: int, options: ReadOptions, seen: set[str]
+) -> bool:
+    """Whether the record is an article another shard keeps (``options.shard``),
+    told from its id and title alone, before its body is cleaned: then its id
+    joins ``seen``, as when it is read whole. A record without a title is read
+    whole (it is an article only if its body holds text)."""
+    lowered = _lowered(record)
+    article_id = _record_id(lowered, doc_id, ordinal, options.field_map)
+    if article_id in seen:
+        article_id = f"{doc_id}#{ordinal}"
+    if options.keeps(article_id) or not _title(lowered, options.field_map):
+        return False
+    seen.add(article_id)
+    return True

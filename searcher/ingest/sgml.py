@@ -180,20 +180,26 @@ def _parse_story(chunk: str, doc_id: str, path: str) -> Article:
     )
 
 
-def parse_sgml(text: str, *, path: str, doc_id: str) -> Iterator[Article]:
+def parse_sgml(
+    text: str, *, path: str, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS
+) -> Iterator[Article]:
     """Yield the stories of a Reuters-21578 SGML document, skipping unreadable ones.
 
     :param text: the decoded file.
     :param path: the file's path, for articles and messages.
     :param doc_id: the file's id; each story's id is ``<doc_id>#<NEWID>``.
+    :param options: with ``options.shards`` above 1, the stories another
+        shard keeps are passed over once their id is known, unparsed.
     :raises IngestError: the text holds no ``<REUTERS>`` story, or none is readable.
     """
     if _CONTROLS.search(text):
         text = _CONTROLS.sub(" ", text)
-    yield from _parse_clean(text, path=path, doc_id=doc_id)
+    yield from _parse_clean(text, path=path, doc_id=doc_id, options=options)
 
 
-def _parse_clean(text: str, *, path: str, doc_id: str) -> Iterator[Article]:
+def _parse_clean(
+    text: str, *, path: str, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS
+) -> Iterator[Article]:
     """:func:`parse_sgml` for text that holds no control character."""
     starts = [m.start() for m in _STORY_START.finditer(text)]
     if not starts:
@@ -205,7 +211,10 @@ def _parse_clean(text: str, *, path: str, doc_id: str) -> Iterator[Article]:
         try:
             if close < 0:
                 raise _BadStory("truncated: no </REUTERS> before the next story or the end")
-            article = _parse_story(chunk[:close], doc_id, path)
+            story = chunk[:close]
+            if options.shards > 1 and _elsewhere(story, doc_id, options, seen):
+                continue
+            article = _parse_story(story, doc_id, path)
             if article.id in seen:
                 raise _BadStory(f"repeats the NEWID of an earlier story ({article.id})")
         except _BadStory as exc:
@@ -225,6 +234,20 @@ def read(path: Path, doc_id: str, options: ReadOptions = DEFAULT_OPTIONS) -> Ite
     if not data.translate(None, _PLAIN_ASCII):
         # Printable ASCII has no control character to remove, and bytes.translate
         # tells so several times faster than the pattern search over the text.
-        yield from _parse_clean(text, path=str(path), doc_id=doc_id)
+        yield from _parse_clean(text, path=str(path), doc_id=doc_id, options=options)
     else:
-        yield from parse_sgml(text, path=str(path), doc_id=doc_id)
+        yield from parse_sgml(text, path=str(path), doc_id=doc_id, options=options)
+
+
+def _elsewhere(story: str, doc_id: str, options: ReadOptions, seen: set[str]) -> bool:
+    """Whether the story is one another shard keeps (``options.shard``), told
+    from its NEWID before the rest is parsed: then its id joins ``seen``, as
+    when it is read whole."""
+    newid = _NEWID.search(story, 0, story.find(">"))
+    if newid is None:
+        return False
+    article_id = f"{doc_id}#{newid[1]}"
+    if article_id in seen or options.keeps(article_id):
+        return False
+    seen.add(article_id)
+    return True

@@ -18,7 +18,7 @@ from searcher.indexing import scheduling
 from searcher.indexing.scheduling import make_tasks
 from searcher.indexing.tasks import Task
 from searcher.indexing.worker import duplicate_key
-from searcher.ingest import CorpusFile
+from searcher.ingest import CorpusFile, ReadOptions
 from searcher.store import FileEntry
 from tests.conftest import news_articles
 
@@ -202,6 +202,18 @@ def test_rounds_stay_under_the_task_size(tmp_path: Path, monkeypatch: pytest.Mon
         (1, 1, 6),
     ]
     assert tasks[2].files[0] == (str(tmp_path / "6.sgm"), "c/6.sgm")
+
+
+def test_a_shards_rounds_read_as_many_times_more_files_as_there_are_shards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One shard of three keeps a third of what it reads: a round of 9 MB holds
+    # the articles of one index's 3 MB.
+    monkeypatch.setattr(scheduling, "TASK_BYTES", 3_000_000)
+    todo = _todo(tmp_path, [1_000_000] * 36)
+    tasks = make_tasks(todo, tmp_path, jobs=2, options=ReadOptions(shard=1, shards=3))
+    assert [(t.round, len(t.files)) for t in tasks] == [(0, 18), (0, 18), (1, 18), (1, 18)]
+    assert len(make_tasks(todo, tmp_path, jobs=2)) == 12
 
 
 def test_a_first_run_looks_up_no_old_documents(

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searcher.errors import IngestError
-from searcher.ingest import ReadOptions, read_file
+from searcher.ingest import ReadOptions, read_file, shard_of
 from searcher.ingest import json as json_reader
 from searcher.models import Article
 
@@ -253,3 +253,63 @@ def test_jsonl_line_separators_inside_strings(tmp_path: Path) -> None:
     articles = read(path)
     assert [a.id for a in articles] == ["sep.jsonl#1", "sep.jsonl#2"]
     assert articles[0].title.split() == ["Line", "separator"]
+
+
+def _routed(
+    path: Path, shards: int, untitled: int, monkeypatch: pytest.MonkeyPatch
+) -> list[list[Article]]:
+    """Each of ``shards`` shards' articles of the file, checking that a shard
+    cleans the bodies of its own articles only, and of the ``untitled``
+    records (read whole: only a body with text makes them articles)."""
+    cleaned: list[str] = []
+    clean = json_reader.html_to_text
+
+    def counted(text: str) -> str:
+        cleaned.append(text)
+        return clean(text)
+
+    monkeypatch.setattr(json_reader, "html_to_text", counted)
+    every = []
+    for shard in range(shards):
+        cleaned.clear()
+        articles = read_file(path, options=ReadOptions(shard=shard, shards=shards))
+        titled = sum(1 for a in articles if a.title)
+        assert len(cleaned) == titled + untitled, "a body of another shard's article cleaned"
+        every.append(articles)
+    return every
+
+
+def test_each_shard_reads_the_records_routed_to_it_as_the_whole_file_names_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records: list[Any] = [
+        {"id": "a", "title": "First", "body": "<p>one</p>"},
+        {"id": "a", "title": "Same id", "body": "<p>two</p>"},  # named by its ordinal
+        {"title": "", "body": "<p></p>"},  # no article: no title, an empty body
+        {"id": "2", "title": "Takes the ordinal of record 2", "body": "<p>x</p>"},
+        {"title": "", "body": "<p>a body, no title</p>"},
+        "not an object",
+        *({"id": str(n % 7), "title": f"t{n}" if n % 3 else "", "body": f"<p>{n}</p>"}
+          for n in range(60)),
+    ]  # fmt: skip
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    whole = read_file(path)
+    untitled = sum(1 for r in records if isinstance(r, dict) and not r["title"])
+    for shards in (2, 3, 4):
+        every = _routed(path, shards, untitled, monkeypatch)
+        for shard, articles in enumerate(every):
+            assert articles == [a for a in whole if shard_of(a.id, shards) == shard]
+        assert sorted(a.id for shard in every for a in shard) == sorted(a.id for a in whole)
+
+
+def test_a_shard_that_keeps_none_of_a_files_articles_reads_it_empty(tmp_path: Path) -> None:
+    path = write(tmp_path, "one.json", {"id": "x", "title": "Only", "body": "Text."})
+    (kept,) = read_file(path)
+    for shard in range(4):
+        got = read_file(path, options=ReadOptions(shard=shard, shards=4))
+        assert got == ([kept] if shard == shard_of(kept.id, 4) else [])
+    empty = write(tmp_path, "none.json", [{"id": "x", "title": "", "body": ""}])
+    for shard in range(4):
+        with pytest.raises(IngestError, match="no record in the file is an article"):
+            read_file(empty, options=ReadOptions(shard=shard, shards=4))

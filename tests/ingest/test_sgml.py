@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searcher.errors import IngestError
-from searcher.ingest import read_file, scan, sgml
+from searcher.ingest import ReadOptions, read_file, scan, sgml, shard_of
 from searcher.models import Article
 
 DATA = Path(__file__).parents[1] / "data" / "sgml"
@@ -244,3 +244,24 @@ def test_first_story_and_the_latin1_byte(reuters_articles: list[Article]) -> Non
     assert "growth.ü" in by_id["reuters21578/reut2-017.sgm#17980"].body
     assert not any("&#" in a.body or "\x03" in a.body for a in reuters_articles)
     assert not any(a.body.endswith("Reuter") for a in reuters_articles)
+
+
+def test_each_shard_reads_the_stories_routed_to_it_as_the_whole_file_does(
+    tmp_path: Path,
+) -> None:
+    stories = [STORY.format(newid=n, kind="", text=f"<TITLE>T{n}</TITLE><BODY>B{n}.</BODY>")
+               for n in (*range(100, 130), 103, 107)]  # fmt: skip
+    path = tmp_path / "many.sgm"
+    bad = (DATA / "bad-stories.sgm").read_text(encoding="latin-1")
+    path.write_text("".join(stories) + bad, encoding="latin-1")
+    for file in (path, DATA / "stories.sgm"):
+        whole = read_file(file)
+        for shards in (2, 4):
+            every = [
+                read_file(file, options=ReadOptions(shard=shard, shards=shards))
+                for shard in range(shards)
+            ]
+            for shard, articles in enumerate(every):
+                assert articles == [a for a in whole if shard_of(a.id, shards) == shard]
+            assert sum(len(articles) for articles in every) == len(whole)
+    assert len(read_file(path)) == 30 + 2  # NEWIDs 103 and 107 again: left out
