@@ -203,7 +203,7 @@ def _parse_safely(
     excluded = _only_excluded(tree)
     if excluded is not None:
         return None, excluded
-    query: wq.Query = tree.normalize()
+    query: wq.Query = _stop_words_not_required(tree).normalize()
     if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
         why = " ".join(notes) or (
             "stop words (the, a, of…), punctuation and symbols are not indexed."
@@ -225,6 +225,17 @@ def _only_excluded(tree: wq.Query) -> wq.Query | None:
         return None
     excluded: wq.Query = wq.Or([p.query for p in parts]).normalize()
     return None if excluded is wq.NullQuery else excluded
+
+
+def _stop_words_not_required(node: wq.Query) -> wq.Query:
+    """``node`` without requirements that are only stop words: ``oil +the``
+    searches for oil (PlusMinusPlugin makes ``AndMaybe(And([Or([])]), oil)`` of
+    it, which Whoosh normalizes to nothing at all)."""
+    if isinstance(node, wq.AndMaybe) and node.a.normalize() is wq.NullQuery:
+        return _stop_words_not_required(node.b)
+    if isinstance(node, wq.Require) and node.b.normalize() is wq.NullQuery:
+        return _stop_words_not_required(node.a)
+    return node.apply(_stop_words_not_required)
 
 
 def _located(text: str, node: wq.Query) -> str:
