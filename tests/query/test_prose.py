@@ -195,8 +195,6 @@ def test_any_printable_text_searches_or_is_refused_in_one_line(
             # No words but those of field names and stop words: plain text agrees.
             # (Words a NOT or a - excludes are not searched for either, nor is
             # a boost's number: ``i^0`` is the stop word "i", boosted.)
-            plain_words = re.sub(
-                r"\b[A-Za-z_]\w*:|\bNOT\s+\S+|(?<!\S)-\S+|\^[\d.]*", " ", text
-            )
+            plain_words = re.sub(r"\b[A-Za-z_]\w*:|\bNOT\s+\S+|(?<!\S)-\S+|\^[\d.]*", " ", text)
             with pytest.raises(QueryError, match=r"Nothing to search for|Empty query"):
                 ix.search(plain_words, syntax=False)
