@@ -127,7 +127,12 @@ def settle(
         report, read = _build_again(on_shards, shards, to_read, report, rebuild)
     after = on_shards(tasks.files, [(p,) for p in shards])
     report = count_as_one_index(
-        report, before.files, after, lost, lambda paths: _copies_in(on_shards, shards, paths)
+        report,
+        before.files,
+        after,
+        lost,
+        lambda paths: _copies_in(on_shards, shards, paths),
+        built,
     )
     if lost:
         report = replace(

@@ -56,12 +56,15 @@ def count_as_one_index(
     after: list[Files],
     lost: list[tuple[str, str, str]],
     copies_in: Callable[[list[str]], list[tuple[int, str, str, str]]],
+    built: list[Files] | None = None,
 ) -> UpdateReport:
     """``report`` counted as one index counts a run: a file read by any shard
     is read by one index, all its articles replaced (updated) or added; the
     copies it leaves out are listed; an article held from an earlier run that
     the step left out (``lost``: id, file, kept id) is removed, as one index
-    removes an article a copy earlier in the corpus takes the place of."""
+    removes an article a copy earlier in the corpus takes the place of; and
+    the files left out because of its file (``built``: the shards' files
+    after their builds) are read again, as one index reads them."""
     readers: dict[str, set[int]] = {}
     for number, entries in enumerate(after):
         for path in files_read(before[number] if before else {}, entries):
@@ -83,13 +86,35 @@ def count_as_one_index(
             where = f"{path} ({copy_id})"
             if owner not in readers[path] and where not in shown:
                 listed.append(Skipped(where, f"duplicate of {of_id}"))
+    # One index reads again the files left out because of a file whose
+    # article a copy earlier in the corpus took the place of.
+    taken = {path for _, path, _ in lost if path not in readers}
+    again = _left_out_because(built or after, taken)
+    if again:
+        updated += sum(entries[p][1] for entries in after for p in again if p in entries)
+        for _, copy_id, path, of_id in copies_in(sorted(again)):
+            listed.append(Skipped(f"{path} ({copy_id})", f"duplicate of {of_id}"))
+    removed = sum(1 for _, path, _ in lost if path not in readers)
     return replace(
         report,
         added=added,
         updated=updated,
-        removed=report.removed + sum(1 for _, path, _ in lost if path not in readers),
+        removed=report.removed + removed,
         duplicates=tuple(listed),
     )
+
+
+def _left_out_because(shards: list[Files], paths: set[str]) -> set[str]:
+    """The files any shard left articles out of because of ``paths``, and, in
+    turn, because of those."""
+    found: set[str] = set()
+    frontier = paths
+    while frontier:
+        frontier = {
+            p for entries in shards for p, entry in entries.items() if entry[2] & frontier
+        } - found
+        found |= frontier
+    return found
 
 
 def shard_stats(layout: Layout) -> IndexStats:
