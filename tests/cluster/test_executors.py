@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 
+from searcher import SearcherError
 from searcher.cluster.executors import LocalExecutor, run_calls
 
 SHARDS = [f"shard-00{n}" for n in range(4)]
@@ -57,3 +59,51 @@ def test_a_killed_process_is_started_again_and_the_round_answers_whole(
 
 def test_run_calls_answers_in_order() -> None:
     assert run_calls(where, [("a",), ("b",)]) == [("a", os.getpid()), ("b", os.getpid())]
+
+
+def parent(shard: str) -> int:
+    return os.getppid()
+
+
+def nap(shard: str, seconds: float) -> str:
+    time.sleep(seconds)
+    return shard
+
+
+def fail(shard: str) -> None:
+    raise ValueError(f"no {shard}")
+
+
+def test_a_round_past_its_deadline_is_refused_and_the_next_answers(
+    pool: LocalExecutor,
+) -> None:
+    with pytest.raises(SearcherError, match=r"2 of 4 shards did not answer within 0\.5 s"):
+        pool.run(nap, [(shard, 30 if shard in SHARDS[1::2] else 0) for shard in SHARDS], 0.5)
+    assert pool.run(nap, [(shard, 0) for shard in SHARDS], 30) == SHARDS
+
+
+def test_an_error_in_a_call_is_raised_and_the_next_round_starts_clean(
+    pool: LocalExecutor,
+) -> None:
+    with pytest.raises(ValueError, match="no shard-000"):
+        pool.run(fail, [(shard,) for shard in SHARDS[:2]], 30)
+    assert pids(pool, SHARDS) == pids(pool, SHARDS)
+
+
+def test_processes_start_from_a_fork_server_while_other_threads_run() -> None:
+    """Forked while another thread holds a lock, a process can hang for ever."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with_threads = LocalExecutor(2)
+        try:
+            assert list(pids(with_threads, SHARDS)) == SHARDS
+            # The fork server's children, not this process's.
+            parents = with_threads.run(parent, [(shard,) for shard in SHARDS], 30)
+            assert os.getpid() not in parents
+        finally:
+            with_threads.close()
+    finally:
+        stop.set()
+        other.join()

@@ -80,16 +80,22 @@ def test_only_the_final_page_is_fetched(pair: tuple[Path, Path]) -> None:
         assert_same(a.search("said", limit=3, page=2), found, "page 2")
 
 
+def exact_total_postings(shard: str, postings: int) -> None:
+    totals.EXACT_TOTAL_POSTINGS = postings
+
+
 def test_totals_estimated_by_one_index_are_estimated_alike_over_shards(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Posting lists this short stand in for an archive's common words (the
-    # pool's processes, forked after this, inherit it).
+    # Posting lists this short stand in for an archive's common words.
     monkeypatch.setattr(totals, "EXACT_TOTAL_POSTINGS", 50)
     for name, shards in (("one", None), ("four", 4)):
         with searcher.open_index(tmp_path / name, create=True, shards=shards) as ix:
             ix.add(news_articles(300))
     with searcher.open_index(tmp_path / "one") as a, searcher.open_index(tmp_path / "four") as b:
+        # The pool's processes too (they may start from a fork server).
+        shards = [(str(path),) for path in b.layout.shard_dirs()]
+        b.executor.run(exact_total_postings, [(*shard, 50) for shard in shards], 30)
         kinds = set()
         for text in ("oil prices", "bank", "cocoa talks", "dollar AND yen", "Bahia", "zzzz"):
             for limit in (1, 10, 100):
