@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Any
 
-from searcher.cluster.executors import Pins, run_calls
+from searcher.cluster.executors import Pins, run_calls, time_left
 from searcher.errors import SearcherError
 
 #: What to install for ``--cluster``.
@@ -149,7 +149,7 @@ class DaskExecutor:
             failed: Exception | None = None
             for which, future in pending:  # every call ends before a round runs again as tasks
                 try:
-                    found = future.result(timeout=_left(ends))
+                    found = future.result(timeout=time_left(ends))
                 except (TimeoutError, FuturesTimeout) as exc:
                     raise _too_slow(deadline) from exc
                 except Exception as exc:  # re-raised below, once every call has ended
@@ -182,7 +182,7 @@ class DaskExecutor:
         answers = []
         try:
             for future in futures:
-                answers.append(future.result(timeout=_left(ends)))
+                answers.append(future.result(timeout=time_left(ends)))
         except (TimeoutError, distributed.TimeoutError) as exc:
             self.client.cancel(futures)
             raise _too_slow(deadline) from exc
@@ -198,10 +198,6 @@ class DaskExecutor:
         self._hosts.clear()
         if self._own:
             self.client.close()
-
-
-def _left(ends: float | None) -> float | None:
-    return None if ends is None else max(0.0, ends - time.monotonic())
 
 
 def _too_slow(deadline: float | None) -> SearcherError:

@@ -68,7 +68,7 @@ def before_run(on_shards: OnShards, shards: Sequence[str], rebuild: bool) -> Bef
     """What :func:`settle` compares the shards with after their builds."""
     if rebuild:
         return Before()
-    answers = on_shards(tasks.recorded, [(p, n, len(shards)) for n, p in enumerate(shards)])
+    answers = on_shards(tasks.recorded, _numbered(shards))
     return Before([a[0] for a in answers], [a[1] for a in answers])
 
 

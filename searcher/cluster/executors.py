@@ -168,8 +168,7 @@ def _gather(
     failed: dict[int, BaseException] = {}
     ends = None if deadline is None else time.monotonic() + deadline
     while waiting:
-        left = None if ends is None else max(0.0, ends - time.monotonic())
-        ready = connection.wait(list(waiting), timeout=left)
+        ready = connection.wait(list(waiting), timeout=time_left(ends))
         if not ready:
             break
         for conn in ready:
@@ -244,6 +243,11 @@ def _portable(exc: Exception) -> Exception:
     except Exception:
         return SearcherError(str(exc))
     return exc
+
+
+def time_left(ends: float | None) -> float | None:
+    """Seconds until ``ends`` (a :func:`time.monotonic` time; ``None``: no limit), at least 0."""
+    return None if ends is None else max(0.0, ends - time.monotonic())
 
 
 def default_workers(shards: int) -> int:

@@ -127,7 +127,7 @@ def certain(pages: Sequence[ShardPage], ask: int, merged: Sequence[Placed]) -> b
     """Whether ``merged``, the best of the hits ``pages`` hold (each shard's best
     ``ask``), are the whole index's best: every shard that answered all it was
     asked had hits left out of them (its others come after those)."""
-    kept = {placed for placed in merged}
+    kept = set(merged)
     return all(
         len(page.hits) < ask or (number, page.hits[-1]) not in kept
         for number, page in enumerate(pages)
@@ -154,7 +154,8 @@ class Scored:
         collapse: bool,
     ) -> None:
         sort = "newest" if stats.browsing and options["sort"] == "relevance" else options["sort"]
-        depth = want + (COLLAPSE_WINDOW if collapse else 0)
+        #: How many hits one index would score.
+        self.depth = depth = want + (COLLAPSE_WINDOW if collapse else 0)
         ask = shard_share(depth, len(shards))  # asked of each shard, while it is enough
         counted: list[ShardPage] | None = None
         while True:
@@ -181,9 +182,8 @@ class Scored:
         self.counted = counted
         self.pages = pages
         self.leaders = leaders
-        #: How many hits one index would score (``depth``), and how many
-        #: articles match when fewer (all found: one index then counts them).
-        self.depth = want + (COLLAPSE_WINDOW if collapse else 0)
+        #: How many articles match when fewer than ``depth`` (all found: one
+        #: index then counts them).
         self.fewer = len(merged) if ended and len(merged) < self.depth else None
 
     def generations(self) -> tuple[int, ...]:
