@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-import searcher
+from tests.cluster.equality import one_and_four
 from tests.conftest import CORPUS
 
 
@@ -33,8 +33,4 @@ def dask_client() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def plain_and_four(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """corpus/ in one unsharded index and in four shards (read only)."""
-    folder = tmp_path_factory.mktemp("plain-and-four")
-    for shards in (None, 4):
-        with searcher.open_index(folder / f"x{shards}", create=True, shards=shards) as ix:
-            ix.update(CORPUS, jobs=1)
-    return folder / "xNone", folder / "x4"
+    return one_and_four(tmp_path_factory.mktemp("plain-and-four"), CORPUS)

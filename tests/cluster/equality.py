@@ -5,11 +5,21 @@ each article shown alike (stored fields and snippets, fetched from its shard).""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import searcher
 
 TOLERANCE = 1e-9
+
+
+def one_and_four(folder: Path, corpus: Path) -> tuple[Path, Path]:
+    """``corpus`` indexed under ``folder`` twice, as one unsharded index
+    (``xNone``) and as four shards (``x4``): their paths."""
+    for shards in (None, 4):
+        with searcher.open_index(folder / f"x{shards}", create=True, shards=shards) as ix:
+            ix.update(corpus, jobs=1)
+    return folder / "xNone", folder / "x4"
 
 
 def assert_same_counts(

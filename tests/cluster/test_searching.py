@@ -14,16 +14,13 @@ from searcher.cluster import ShardedIndex, worker
 from searcher.cluster.searching import shard_share
 from searcher.models import Article
 from searcher.query import totals
-from tests.cluster.equality import assert_same, assert_same_counts
+from tests.cluster.equality import assert_same, assert_same_counts, one_and_four
 from tests.conftest import CORPUS, news_articles
 
 
 @pytest.fixture()
 def pair(tmp_path: Path) -> tuple[Path, Path]:
-    for name, shards in (("one", None), ("four", 4)):
-        with searcher.open_index(tmp_path / name, create=True, shards=shards) as ix:
-            ix.update(CORPUS, jobs=1)
-    return tmp_path / "one", tmp_path / "four"
+    return one_and_four(tmp_path, CORPUS)
 
 
 def recording(ix: Any) -> list[tuple[Callable[..., Any], int]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import searcher
-from tests.cluster.equality import assert_same, assert_same_counts
+from tests.cluster.equality import assert_same, assert_same_counts, one_and_four
 from tests.conftest import CORPUS
 
 QUERIES = [
@@ -204,13 +204,8 @@ def test_the_filter_that_emptied_a_result_is_said_as_one_index_says_it(
 
 
 def test_count_and_delete_as_one_index(tmp_path: Path) -> None:
-    for shards in (None, 4):
-        with searcher.open_index(tmp_path / f"x{shards}", create=True, shards=shards) as ix:
-            ix.update(CORPUS, jobs=1)
-    with (
-        searcher.open_index(tmp_path / "xNone") as plain,
-        searcher.open_index(tmp_path / "x4") as four,
-    ):
+    one, four_shards = one_and_four(tmp_path, CORPUS)
+    with searcher.open_index(one) as plain, searcher.open_index(four_shards) as four:
         for ix in (plain, four):
             assert ix.count("cocoa OR prices", since="2011-10") == 2
             ix.delete("corpus/world/cocoa-harvest.txt")
